@@ -1,0 +1,134 @@
+//! The `evse-dashboard` executable as a library, so integration tests can
+//! start the real server on port 0 (see `Application`).
+
+pub mod cli;
+pub mod http;
+pub mod site;
+pub mod telemetry;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use evse_dashboard::db::{self, DbError};
+use evse_dashboard::services::Services;
+use tokio::net::TcpListener;
+
+/// Everything `serve` needs, resolved from flags, environment and defaults.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub clemap_url: String,
+    pub site_dir: PathBuf,
+}
+
+impl ServeConfig {
+    pub fn from_args(args: cli::ServeArgs) -> Self {
+        Self {
+            site_dir: site::resolve_site_dir(args.site_dir.as_deref()),
+            data_dir: args.data.data_dir,
+            listen: args.listen,
+            clemap_url: args.clemap_url,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(
+        "cannot listen on {addr}: {source} (is another process using the port? choose one with --listen)"
+    )]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A server that is bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    services: Services,
+}
+
+impl Application {
+    /// Opens and migrates the database, builds the router and binds the
+    /// port (port 0 picks a free one: see [`Application::local_addr`]).
+    pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
+        let pool = db::open(&config.data_dir).await?;
+        db::migrate(&pool).await?;
+        let services = Services::new(pool);
+
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let state = http::AppState {
+            leptos_options: site::leptos_options(&config.site_dir, addr),
+            services: services.clone(),
+        };
+        Ok(Self {
+            listener,
+            router: http::router(state),
+            services,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartError> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartError::Serve)
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,289 @@
+//! The typed CLEMAP client. One `reqwest::Client` (and so one connection
+//! pool) per `ClemapClient`; clone it freely. The token travels only in the
+//! `evsetoken` header of the request it authorises.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use super::error::{ClemapError, excerpt};
+use super::model::{CurrentSettings, PlugStatus, TargetAnswer, TargetRequest};
+use crate::secret::EvseToken;
+
+/// Where a charging station lives in CLEMAP's API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EvseAddress {
+    pub edge_device_id: String,
+    pub evse_uuid: String,
+}
+
+impl EvseAddress {
+    pub fn new(edge_device_id: impl Into<String>, evse_uuid: impl Into<String>) -> Self {
+        Self {
+            edge_device_id: edge_device_id.into(),
+            evse_uuid: evse_uuid.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub connect_timeout: Duration,
+    /// The whole request, from connect to the last byte of the body.
+    pub request_timeout: Duration,
+    /// Extra attempts for reads that failed transiently (never for writes).
+    pub read_retries: u32,
+    /// Wait before the first retry; doubles each time.
+    pub retry_backoff: Duration,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            connect_timeout: Duration::from_secs(3),
+            request_timeout: Duration::from_secs(10),
+            read_retries: 2,
+            retry_backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientBuildError {
+    #[error("the CLEMAP URL {url:?} is not a valid base URL: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+#[derive(Clone, Debug)]
+pub struct ClemapClient {
+    http: reqwest::Client,
+    base: Url,
+    config: ClientConfig,
+}
+
+impl ClemapClient {
+    pub fn new(config: ClientConfig) -> Result<Self, ClientBuildError> {
+        let base = Url::parse(&config.base_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && !u.cannot_be_a_base())
+            .ok_or_else(|| ClientBuildError::BadUrl {
+                url: config.base_url.clone(),
+                reason: "expected http(s)://host[:port][/path]".into(),
+            })?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .user_agent(concat!("evse-dashboard/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self { http, base, config })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// GET `currentsettings`: the target in force, or nulls.
+    pub async fn current_settings(
+        &self,
+        evse: &EvseAddress,
+        token: &EvseToken,
+    ) -> Result<CurrentSettings, ClemapError> {
+        self.read(evse, token, "currentsettings").await
+    }
+
+    /// GET `status`: one entry per plug.
+    pub async fn status(
+        &self,
+        evse: &EvseAddress,
+        token: &EvseToken,
+    ) -> Result<Vec<PlugStatus>, ClemapError> {
+        self.read(evse, token, "status").await
+    }
+
+    /// POST `currentsettings`. Never retried: a lost answer does not mean
+    /// the request was lost, and the caller audits exactly one attempt.
+    pub async fn set_target(
+        &self,
+        evse: &EvseAddress,
+        token: &EvseToken,
+        target: TargetRequest,
+    ) -> Result<TargetAnswer, ClemapError> {
+        self.send(Method::POST, evse, token, "currentsettings", Some(target))
+            .await
+    }
+
+    /// DELETE `currentsettings`; CLEMAP returns the settings it removed.
+    /// Never retried: a second DELETE would return nulls, losing the answer.
+    pub async fn reset(
+        &self,
+        evse: &EvseAddress,
+        token: &EvseToken,
+    ) -> Result<CurrentSettings, ClemapError> {
+        self.send::<CurrentSettings>(Method::DELETE, evse, token, "currentsettings", None)
+            .await
+    }
+
+    /// Status of many stations at once, at most `concurrency` in flight, in
+    /// the order given. Each entry fails on its own.
+    pub async fn status_many<K>(
+        &self,
+        stations: Vec<(K, EvseAddress, EvseToken)>,
+        concurrency: usize,
+    ) -> Vec<(K, Result<Vec<PlugStatus>, ClemapError>)> {
+        futures::stream::iter(stations)
+            .map(|(key, evse, token)| async move {
+                let result = self.status(&evse, &token).await;
+                (key, result)
+            })
+            .buffered(concurrency.max(1))
+            .collect()
+            .await
+    }
+
+    async fn read<T: DeserializeOwned>(
+        &self,
+        evse: &EvseAddress,
+        token: &EvseToken,
+        resource: &str,
+    ) -> Result<T, ClemapError> {
+        let mut attempt = 0;
+        loop {
+            match self
+                .send::<T>(Method::GET, evse, token, resource, None)
+                .await
+            {
+                Err(e) if e.is_transient() && attempt < self.config.read_retries => {
+                    let wait = self.config.retry_backoff * 2u32.pow(attempt);
+                    tracing::debug!(error = %e, attempt, ?wait, "retrying CLEMAP read");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        evse: &EvseAddress,
+        token: &EvseToken,
+        resource: &str,
+        body: Option<TargetRequest>,
+    ) -> Result<T, ClemapError> {
+        let url = self.url(evse, resource);
+        // Marked sensitive so no Debug output (ours or a library's) shows it.
+        let mut token_header =
+            reqwest::header::HeaderValue::from_str(token.expose()).map_err(|_| {
+                ClemapError::Transport {
+                    reason: "the stored token contains characters HTTP headers cannot carry".into(),
+                }
+            })?;
+        token_header.set_sensitive(true);
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("evsetoken", token_header)
+            .header("accept", "application/json");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|e| self.transport_error(e))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| self.transport_error(e))?;
+        if !status.is_success() {
+            return Err(ClemapError::from_status(
+                status.as_u16(),
+                excerpt(&text, token.expose()),
+            ));
+        }
+        decode(status, &text, token)
+    }
+
+    /// `…/edgedevices/{edge}/evses/{uuid}/{resource}`, each id one escaped
+    /// path segment (an id can never add a path component).
+    fn url(&self, evse: &EvseAddress, resource: &str) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .expect("checked at construction: a base URL")
+            .pop_if_empty()
+            .extend([
+                "edgedevices",
+                &evse.edge_device_id,
+                "evses",
+                &evse.evse_uuid,
+                resource,
+            ]);
+        url
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> ClemapError {
+        if e.is_timeout() {
+            ClemapError::Timeout {
+                timeout: self.config.request_timeout,
+            }
+        } else {
+            // The URL holds no secret, but the reason is what matters.
+            let e = e.without_url();
+            let mut reason = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                reason.push_str(": ");
+                reason.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            ClemapError::Transport { reason }
+        }
+    }
+}
+
+fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    text: &str,
+    token: &EvseToken,
+) -> Result<T, ClemapError> {
+    serde_json::from_str(text).map_err(|e| ClemapError::Undecodable {
+        status: status.as_u16(),
+        reason: e.to_string(),
+        excerpt: excerpt(text, token.expose()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_escape_ids_into_single_segments() {
+        let client = ClemapClient::new(ClientConfig::new("https://cloud.example:3032/")).unwrap();
+        let url = client.url(&EvseAddress::new("edge 1/../x", "uuid?a=b"), "status");
+        assert_eq!(
+            url.as_str(),
+            "https://cloud.example:3032/edgedevices/edge%201%2F..%2Fx/evses/uuid%3Fa=b/status"
+        );
+    }
+
+    #[test]
+    fn a_base_path_is_kept() {
+        let client = ClemapClient::new(ClientConfig::new("http://127.0.0.1:9/api")).unwrap();
+        let url = client.url(&EvseAddress::new("e", "u"), "currentsettings");
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:9/api/edgedevices/e/evses/u/currentsettings"
+        );
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused() {
+        for url in ["", "cloud.clemap.com", "ftp://x", "mailto:a@b"] {
+            assert!(ClemapClient::new(ClientConfig::new(url)).is_err(), "{url}");
+        }
+    }
+}

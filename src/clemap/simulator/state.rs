@@ -1,0 +1,166 @@
+//! The simulator's memory: stations with their targets, faults, the clock
+//! and the log of requests.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::fleet::{Fleet, StationSpec, Vehicle};
+use crate::clemap::model::{CurrentSettings, PlugState, PlugStatus};
+
+/// Mains voltage per phase used to compute power.
+pub const VOLTS: f64 = 230.0;
+/// Below this a vehicle cannot charge (IEC 61851).
+pub const MIN_CHARGING_AMPS: u32 = 6;
+
+/// Misbehaviour to inject.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    /// Added before every answer.
+    pub latency: Duration,
+    /// Share of requests (0.0–1.0) answered with 503.
+    pub error_rate: f64,
+    /// Never answer (the client must time out).
+    pub hang: bool,
+    /// Answer 200 with a body that is not JSON.
+    pub malformed: bool,
+}
+
+/// What the simulator saw. It records whether a token came and whether it
+/// was right, never the token itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub edge_device_id: String,
+    pub evse_uuid: String,
+    pub resource: String,
+    pub token_presented: bool,
+    pub token_valid: bool,
+    pub body: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+pub(super) struct Station {
+    pub spec: StationSpec,
+    pub target: Option<(u32, DateTime<Utc>)>,
+}
+
+impl Station {
+    pub fn active_target(&self, now: DateTime<Utc>) -> Option<(u32, DateTime<Utc>)> {
+        self.target.filter(|(_, until)| *until > now)
+    }
+
+    pub fn settings(&self, now: DateTime<Utc>) -> CurrentSettings {
+        match self.active_target(now) {
+            Some((amps, until)) => CurrentSettings {
+                current: Some(amps),
+                valid_until: Some(until),
+            },
+            None => CurrentSettings::default(),
+        }
+    }
+
+    /// Per-plug readings that follow the target: a charging vehicle draws
+    /// its demand, held to the target and the rating, and pauses below 6 A.
+    pub fn status(&self, now: DateTime<Utc>) -> Vec<PlugStatus> {
+        let rated = self.spec.rated_current;
+        let limit = self
+            .active_target(now)
+            .map_or(rated, |(amps, _)| amps.min(rated));
+        self.spec
+            .plugs
+            .iter()
+            .enumerate()
+            .map(|(i, plug)| {
+                let plug_uuid = plug
+                    .uuid
+                    .clone()
+                    .unwrap_or_else(|| format!("{}-plug-{}", self.spec.uuid, i + 1));
+                let (state, amps) = if self.spec.disconnected {
+                    (PlugState::CloudOffline, None)
+                } else {
+                    match plug.vehicle {
+                        Vehicle::None => (PlugState::Idle, Some(0)),
+                        Vehicle::Connected => (PlugState::Connected, Some(0)),
+                        Vehicle::Charging if limit < MIN_CHARGING_AMPS => {
+                            (PlugState::Connected, Some(0))
+                        }
+                        Vehicle::Charging => (
+                            PlugState::Charging,
+                            Some(plug.demand.unwrap_or(rated).min(limit)),
+                        ),
+                    }
+                };
+                let phase = |n: u8| amps.map(|a| if n <= plug.phases { f64::from(a) } else { 0.0 });
+                PlugStatus {
+                    plug_uuid: Some(plug_uuid),
+                    plug_label: Some(plug.label.clone()),
+                    evse_uuid: Some(self.spec.uuid.clone()),
+                    current_l1: phase(1),
+                    current_l2: phase(2),
+                    current_l3: phase(3),
+                    dyn_current_limit: (!self.spec.disconnected).then_some(f64::from(limit)),
+                    power: amps.map(|a| VOLTS * f64::from(a) * f64::from(plug.phases)),
+                    status: state,
+                }
+            })
+            .collect()
+    }
+}
+
+pub(super) struct SimState {
+    stations: HashMap<(String, String), Station>,
+    pub faults: Faults,
+    pub station_faults: HashMap<String, Faults>,
+    pub requests: Vec<RecordedRequest>,
+    pub clock_offset: chrono::Duration,
+    pub rng: fastrand::Rng,
+}
+
+impl SimState {
+    pub fn new(fleet: Fleet) -> Self {
+        let mut state = Self {
+            stations: HashMap::new(),
+            faults: Faults::default(),
+            station_faults: HashMap::new(),
+            requests: Vec::new(),
+            clock_offset: chrono::Duration::zero(),
+            // Seeded: a given error rate fails the same requests every run.
+            rng: fastrand::Rng::with_seed(0x00C1_E3A9),
+        };
+        for spec in fleet.stations {
+            state.add_station(spec);
+        }
+        state
+    }
+
+    pub fn add_station(&mut self, spec: StationSpec) {
+        let key = (spec.edge_device_id.clone(), spec.uuid.clone());
+        self.stations.insert(key, Station { spec, target: None });
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.clock_offset
+    }
+
+    pub fn lookup_mut(&mut self, edge: &str, uuid: &str) -> Option<&mut Station> {
+        self.stations.get_mut(&(edge.to_owned(), uuid.to_owned()))
+    }
+
+    pub fn station(&self, uuid: &str) -> Option<&Station> {
+        self.stations.values().find(|s| s.spec.uuid == uuid)
+    }
+
+    pub fn station_mut(&mut self, uuid: &str) -> Option<&mut Station> {
+        self.stations.values_mut().find(|s| s.spec.uuid == uuid)
+    }
+
+    pub fn faults_for(&self, uuid: &str) -> Faults {
+        self.station_faults
+            .get(uuid)
+            .unwrap_or(&self.faults)
+            .clone()
+    }
+}

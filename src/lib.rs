@@ -1,0 +1,19 @@
+//! Domain types and back-end services of the EVSE dashboard.
+//!
+//! The types at the top level compile everywhere, also to wasm, because the
+//! UI shows them. Everything behind the `ssr` feature is server-only: it
+//! talks to SQLite and to CLEMAP and holds secrets, so it must never be
+//! compiled into the browser bundle.
+
+pub mod clemap;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
+pub mod services;
+
+/// The version of this build, shown in the UI footer and by `/healthz`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
