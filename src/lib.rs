@@ -11,9 +11,13 @@ pub mod types;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod registry;
+#[cfg(feature = "ssr")]
 pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod services;
+#[cfg(feature = "ssr")]
+pub mod vault;
 
 /// The version of this build, shown in the UI footer and by `/healthz`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -4,19 +4,26 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use crate::clemap::ClemapClient;
 use crate::db;
+use crate::registry::Registry;
 use crate::types::ServerInfo;
+use crate::vault::Vault;
 
 #[derive(Clone, Debug)]
 pub struct Services {
     pub pool: SqlitePool,
+    pub registry: Registry,
+    pub clemap: ClemapClient,
     pub started_at: DateTime<Utc>,
 }
 
 impl Services {
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: SqlitePool, vault: Vault, clemap: ClemapClient) -> Self {
         Self {
+            registry: Registry::new(pool.clone(), vault),
             pool,
+            clemap,
             started_at: Utc::now(),
         }
     }

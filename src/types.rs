@@ -15,3 +15,42 @@ pub struct ServerInfo {
     /// When the server process started (UTC, RFC 3339).
     pub started_at: String,
 }
+
+/// A registered charger as the UI sees it: never its token, only whether
+/// one is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charger {
+    pub id: i64,
+    pub name: String,
+    pub site_id: i64,
+    pub site_name: String,
+    pub edge_device_id: String,
+    pub evse_uuid: String,
+    pub min_current: u32,
+    pub max_current: u32,
+    pub notes: Option<String>,
+    pub token_set: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What an admin types to register or edit a charger (the token travels
+/// separately, write-only).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargerInput {
+    pub name: String,
+    pub site: String,
+    pub edge_device_id: String,
+    pub evse_uuid: String,
+    /// Ampere; `None` means the default (6 A).
+    pub min_current: Option<u32>,
+    /// Ampere; `None` means the default (32 A).
+    pub max_current: Option<u32>,
+    pub notes: Option<String>,
+}
+
+/// The lowest current most vehicles can charge with (IEC 61851).
+pub const DEFAULT_MIN_CURRENT: u32 = 6;
+pub const DEFAULT_MAX_CURRENT: u32 = 32;
+/// No charger the dashboard manages takes more than this per phase.
+pub const CURRENT_LIMIT: u32 = 80;

@@ -15,7 +15,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "Web dashboard for EV chargers controlled through CLEMAP's Direct EVSE Control API.\n\n\
                   Without a subcommand it runs `serve`. Options may also be set through the \
                   environment variables shown below or a `.env` file in the working directory.",
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    after_long_help = "Secrets never come from the command line: the token key from EVSE_TOKEN_KEY \
+                       (base64, 32 bytes) or the key file in the data directory; evsetokens and \
+                       passwords from standard input or a hidden prompt."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -40,8 +43,128 @@ impl Cli {
 pub enum Command {
     /// Serve the dashboard (the default).
     Serve(ServeArgs),
+    /// Serve the dashboard against a built-in CLEMAP simulator with a seeded
+    /// demo fleet. Nothing reaches the real CLEMAP cloud.
+    Demo(DemoArgs),
+    /// Run only the CLEMAP simulator, with the stations of a fleet file.
+    Simulate(SimulateArgs),
     /// Create the database if needed, apply pending migrations, and exit.
     Migrate(DataArgs),
+    /// Register, list and remove chargers.
+    #[command(subcommand)]
+    Charger(ChargerCommand),
+    /// Re-encrypt every stored evsetoken under a new key, in one transaction.
+    RotateKey(RotateKeyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChargerCommand {
+    /// Register a charger. The evsetoken is read from standard input (or a
+    /// hidden prompt), never from the command line where `ps` would show it.
+    Add(ChargerAddArgs),
+    /// List the registered chargers (never their tokens).
+    List(DataArgs),
+    /// Delete a charger; its audit history stays readable.
+    Remove {
+        /// The charger's id, as shown by `charger list`.
+        id: i64,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Replace a charger's evsetoken, read from standard input.
+    SetToken {
+        /// The charger's id, as shown by `charger list`.
+        id: i64,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ChargerAddArgs {
+    /// Display name, e.g. "Depot bay 3".
+    #[arg(long)]
+    pub name: String,
+    /// Site (car park, building) the charger belongs to; created if new.
+    #[arg(long)]
+    pub site: String,
+    /// CLEMAP edge device id the charger hangs off.
+    #[arg(long, value_name = "ID")]
+    pub edge_device: String,
+    /// The charger's EVSE uuid in CLEMAP.
+    #[arg(long, value_name = "UUID")]
+    pub evse: String,
+    /// Lowest current the dashboard may request, ampere [default: 6].
+    #[arg(long, value_name = "A")]
+    pub min_current: Option<u32>,
+    /// Highest current the dashboard may request, ampere [default: 32].
+    #[arg(long, value_name = "A")]
+    pub max_current: Option<u32>,
+    /// Free-text notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RotateKeyArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Where to write the new key when the current one comes from
+    /// EVSE_TOKEN_KEY (with a key file, the file is replaced).
+    #[arg(long, value_name = "FILE")]
+    pub new_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// Address and port the simulator listens on.
+    #[arg(
+        long,
+        env = "EVSE_SIMULATOR_LISTEN",
+        default_value = "127.0.0.1:3032",
+        value_name = "ADDR"
+    )]
+    pub listen: SocketAddr,
+    /// Fleet file (TOML, or JSON when it ends in .json): edge devices, EVSE
+    /// uuids, tokens, plugs, rated current. See the README.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "write_demo_fleet"
+    )]
+    pub fleet: Option<PathBuf>,
+    /// Write a demo fleet with fresh random tokens to FILE (mode 0600) and
+    /// exit: a starting point for --fleet.
+    #[arg(long, value_name = "FILE", conflicts_with = "fleet")]
+    pub write_demo_fleet: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Directory for the demo's database, key and fleet, apart from real
+    /// data; delete it to start over.
+    #[arg(
+        long,
+        env = "EVSE_DATA_DIR",
+        default_value = "./demo-data",
+        value_name = "DIR"
+    )]
+    pub data_dir: PathBuf,
+
+    #[command(flatten)]
+    pub web: WebArgs,
+
+    /// Password for the demo admin `admin` (default: a random one, printed
+    /// once). Set it for scripted runs.
+    #[arg(
+        long,
+        env = "EVSE_DEMO_ADMIN_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    pub admin_password: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,7 +184,8 @@ pub struct LogArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
-    /// Directory holding the SQLite database (created if missing).
+    /// Directory holding the SQLite database and, unless EVSE_TOKEN_KEY is
+    /// set, the token key file `token.key` (both created if missing).
     #[arg(
         long,
         env = "EVSE_DATA_DIR",
@@ -76,6 +200,22 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataArgs,
 
+    #[command(flatten)]
+    pub web: WebArgs,
+
+    /// Base URL of CLEMAP's Direct EVSE Control API.
+    #[arg(
+        long,
+        env = "CLEMAP_API_URL",
+        default_value = "https://cloud.clemap.com:3032",
+        value_name = "URL"
+    )]
+    pub clemap_url: String,
+}
+
+/// Options of every subcommand that serves the dashboard.
+#[derive(Debug, Clone, Args)]
+pub struct WebArgs {
     /// Address and port the dashboard listens on. Cookies are sent without
     /// the `Secure` flag only on loopback addresses.
     #[arg(
@@ -86,20 +226,29 @@ pub struct ServeArgs {
     )]
     pub listen: SocketAddr,
 
-    /// Base URL of CLEMAP's Direct EVSE Control API.
-    #[arg(
-        long,
-        env = "CLEMAP_API_URL",
-        default_value = "https://cloud.clemap.com:3032",
-        value_name = "URL"
-    )]
-    pub clemap_url: String,
-
     /// Directory with the compiled site (pkg/ with wasm, js and css, plus
     /// the public assets). Default: $LEPTOS_SITE_ROOT when cargo-leptos runs
     /// the server, else `site` beside the executable, else `target/site`.
     #[arg(long, env = "EVSE_SITE_DIR", value_name = "DIR")]
     pub site_dir: Option<PathBuf>,
+
+    /// Seconds a CLEMAP request may take in all before it counts as failed.
+    #[arg(
+        long,
+        env = "CLEMAP_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_name = "SECS"
+    )]
+    pub clemap_timeout: u64,
+
+    /// Seconds to wait for a connection to CLEMAP.
+    #[arg(
+        long,
+        env = "CLEMAP_CONNECT_TIMEOUT_SECS",
+        default_value_t = 3,
+        value_name = "SECS"
+    )]
+    pub clemap_connect_timeout: u64,
 }
 
 #[cfg(test)]
@@ -117,7 +266,7 @@ mod tests {
         let cli = Cli::try_parse_from(["evse-dashboard"]).unwrap();
         match cli.into_command() {
             Command::Serve(args) => {
-                assert_eq!(args.listen.to_string(), "127.0.0.1:3000");
+                assert_eq!(args.web.listen.to_string(), "127.0.0.1:3000");
                 assert_eq!(args.data.data_dir, PathBuf::from("./data"));
                 assert_eq!(args.clemap_url, "https://cloud.clemap.com:3032");
             }

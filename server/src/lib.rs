@@ -1,7 +1,9 @@
 //! The `evse-dashboard` executable as a library, so integration tests can
 //! start the real server on port 0 (see `Application`).
 
+pub mod backend;
 pub mod cli;
+pub mod commands;
 pub mod http;
 pub mod site;
 pub mod telemetry;
@@ -9,8 +11,9 @@ pub mod telemetry;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use evse_dashboard::db::{self, DbError};
+use evse_dashboard::clemap::{ClemapClient, ClientBuildError, ClientConfig};
 use evse_dashboard::services::Services;
 use tokio::net::TcpListener;
 
@@ -19,17 +22,20 @@ use tokio::net::TcpListener;
 pub struct ServeConfig {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
-    pub clemap_url: String,
     pub site_dir: PathBuf,
+    pub clemap: ClientConfig,
 }
 
 impl ServeConfig {
-    pub fn from_args(args: cli::ServeArgs) -> Self {
+    pub fn new(data_dir: PathBuf, web: cli::WebArgs, clemap_url: String) -> Self {
+        let mut clemap = ClientConfig::new(clemap_url);
+        clemap.request_timeout = Duration::from_secs(web.clemap_timeout.max(1));
+        clemap.connect_timeout = Duration::from_secs(web.clemap_connect_timeout.max(1));
         Self {
-            site_dir: site::resolve_site_dir(args.site_dir.as_deref()),
-            data_dir: args.data.data_dir,
-            listen: args.listen,
-            clemap_url: args.clemap_url,
+            site_dir: site::resolve_site_dir(web.site_dir.as_deref()),
+            data_dir,
+            listen: web.listen,
+            clemap,
         }
     }
 }
@@ -37,7 +43,9 @@ impl ServeConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error(transparent)]
-    Database(#[from] DbError),
+    Backend(#[from] backend::BackendError),
+    #[error(transparent)]
+    Clemap(#[from] ClientBuildError),
     #[error(
         "cannot listen on {addr}: {source} (is another process using the port? choose one with --listen)"
     )]
@@ -61,9 +69,9 @@ impl Application {
     /// Opens and migrates the database, builds the router and binds the
     /// port (port 0 picks a free one: see [`Application::local_addr`]).
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
-        let pool = db::open(&config.data_dir).await?;
-        db::migrate(&pool).await?;
-        let services = Services::new(pool);
+        let (pool, vault, _) = backend::open(&config.data_dir).await?;
+        let clemap = ClemapClient::new(config.clemap.clone())?;
+        let services = Services::new(pool, vault, clemap);
 
         let listener =
             TcpListener::bind(config.listen)

@@ -12,6 +12,11 @@ mod error;
 pub mod simulator;
 
 #[cfg(feature = "ssr")]
-pub use client::{ClemapClient, ClientConfig, EvseAddress};
+pub use client::{ClemapClient, ClientBuildError, ClientConfig, EvseAddress};
+
+/// How many status reads may be in flight toward CLEMAP at once: enough for
+/// 500 stations at 50 ms in well under a second, few enough not to hammer
+/// an API whose rate limits are undocumented.
+pub const DEFAULT_STATUS_CONCURRENCY: usize = 64;
 #[cfg(feature = "ssr")]
 pub use error::ClemapError;

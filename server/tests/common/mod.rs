@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use evse_dashboard::clemap::ClientConfig;
 use server::{Application, ServeConfig};
 use tokio::sync::oneshot;
 
@@ -25,8 +26,8 @@ pub async fn spawn_app() -> TestApp {
     let config = ServeConfig {
         data_dir: data_dir.path().to_owned(),
         listen: "127.0.0.1:0".parse().unwrap(),
-        clemap_url: "http://127.0.0.1:9".to_owned(),
         site_dir: PathBuf::from("target/site"),
+        clemap: ClientConfig::new("http://127.0.0.1:9"),
     };
     let app = Application::build(config).await.expect("app builds");
     let addr = app.local_addr();

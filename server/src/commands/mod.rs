@@ -1,0 +1,25 @@
+//! One module per subcommand; `main` only parses and dispatches.
+
+pub mod charger;
+pub mod demo;
+pub mod rotate_key;
+pub mod serve;
+pub mod simulate;
+
+use std::io::{BufRead, IsTerminal};
+
+/// Errors of a subcommand, shown to the operator as one sentence.
+pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Reads one secret line: from a hidden prompt on a terminal, else from
+/// standard input (so scripts can pipe it). Never from argv.
+pub fn read_secret(prompt: &str) -> std::io::Result<String> {
+    let line = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt)?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line
+    };
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}

@@ -1,0 +1,40 @@
+use crate::{Application, ServeConfig, shutdown_signal};
+
+use super::CommandResult;
+
+pub async fn run(config: ServeConfig) -> CommandResult {
+    let app = Application::build(config.clone()).await?;
+    serve_app(app, &config).await
+}
+
+/// Logs where things are, prints the URL, serves until Ctrl-C / SIGTERM.
+pub async fn serve_app(app: Application, config: &ServeConfig) -> CommandResult {
+    if !config.site_dir.join("pkg").is_dir() {
+        tracing::warn!(
+            site_dir = %config.site_dir.display(),
+            "no compiled site here: pages render but will not hydrate (set --site-dir)"
+        );
+    }
+    let addr = app.local_addr();
+    tracing::info!(
+        %addr,
+        site_dir = %config.site_dir.display(),
+        data_dir = %config.data_dir.display(),
+        clemap = %config.clemap.base_url,
+        "serving"
+    );
+    println!("evse-dashboard is listening on http://{addr}");
+    app.run_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+pub async fn migrate(data_dir: &std::path::Path) -> CommandResult {
+    let pool = crate::backend::open_database(data_dir).await?;
+    let health = evse_dashboard::db::health(&pool).await?;
+    println!(
+        "database {} is up to date ({} migrations applied)",
+        data_dir.join(evse_dashboard::db::DATABASE_FILE).display(),
+        health.migrations_applied
+    );
+    Ok(())
+}

@@ -1,0 +1,319 @@
+//! The charger registry: sites and chargers in SQLite, each evsetoken
+//! sealed by the [`Vault`] before it touches the database.
+
+pub mod validate;
+
+use sqlx::SqlitePool;
+
+use crate::clemap::EvseAddress;
+use crate::secret::EvseToken;
+use crate::types::{Charger, ChargerInput};
+use crate::vault::{SealedToken, Vault, VaultError};
+pub use validate::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error(
+        "A charger for edge device {edge_device_id} and EVSE {evse_uuid} is already registered \
+         (\u{201c}{existing}\u{201d})."
+    )]
+    Duplicate {
+        edge_device_id: String,
+        evse_uuid: String,
+        existing: String,
+    },
+    #[error("Charger {0} does not exist (it may have been deleted).")]
+    NotFound(i64),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// The columns every charger read selects.
+const CHARGER_COLUMNS: &str = "c.id, c.name, c.site_id, s.name AS site_name, c.edge_device_id, \
+     c.evse_uuid, c.min_current, c.max_current, c.notes, \
+     c.token_ciphertext IS NOT NULL AS token_set, c.created_at, c.updated_at";
+
+#[derive(sqlx::FromRow)]
+struct ChargerRow {
+    id: i64,
+    name: String,
+    site_id: i64,
+    site_name: String,
+    edge_device_id: String,
+    evse_uuid: String,
+    min_current: i64,
+    max_current: i64,
+    notes: Option<String>,
+    token_set: bool,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<ChargerRow> for Charger {
+    fn from(r: ChargerRow) -> Self {
+        // The table's CHECKs keep both within 0..=80.
+        Charger {
+            id: r.id,
+            name: r.name,
+            site_id: r.site_id,
+            site_name: r.site_name,
+            edge_device_id: r.edge_device_id,
+            evse_uuid: r.evse_uuid,
+            min_current: u32::try_from(r.min_current).unwrap_or(0),
+            max_current: u32::try_from(r.max_current).unwrap_or(0),
+            notes: r.notes,
+            token_set: r.token_set,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SealedRow {
+    token_ciphertext: Vec<u8>,
+    token_nonce: Vec<u8>,
+    token_key_id: String,
+}
+
+impl From<SealedRow> for SealedToken {
+    fn from(r: SealedRow) -> Self {
+        SealedToken {
+            ciphertext: r.token_ciphertext,
+            nonce: r.token_nonce,
+            key_id: r.token_key_id,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Registry {
+    pool: SqlitePool,
+    vault: Vault,
+}
+
+impl Registry {
+    pub fn new(pool: SqlitePool, vault: Vault) -> Self {
+        Self { pool, vault }
+    }
+
+    pub async fn list(&self) -> Result<Vec<Charger>, RegistryError> {
+        let rows: Vec<ChargerRow> = sqlx::query_as(&format!(
+            "SELECT {CHARGER_COLUMNS} FROM chargers c JOIN sites s ON s.id = c.site_id \
+             WHERE c.deleted_at IS NULL ORDER BY s.name COLLATE NOCASE, c.name COLLATE NOCASE, c.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Charger::from).collect())
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Charger, RegistryError> {
+        let row: Option<ChargerRow> = sqlx::query_as(&format!(
+            "SELECT {CHARGER_COLUMNS} FROM chargers c JOIN sites s ON s.id = c.site_id \
+             WHERE c.id = ? AND c.deleted_at IS NULL"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(Charger::from).ok_or(RegistryError::NotFound(id))
+    }
+
+    /// Registers a charger. The token is sealed with the row's id as
+    /// associated data, inside the same transaction as the insert.
+    pub async fn add(
+        &self,
+        input: &ChargerInput,
+        token: &EvseToken,
+    ) -> Result<Charger, RegistryError> {
+        let valid = validate::charger(input)?;
+        validate::token(token.expose())?;
+        let mut tx = self.pool.begin().await?;
+        ensure_unique(&mut tx, &valid.edge_device_id, &valid.evse_uuid, None).await?;
+        let site_id = site_id(&mut tx, &valid.site).await?;
+        // Placeholder blobs satisfy the table's CHECK until the real seal,
+        // which needs the id, replaces them below.
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO chargers (name, site_id, edge_device_id, evse_uuid, min_current, \
+             max_current, notes, token_ciphertext, token_nonce, token_key_id) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, x'', x'', '') RETURNING id",
+        )
+        .bind(&valid.name)
+        .bind(site_id)
+        .bind(&valid.edge_device_id)
+        .bind(&valid.evse_uuid)
+        .bind(valid.min_current)
+        .bind(valid.max_current)
+        .bind(&valid.notes)
+        .fetch_one(&mut *tx)
+        .await?;
+        store_sealed(&mut tx, id, &self.vault.seal(id, token)).await?;
+        tx.commit().await?;
+        self.get(id).await
+    }
+
+    /// Changes everything but the token.
+    pub async fn update(&self, id: i64, input: &ChargerInput) -> Result<Charger, RegistryError> {
+        let valid = validate::charger(input)?;
+        let mut tx = self.pool.begin().await?;
+        ensure_unique(&mut tx, &valid.edge_device_id, &valid.evse_uuid, Some(id)).await?;
+        let site_id = site_id(&mut tx, &valid.site).await?;
+        let changed = sqlx::query(
+            "UPDATE chargers SET name = ?, site_id = ?, edge_device_id = ?, evse_uuid = ?, \
+             min_current = ?, max_current = ?, notes = ?, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(&valid.name)
+        .bind(site_id)
+        .bind(&valid.edge_device_id)
+        .bind(&valid.evse_uuid)
+        .bind(valid.min_current)
+        .bind(valid.max_current)
+        .bind(&valid.notes)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(RegistryError::NotFound(id));
+        }
+        tx.commit().await?;
+        self.get(id).await
+    }
+
+    pub async fn set_token(&self, id: i64, token: &EvseToken) -> Result<(), RegistryError> {
+        validate::token(token.expose())?;
+        let mut tx = self.pool.begin().await?;
+        if !store_sealed(&mut tx, id, &self.vault.seal(id, token)).await? {
+            return Err(RegistryError::NotFound(id));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Soft delete: the row stays so history can name it; the sealed token
+    /// is wiped.
+    pub async fn delete(&self, id: i64) -> Result<(), RegistryError> {
+        let changed = sqlx::query(
+            "UPDATE chargers SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
+             token_ciphertext = NULL, token_nonce = NULL, token_key_id = NULL \
+             WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(RegistryError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// The charger's CLEMAP address and its decrypted token, in memory only.
+    pub async fn credentials(&self, id: i64) -> Result<(EvseAddress, EvseToken), RegistryError> {
+        let charger = self.get(id).await?;
+        let token = self.token(id).await?;
+        Ok((
+            EvseAddress::new(charger.edge_device_id, charger.evse_uuid),
+            token,
+        ))
+    }
+
+    pub async fn token(&self, id: i64) -> Result<EvseToken, RegistryError> {
+        let sealed: Option<SealedRow> = sqlx::query_as(
+            "SELECT token_ciphertext, token_nonce, token_key_id FROM chargers \
+             WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let sealed = sealed.ok_or(RegistryError::NotFound(id))?;
+        Ok(self.vault.open(id, &sealed.into())?)
+    }
+}
+
+/// Re-seals every live token under `new` in one transaction. Fails without
+/// changing anything if any token does not open under `old`.
+pub async fn rotate_key(
+    pool: &SqlitePool,
+    old: &Vault,
+    new: &Vault,
+) -> Result<usize, RegistryError> {
+    let mut tx = pool.begin().await?;
+    let rows: Vec<(i64, Vec<u8>, Vec<u8>, String)> = sqlx::query_as(
+        "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
+         WHERE deleted_at IS NULL ORDER BY id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, ciphertext, nonce, key_id) in &rows {
+        let sealed = SealedToken {
+            ciphertext: ciphertext.clone(),
+            nonce: nonce.clone(),
+            key_id: key_id.clone(),
+        };
+        let token = old.open(*id, &sealed)?;
+        store_sealed(&mut tx, *id, &new.seal(*id, &token)).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+
+async fn store_sealed(tx: &mut Tx<'_>, id: i64, sealed: &SealedToken) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(
+        "UPDATE chargers SET token_ciphertext = ?, token_nonce = ?, token_key_id = ?, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+         WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(&sealed.ciphertext)
+    .bind(&sealed.nonce)
+    .bind(&sealed.key_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+async fn site_id(tx: &mut Tx<'_>, name: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query("INSERT INTO sites (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query_scalar("SELECT id FROM sites WHERE name = ?")
+        .bind(name)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+async fn ensure_unique(
+    tx: &mut Tx<'_>,
+    edge_device_id: &str,
+    evse_uuid: &str,
+    except: Option<i64>,
+) -> Result<(), RegistryError> {
+    let existing: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM chargers WHERE edge_device_id = ? AND evse_uuid = ? \
+         AND deleted_at IS NULL AND id IS NOT ?",
+    )
+    .bind(edge_device_id)
+    .bind(evse_uuid)
+    .bind(except)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match existing {
+        Some(existing) => Err(RegistryError::Duplicate {
+            edge_device_id: edge_device_id.to_owned(),
+            evse_uuid: evse_uuid.to_owned(),
+            existing,
+        }),
+        None => Ok(()),
+    }
+}
