@@ -1,9 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
-// The server under test: the release binary cargo-leptos built, on its own
-// port with a throw-away data directory, so a run never touches ./data.
+// The server under test: the release binary cargo-leptos built, in demo
+// mode (simulated CLEMAP, seeded fleet, admin with a known password), on
+// its own port with a throw-away data directory.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+export const ADMIN_PASSWORD = 'e2e-admin-password';
 
 export default defineConfig({
   testDir: './tests',
@@ -33,8 +35,9 @@ export default defineConfig({
   },
   webServer: {
     command:
-      `rm -rf .e2e-data && ../target/release/evse-dashboard serve` +
+      `rm -rf .e2e-data && ../target/release/evse-dashboard demo` +
       ` --listen 127.0.0.1:${port} --data-dir .e2e-data --site-dir ../target/site`,
+    env: { EVSE_DEMO_ADMIN_PASSWORD: ADMIN_PASSWORD },
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use crate::auth::Users;
 use crate::clemap::ClemapClient;
 use crate::db;
 use crate::registry::Registry;
@@ -14,6 +15,7 @@ use crate::vault::Vault;
 pub struct Services {
     pub pool: SqlitePool,
     pub registry: Registry,
+    pub users: Users,
     pub clemap: ClemapClient,
     pub started_at: DateTime<Utc>,
 }
@@ -22,6 +24,7 @@ impl Services {
     pub fn new(pool: SqlitePool, vault: Vault, clemap: ClemapClient) -> Self {
         Self {
             registry: Registry::new(pool.clone(), vault),
+            users: Users::new(pool.clone()),
             pool,
             clemap,
             started_at: Utc::now(),

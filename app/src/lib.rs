@@ -12,7 +12,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::layout::Layout;
-use pages::{home::HomePage, not_found::NotFound};
+use pages::{
+    account::AccountPage, admin::AdminPage, home::HomePage, login::LoginPage, not_found::NotFound,
+};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,6 +53,9 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/admin") view=AdminPage />
                 </Routes>
             </Layout>
         </Router>

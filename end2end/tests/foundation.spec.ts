@@ -1,10 +1,11 @@
 import { test, expect } from '@playwright/test';
+import { hydrated, login } from './helpers';
 
 test('the shell renders and hydrates: a click calls the server function', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
-  await page.goto('/');
+  await login(page);
   await expect(page.getByRole('link', { name: 'EVSE dashboard' })).toBeVisible();
   const nav = page.getByRole('navigation', { name: 'Main' });
   for (const name of ['Overview', 'Audit', 'Admin']) {
@@ -17,7 +18,7 @@ test('the shell renders and hydrates: a click calls the server function', async 
 
   // Only a hydrated page answers the click without navigating away: the
   // result comes from the server function, through the wasm bundle.
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await hydrated(page);
   const navigations: string[] = [];
   page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
   await page.getByTestId('check-server').click();

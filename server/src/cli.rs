@@ -55,6 +55,48 @@ pub enum Command {
     Charger(ChargerCommand),
     /// Re-encrypt every stored evsetoken under a new key, in one transaction.
     RotateKey(RotateKeyArgs),
+    /// Create users, set passwords, disable accounts, list users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from a hidden prompt (asked
+    /// twice) or standard input, never from the command line.
+    Add {
+        username: String,
+        /// admin, operator or viewer.
+        #[arg(long, value_parser = parse_role)]
+        role: evse_dashboard::types::Role,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set a user's password (prompt or standard input).
+    Passwd {
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Disable an account: its sessions end at their next request.
+    Disable {
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Re-enable a disabled account.
+    Enable {
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List users with role, status and last login.
+    List(DataArgs),
+}
+
+fn parse_role(s: &str) -> Result<evse_dashboard::types::Role, String> {
+    evse_dashboard::types::Role::parse(s)
+        .ok_or_else(|| format!("unknown role {s:?}: use admin, operator or viewer"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,6 +282,21 @@ pub struct WebArgs {
         value_name = "SECS"
     )]
     pub clemap_timeout: u64,
+
+    /// Send the session cookie with `Secure` (HTTPS only) even on a
+    /// loopback address (elsewhere it always is).
+    #[arg(long, env = "EVSE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Minutes of inactivity after which a login session ends (a session
+    /// always ends 7 days after its login).
+    #[arg(
+        long,
+        env = "EVSE_SESSION_IDLE_MINUTES",
+        default_value_t = 480,
+        value_name = "MIN"
+    )]
+    pub session_idle_minutes: u64,
 
     /// Seconds to wait for a connection to CLEMAP.
     #[arg(

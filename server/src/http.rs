@@ -1,19 +1,26 @@
 //! The axum router: Leptos pages and server functions, static files,
-//! `/healthz`, and the layers every request passes (request id, tracing).
+//! `/healthz`, and the layers every request passes (request id, tracing,
+//! sessions, login for pages, same-origin for changes, security headers).
 
 use axum::Router;
 use axum::extract::{FromRef, State};
-use axum::http::{HeaderName, Request, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Json};
 use axum::routing::get;
 use evse_dashboard::services::Services;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos::prelude::{provide_context, use_context};
+use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
 use serde_json::json;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::security;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -24,16 +31,35 @@ pub struct AppState {
     pub services: Services,
 }
 
-pub fn router(state: AppState) -> Router {
+/// How session cookies behave.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub secure_cookies: bool,
+    pub idle_timeout: std::time::Duration,
+}
+
+pub fn router(state: AppState, store: SqliteStore, sessions: &SessionConfig) -> Router {
     let routes = generate_route_list(app::App);
     let context = {
         let services = state.services.clone();
-        move || provide_context(services.clone())
+        move || {
+            provide_context(services.clone());
+            set_page_csp();
+        }
     };
     let shell = {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())
     };
+    let idle = tower_sessions::cookie::time::Duration::seconds(
+        i64::try_from(sessions.idle_timeout.as_secs()).unwrap_or(i64::MAX),
+    );
+    let session_layer = SessionManagerLayer::new(store)
+        .with_name("evse_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(sessions.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(idle));
 
     Router::new()
         .route("/healthz", get(healthz))
@@ -42,6 +68,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::require_login,
+        ))
         .with_state(state)
         .layer(
             // Outermost first: the id is set before the span is opened so
@@ -50,8 +80,22 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(middleware::from_fn(security::headers))
+                .layer(middleware::from_fn(security::same_origin))
+                .layer(session_layer),
         )
+}
+
+/// Leptos put a fresh nonce into the context for its inline scripts; the
+/// page's CSP must name it.
+fn set_page_csp() {
+    if let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+        && let Ok(value) = HeaderValue::from_str(&security::page_csp(&nonce.to_string()))
+    {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 fn request_span<B>(request: &Request<B>) -> tracing::Span {

@@ -5,6 +5,7 @@ pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod http;
+pub mod security;
 pub mod site;
 pub mod telemetry;
 
@@ -16,6 +17,8 @@ use std::time::Duration;
 use evse_dashboard::clemap::{ClemapClient, ClientBuildError, ClientConfig};
 use evse_dashboard::services::Services;
 use tokio::net::TcpListener;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
 
 /// Everything `serve` needs, resolved from flags, environment and defaults.
 #[derive(Debug, Clone)]
@@ -24,6 +27,7 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     pub site_dir: PathBuf,
     pub clemap: ClientConfig,
+    pub sessions: http::SessionConfig,
 }
 
 impl ServeConfig {
@@ -36,6 +40,11 @@ impl ServeConfig {
             data_dir,
             listen: web.listen,
             clemap,
+            sessions: http::SessionConfig {
+                // Plain http is only acceptable on the machine itself.
+                secure_cookies: web.secure_cookies || !web.listen.ip().is_loopback(),
+                idle_timeout: Duration::from_secs(web.session_idle_minutes.max(1) * 60),
+            },
         }
     }
 }
@@ -54,6 +63,8 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot set up the session store: {0}")]
+    Sessions(String),
     #[error("the server stopped with an error: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -71,7 +82,20 @@ impl Application {
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
         let (pool, vault, _) = backend::open(&config.data_dir).await?;
         let clemap = ClemapClient::new(config.clemap.clone())?;
-        let services = Services::new(pool, vault, clemap);
+        let services = Services::new(pool.clone(), vault, clemap);
+        let store = SqliteStore::new(pool)
+            .with_table_name("sessions")
+            .expect("a valid table name");
+        store
+            .migrate()
+            .await
+            .map_err(|e| StartError::Sessions(e.to_string()))?;
+        // Expired sessions are deleted in the background, once a minute.
+        tokio::spawn(
+            store
+                .clone()
+                .continuously_delete_expired(tokio::time::Duration::from_secs(60)),
+        );
 
         let listener =
             TcpListener::bind(config.listen)
@@ -87,7 +111,7 @@ impl Application {
         };
         Ok(Self {
             listener,
-            router: http::router(state),
+            router: http::router(state, store, &config.sessions),
             services,
         })
     }

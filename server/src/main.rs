@@ -37,5 +37,6 @@ async fn run(command: Command) -> CommandResult {
         Command::Migrate(args) => commands::serve::migrate(&args.data_dir).await,
         Command::Charger(command) => commands::charger::run(command).await,
         Command::RotateKey(args) => commands::rotate_key::run(args).await,
+        Command::User(command) => commands::user::run(command).await,
     }
 }

@@ -4,6 +4,7 @@
 mod common;
 
 use common::spawn_app;
+use evse_dashboard::types::Role;
 
 #[tokio::test]
 async fn healthz_reports_the_database() {
@@ -19,7 +20,9 @@ async fn healthz_reports_the_database() {
 #[tokio::test]
 async fn the_shell_is_server_rendered_with_navigation_and_version() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/")).send().await.unwrap();
+    app.create_user("root", Role::Admin).await;
+    let admin = app.login("root").await;
+    let res = admin.get(app.url("/")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("EVSE dashboard"), "{html}");
@@ -34,12 +37,9 @@ async fn the_shell_is_server_rendered_with_navigation_and_version() {
 #[tokio::test]
 async fn unknown_pages_are_404_with_a_way_back() {
     let app = spawn_app().await;
-    let res = app
-        .client
-        .get(app.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
+    app.create_user("root", Role::Viewer).await;
+    let viewer = app.login("root").await;
+    let res = viewer.get(app.url("/no/such/page")).send().await.unwrap();
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("Page not found"));
 }
@@ -47,14 +47,7 @@ async fn unknown_pages_are_404_with_a_way_back() {
 #[tokio::test]
 async fn the_server_info_function_round_trips() {
     let app = spawn_app().await;
-    let res = app
-        .client
-        .post(app.url("/api/server_info"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("")
-        .send()
-        .await
-        .unwrap();
+    let res = app.call(&app.client, "server_info", "").await;
     assert_eq!(res.status(), 200);
     let info: evse_dashboard::types::ServerInfo = res.json().await.unwrap();
     assert_eq!(info.version, evse_dashboard::VERSION);

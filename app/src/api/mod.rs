@@ -1,16 +1,18 @@
 //! Server functions: thin adapters from the browser to the back-end
-//! services. Each one authorises first, then calls one service.
+//! services. Each one authorises first (`guard::require`), then calls one
+//! service and turns its error into a sentence for the user.
 
+pub mod auth;
+pub mod chargers;
 pub mod system;
+pub mod users;
 
 #[cfg(feature = "ssr")]
-pub(crate) mod context {
-    use evse_dashboard::services::Services;
-    use leptos::prelude::*;
+pub mod guard;
 
-    /// The back-end handle the server put into the request's context.
-    pub fn services() -> Result<Services, ServerFnError> {
-        use_context::<Services>()
-            .ok_or_else(|| ServerFnError::new("server misconfigured: no services in context"))
-    }
+/// Session keys; the session holds nothing else.
+#[cfg(feature = "ssr")]
+pub(crate) mod session_keys {
+    pub const USER_ID: &str = "user_id";
+    pub const LOGGED_IN_AT: &str = "logged_in_at";
 }

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 /// that the dashboard is up before logging in.
 #[server(name = ServerInfoCall, prefix = "/api", endpoint = "server_info")]
 pub async fn server_info() -> Result<ServerInfo, ServerFnError> {
-    let services = super::context::services()?;
+    super::guard::anyone();
+    let services = super::guard::services()?;
     services.server_info().await.map_err(|e| {
         tracing::error!(error = %e, "server info failed");
         ServerFnError::new("The database is not answering; check the server log.")

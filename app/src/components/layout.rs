@@ -1,9 +1,34 @@
-//! The frame around every page: header with navigation, main, footer.
+//! The frame around every page: header with navigation and the logged-in
+//! user, main, footer.
 
+use evse_dashboard::types::{Role, User};
 use leptos::prelude::*;
+
+use crate::api::auth::{Logout, me};
+
+/// The logged-in user, read once per page load and shared by every page.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Option<User>>);
+
+impl CurrentUser {
+    /// The user's role, once known.
+    pub fn role(&self) -> Option<Role> {
+        self.0.get().flatten().map(|u| u.role)
+    }
+}
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let user = Resource::new(|| (), |_| async { me().await.ok().flatten() });
+    provide_context(CurrentUser(user));
+    let logout = ServerAction::<Logout>::new();
+    // A full reload after logout: nothing of the old session stays on screen.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+
     view! {
         <header class="site-header">
             <a class="brand" href="/">
@@ -12,8 +37,36 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/">"Overview"</a>
                 <a href="/audit">"Audit"</a>
-                <a href="/admin">"Admin"</a>
+                <Transition fallback=|| ()>
+                    {move || {
+                        user.get()
+                            .flatten()
+                            .filter(|u| u.role == Role::Admin)
+                            .map(|_| view! { <a href="/admin">"Admin"</a> })
+                    }}
+                </Transition>
             </nav>
+            <Transition fallback=|| ()>
+                {move || {
+                    user.get()
+                        .flatten()
+                        .map(|u| {
+                            view! {
+                                <div class="session" data-testid="session">
+                                    <a href="/account" title="Your account">
+                                        {u.username.clone()}
+                                    </a>
+                                    <span class="role">{u.role.as_str()}</span>
+                                    <ActionForm action=logout>
+                                        <button type="submit" class="link">
+                                            "Log out"
+                                        </button>
+                                    </ActionForm>
+                                </div>
+                            }
+                        })
+                }}
+            </Transition>
         </header>
         <main>{children()}</main>
         <footer class="site-footer">

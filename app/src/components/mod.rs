@@ -1,1 +1,2 @@
+pub mod feedback;
 pub mod layout;

@@ -3,10 +3,13 @@
 //! registry code an admin uses. The fleet (with its simulator tokens) is
 //! kept in the demo data directory so a second run finds the same chargers.
 
+use evse_dashboard::auth::Users;
 use evse_dashboard::clemap::simulator::{self, Fleet, StationSpec};
 use evse_dashboard::registry::{Registry, RegistryError};
 use evse_dashboard::secret::EvseToken;
+use evse_dashboard::secret::Password;
 use evse_dashboard::types::ChargerInput;
+use evse_dashboard::types::Role;
 
 use super::CommandResult;
 use super::simulate::write_fleet;
@@ -15,6 +18,8 @@ use crate::{Application, ServeConfig, backend};
 
 /// The fleet file's name inside the demo data directory.
 pub const FLEET_FILE: &str = "demo-fleet.toml";
+/// The demo's admin account.
+pub const DEMO_ADMIN: &str = "admin";
 
 pub async fn run(args: DemoArgs) -> CommandResult {
     std::fs::create_dir_all(&args.data_dir)?;
@@ -30,9 +35,11 @@ pub async fn run(args: DemoArgs) -> CommandResult {
     tracing::info!(url = %sim.base_url(), stations = fleet.stations.len(), "CLEMAP simulator started");
 
     let (pool, vault, _) = backend::open(&args.data_dir).await?;
+    let registry_pool = pool.clone();
     let registry = Registry::new(pool, vault);
     let added = register_fleet(&registry, &fleet.stations).await?;
     tracing::info!(added, "demo fleet registered");
+    let login = ensure_admin(&registry_pool, args.admin_password).await?;
 
     let config = ServeConfig::new(args.data_dir.clone(), args.web, sim.base_url());
     let app = Application::build(config.clone()).await?;
@@ -42,6 +49,7 @@ pub async fn run(args: DemoArgs) -> CommandResult {
         fleet.stations.len()
     );
     println!("  open http://{}", app.local_addr());
+    println!("  {login}");
     println!();
     super::serve::serve_app(app, &config).await?;
     drop(sim);
@@ -82,4 +90,42 @@ pub async fn register_fleet(
         }
     }
     Ok(added)
+}
+
+/// The demo admin `admin`: created on the first run with the given or a
+/// random password (printed once); on later runs its password is set to the
+/// given one, or left alone.
+async fn ensure_admin(
+    pool: &sqlx::SqlitePool,
+    password: Option<String>,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let users = Users::new(pool.clone());
+    match (users.by_name(DEMO_ADMIN).await, password) {
+        (Ok(admin), Some(password)) => {
+            users
+                .set_password(admin.id, &Password::new(password))
+                .await?;
+            Ok(format!(
+                "log in as `{DEMO_ADMIN}` with the password you gave"
+            ))
+        }
+        (Ok(_), None) => Ok(format!(
+            "log in as `{DEMO_ADMIN}` with the password printed on the first run \
+             (or restart with --admin-password)"
+        )),
+        (Err(_), given) => {
+            let generated = given.is_none();
+            let password = given.unwrap_or_else(|| {
+                format!("demo-{}", &uuid::Uuid::new_v4().simple().to_string()[..16])
+            });
+            users
+                .create(DEMO_ADMIN, &Password::new(password.clone()), Role::Admin)
+                .await?;
+            Ok(if generated {
+                format!("log in as `{DEMO_ADMIN}` with password {password}   (shown only now)")
+            } else {
+                format!("log in as `{DEMO_ADMIN}` with the password you gave")
+            })
+        }
+    }
 }

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod rotate_key;
 pub mod serve;
 pub mod simulate;
+pub mod user;
 
 use std::io::{BufRead, IsTerminal};
 
@@ -22,4 +23,14 @@ pub fn read_secret(prompt: &str) -> std::io::Result<String> {
         line
     };
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// Reads a new password: twice on a terminal (typos are invisible), once
+/// from a pipe.
+pub fn read_new_password() -> Result<String, Box<dyn std::error::Error>> {
+    let first = read_secret("new password (at least 12 characters): ")?;
+    if std::io::stdin().is_terminal() && read_secret("the same password again: ")? != first {
+        return Err("the two passwords differ; nothing was changed".into());
+    }
+    Ok(first)
 }

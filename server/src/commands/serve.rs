@@ -15,6 +15,12 @@ pub async fn serve_app(app: Application, config: &ServeConfig) -> CommandResult 
             "no compiled site here: pages render but will not hydrate (set --site-dir)"
         );
     }
+    if app.services().users.count().await? == 0 {
+        println!(
+            "No users yet. Create the first admin with:\n  evse-dashboard user add admin --role admin --data-dir {}",
+            config.data_dir.display()
+        );
+    }
     let addr = app.local_addr();
     tracing::info!(
         %addr,

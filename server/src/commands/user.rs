@@ -1,0 +1,97 @@
+use evse_dashboard::audit::{self, Actor, Event};
+use evse_dashboard::auth::Users;
+use evse_dashboard::secret::Password;
+
+use super::{CommandResult, read_new_password};
+use crate::backend;
+use crate::cli::{DataArgs, UserCommand};
+
+async fn users(data: &DataArgs) -> Result<(Users, sqlx::SqlitePool), backend::BackendError> {
+    let pool = backend::open_database(&data.data_dir).await?;
+    Ok((Users::new(pool.clone()), pool))
+}
+
+/// Changes made from the command line are audited as the operating-system
+/// user who ran them.
+fn cli_actor() -> Actor {
+    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    Actor {
+        username: format!("cli:{who}"),
+        ..Actor::default()
+    }
+}
+
+async fn audited(pool: &sqlx::SqlitePool, action: &str, subject: String) {
+    audit::record_or_log(
+        pool,
+        &cli_actor(),
+        Event {
+            action,
+            outcome: "ok",
+            subject: Some(subject),
+            ..Default::default()
+        },
+    )
+    .await;
+}
+
+pub async fn run(command: UserCommand) -> CommandResult {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            data,
+        } => {
+            let (users, pool) = users(&data).await?;
+            evse_dashboard::auth::check_username(&username)?;
+            let password = Password::new(read_new_password()?);
+            let user = users.create(&username, &password, role).await?;
+            audited(&pool, "user_created", format!("{} ({role})", user.username)).await;
+            println!("created user {} with role {role}", user.username);
+        }
+        UserCommand::Passwd { username, data } => {
+            let (users, pool) = users(&data).await?;
+            let user = users.by_name(&username).await?;
+            users
+                .set_password(user.id, &Password::new(read_new_password()?))
+                .await?;
+            audited(&pool, "password_reset", user.username.clone()).await;
+            println!("changed the password of {}", user.username);
+        }
+        UserCommand::Disable { username, data } => set_disabled(&username, &data, true).await?,
+        UserCommand::Enable { username, data } => set_disabled(&username, &data, false).await?,
+        UserCommand::List(data) => {
+            let (users, _) = users(&data).await?;
+            let list = users.list().await?;
+            if list.is_empty() {
+                println!(
+                    "no users; create the first admin with `evse-dashboard user add NAME --role admin`"
+                );
+            }
+            for u in list {
+                println!(
+                    "{:<24} {:<9} {:<9} last login {}",
+                    u.username,
+                    u.role.as_str(),
+                    if u.disabled { "disabled" } else { "active" },
+                    u.last_login_at.as_deref().unwrap_or("never")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn set_disabled(username: &str, data: &DataArgs, disabled: bool) -> CommandResult {
+    let (users, pool) = users(data).await?;
+    let user = users.by_name(username).await?;
+    users.set_disabled(user.id, disabled).await?;
+    let (action, done) = if disabled {
+        ("user_disabled", "disabled")
+    } else {
+        ("user_enabled", "enabled")
+    };
+    audited(&pool, action, user.username.clone()).await;
+    println!("{done} {}", user.username);
+    Ok(())
+}
