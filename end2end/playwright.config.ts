@@ -6,6 +6,10 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 export const ADMIN_PASSWORD = 'e2e-admin-password';
+/** Password of the operator `olga` and the viewer `victor`. */
+export const USER_PASSWORD = 'e2e-user-password';
+const bin = '../target/release/evse-dashboard';
+const data = '--data-dir .e2e-data';
 
 export default defineConfig({
   testDir: './tests',
@@ -34,10 +38,14 @@ export default defineConfig({
     },
   },
   webServer: {
+    // Users come in through the CLI with the password on stdin, as an
+    // operator would create them; then the demo seeds the fleet and serves.
     command:
-      `rm -rf .e2e-data && ../target/release/evse-dashboard demo` +
-      ` --listen 127.0.0.1:${port} --data-dir .e2e-data --site-dir ../target/site`,
-    env: { EVSE_DEMO_ADMIN_PASSWORD: ADMIN_PASSWORD },
+      `rm -rf .e2e-data` +
+      ` && echo "$E2E_USER_PASSWORD" | ${bin} user add olga --role operator ${data}` +
+      ` && echo "$E2E_USER_PASSWORD" | ${bin} user add victor --role viewer ${data}` +
+      ` && exec ${bin} demo --listen 127.0.0.1:${port} ${data} --site-dir ../target/site`,
+    env: { EVSE_DEMO_ADMIN_PASSWORD: ADMIN_PASSWORD, E2E_USER_PASSWORD: USER_PASSWORD },
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 
 use crate::auth::Users;
 use crate::clemap::ClemapClient;
+use crate::control::{Control, Limits};
 use crate::db;
 use crate::registry::Registry;
 use crate::types::ServerInfo;
@@ -17,13 +18,16 @@ pub struct Services {
     pub registry: Registry,
     pub users: Users,
     pub clemap: ClemapClient,
+    pub control: Control,
     pub started_at: DateTime<Utc>,
 }
 
 impl Services {
-    pub fn new(pool: SqlitePool, vault: Vault, clemap: ClemapClient) -> Self {
+    pub fn new(pool: SqlitePool, vault: Vault, clemap: ClemapClient, limits: Limits) -> Self {
+        let registry = Registry::new(pool.clone(), vault);
         Self {
-            registry: Registry::new(pool.clone(), vault),
+            control: Control::new(pool.clone(), registry.clone(), clemap.clone(), limits),
+            registry,
             users: Users::new(pool.clone()),
             pool,
             clemap,

@@ -102,3 +102,102 @@ pub struct User {
     pub created_at: String,
     pub last_login_at: Option<String>,
 }
+
+/// What came back from a set or reset, for the outcome banner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlOutcome {
+    /// The audit row that records this attempt.
+    pub audit_id: i64,
+    pub charger_id: i64,
+    pub charger_name: String,
+    pub action: String,
+    /// `received`, `rejected`, `error`, `refused`, `unknown`, `pending`.
+    pub outcome: String,
+    pub requested_current: Option<u32>,
+    pub requested_duration: Option<u32>,
+    /// The sentence to show.
+    pub message: String,
+    /// For a reset: what CLEMAP said was in force before.
+    pub previous: Option<crate::clemap::model::CurrentSettings>,
+    pub at: String,
+}
+
+impl ControlOutcome {
+    pub fn succeeded(&self) -> bool {
+        self.outcome == "received"
+    }
+}
+
+/// One row of the audit trail as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub charger_id: Option<i64>,
+    pub charger_name: Option<String>,
+    pub subject: Option<String>,
+    pub requested_current: Option<u32>,
+    pub requested_duration: Option<u32>,
+    pub outcome: String,
+    pub upstream_status: Option<u16>,
+    pub upstream_answer: Option<String>,
+    pub previous_settings: Option<String>,
+    pub error: Option<String>,
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+/// A charger's live reading, as the charger page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargerLive {
+    pub plugs: Vec<crate::clemap::model::PlugStatus>,
+    pub settings: crate::clemap::model::CurrentSettings,
+    /// When the server read it (UTC, RFC 3339).
+    pub read_at: String,
+}
+
+/// Formats seconds as "2 h", "1 h 30 min", "15 min", "45 s".
+pub fn human_duration(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+/// Estimated power of a current on three phases at 230 V, in kW.
+pub fn estimated_kw(amps: u32) -> f64 {
+    230.0 * f64::from(amps) * 3.0 / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(45), "45 s");
+        assert_eq!(human_duration(900), "15 min");
+        assert_eq!(human_duration(7200), "2 h");
+        assert_eq!(human_duration(5400), "1 h 30 min");
+        assert_eq!(human_duration(90), "1 min 30 s");
+    }
+
+    #[test]
+    fn power_estimate() {
+        assert!((estimated_kw(10) - 6.9).abs() < 1e-9);
+        assert!((estimated_kw(32) - 22.08).abs() < 1e-9);
+    }
+
+    #[test]
+    fn roles_are_ordered_and_parse() {
+        assert!(Role::Viewer < Role::Operator && Role::Operator < Role::Admin);
+        assert_eq!(Role::parse(" Admin "), Some(Role::Admin));
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -13,7 +13,8 @@ use leptos_router::path;
 
 use components::layout::Layout;
 use pages::{
-    account::AccountPage, admin::AdminPage, home::HomePage, login::LoginPage, not_found::NotFound,
+    account::AccountPage, admin::AdminPage, charger::ChargerPage, home::HomePage, login::LoginPage,
+    not_found::NotFound,
 };
 
 /// The HTML document the server renders around the app.
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin") view=AdminPage />
+                    <Route path=path!("/chargers/:id") view=ChargerPage />
                 </Routes>
             </Layout>
         </Router>

@@ -298,6 +298,15 @@ pub struct WebArgs {
     )]
     pub session_idle_minutes: u64,
 
+    /// Longest temporary target a user may set, hours.
+    #[arg(
+        long,
+        env = "EVSE_MAX_TARGET_HOURS",
+        default_value_t = 24,
+        value_name = "HOURS"
+    )]
+    pub max_target_hours: u32,
+
     /// Seconds to wait for a connection to CLEMAP.
     #[arg(
         long,

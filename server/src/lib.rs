@@ -28,6 +28,7 @@ pub struct ServeConfig {
     pub site_dir: PathBuf,
     pub clemap: ClientConfig,
     pub sessions: http::SessionConfig,
+    pub limits: evse_dashboard::control::Limits,
 }
 
 impl ServeConfig {
@@ -44,6 +45,10 @@ impl ServeConfig {
                 // Plain http is only acceptable on the machine itself.
                 secure_cookies: web.secure_cookies || !web.listen.ip().is_loopback(),
                 idle_timeout: Duration::from_secs(web.session_idle_minutes.max(1) * 60),
+            },
+            limits: evse_dashboard::control::Limits {
+                max_duration: web.max_target_hours.clamp(1, 24 * 7) * 3600,
+                ..Default::default()
             },
         }
     }
@@ -82,7 +87,16 @@ impl Application {
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
         let (pool, vault, _) = backend::open(&config.data_dir).await?;
         let clemap = ClemapClient::new(config.clemap.clone())?;
-        let services = Services::new(pool.clone(), vault, clemap);
+        let unknown = evse_dashboard::audit::resolve_pending(&pool)
+            .await
+            .map_err(|e| StartError::Backend(evse_dashboard::db::DbError::Query(e).into()))?;
+        if unknown > 0 {
+            tracing::warn!(
+                rows = unknown,
+                "audit rows were still pending from the last run; marked unknown"
+            );
+        }
+        let services = Services::new(pool.clone(), vault, clemap, config.limits);
         let store = SqliteStore::new(pool)
             .with_table_name("sessions")
             .expect("a valid table name");

@@ -61,6 +61,20 @@ fn rules() -> Vec<(&'static str, Rule, String)> {
             AtLeast(Admin),
             "id=999999".into(),
         ),
+        ("target_limits", AtLeast(Viewer), String::new()),
+        ("charger_live", AtLeast(Viewer), "id=999999".into()),
+        ("charger_history", AtLeast(Viewer), "id=999999".into()),
+        ("control_outcome", AtLeast(Viewer), "audit_id=999999".into()),
+        (
+            "set_target",
+            AtLeast(Operator),
+            "charger_id=999999&amps=10&duration=600".into(),
+        ),
+        (
+            "reset_target",
+            AtLeast(Operator),
+            "charger_id=999999".into(),
+        ),
         ("list_users", AtLeast(Admin), String::new()),
         (
             "create_user",

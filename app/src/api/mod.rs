@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod chargers;
+pub mod control;
 pub mod system;
 pub mod users;
 

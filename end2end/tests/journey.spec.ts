@@ -1,0 +1,58 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, login } from './helpers';
+import { USER_PASSWORD } from '../playwright.config';
+
+const shots = 'screenshots';
+
+test('an operator sets 10 A for 2 h with the keyboard, then resets it', async ({ page }) => {
+  await login(page, 'olga', USER_PASSWORD);
+  await page.getByRole('link', { name: 'Depot bay 1' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Depot bay 1');
+  await hydrated(page);
+  await expect(page.getByTestId('active-target')).toHaveText('No temporary target.');
+  await page.screenshot({ path: `${shots}/charger-page.png`, fullPage: true });
+
+  // The slider starts at 16 A; six presses of the left arrow make 10 A.
+  const slider = page.getByLabel('Current (A)', { exact: true });
+  await slider.focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
+  await expect(page.getByLabel('Current (A), exact value')).toHaveValue('10');
+  await expect(page.getByTestId('kw')).toContainText('≈ 6.9 kW');
+
+  await page.getByLabel('2 h').check();
+  await expect(page.getByTestId('valid-until')).toContainText('Valid until');
+  await page.getByRole('button', { name: 'Review…' }).click();
+  const confirm = page.getByRole('group', { name: 'Confirm' });
+  await expect(confirm).toContainText('Set 10 A for 2 h on Depot bay 1 (≈ 6.9 kW)?');
+  await page.screenshot({ path: `${shots}/charger-confirm.png`, fullPage: true });
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+
+  const outcome = page.getByTestId('outcome');
+  await expect(outcome).toContainText(
+    'Requested 10 A for 2 h — CLEMAP received it (it may be held lower by the site limit).',
+  );
+  await expect(page.getByTestId('active-target')).toContainText(/^10 A until \d\d:\d\d \(1 h 59 min left\)$/);
+  await page.screenshot({ path: `${shots}/charger-received.png`, fullPage: true });
+
+  await page.getByRole('button', { name: 'Reset target…' }).click();
+  await page.getByRole('button', { name: 'Confirm reset' }).click();
+  await expect(outcome).toContainText('Target reset — CLEMAP removed 10 A');
+  await expect(page.getByTestId('active-target')).toHaveText('No temporary target.');
+
+  const history = page.getByTestId('charger-history');
+  await expect(history.locator('tbody tr').nth(0)).toContainText('Reset target');
+  await expect(history.locator('tbody tr').nth(1)).toContainText('Set target');
+  await expect(history.locator('tbody tr').nth(1)).toContainText('10 A, 2 h');
+  await expect(history.locator('tbody tr').nth(1)).toContainText('received');
+  await page.screenshot({ path: `${shots}/charger-history.png`, fullPage: true });
+});
+
+test('a viewer sees the charger but no form', async ({ page }) => {
+  await login(page, 'victor', USER_PASSWORD);
+  await page.getByRole('link', { name: 'Depot bay 2' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Depot bay 2');
+  await expect(page.getByTestId('read-only')).toBeVisible();
+  await expect(page.getByTestId('target-form')).toHaveCount(0);
+  await expect(page.getByTestId('reset-form')).toHaveCount(0);
+  await expect(page.getByTestId('active-target')).toBeVisible();
+});
