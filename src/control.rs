@@ -150,6 +150,7 @@ impl Control {
             charger_name: &charger.name,
             requested_current: None,
             requested_duration: None,
+            batch_id: None,
         };
         let id = audit::refused(&self.pool, actor, intent, reason).await?;
         self.outcome(id).await
@@ -169,6 +170,7 @@ impl Control {
             charger_name: &charger.name,
             requested_current: u32::try_from(amps).ok(),
             requested_duration: u32::try_from(duration).ok(),
+            batch_id: None,
         };
         let request = match self.validate(&charger, amps, duration) {
             Ok(request) => request,
@@ -218,6 +220,7 @@ impl Control {
             charger_name: &charger.name,
             requested_current: None,
             requested_duration: None,
+            batch_id: None,
         };
         let id = audit::begin(&self.pool, actor, intent).await?;
         let done = match self.registry.credentials(charger_id).await {

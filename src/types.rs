@@ -201,3 +201,34 @@ mod tests {
         assert_eq!(Role::parse("root"), None);
     }
 }
+
+/// The audit page's filters; also its URL query, so a view can be shared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charger: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// First day, `YYYY-MM-DD` (UTC), inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (UTC), inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// One page of audit events, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// How many events match the filter in all.
+    pub total: i64,
+    /// Pass as `before` to get the next (older) page.
+    pub next_before: Option<i64>,
+}

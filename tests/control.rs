@@ -306,6 +306,7 @@ async fn a_row_cut_off_between_intent_and_outcome_becomes_unknown() {
             charger_name: "Bay 1",
             requested_current: Some(10),
             requested_duration: Some(600),
+            batch_id: None,
         },
     )
     .await

@@ -13,8 +13,8 @@ use leptos_router::path;
 
 use components::layout::Layout;
 use pages::{
-    account::AccountPage, admin::AdminPage, charger::ChargerPage, home::HomePage, login::LoginPage,
-    not_found::NotFound,
+    account::AccountPage, admin::AdminPage, audit::AuditPage, charger::ChargerPage, home::HomePage,
+    login::LoginPage, not_found::NotFound,
 };
 
 /// The HTML document the server renders around the app.
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin") view=AdminPage />
                     <Route path=path!("/chargers/:id") view=ChargerPage />
+                    <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>
         </Router>

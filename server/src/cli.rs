@@ -58,6 +58,16 @@ pub enum Command {
     /// Create users, set passwords, disable accounts, list users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain and report the first row that was changed,
+    /// removed or reordered behind the application's back (exit code 1).
+    Verify(DataArgs),
 }
 
 #[derive(Debug, Subcommand)]

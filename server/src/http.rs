@@ -63,6 +63,7 @@ pub fn router(state: AppState, store: SqliteStore, sessions: &SessionConfig) -> 
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/audit/export.csv", get(crate::export::audit_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

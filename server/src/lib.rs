@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod cli;
 pub mod commands;
+pub mod export;
 pub mod http;
 pub mod security;
 pub mod site;

@@ -75,6 +75,7 @@ fn rules() -> Vec<(&'static str, Rule, String)> {
             AtLeast(Operator),
             "charger_id=999999".into(),
         ),
+        ("audit_page", AtLeast(Viewer), "filter[action]=login".into()),
         ("list_users", AtLeast(Admin), String::new()),
         (
             "create_user",

@@ -224,6 +224,7 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
             charger_name: "Bay 1",
             requested_current: Some(10),
             requested_duration: Some(600),
+            batch_id: None,
         },
     )
     .await

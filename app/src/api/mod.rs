@@ -2,6 +2,7 @@
 //! services. Each one authorises first (`guard::require`), then calls one
 //! service and turns its error into a sentence for the user.
 
+pub mod audit;
 pub mod auth;
 pub mod chargers;
 pub mod control;

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod charger;
 pub mod home;
 pub mod login;

@@ -1,5 +1,6 @@
 //! One module per subcommand; `main` only parses and dispatches.
 
+pub mod audit;
 pub mod charger;
 pub mod demo;
 pub mod rotate_key;
