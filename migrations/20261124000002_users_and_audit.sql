@@ -84,10 +84,11 @@ BEGIN
     SELECT RAISE(ABORT, 'audit events are append-only: only a pending outcome may be completed, once');
 END;
 
--- The audit page filters on these; each ends in id for keyset pagination.
+-- The audit page filters on these. Each is ordered by id for keyset
+-- pagination and carries `at` so a date check needs no table lookup.
 CREATE INDEX audit_events_at ON audit_events (at);
-CREATE INDEX audit_events_charger ON audit_events (charger_id, id);
-CREATE INDEX audit_events_actor ON audit_events (actor COLLATE NOCASE, id);
-CREATE INDEX audit_events_action ON audit_events (action, id);
-CREATE INDEX audit_events_outcome ON audit_events (outcome, id);
+CREATE INDEX audit_events_charger ON audit_events (charger_id, id, at);
+CREATE INDEX audit_events_actor ON audit_events (actor COLLATE NOCASE, id, at, outcome);
+CREATE INDEX audit_events_action ON audit_events (action, id, at);
+CREATE INDEX audit_events_outcome ON audit_events (outcome, id, at);
 CREATE INDEX audit_events_batch ON audit_events (batch_id) WHERE batch_id IS NOT NULL;

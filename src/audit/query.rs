@@ -47,21 +47,23 @@ pub fn with_defaults(mut filter: AuditFilter) -> AuditFilter {
 }
 
 /// Appends ` AND …` for each filter. Dates become an id range first (ids
-/// grow with time), so the scan touches only that slice of the table.
+/// grow with time: the first row at or after the start, found by one index
+/// seek), so the scan touches only that slice of the table; the
+/// `+at` keeps SQLite from scanning the `at` index and sorting instead.
 fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, filter: &AuditFilter) -> Result<(), QueryError> {
     if let Some(from) = &filter.from {
         let start = format!("{}T00:00:00.000Z", day(from, "first")?.format("%Y-%m-%d"));
-        qb.push(" AND id >= coalesce((SELECT min(id) FROM audit_events WHERE at >= ")
+        qb.push(" AND id >= coalesce((SELECT id FROM audit_events WHERE at >= ")
             .push_bind(start.clone())
-            .push("), 9223372036854775807) AND at >= ")
+            .push(" ORDER BY at, id LIMIT 1), 9223372036854775807) AND +at >= ")
             .push_bind(start);
     }
     if let Some(to) = &filter.to {
         let end = day(to, "last")? + Duration::days(1);
         let end = format!("{}T00:00:00.000Z", end.format("%Y-%m-%d"));
-        qb.push(" AND id <= coalesce((SELECT max(id) FROM audit_events WHERE at < ")
+        qb.push(" AND id <= coalesce((SELECT id FROM audit_events WHERE at < ")
             .push_bind(end.clone())
-            .push("), 0) AND at < ")
+            .push(" ORDER BY at DESC, id DESC LIMIT 1), 0) AND +at < ")
             .push_bind(end);
     }
     if let Some(charger) = filter.charger {
