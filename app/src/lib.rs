@@ -9,7 +9,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use components::layout::Layout;
 use pages::{
@@ -57,7 +57,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin") view=AdminPage />
-                    <Route path=path!("/chargers/:id") view=ChargerPage />
+                    // Async: the page is sent once every reading is in, which
+                    // also sidesteps a streaming race with nested resources.
+                    <Route path=path!("/chargers/:id") view=ChargerPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>

@@ -125,7 +125,11 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                 charger.max_current,
             )}
         </p>
-        <div data-testid="outcome" aria-live="polite">{banner}</div>
+        // Its own Transition: `earlier` is a resource, and a resource read
+        // outside one can hold the server-rendered page.
+        <div data-testid="outcome" aria-live="polite">
+            <Transition fallback=|| ()>{banner}</Transition>
+        </div>
         <section class="card" aria-labelledby="live-heading">
             <h2 id="live-heading">"Now"</h2>
             <Transition fallback=|| view! { <p>"Reading from CLEMAP…"</p> }>

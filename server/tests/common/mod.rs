@@ -63,6 +63,8 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A hung request fails its test instead of hanging the suite.
+        .timeout(std::time::Duration::from_secs(20))
         .build()
         .unwrap()
 }
