@@ -10,7 +10,14 @@ use crate::audit::{self, Actor, Completion, Intent};
 use crate::clemap::model::{CurrentSettings, TargetRequest, TargetState};
 use crate::clemap::{ClemapClient, ClemapError};
 use crate::registry::{Registry, RegistryError};
-use crate::types::{AuditEntry, Charger, ChargerLive, ControlOutcome, human_duration};
+use crate::types::{
+    AuditEntry, BulkItem, BulkOutcome, Charger, ChargerLive, ControlOutcome, clamp_to_charger,
+    human_duration,
+};
+use futures::StreamExt;
+
+/// How many chargers of a bulk change are sent to CLEMAP at once.
+pub const BULK_CONCURRENCY: usize = 8;
 use crate::vault::VaultError;
 
 pub const SET_TARGET: &str = "set_target";
@@ -163,6 +170,62 @@ impl Control {
         amps: i64,
         duration: i64,
     ) -> Result<ControlOutcome, ControlError> {
+        self.set_target_in(actor, charger_id, amps, duration, None)
+            .await
+    }
+
+    /// One amps + duration for several chargers: each charger gets the
+    /// request clamped to its own range, the calls run concurrently
+    /// (bounded), and each is audited as its own event sharing a batch id.
+    pub async fn set_targets(
+        &self,
+        actor: &Actor,
+        charger_ids: &[i64],
+        amps: i64,
+        duration: i64,
+    ) -> Result<BulkOutcome, ControlError> {
+        let batch_id = uuid::Uuid::new_v4().to_string();
+        let mut chargers = Vec::new();
+        for id in charger_ids
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            chargers.push(self.registry.get(id).await?);
+        }
+        let items = futures::stream::iter(chargers)
+            .map(|charger| {
+                let batch_id = batch_id.clone();
+                async move {
+                    let sent = clamp_to_charger(amps, &charger);
+                    let outcome = self
+                        .set_target_in(actor, charger.id, sent.into(), duration, Some(batch_id))
+                        .await?;
+                    Ok::<_, ControlError>(BulkItem {
+                        charger_id: charger.id,
+                        charger_name: charger.name.clone(),
+                        requested: amps,
+                        sent,
+                        outcome,
+                    })
+                }
+            })
+            .buffered(BULK_CONCURRENCY)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(BulkOutcome { batch_id, items })
+    }
+
+    async fn set_target_in(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+        amps: i64,
+        duration: i64,
+        batch_id: Option<String>,
+    ) -> Result<ControlOutcome, ControlError> {
         let charger = self.registry.get(charger_id).await?;
         let intent = Intent {
             action: SET_TARGET,
@@ -170,7 +233,7 @@ impl Control {
             charger_name: &charger.name,
             requested_current: u32::try_from(amps).ok(),
             requested_duration: u32::try_from(duration).ok(),
-            batch_id: None,
+            batch_id,
         };
         let request = match self.validate(&charger, amps, duration) {
             Ok(request) => request,

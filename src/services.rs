@@ -8,6 +8,7 @@ use crate::auth::Users;
 use crate::clemap::ClemapClient;
 use crate::control::{Control, Limits};
 use crate::db;
+use crate::overview::{Overview, OverviewConfig};
 use crate::registry::Registry;
 use crate::types::ServerInfo;
 use crate::vault::Vault;
@@ -19,6 +20,7 @@ pub struct Services {
     pub users: Users,
     pub clemap: ClemapClient,
     pub control: Control,
+    pub overview: Overview,
     pub started_at: DateTime<Utc>,
 }
 
@@ -27,12 +29,19 @@ impl Services {
         let registry = Registry::new(pool.clone(), vault);
         Self {
             control: Control::new(pool.clone(), registry.clone(), clemap.clone(), limits),
+            overview: Overview::new(registry.clone(), clemap.clone(), OverviewConfig::default()),
             registry,
             users: Users::new(pool.clone()),
             pool,
             clemap,
             started_at: Utc::now(),
         }
+    }
+
+    /// Replaces the overview's cache settings (TTL, concurrency, deadline).
+    pub fn with_overview_config(mut self, config: OverviewConfig) -> Self {
+        self.overview = Overview::new(self.registry.clone(), self.clemap.clone(), config);
+        self
     }
 
     /// Version and database facts; fails when the database does.

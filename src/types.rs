@@ -232,3 +232,43 @@ pub struct AuditPage {
     /// Pass as `before` to get the next (older) page.
     pub next_before: Option<i64>,
 }
+
+/// One charger on the fleet overview: its registration, and what CLEMAP
+/// said (or why it could not be read).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargerOverview {
+    pub charger: Charger,
+    pub plugs: Vec<crate::clemap::model::PlugStatus>,
+    pub settings: Option<crate::clemap::model::CurrentSettings>,
+    /// Why the reading failed, as a sentence; the row shows an error badge.
+    pub error: Option<String>,
+    /// When the reading was taken (UTC, RFC 3339).
+    pub read_at: Option<String>,
+}
+
+/// The result of a bulk change for one charger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkItem {
+    pub charger_id: i64,
+    pub charger_name: String,
+    /// What was asked for, before clamping to the charger's range.
+    pub requested: i64,
+    /// What was sent (the request clamped to [min, max]).
+    pub sent: u32,
+    pub outcome: ControlOutcome,
+}
+
+/// The result of a bulk change: one outcome per charger, one batch id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub batch_id: String,
+    pub items: Vec<BulkItem>,
+}
+
+/// The current a bulk request sends to one charger: clamped to its range.
+pub fn clamp_to_charger(amps: i64, charger: &Charger) -> u32 {
+    amps.clamp(
+        i64::from(charger.min_current),
+        i64::from(charger.max_current),
+    ) as u32
+}

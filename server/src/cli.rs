@@ -308,6 +308,16 @@ pub struct WebArgs {
     )]
     pub session_idle_minutes: u64,
 
+    /// Seconds a charger's status is served from the shared cache before
+    /// the overview reads CLEMAP again.
+    #[arg(
+        long,
+        env = "EVSE_STATUS_TTL_SECS",
+        default_value_t = 10,
+        value_name = "SECS"
+    )]
+    pub status_ttl_secs: u64,
+
     /// Longest temporary target a user may set, hours.
     #[arg(
         long,

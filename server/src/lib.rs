@@ -30,6 +30,7 @@ pub struct ServeConfig {
     pub clemap: ClientConfig,
     pub sessions: http::SessionConfig,
     pub limits: evse_dashboard::control::Limits,
+    pub overview: evse_dashboard::overview::OverviewConfig,
 }
 
 impl ServeConfig {
@@ -49,6 +50,10 @@ impl ServeConfig {
             },
             limits: evse_dashboard::control::Limits {
                 max_duration: web.max_target_hours.clamp(1, 24 * 7) * 3600,
+                ..Default::default()
+            },
+            overview: evse_dashboard::overview::OverviewConfig {
+                ttl: Duration::from_secs(web.status_ttl_secs),
                 ..Default::default()
             },
         }
@@ -97,7 +102,8 @@ impl Application {
                 "audit rows were still pending from the last run; marked unknown"
             );
         }
-        let services = Services::new(pool.clone(), vault, clemap, config.limits);
+        let services = Services::new(pool.clone(), vault, clemap, config.limits)
+            .with_overview_config(config.overview);
         let store = SqliteStore::new(pool)
             .with_table_name("sessions")
             .expect("a valid table name");

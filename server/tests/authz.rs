@@ -75,6 +75,12 @@ fn rules() -> Vec<(&'static str, Rule, String)> {
             AtLeast(Operator),
             "charger_id=999999".into(),
         ),
+        ("fleet_overview", AtLeast(Viewer), String::new()),
+        (
+            "bulk_set_target",
+            AtLeast(Operator),
+            "charger_ids[0]=999999&amps=10&duration=600".into(),
+        ),
         ("audit_page", AtLeast(Viewer), "filter[action]=login".into()),
         ("list_users", AtLeast(Admin), String::new()),
         (

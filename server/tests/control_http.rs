@@ -209,6 +209,7 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
             idle_timeout: std::time::Duration::from_secs(60),
         },
         limits: Default::default(),
+        overview: Default::default(),
     };
     let first = Application::build(config.clone()).await.unwrap();
     let pool = first.services().pool.clone();

@@ -1,7 +1,9 @@
 //! Reading a charger live, setting and resetting its current target.
 //! Reads for viewers and up; set and reset for operators and up.
 
-use evse_dashboard::types::{AuditEntry, ChargerLive, ControlOutcome};
+use evse_dashboard::types::{
+    AuditEntry, BulkOutcome, ChargerLive, ChargerOverview, ControlOutcome,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -118,7 +120,46 @@ pub async fn set_target(
         }
     }
     .map_err(control_error)?;
+    services.overview.invalidate(charger_id).await;
     redirect_plain_form(&outcome).await;
+    Ok(outcome)
+}
+
+/// Every charger with its status and target, from the shared cache.
+#[server(name = FleetOverview, prefix = "/api", endpoint = "fleet_overview")]
+pub async fn fleet_overview() -> Result<Vec<ChargerOverview>, ServerFnError> {
+    guard::require(Role::Viewer).await?;
+    guard::services()?.overview.fleet().await.map_err(internal)
+}
+
+/// One amps + duration for several chargers, each clamped to its range.
+#[server(name = BulkSetTarget, prefix = "/api", endpoint = "bulk_set_target")]
+pub async fn bulk_set_target(
+    charger_ids: Vec<i64>,
+    amps: String,
+    duration: String,
+    #[server(default)] custom_minutes: Option<String>,
+) -> Result<BulkOutcome, ServerFnError> {
+    let user = guard::require(Role::Operator).await?;
+    let services = guard::services()?;
+    if charger_ids.is_empty() {
+        return Err(fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Select at least one charger.",
+        ));
+    }
+    let amps = parse_amps(&amps).map_err(|m| fail(StatusCode::UNPROCESSABLE_ENTITY, m))?;
+    let seconds = parse_duration(&duration, custom_minutes.as_deref())
+        .map_err(|m| fail(StatusCode::UNPROCESSABLE_ENTITY, m))?;
+    let actor = guard::actor(Some(&user), &user.username).await;
+    let outcome = services
+        .control
+        .set_targets(&actor, &charger_ids, amps, seconds)
+        .await
+        .map_err(control_error)?;
+    for id in &charger_ids {
+        services.overview.invalidate(*id).await;
+    }
     Ok(outcome)
 }
 

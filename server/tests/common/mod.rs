@@ -40,6 +40,7 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut ServeConfig)) -> TestApp {
             idle_timeout: std::time::Duration::from_secs(3600),
         },
         limits: Default::default(),
+        overview: Default::default(),
     };
     tune(&mut config);
     let app = Application::build(config).await.expect("app builds");

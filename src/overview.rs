@@ -1,0 +1,173 @@
+//! The fleet overview's data: every charger with its status and target,
+//! read through a cache shared by all users (so ten managers looking at
+//! the overview do not multiply the load on CLEMAP), refreshed with bounded
+//! concurrency, each charger failing on its own.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use futures::StreamExt;
+use tokio::sync::Mutex;
+
+use crate::clemap::model::{CurrentSettings, PlugStatus};
+use crate::clemap::{ClemapClient, ClemapError};
+use crate::control::upstream_sentence;
+use crate::registry::{Registry, RegistryError};
+use crate::types::{Charger, ChargerOverview};
+
+#[derive(Debug, Clone, Copy)]
+pub struct OverviewConfig {
+    /// How long a reading is served from the cache.
+    pub ttl: Duration,
+    /// How many chargers are read from CLEMAP at once.
+    pub concurrency: usize,
+    /// How long one charger may take before it shows an error badge.
+    pub per_charger_deadline: Duration,
+}
+
+impl Default for OverviewConfig {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::from_secs(10),
+            // 500 chargers × 2 reads at 50 ms in ≤ 300 ms needs ~4 rounds.
+            // Each in-flight charger holds two requests, so this is the
+            // heaviest load the dashboard puts on CLEMAP.
+            concurrency: 128,
+            per_charger_deadline: Duration::from_secs(3),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Reading {
+    taken: Instant,
+    at: String,
+    result: Result<(Vec<PlugStatus>, CurrentSettings), String>,
+}
+
+#[derive(Clone)]
+pub struct Overview {
+    registry: Registry,
+    clemap: ClemapClient,
+    config: OverviewConfig,
+    cache: Arc<Mutex<HashMap<i64, Reading>>>,
+    /// One refresh at a time: a second viewer waits for the first's
+    /// readings instead of asking CLEMAP again.
+    refreshing: Arc<Mutex<()>>,
+}
+
+impl std::fmt::Debug for Overview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overview")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl Overview {
+    pub fn new(registry: Registry, clemap: ClemapClient, config: OverviewConfig) -> Self {
+        Self {
+            registry,
+            clemap,
+            config,
+            cache: Arc::default(),
+            refreshing: Arc::default(),
+        }
+    }
+
+    /// Every live charger, with a reading no older than the TTL.
+    pub async fn fleet(&self) -> Result<Vec<ChargerOverview>, RegistryError> {
+        let chargers = self.registry.list().await?;
+        {
+            let _one_refresh = self.refreshing.lock().await;
+            let stale: Vec<Charger> = {
+                let cache = self.cache.lock().await;
+                chargers
+                    .iter()
+                    .filter(|c| {
+                        cache
+                            .get(&c.id)
+                            .is_none_or(|r| r.taken.elapsed() >= self.config.ttl)
+                    })
+                    .cloned()
+                    .collect()
+            };
+            if !stale.is_empty() {
+                let fresh = self.read_all(stale).await;
+                self.cache.lock().await.extend(fresh);
+            }
+        }
+        let cache = self.cache.lock().await;
+        Ok(chargers
+            .into_iter()
+            .map(|charger| {
+                let reading = cache.get(&charger.id);
+                let (plugs, settings, error) = match reading.map(|r| &r.result) {
+                    Some(Ok((plugs, settings))) => (plugs.clone(), Some(settings.clone()), None),
+                    Some(Err(e)) => (Vec::new(), None, Some(e.clone())),
+                    None => (Vec::new(), None, Some("Not read yet.".into())),
+                };
+                ChargerOverview {
+                    read_at: reading.map(|r| r.at.clone()),
+                    charger,
+                    plugs,
+                    settings,
+                    error,
+                }
+            })
+            .collect())
+    }
+
+    /// Forgets a charger's reading (after a change, so the next view is fresh).
+    pub async fn invalidate(&self, charger_id: i64) {
+        self.cache.lock().await.remove(&charger_id);
+    }
+
+    async fn read_all(&self, chargers: Vec<Charger>) -> Vec<(i64, Reading)> {
+        futures::stream::iter(chargers)
+            .map(|charger| async move {
+                let result = match tokio::time::timeout(
+                    self.config.per_charger_deadline,
+                    self.read_one(&charger),
+                )
+                .await
+                {
+                    Ok(result) => result,
+                    Err(_) => Err(format!(
+                        "CLEMAP did not answer within {} s; showing no reading.",
+                        self.config.per_charger_deadline.as_secs()
+                    )),
+                };
+                (
+                    charger.id,
+                    Reading {
+                        taken: Instant::now(),
+                        at: Utc::now().to_rfc3339(),
+                        result,
+                    },
+                )
+            })
+            .buffer_unordered(self.config.concurrency.max(1))
+            .collect()
+            .await
+    }
+
+    async fn read_one(
+        &self,
+        charger: &Charger,
+    ) -> Result<(Vec<PlugStatus>, CurrentSettings), String> {
+        let (address, token) = self
+            .registry
+            .credentials(charger.id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (plugs, settings) = tokio::join!(
+            self.clemap.status(&address, &token),
+            self.clemap.current_settings(&address, &token)
+        );
+        let sentence = |e: ClemapError| upstream_sentence(&e, charger);
+        Ok((plugs.map_err(sentence)?, settings.map_err(sentence)?))
+    }
+}
