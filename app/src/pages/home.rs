@@ -134,9 +134,13 @@ pub fn HomePage() -> impl IntoView {
                     })
             }}
         </Transition>
-        <Show when=can_control>
-            <BulkPanel fleet selected bulk />
-        </Show>
+        // In a Transition: the role comes from a resource, and a resource
+        // read outside one is not waited for during server rendering.
+        <Transition fallback=|| ()>
+            <Show when=can_control>
+                <BulkPanel fleet selected bulk />
+            </Show>
+        </Transition>
         <ServerCheck />
     }
 }
