@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use evse_dashboard::clemap::simulator::{self, Faults, Fleet, PlugSpec, StationSpec, Vehicle};
+use evse_dashboard::clemap::simulator::{self, Faults, Fleet, StationSpec, Vehicle};
 use evse_dashboard::clemap::{ClemapClient, ClientConfig, EvseAddress};
 use evse_dashboard::secret::EvseToken;
 
@@ -16,21 +16,14 @@ const CONCURRENCY: usize = evse_dashboard::clemap::DEFAULT_STATUS_CONCURRENCY;
 async fn main() {
     let fleet = Fleet {
         stations: (0..STATIONS)
-            .map(|i| StationSpec {
-                edge_device_id: format!("edge-{}", i / 20),
-                uuid: format!("evse-{i}"),
-                token: format!("bench-token-{i}"),
-                rated_current: 32,
-                name: None,
-                site: None,
-                disconnected: false,
-                plugs: vec![PlugSpec {
-                    label: "Plug".into(),
-                    uuid: None,
-                    vehicle: Vehicle::Charging,
-                    phases: 3,
-                    demand: None,
-                }],
+            .map(|i| {
+                StationSpec::new(
+                    format!("edge-{}", i / 20),
+                    format!("evse-{i}"),
+                    format!("bench-token-{i}"),
+                    32,
+                    Vehicle::Charging,
+                )
             })
             .collect(),
     };

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use evse_dashboard::clemap::simulator::{self, Faults, Fleet, PlugSpec, StationSpec, Vehicle};
+use evse_dashboard::clemap::simulator::{self, Faults, Fleet, StationSpec, Vehicle};
 use evse_dashboard::clemap::{ClemapClient, ClientConfig};
 use evse_dashboard::overview::{Overview, OverviewConfig};
 use evse_dashboard::registry::Registry;
@@ -26,21 +26,14 @@ async fn main() {
     let pool = evse_dashboard::db::open(dir.path()).await.unwrap();
     evse_dashboard::db::migrate(&pool).await.unwrap();
     let stations = (0..N)
-        .map(|i| StationSpec {
-            edge_device_id: format!("edge-{}", i / 20),
-            uuid: format!("evse-{i}"),
-            token: format!("bench-{i}"),
-            rated_current: 32,
-            name: None,
-            site: None,
-            disconnected: false,
-            plugs: vec![PlugSpec {
-                label: "P".into(),
-                uuid: None,
-                vehicle: Vehicle::Charging,
-                phases: 3,
-                demand: None,
-            }],
+        .map(|i| {
+            StationSpec::new(
+                format!("edge-{}", i / 20),
+                format!("evse-{i}"),
+                format!("bench-{i}"),
+                32,
+                Vehicle::Charging,
+            )
         })
         .collect();
     let sim = simulator::spawn(Fleet { stations }).await.unwrap();

@@ -5,29 +5,14 @@
 use std::time::{Duration, Instant};
 
 use evse_dashboard::clemap::model::{PlugState, TargetRequest, TargetState};
-use evse_dashboard::clemap::simulator::{self, Faults, Fleet, PlugSpec, StationSpec, Vehicle};
+use evse_dashboard::clemap::simulator::{self, Faults, Fleet, StationSpec, Vehicle};
 use evse_dashboard::clemap::{ClemapClient, ClemapError, ClientConfig, EvseAddress};
 use evse_dashboard::secret::EvseToken;
 
 const TOKEN: &str = "tok-7d1f0c9e4b2a85f6e3d1c0b9a8f7e6d5";
 
 fn station(uuid: &str, vehicle: Vehicle) -> StationSpec {
-    StationSpec {
-        edge_device_id: "edge-1".into(),
-        uuid: uuid.into(),
-        token: TOKEN.into(),
-        rated_current: 32,
-        name: None,
-        site: None,
-        disconnected: false,
-        plugs: vec![PlugSpec {
-            label: "Left".into(),
-            uuid: None,
-            vehicle,
-            phases: 3,
-            demand: None,
-        }],
-    }
+    StationSpec::new("edge-1", uuid, TOKEN, 32, vehicle)
 }
 
 struct Setup {

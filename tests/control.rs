@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use evse_dashboard::audit::{self, Actor};
 use evse_dashboard::clemap::simulator::{
-    self, Faults, Fleet, PlugSpec, SimulatorHandle, StationSpec, Vehicle,
+    self, Faults, Fleet, SimulatorHandle, StationSpec, Vehicle,
 };
 use evse_dashboard::clemap::{ClemapClient, ClientConfig};
 use evse_dashboard::control::{Control, Limits};
@@ -31,22 +31,13 @@ async fn setup() -> Setup {
     let pool = evse_dashboard::db::open(dir.path()).await.unwrap();
     evse_dashboard::db::migrate(&pool).await.unwrap();
     let sim = simulator::spawn(Fleet {
-        stations: vec![StationSpec {
-            edge_device_id: "edge".into(),
-            uuid: "evse".into(),
-            token: TOKEN.into(),
-            rated_current: 32,
-            name: None,
-            site: None,
-            disconnected: false,
-            plugs: vec![PlugSpec {
-                label: "P".into(),
-                uuid: None,
-                vehicle: Vehicle::Charging,
-                phases: 3,
-                demand: None,
-            }],
-        }],
+        stations: vec![StationSpec::new(
+            "edge",
+            "evse",
+            TOKEN,
+            32,
+            Vehicle::Charging,
+        )],
     })
     .await
     .unwrap();

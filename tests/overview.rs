@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use evse_dashboard::audit::Actor;
 use evse_dashboard::clemap::simulator::{
-    self, Faults, Fleet, PlugSpec, SimulatorHandle, StationSpec, Vehicle,
+    self, Faults, Fleet, SimulatorHandle, StationSpec, Vehicle,
 };
 use evse_dashboard::clemap::{ClemapClient, ClientConfig};
 use evse_dashboard::control::{Control, Limits};
@@ -35,21 +35,14 @@ async fn setup() -> Setup {
     let pool = evse_dashboard::db::open(dir.path()).await.unwrap();
     evse_dashboard::db::migrate(&pool).await.unwrap();
     let stations = (0..6)
-        .map(|i| StationSpec {
-            edge_device_id: "edge".into(),
-            uuid: format!("evse-{i}"),
-            token: token(i),
-            rated_current: if i < 3 { 32 } else { 16 },
-            name: None,
-            site: None,
-            disconnected: false,
-            plugs: vec![PlugSpec {
-                label: "P".into(),
-                uuid: None,
-                vehicle: Vehicle::Charging,
-                phases: 3,
-                demand: None,
-            }],
+        .map(|i| {
+            StationSpec::new(
+                "edge",
+                format!("evse-{i}"),
+                token(i),
+                if i < 3 { 32 } else { 16 },
+                Vehicle::Charging,
+            )
         })
         .collect();
     let sim = simulator::spawn(Fleet { stations }).await.unwrap();

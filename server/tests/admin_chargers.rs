@@ -5,29 +5,20 @@ mod common;
 
 use common::spawn_app_with;
 use evse_dashboard::clemap::ClientConfig;
-use evse_dashboard::clemap::simulator::{self, Fleet, PlugSpec, StationSpec, Vehicle};
+use evse_dashboard::clemap::simulator::{self, Fleet, StationSpec, Vehicle};
 use evse_dashboard::types::Role;
 
 const TOKEN: &str = "tok-admin-9c8b7a6f5e4d3c2b1a0f9e8d";
 
 fn fleet() -> Fleet {
     Fleet {
-        stations: vec![StationSpec {
-            edge_device_id: "edge-9".into(),
-            uuid: "evse-9".into(),
-            token: TOKEN.into(),
-            rated_current: 32,
-            name: None,
-            site: None,
-            disconnected: false,
-            plugs: vec![PlugSpec {
-                label: "P".into(),
-                uuid: None,
-                vehicle: Vehicle::Charging,
-                phases: 3,
-                demand: None,
-            }],
-        }],
+        stations: vec![StationSpec::new(
+            "edge-9",
+            "evse-9",
+            TOKEN,
+            32,
+            Vehicle::Charging,
+        )],
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use common::spawn_app_with;
 use evse_dashboard::clemap::ClientConfig;
-use evse_dashboard::clemap::simulator::{self, Fleet, PlugSpec, StationSpec, Vehicle};
+use evse_dashboard::clemap::simulator::{self, Fleet, StationSpec, Vehicle};
 use evse_dashboard::secret::EvseToken;
 use evse_dashboard::types::{ChargerInput, ControlOutcome, Role};
 use server::{Application, ServeConfig};
@@ -16,22 +16,13 @@ const TOKEN: &str = "tok-http-0a1b2c3d4e5f60718293a4b5";
 
 async fn app_with_charger() -> (common::TestApp, simulator::SimulatorHandle, i64) {
     let sim = simulator::spawn(Fleet {
-        stations: vec![StationSpec {
-            edge_device_id: "edge".into(),
-            uuid: "evse".into(),
-            token: TOKEN.into(),
-            rated_current: 32,
-            name: None,
-            site: None,
-            disconnected: false,
-            plugs: vec![PlugSpec {
-                label: "P".into(),
-                uuid: None,
-                vehicle: Vehicle::Charging,
-                phases: 3,
-                demand: None,
-            }],
-        }],
+        stations: vec![StationSpec::new(
+            "edge",
+            "evse",
+            TOKEN,
+            32,
+            Vehicle::Charging,
+        )],
     })
     .await
     .unwrap();

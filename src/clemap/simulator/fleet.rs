@@ -65,6 +65,35 @@ pub enum Vehicle {
     Charging,
 }
 
+impl StationSpec {
+    /// A station with one three-phase plug, without name or site: the
+    /// shape most tests and benchmarks need.
+    pub fn new(
+        edge_device_id: impl Into<String>,
+        uuid: impl Into<String>,
+        token: impl Into<String>,
+        rated_current: u32,
+        vehicle: Vehicle,
+    ) -> Self {
+        Self {
+            edge_device_id: edge_device_id.into(),
+            uuid: uuid.into(),
+            token: token.into(),
+            rated_current,
+            name: None,
+            site: None,
+            disconnected: false,
+            plugs: vec![PlugSpec {
+                label: "Plug 1".into(),
+                uuid: None,
+                vehicle,
+                phases: 3,
+                demand: None,
+            }],
+        }
+    }
+}
+
 fn default_rated_current() -> u32 {
     32
 }
