@@ -42,7 +42,26 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
         source,
     })?;
     let path = data_dir.join(DATABASE_FILE);
+    create_private(&path).map_err(|source| DbError::CreateDataDir {
+        path: path.clone(),
+        source,
+    })?;
     open_file(&path).await
+}
+
+/// Creates the database file owner-only (0600) before SQLite opens it: it
+/// holds sealed tokens and password hashes, and SQLite gives its WAL and
+/// shared-memory files the database file's permissions.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Opens one database file. WAL lets the dashboard read while a write is in
@@ -120,6 +139,16 @@ mod tests {
         let health = health(&pool).await.unwrap();
         assert_eq!(health.migrations_applied, MIGRATOR.iter().count() as i64);
         assert!(health.sqlite_version.starts_with('3'));
+
+        #[cfg(unix)]
+        for file in [DATABASE_FILE.to_owned(), format!("{DATABASE_FILE}-wal")] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(data_dir.join(&file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
     }
 
     #[tokio::test]
