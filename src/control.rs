@@ -8,8 +8,9 @@ use sqlx::SqlitePool;
 
 use crate::audit::{self, Actor, Completion, Intent};
 use crate::clemap::model::{CurrentSettings, TargetRequest, TargetState};
-use crate::clemap::{ClemapClient, ClemapError};
+use crate::clemap::{ClemapClient, ClemapError, EvseAddress};
 use crate::registry::{Registry, RegistryError};
+use crate::secret::EvseToken;
 use crate::types::{
     AuditEntry, BulkItem, BulkOutcome, Charger, ChargerLive, ControlOutcome, clamp_to_charger,
     human_duration,
@@ -242,18 +243,9 @@ impl Control {
                 return self.outcome(id).await;
             }
         };
-        let id = audit::begin(&self.pool, actor, intent).await?;
-        let done = match self.registry.credentials(charger_id).await {
-            Err(RegistryError::Vault(e)) => Completion {
-                outcome: "error",
-                error: Some(vault_sentence(&e)),
-                ..Completion::default()
-            },
-            Err(e) => {
-                self.fail_pending(id, &e.to_string()).await;
-                return Err(e.into());
-            }
-            Ok((address, token)) => match self.clemap.set_target(&address, &token, request).await {
+        let on = &charger;
+        self.attempt(actor, intent, on, |address, token| async move {
+            match self.clemap.set_target(&address, &token, request).await {
                 Ok(answer) => Completion {
                     outcome: match answer.state {
                         TargetState::Received => "received",
@@ -264,11 +256,10 @@ impl Control {
                     upstream_answer: audit::json(&answer),
                     ..Completion::default()
                 },
-                Err(e) => self.upstream_failure(&e, &charger),
-            },
-        };
-        audit::complete(&self.pool, id, &done).await?;
-        self.outcome(id).await
+                Err(e) => self.upstream_failure(&e, on),
+            }
+        })
+        .await
     }
 
     pub async fn reset(
@@ -285,8 +276,38 @@ impl Control {
             requested_duration: None,
             batch_id: None,
         };
+        let on = &charger;
+        self.attempt(actor, intent, on, |address, token| async move {
+            match self.clemap.reset(&address, &token).await {
+                Ok(previous) => Completion {
+                    outcome: "received",
+                    upstream_status: Some(200),
+                    upstream_answer: audit::json(&previous),
+                    previous_settings: audit::json(&previous),
+                    ..Completion::default()
+                },
+                Err(e) => self.upstream_failure(&e, on),
+            }
+        })
+        .await
+    }
+
+    /// The audited shape of every upstream write: the intent row is
+    /// committed first, the token is opened (in memory only), `call` talks
+    /// to CLEMAP, and its completion is written onto the intent row.
+    async fn attempt<F, Fut>(
+        &self,
+        actor: &Actor,
+        intent: Intent<'_>,
+        charger: &Charger,
+        call: F,
+    ) -> Result<ControlOutcome, ControlError>
+    where
+        F: FnOnce(EvseAddress, EvseToken) -> Fut,
+        Fut: std::future::Future<Output = Completion>,
+    {
         let id = audit::begin(&self.pool, actor, intent).await?;
-        let done = match self.registry.credentials(charger_id).await {
+        let done = match self.registry.credentials(charger.id).await {
             Err(RegistryError::Vault(e)) => Completion {
                 outcome: "error",
                 error: Some(vault_sentence(&e)),
@@ -296,16 +317,7 @@ impl Control {
                 self.fail_pending(id, &e.to_string()).await;
                 return Err(e.into());
             }
-            Ok((address, token)) => match self.clemap.reset(&address, &token).await {
-                Ok(previous) => Completion {
-                    outcome: "received",
-                    upstream_status: Some(200),
-                    upstream_answer: audit::json(&previous),
-                    previous_settings: audit::json(&previous),
-                    ..Completion::default()
-                },
-                Err(e) => self.upstream_failure(&e, &charger),
-            },
+            Ok((address, token)) => call(address, token).await,
         };
         audit::complete(&self.pool, id, &done).await?;
         self.outcome(id).await
