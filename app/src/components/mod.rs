@@ -1,3 +1,4 @@
+pub mod badge;
 pub mod feedback;
 pub mod layout;
 pub mod time;

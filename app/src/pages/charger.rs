@@ -15,6 +15,7 @@ use crate::api::chargers::get_charger;
 use crate::api::control::{
     ResetTarget, SetTarget, charger_history, charger_live, control_outcome, target_limits,
 };
+use crate::components::badge::plug_badge_class;
 use crate::components::feedback::error_message;
 use crate::components::layout::CurrentUser;
 use crate::components::time::{clock_time, date_time, parse_utc, time_left, use_hydrated, use_now};
@@ -206,17 +207,6 @@ fn outcome_view(outcome: ControlOutcome) -> AnyView {
     .into_any()
 }
 
-fn badge_class(plug: &PlugStatus) -> &'static str {
-    use evse_dashboard::clemap::model::PlugState::*;
-    match plug.status {
-        Charging | RecentlyStartedCharging => "badge charging",
-        Idle | Connected | Starting | Init | Stopped => "badge idle",
-        Error => "badge bad",
-        Offline | CloudOffline | Unknown => "badge offline",
-        Discharging | Producing => "badge idle",
-    }
-}
-
 fn amps(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |a| format!("{a:.1} A"))
 }
@@ -267,7 +257,7 @@ fn live_view(
                         view! {
                             <tr>
                                 <td>{p.plug_label.clone().unwrap_or_else(|| "Plug".into())}</td>
-                                <td><span class=badge_class(&p)>{p.status.label()}</span></td>
+                                <td><span class=plug_badge_class(p.status)>{p.status.label()}</span></td>
                                 <td>{amps(p.current_l1)}</td>
                                 <td>{amps(p.current_l2)}</td>
                                 <td>{amps(p.current_l3)}</td>

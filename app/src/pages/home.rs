@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::api::control::{BulkSetTarget, fleet_overview};
 use crate::api::system::ServerInfoCall;
+use crate::components::badge::plug_badge_class;
 use crate::components::feedback::error_message;
 use crate::components::layout::CurrentUser;
 use crate::components::time::{clock_time, parse_utc, time_left, use_hydrated, use_now};
@@ -258,8 +259,7 @@ fn charger_row(
                         .plugs
                         .iter()
                         .map(|p| {
-                            let class = if p.status.is_charging() { "badge charging" } else { "badge idle" };
-                            view! { <span class=class>{p.status.label()}</span> " " }
+                            view! { <span class=plug_badge_class(p.status)>{p.status.label()}</span> " " }
                         })
                         .collect_view()
                         .into_any(),
