@@ -94,7 +94,7 @@ async fn main() {
             "user + outcome=rejected, 90 days",
             AuditFilter {
                 user: Some("user3".into()),
-                outcome: Some("rejected".into()),
+                outcome: Some(evse_dashboard::types::Outcome::Rejected),
                 from: Some(days_ago(90)),
                 ..Default::default()
             },
@@ -102,7 +102,7 @@ async fn main() {
         (
             "action=reset, 30 days",
             AuditFilter {
-                action: Some("reset_target".into()),
+                action: Some(evse_dashboard::types::AuditAction::ResetTarget),
                 from: Some(days_ago(30)),
                 ..Default::default()
             },
@@ -158,10 +158,10 @@ async fn main() {
     };
     let mut bytes = 0usize;
     let mut lines = 0usize;
-    let mut stream = Box::pin(query::csv(pool.clone(), all).unwrap());
+    let mut stream = Box::pin(evse_dashboard::audit::csv(pool.clone(), all).unwrap());
     while let Some(chunk) = stream.try_next().await.unwrap() {
         bytes += chunk.len();
-        lines += chunk.matches('\n').count();
+        lines += chunk.iter().filter(|b| **b == b'\n').count();
     }
     let elapsed = t.elapsed();
     let after = peak_rss_kib();

@@ -75,7 +75,7 @@ async fn main() {
         let t = Instant::now();
         let fleet = ov.fleet().await.unwrap();
         cold.push(t.elapsed());
-        assert!(fleet.iter().all(|c| c.error.is_none()));
+        assert!(fleet.iter().all(|c| c.problem.is_none()));
     }
     let ov = Overview::new(registry.clone(), clemap.clone(), config);
     ov.fleet().await.unwrap();

@@ -6,7 +6,9 @@
 //! compiled into the browser bundle.
 
 pub mod clemap;
+pub mod problem;
 pub mod types;
+pub mod vocabulary;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use tokio::sync::Mutex;
 
+use crate::clemap::ClemapClient;
 use crate::clemap::model::{CurrentSettings, PlugStatus};
-use crate::clemap::{ClemapClient, ClemapError};
-use crate::control::upstream_sentence;
+use crate::problem::{ClemapFailure, Problem};
 use crate::registry::{Registry, RegistryError};
 use crate::types::{Charger, ChargerOverview};
 
@@ -43,8 +43,8 @@ impl Default for OverviewConfig {
 #[derive(Clone)]
 struct Reading {
     taken: Instant,
-    at: String,
-    result: Result<(Vec<PlugStatus>, CurrentSettings), String>,
+    at: DateTime<Utc>,
+    result: Result<(Vec<PlugStatus>, CurrentSettings), Problem>,
 }
 
 #[derive(Clone)]
@@ -104,17 +104,18 @@ impl Overview {
             .into_iter()
             .map(|charger| {
                 let reading = cache.get(&charger.id);
-                let (plugs, settings, error) = match reading.map(|r| &r.result) {
+                let (plugs, settings, problem) = match reading.map(|r| &r.result) {
                     Some(Ok((plugs, settings))) => (plugs.clone(), Some(settings.clone()), None),
-                    Some(Err(e)) => (Vec::new(), None, Some(e.clone())),
-                    None => (Vec::new(), None, Some("Not read yet.".into())),
+                    Some(Err(p)) => (Vec::new(), None, Some(p.clone())),
+                    // Every charger was just read; only one added meanwhile is not.
+                    None => (Vec::new(), None, Some(Problem::NotReadYet)),
                 };
                 ChargerOverview {
-                    read_at: reading.map(|r| r.at.clone()),
+                    read_at: reading.map(|r| r.at),
                     charger,
                     plugs,
                     settings,
-                    error,
+                    problem,
                 }
             })
             .collect())
@@ -135,16 +136,17 @@ impl Overview {
                 .await
                 {
                     Ok(result) => result,
-                    Err(_) => Err(format!(
-                        "CLEMAP did not answer within {} s; showing no reading.",
-                        self.config.per_charger_deadline.as_secs()
-                    )),
+                    Err(_) => Err(Problem::Clemap(ClemapFailure::Timeout {
+                        seconds: u32::try_from(self.config.per_charger_deadline.as_secs())
+                            .unwrap_or(u32::MAX)
+                            .max(1),
+                    })),
                 };
                 (
                     charger.id,
                     Reading {
                         taken: Instant::now(),
-                        at: Utc::now().to_rfc3339(),
+                        at: Utc::now(),
                         result,
                     },
                 )
@@ -157,17 +159,17 @@ impl Overview {
     async fn read_one(
         &self,
         charger: &Charger,
-    ) -> Result<(Vec<PlugStatus>, CurrentSettings), String> {
+    ) -> Result<(Vec<PlugStatus>, CurrentSettings), Problem> {
         let (address, token) = self
             .registry
             .credentials(charger.id)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.problem())?;
         let (plugs, settings) = tokio::join!(
             self.clemap.status(&address, &token),
             self.clemap.current_settings(&address, &token)
         );
-        let sentence = |e: ClemapError| upstream_sentence(&e, charger);
-        Ok((plugs.map_err(sentence)?, settings.map_err(sentence)?))
+        let problem = |e: crate::clemap::ClemapError| Problem::Clemap(e.failure());
+        Ok((plugs.map_err(problem)?, settings.map_err(problem)?))
     }
 }

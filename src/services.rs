@@ -6,11 +6,11 @@ use sqlx::SqlitePool;
 
 use crate::auth::Users;
 use crate::clemap::ClemapClient;
-use crate::control::{Control, Limits};
+use crate::control::Control;
 use crate::db;
 use crate::overview::{Overview, OverviewConfig};
 use crate::registry::Registry;
-use crate::types::ServerInfo;
+use crate::types::{ServerInfo, TargetLimits};
 use crate::vault::Vault;
 
 #[derive(Clone, Debug)]
@@ -25,7 +25,7 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn new(pool: SqlitePool, vault: Vault, clemap: ClemapClient, limits: Limits) -> Self {
+    pub fn new(pool: SqlitePool, vault: Vault, clemap: ClemapClient, limits: TargetLimits) -> Self {
         let registry = Registry::new(pool.clone(), vault);
         Self {
             control: Control::new(pool.clone(), registry.clone(), clemap.clone(), limits),
@@ -51,7 +51,7 @@ impl Services {
             version: crate::VERSION.to_owned(),
             sqlite_version: health.sqlite_version,
             migrations_applied: health.migrations_applied,
-            started_at: self.started_at.to_rfc3339(),
+            started_at: self.started_at,
         })
     }
 }

@@ -112,6 +112,19 @@ pub enum VaultError {
     Tampered { charger_id: i64 },
 }
 
+impl VaultError {
+    /// What the UI and the audit trail say about it (the key's bytes and
+    /// paths stay in the server's log).
+    pub fn problem(&self) -> crate::problem::Problem {
+        use crate::problem::Problem;
+        match self {
+            Self::WrongKey { .. } => Problem::TokenKeyMismatch,
+            Self::Tampered { .. } => Problem::TokenTampered,
+            Self::BadKey(_) | Self::KeyFile { .. } => Problem::Internal,
+        }
+    }
+}
+
 /// A sealed token as stored in the `chargers` row.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SealedToken {

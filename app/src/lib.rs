@@ -4,7 +4,11 @@
 
 pub mod api;
 pub mod components;
+pub mod error;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod session;
+pub mod words;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -13,8 +17,8 @@ use leptos_router::{SsrMode, path};
 
 use components::layout::Layout;
 use pages::{
-    account::AccountPage, admin::AdminPage, audit::AuditPage, charger::ChargerPage, home::HomePage,
-    login::LoginPage, not_found::NotFound,
+    account::AccountPage, admin::AdminPage, audit::AuditPage, charger::ChargerPage,
+    login::LoginPage, not_found::NotFound, overview::OverviewPage,
 };
 
 /// The HTML document the server renders around the app.
@@ -53,7 +57,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/") view=OverviewPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin") view=AdminPage />

@@ -7,10 +7,11 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use evse_dashboard::audit::{self, Actor, Event, query};
+use evse_dashboard::types::AuditAction;
 use evse_dashboard::types::{AuditFilter, Role};
 use tower_sessions::Session;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 pub async fn audit_csv(
     State(state): State<AppState>,
@@ -18,7 +19,7 @@ pub async fn audit_csv(
     headers: axum::http::HeaderMap,
     Query(filter): Query<AuditFilter>,
 ) -> Response {
-    let user = match app::api::guard::user_of(&session, &state.services).await {
+    let user = match app::session::user_of(&session, &state.services).await {
         Ok(Some(user)) => user,
         Ok(None) => {
             return (
@@ -43,9 +44,12 @@ pub async fn audit_csv(
             .into_response();
     }
     let filter = query::with_defaults(filter);
-    let stream = match query::csv(state.services.pool.clone(), filter.clone()) {
+    let stream = match audit::csv(state.services.pool.clone(), filter.clone()) {
         Ok(stream) => stream,
-        Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
+        Err(e) => {
+            let sentence = app::words::problem_sentence(&e.problem());
+            return (StatusCode::UNPROCESSABLE_ENTITY, sentence).into_response();
+        }
     };
     let actor = Actor {
         user_id: Some(user.id),
@@ -59,12 +63,8 @@ pub async fn audit_csv(
     audit::record_or_log(
         &state.services.pool,
         &actor,
-        Event {
-            action: "audit_exported",
-            outcome: "ok",
-            subject: serde_urlencoded::to_string(&filter).ok(),
-            ..Default::default()
-        },
+        Event::of(AuditAction::AuditExported, &Ok(()))
+            .about(serde_urlencoded::to_string(&filter).unwrap_or_default()),
     )
     .await;
     let name = format!(

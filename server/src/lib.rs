@@ -8,6 +8,7 @@ pub mod export;
 pub mod http;
 pub mod security;
 pub mod site;
+pub mod state;
 pub mod telemetry;
 
 use std::future::Future;
@@ -29,15 +30,15 @@ pub struct ServeConfig {
     pub site_dir: PathBuf,
     pub clemap: ClientConfig,
     pub sessions: http::SessionConfig,
-    pub limits: evse_dashboard::control::Limits,
+    pub limits: evse_dashboard::types::TargetLimits,
     pub overview: evse_dashboard::overview::OverviewConfig,
 }
 
 impl ServeConfig {
     pub fn new(data_dir: PathBuf, web: cli::WebArgs, clemap_url: String) -> Self {
         let mut clemap = ClientConfig::new(clemap_url);
-        clemap.request_timeout = Duration::from_secs(web.clemap_timeout.max(1));
-        clemap.connect_timeout = Duration::from_secs(web.clemap_connect_timeout.max(1));
+        clemap.request_timeout = Duration::from_secs(web.clemap_timeout);
+        clemap.connect_timeout = Duration::from_secs(web.clemap_connect_timeout);
         Self {
             site_dir: site::resolve_site_dir(web.site_dir.as_deref()),
             data_dir,
@@ -46,10 +47,10 @@ impl ServeConfig {
             sessions: http::SessionConfig {
                 // Plain http is only acceptable on the machine itself.
                 secure_cookies: web.secure_cookies || !web.listen.ip().is_loopback(),
-                idle_timeout: Duration::from_secs(web.session_idle_minutes.max(1) * 60),
+                idle_timeout: Duration::from_secs(web.session_idle_minutes * 60),
             },
-            limits: evse_dashboard::control::Limits {
-                max_duration: web.max_target_hours.clamp(1, 24 * 7) * 3600,
+            limits: evse_dashboard::types::TargetLimits {
+                max_duration: web.max_target_hours * 3600,
                 ..Default::default()
             },
             overview: evse_dashboard::overview::OverviewConfig {

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// The CSP for rendered pages. Scripts only from here or carrying this
 /// response's nonce; WebAssembly compilation allowed (`wasm-unsafe-eval`
@@ -62,7 +62,7 @@ pub async fn require_login(
     if is_public(request.uri().path()) {
         return next.run(request).await;
     }
-    match app::api::guard::user_of(&session, &state.services).await {
+    match app::session::user_of(&session, &state.services).await {
         Ok(Some(_)) => next.run(request).await,
         Ok(None) => {
             let wanted = request

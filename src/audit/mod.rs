@@ -3,10 +3,18 @@
 //! the call and complete it after, so a crash in between leaves a trace.
 
 pub mod chain;
+mod export;
 pub mod query;
+mod read;
 
 use serde::Serialize;
 use sqlx::SqlitePool;
+
+pub use export::{CSV_COLUMNS, csv};
+pub use read::{entry, recent_for_charger};
+
+use crate::problem::Problem;
+use crate::vocabulary::{AuditAction, Outcome};
 
 /// Who did it and from where; copied into every row.
 #[derive(Debug, Clone, Default)]
@@ -18,15 +26,44 @@ pub struct Actor {
 }
 
 /// What happened, for events that are complete when written.
-#[derive(Debug, Clone, Default)]
-pub struct Event<'a> {
-    pub action: &'a str,
-    pub outcome: &'a str,
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub action: AuditAction,
+    pub outcome: Outcome,
     /// What the event is about when it is not a charger (e.g. a username).
     pub subject: Option<String>,
     pub charger_id: Option<i64>,
     pub charger_name: Option<String>,
-    pub error: Option<String>,
+    pub problem: Option<Problem>,
+}
+
+impl Event {
+    /// A local change that succeeded (`ok`) or failed with `problem`.
+    pub fn of<T>(action: AuditAction, result: &Result<T, Problem>) -> Self {
+        Self {
+            action,
+            outcome: if result.is_ok() {
+                Outcome::Ok
+            } else {
+                Outcome::Failed
+            },
+            subject: None,
+            charger_id: None,
+            charger_name: None,
+            problem: result.as_ref().err().cloned(),
+        }
+    }
+
+    pub fn about(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    pub fn on_charger(mut self, id: Option<i64>, name: impl Into<String>) -> Self {
+        self.charger_id = id;
+        self.charger_name = Some(name.into());
+        self
+    }
 }
 
 /// The timestamp format of every audit column (UTC, milliseconds).
@@ -38,59 +75,56 @@ pub fn now_text() -> String {
 
 /// Appends one row to the chain. `BEGIN IMMEDIATE` takes the write lock
 /// before reading the previous hash, so concurrent writers (even other
-/// processes, such as the CLI) queue up instead of forking the chain.
+/// processes, such as the CLI) queue up instead of forking the chain. A
+/// real `Transaction` rolls back when dropped: a request abandoned halfway
+/// never leaves a pooled connection holding the lock.
 async fn append(pool: &SqlitePool, row: chain::Inserted) -> Result<i64, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-    let result = async {
-        let prev: Option<String> =
-            sqlx::query_scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut *conn)
-                .await?;
-        let prev = prev.unwrap_or_else(|| chain::GENESIS.to_owned());
-        let hash = chain::row_hash(&prev, &row);
-        sqlx::query_scalar(
-            "INSERT INTO audit_events (at, actor_id, actor, action, charger_id, charger_name, subject, \
-             requested_current, requested_duration, outcome, upstream_status, upstream_answer, \
-             previous_settings, error, request_id, client_ip, completed_at, batch_id, prev_hash, hash) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&row.at)
-        .bind(row.actor_id)
-        .bind(&row.actor)
-        .bind(&row.action)
-        .bind(row.charger_id)
-        .bind(&row.charger_name)
-        .bind(&row.subject)
-        .bind(row.requested_current)
-        .bind(row.requested_duration)
-        .bind(&row.outcome)
-        .bind(row.upstream_status)
-        .bind(&row.upstream_answer)
-        .bind(&row.previous_settings)
-        .bind(&row.error)
-        .bind(&row.request_id)
-        .bind(&row.client_ip)
-        .bind(&row.completed_at)
-        .bind(&row.batch_id)
-        .bind(&prev)
-        .bind(&hash)
-        .fetch_one(&mut *conn)
-        .await
-    }
-    .await;
-    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    sqlx::query(end).execute(&mut *conn).await?;
-    result
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let prev: Option<String> =
+        sqlx::query_scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+    let prev = prev.unwrap_or_else(|| chain::GENESIS.to_owned());
+    let hash = chain::row_hash(&prev, &row);
+    let id = sqlx::query_scalar(
+        "INSERT INTO audit_events (at, actor_id, actor, action, charger_id, charger_name, subject, \
+         requested_current, requested_duration, outcome, upstream_status, upstream_answer, \
+         previous_settings, error, request_id, client_ip, completed_at, batch_id, prev_hash, hash) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&row.at)
+    .bind(row.actor_id)
+    .bind(&row.actor)
+    .bind(&row.action)
+    .bind(row.charger_id)
+    .bind(&row.charger_name)
+    .bind(&row.subject)
+    .bind(row.requested_current)
+    .bind(row.requested_duration)
+    .bind(&row.outcome)
+    .bind(row.upstream_status)
+    .bind(&row.upstream_answer)
+    .bind(&row.previous_settings)
+    .bind(&row.error)
+    .bind(&row.request_id)
+    .bind(&row.client_ip)
+    .bind(&row.completed_at)
+    .bind(&row.batch_id)
+    .bind(&prev)
+    .bind(&hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
-fn base_row(actor: &Actor, action: &str, outcome: &str) -> chain::Inserted {
+fn base_row(actor: &Actor, action: AuditAction, outcome: Outcome) -> chain::Inserted {
     chain::Inserted {
         at: now_text(),
         actor_id: actor.user_id,
         actor: actor.username.clone(),
-        action: action.to_owned(),
-        outcome: outcome.to_owned(),
+        action: action.to_string(),
+        outcome: outcome.to_string(),
         request_id: actor.request_id.clone(),
         client_ip: actor.client_ip.clone(),
         ..Default::default()
@@ -98,26 +132,22 @@ fn base_row(actor: &Actor, action: &str, outcome: &str) -> chain::Inserted {
 }
 
 /// Writes a complete event.
-pub async fn record(
-    pool: &SqlitePool,
-    actor: &Actor,
-    event: Event<'_>,
-) -> Result<i64, sqlx::Error> {
+pub async fn record(pool: &SqlitePool, actor: &Actor, event: Event) -> Result<i64, sqlx::Error> {
     let mut row = base_row(actor, event.action, event.outcome);
     row.subject = event.subject;
     row.charger_id = event.charger_id;
     row.charger_name = event.charger_name;
-    row.error = event.error;
+    row.error = event.problem.as_ref().map(Problem::to_json);
     row.completed_at = Some(row.at.clone());
     append(pool, row).await
 }
 
 /// Records an event and logs, rather than fails, when the database cannot
 /// take it: used where the action itself already happened.
-pub async fn record_or_log(pool: &SqlitePool, actor: &Actor, event: Event<'_>) {
-    let action = event.action.to_owned();
+pub async fn record_or_log(pool: &SqlitePool, actor: &Actor, event: Event) {
+    let action = event.action;
     if let Err(e) = record(pool, actor, event).await {
-        tracing::error!(error = %e, action, "could not write an audit event");
+        tracing::error!(error = %e, %action, "could not write an audit event");
     }
 }
 
@@ -129,7 +159,7 @@ pub fn json(value: &impl Serialize) -> Option<String> {
 /// The intent of an upstream call, written (and committed) before it.
 #[derive(Debug, Clone)]
 pub struct Intent<'a> {
-    pub action: &'a str,
+    pub action: AuditAction,
     pub charger_id: i64,
     pub charger_name: &'a str,
     pub requested_current: Option<u32>,
@@ -139,13 +169,38 @@ pub struct Intent<'a> {
 }
 
 /// How the call ended, written onto the intent row.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Completion {
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub upstream_status: Option<u16>,
     pub upstream_answer: Option<String>,
     pub previous_settings: Option<String>,
-    pub error: Option<String>,
+    pub problem: Option<Problem>,
+}
+
+impl Completion {
+    /// An attempt that failed for `problem`, with CLEMAP's status and
+    /// (scrubbed) answer when it gave one.
+    pub fn failed(problem: Problem) -> Self {
+        Self {
+            outcome: Outcome::Error,
+            upstream_status: None,
+            upstream_answer: None,
+            previous_settings: None,
+            problem: Some(problem),
+        }
+    }
+
+    /// CLEMAP answered with a 2xx: `answer` is its body.
+    pub fn answered(outcome: Outcome, status: u16, answer: &impl Serialize) -> Self {
+        Self {
+            outcome,
+            upstream_status: Some(status),
+            upstream_answer: json(answer),
+            previous_settings: None,
+            problem: None,
+        }
+    }
 }
 
 /// Writes a `pending` row; the caller completes it after the call.
@@ -154,7 +209,7 @@ pub async fn begin(
     actor: &Actor,
     intent: Intent<'_>,
 ) -> Result<i64, sqlx::Error> {
-    insert_attempt(pool, actor, &intent, "pending", None).await
+    insert_attempt(pool, actor, &intent, Outcome::Pending, None).await
 }
 
 /// Writes an attempt refused before any upstream call (bad input).
@@ -162,51 +217,52 @@ pub async fn refused(
     pool: &SqlitePool,
     actor: &Actor,
     intent: Intent<'_>,
-    reason: &str,
+    reason: &Problem,
 ) -> Result<i64, sqlx::Error> {
-    insert_attempt(pool, actor, &intent, "refused", Some(reason)).await
+    insert_attempt(pool, actor, &intent, Outcome::Refused, Some(reason)).await
 }
 
 async fn insert_attempt(
     pool: &SqlitePool,
     actor: &Actor,
     intent: &Intent<'_>,
-    outcome: &str,
-    error: Option<&str>,
+    outcome: Outcome,
+    problem: Option<&Problem>,
 ) -> Result<i64, sqlx::Error> {
     let mut row = base_row(actor, intent.action, outcome);
     row.charger_id = Some(intent.charger_id);
     row.charger_name = Some(intent.charger_name.to_owned());
     row.requested_current = intent.requested_current.map(i64::from);
     row.requested_duration = intent.requested_duration.map(i64::from);
-    row.error = error.map(str::to_owned);
+    row.error = problem.map(Problem::to_json);
     row.batch_id = intent.batch_id.clone();
-    if outcome != "pending" {
+    if outcome != Outcome::Pending {
         row.completed_at = Some(row.at.clone());
     }
     append(pool, row).await
 }
 
 /// Completes a pending row, once (the table's trigger refuses a second
-/// completion or any other change).
-pub async fn complete(pool: &SqlitePool, id: i64, done: &Completion) -> Result<(), sqlx::Error> {
+/// completion or any other change). Returns whether a row was completed.
+pub async fn complete(pool: &SqlitePool, id: i64, done: &Completion) -> Result<bool, sqlx::Error> {
     let hash: Option<String> =
         sqlx::query_scalar("SELECT hash FROM audit_events WHERE id = ? AND outcome = 'pending'")
             .bind(id)
             .fetch_optional(pool)
             .await?;
     let Some(hash) = hash else {
-        return Ok(());
+        tracing::warn!(audit_id = id, "no pending audit row to complete");
+        return Ok(false);
     };
     let completed = chain::Completed {
-        outcome: done.outcome.to_owned(),
+        outcome: done.outcome.to_string(),
         upstream_status: done.upstream_status.map(i64::from),
         upstream_answer: done.upstream_answer.clone(),
         previous_settings: done.previous_settings.clone(),
-        error: done.error.clone(),
+        error: done.problem.as_ref().map(Problem::to_json),
         completed_at: Some(now_text()),
     };
-    sqlx::query(
+    let changed = sqlx::query(
         "UPDATE audit_events SET outcome = ?, upstream_status = ?, upstream_answer = ?, \
          previous_settings = ?, error = ?, completed_at = ?, outcome_hash = ? \
          WHERE id = ? AND outcome = 'pending'",
@@ -220,8 +276,15 @@ pub async fn complete(pool: &SqlitePool, id: i64, done: &Completion) -> Result<(
     .bind(chain::outcome_hash(&hash, &completed))
     .bind(id)
     .execute(pool)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        tracing::warn!(
+            audit_id = id,
+            "the pending audit row was completed by someone else"
+        );
+    }
+    Ok(changed == 1)
 }
 
 /// At start-up: attempts still `pending` were cut off by a crash or a
@@ -233,90 +296,11 @@ pub async fn resolve_pending(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
             .fetch_all(pool)
             .await?;
     let done = Completion {
-        outcome: "unknown",
-        error: Some(
-            "The server stopped before CLEMAP answered; check the charger's current target.".into(),
-        ),
-        ..Completion::default()
+        outcome: Outcome::Unknown,
+        ..Completion::failed(Problem::Interrupted)
     };
     for id in &pending {
         complete(pool, *id, &done).await?;
     }
     Ok(pending.len() as u64)
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct EntryRow {
-    pub(crate) id: i64,
-    pub(crate) at: String,
-    pub(crate) actor: String,
-    pub(crate) action: String,
-    pub(crate) charger_id: Option<i64>,
-    pub(crate) charger_name: Option<String>,
-    pub(crate) subject: Option<String>,
-    pub(crate) requested_current: Option<i64>,
-    pub(crate) requested_duration: Option<i64>,
-    pub(crate) outcome: String,
-    pub(crate) upstream_status: Option<i64>,
-    pub(crate) upstream_answer: Option<String>,
-    pub(crate) previous_settings: Option<String>,
-    pub(crate) error: Option<String>,
-    pub(crate) request_id: Option<String>,
-    pub(crate) client_ip: Option<String>,
-}
-
-impl From<EntryRow> for crate::types::AuditEntry {
-    fn from(r: EntryRow) -> Self {
-        Self {
-            id: r.id,
-            at: r.at,
-            actor: r.actor,
-            action: r.action,
-            charger_id: r.charger_id,
-            charger_name: r.charger_name,
-            subject: r.subject,
-            requested_current: r.requested_current.and_then(|v| u32::try_from(v).ok()),
-            requested_duration: r.requested_duration.and_then(|v| u32::try_from(v).ok()),
-            outcome: r.outcome,
-            upstream_status: r.upstream_status.and_then(|v| u16::try_from(v).ok()),
-            upstream_answer: r.upstream_answer,
-            previous_settings: r.previous_settings,
-            error: r.error,
-            request_id: r.request_id,
-            client_ip: r.client_ip,
-        }
-    }
-}
-
-pub(crate) const ENTRY_COLUMNS: &str = "id, at, actor, action, charger_id, charger_name, subject, \
-     requested_current, requested_duration, outcome, upstream_status, upstream_answer, \
-     previous_settings, error, request_id, client_ip";
-
-/// The latest `limit` events of one charger, newest first.
-pub async fn recent_for_charger(
-    pool: &SqlitePool,
-    charger_id: i64,
-    limit: i64,
-) -> Result<Vec<crate::types::AuditEntry>, sqlx::Error> {
-    let rows: Vec<EntryRow> = sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE charger_id = ? ORDER BY id DESC LIMIT ?"
-    ))
-    .bind(charger_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(Into::into).collect())
-}
-
-pub async fn entry(
-    pool: &SqlitePool,
-    id: i64,
-) -> Result<Option<crate::types::AuditEntry>, sqlx::Error> {
-    let row: Option<EntryRow> = sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(Into::into))
 }

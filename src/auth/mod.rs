@@ -4,8 +4,10 @@
 mod lockout;
 pub mod password;
 
+use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use crate::problem::{Field, Invalid, Missing, Problem, Rule};
 use crate::secret::Password;
 use crate::types::{Role, User};
 
@@ -18,30 +20,53 @@ pub const SESSION_MAX_AGE: chrono::TimeDelta = chrono::TimeDelta::days(7);
 pub enum AuthError {
     /// Deliberately the same for unknown users, wrong passwords and
     /// disabled accounts: the answer must not reveal who exists.
-    #[error("Wrong username or password.")]
+    #[error("wrong username or password")]
     BadCredentials,
-    #[error("Too many failed logins. Try again in {minutes} minutes.")]
+    #[error("too many failed logins; try again in {minutes} minutes")]
     LockedOut { minutes: i64 },
-    #[error("{0}")]
-    Invalid(String),
-    #[error("A user named {0} already exists.")]
+    #[error("invalid {:?}: {:?}", .0.field, .0.rule)]
+    Invalid(Invalid),
+    #[error("a user named {0} already exists")]
     Duplicate(String),
-    #[error("There is no user {0}.")]
+    #[error("there is no user {0}")]
     NotFound(String),
-    #[error("The current password is not correct.")]
+    #[error("the current password is not correct")]
     WrongCurrentPassword,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+}
+
+impl From<Invalid> for AuthError {
+    fn from(invalid: Invalid) -> Self {
+        Self::Invalid(invalid)
+    }
+}
+
+impl AuthError {
+    /// What the UI and the audit trail say about it.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Self::BadCredentials => Problem::WrongCredentials,
+            Self::LockedOut { minutes } => Problem::LockedOut { minutes: *minutes },
+            Self::Invalid(invalid) => Problem::Invalid(invalid.clone()),
+            Self::Duplicate(name) => Problem::DuplicateUser {
+                username: name.clone(),
+            },
+            Self::NotFound(name) => Problem::NotFound(Missing::User(name.clone())),
+            Self::WrongCurrentPassword => Problem::WrongCurrentPassword,
+            Self::Db(_) => Problem::Internal,
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: i64,
     username: String,
-    role: String,
+    role: Role,
     disabled: bool,
-    created_at: String,
-    last_login_at: Option<String>,
+    created_at: DateTime<Utc>,
+    last_login_at: Option<DateTime<Utc>>,
 }
 
 impl From<UserRow> for User {
@@ -49,8 +74,7 @@ impl From<UserRow> for User {
         User {
             id: r.id,
             username: r.username,
-            // The table's CHECK admits only the three roles.
-            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+            role: r.role,
             disabled: r.disabled,
             created_at: r.created_at,
             last_login_at: r.last_login_at,
@@ -65,22 +89,26 @@ pub struct Users {
     pool: SqlitePool,
 }
 
-pub fn check_username(username: &str) -> Result<String, AuthError> {
+/// The longest username accepted.
+pub const MAX_USERNAME_CHARS: u32 = 64;
+
+pub fn check_username(username: &str) -> Result<String, Invalid> {
     let name = username.trim();
-    if name.is_empty() || name.chars().count() > 64 {
-        return Err(AuthError::Invalid(
-            "A username must be 1 to 64 characters long.".into(),
-        ));
-    }
-    if !name
+    let rule = if name.is_empty() {
+        Rule::Required
+    } else if name.chars().count() > MAX_USERNAME_CHARS as usize {
+        Rule::TooLong {
+            max: MAX_USERNAME_CHARS,
+        }
+    } else if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
-        return Err(AuthError::Invalid(
-            "A username may contain only letters, digits and . _ - @".into(),
-        ));
-    }
-    Ok(name.to_owned())
+        Rule::UsernameCharacters
+    } else {
+        return Ok(name.to_owned());
+    };
+    Err(Invalid::new(Field::Username, rule))
 }
 
 impl Users {
@@ -130,7 +158,7 @@ impl Users {
         role: Role,
     ) -> Result<User, AuthError> {
         let username = check_username(username)?;
-        password::check_new(&username, password).map_err(AuthError::Invalid)?;
+        password::check_new(&username, password)?;
         let phc = password::hash(password).await;
         let inserted = sqlx::query(
             "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) \
@@ -138,7 +166,7 @@ impl Users {
         )
         .bind(&username)
         .bind(&phc)
-        .bind(role.as_str())
+        .bind(role)
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -149,7 +177,7 @@ impl Users {
     }
 
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), AuthError> {
-        self.update(id, "role = ?", role.as_str().to_owned()).await
+        self.update(id, "role = ?", role).await
     }
 
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), AuthError> {
@@ -161,7 +189,7 @@ impl Users {
             .get(id)
             .await?
             .ok_or_else(|| AuthError::NotFound(format!("#{id}")))?;
-        password::check_new(&user.username, password).map_err(AuthError::Invalid)?;
+        password::check_new(&user.username, password)?;
         let phc = password::hash(password).await;
         self.update(id, "password_hash = ?", phc).await
     }

@@ -7,6 +7,7 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
+use crate::problem::{Field, Invalid, Rule};
 use crate::secret::Password;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -57,21 +58,25 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_blocking(&Password::new(uuid::Uuid::new_v4().to_string())))
 }
 
-/// Password rules, as one sentence saying what to change.
-pub fn check_new(username: &str, password: &Password) -> Result<(), String> {
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// The password rules; the error names the one broken.
+pub fn check_new(username: &str, password: &Password) -> Result<(), Invalid> {
     let p = password.expose();
-    if p.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(format!(
-            "The password must be at least {MIN_PASSWORD_CHARS} characters long."
-        ));
-    }
-    if p.trim().eq_ignore_ascii_case(username.trim()) {
-        return Err("The password must not be the username.".into());
-    }
-    if p.chars().count() > 1024 {
-        return Err("The password must be at most 1024 characters long.".into());
-    }
-    Ok(())
+    let rule = if p.chars().count() < MIN_PASSWORD_CHARS {
+        Rule::TooShort {
+            min: MIN_PASSWORD_CHARS as u32,
+        }
+    } else if p.trim().eq_ignore_ascii_case(username.trim()) {
+        Rule::SameAsUsername
+    } else if p.chars().count() > MAX_PASSWORD_CHARS {
+        Rule::TooLong {
+            max: MAX_PASSWORD_CHARS as u32,
+        }
+    } else {
+        return Ok(());
+    };
+    Err(Invalid::new(Field::Password, rule))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use futures::StreamExt;
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -147,27 +148,21 @@ impl ClemapClient {
             .await
     }
 
+    /// A GET, retried on transient failures with exponential backoff.
     async fn read<T: DeserializeOwned>(
         &self,
         evse: &EvseAddress,
         token: &EvseToken,
         resource: &str,
     ) -> Result<T, ClemapError> {
-        let mut attempt = 0;
-        loop {
-            match self
-                .send::<T>(Method::GET, evse, token, resource, None)
-                .await
-            {
-                Err(e) if e.is_transient() && attempt < self.config.read_retries => {
-                    let wait = self.config.retry_backoff * 2u32.pow(attempt);
-                    tracing::debug!(error = %e, attempt, ?wait, "retrying CLEMAP read");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(self.config.retry_backoff)
+            .with_max_times(self.config.read_retries as usize);
+        (|| self.send::<T>(Method::GET, evse, token, resource, None))
+            .retry(backoff)
+            .when(ClemapError::is_transient)
+            .notify(|e, wait| tracing::debug!(error = %e, ?wait, "retrying CLEMAP read"))
+            .await
     }
 
     async fn send<T: DeserializeOwned>(

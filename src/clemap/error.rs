@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use crate::problem::ClemapFailure;
+
 /// How much of an upstream body an error keeps.
 pub(crate) const EXCERPT_CHARS: usize = 200;
 
@@ -66,6 +68,28 @@ impl ClemapError {
             Self::Timeout { .. } | Self::Transport { .. } => true,
             Self::Upstream { status, .. } => matches!(status, 500 | 502 | 503 | 504),
             _ => false,
+        }
+    }
+
+    /// What the UI and the audit trail keep of this failure: the kind,
+    /// the status, and (for an invalid request) the scrubbed excerpt.
+    pub fn failure(&self) -> ClemapFailure {
+        match self {
+            Self::Unauthorized { status, .. } => ClemapFailure::TokenRejected { status: *status },
+            Self::NotFound { status, .. } => ClemapFailure::UnknownStation { status: *status },
+            Self::BadRequest { status, excerpt } => ClemapFailure::InvalidRequest {
+                status: *status,
+                excerpt: excerpt.clone(),
+            },
+            Self::Upstream { status, .. } => ClemapFailure::UpstreamError { status: *status },
+            Self::UnexpectedStatus { status, .. } => {
+                ClemapFailure::UnexpectedStatus { status: *status }
+            }
+            Self::Timeout { timeout } => ClemapFailure::Timeout {
+                seconds: u32::try_from(timeout.as_secs()).unwrap_or(u32::MAX).max(1),
+            },
+            Self::Transport { .. } => ClemapFailure::Unreachable,
+            Self::Undecodable { status, .. } => ClemapFailure::Unreadable { status: *status },
         }
     }
 

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use strum::{EnumIter, IntoStaticStr};
 
 /// The temporary current target in force (GET and DELETE `currentsettings`).
 /// Both fields are `None` when no target is active.
@@ -101,9 +102,30 @@ impl PlugStatus {
     }
 }
 
+/// The highest phase current over all plugs, ampere (0 when none).
+pub fn highest_phase_current(plugs: &[PlugStatus]) -> f64 {
+    plugs
+        .iter()
+        .filter_map(PlugStatus::max_phase_current)
+        .fold(0.0, f64::max)
+}
+
 /// The plug states CLEMAP documents; anything else is `Unknown`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumIter,
+    IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PlugState {
     Charging,
     RecentlyStartedCharging,
@@ -124,40 +146,7 @@ pub enum PlugState {
 
 impl PlugState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Charging => "charging",
-            Self::RecentlyStartedCharging => "recently_started_charging",
-            Self::Idle => "idle",
-            Self::Connected => "connected",
-            Self::Discharging => "discharging",
-            Self::Error => "error",
-            Self::Offline => "offline",
-            Self::CloudOffline => "cloud_offline",
-            Self::Init => "init",
-            Self::Stopped => "stopped",
-            Self::Starting => "starting",
-            Self::Producing => "producing",
-            Self::Unknown => "unknown",
-        }
-    }
-
-    /// A short label for a badge.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Charging => "Charging",
-            Self::RecentlyStartedCharging => "Started charging",
-            Self::Idle => "Idle",
-            Self::Connected => "Connected",
-            Self::Discharging => "Discharging",
-            Self::Error => "Error",
-            Self::Offline => "Offline",
-            Self::CloudOffline => "CLEMAP offline",
-            Self::Init => "Initialising",
-            Self::Stopped => "Stopped",
-            Self::Starting => "Starting",
-            Self::Producing => "Producing",
-            Self::Unknown => "Unknown",
-        }
+        self.into()
     }
 
     pub fn is_charging(self) -> bool {
@@ -235,21 +224,8 @@ mod tests {
 
     #[test]
     fn every_state_round_trips_through_its_wire_name() {
-        for state in [
-            PlugState::Charging,
-            PlugState::RecentlyStartedCharging,
-            PlugState::Idle,
-            PlugState::Connected,
-            PlugState::Discharging,
-            PlugState::Error,
-            PlugState::Offline,
-            PlugState::CloudOffline,
-            PlugState::Init,
-            PlugState::Stopped,
-            PlugState::Starting,
-            PlugState::Producing,
-            PlugState::Unknown,
-        ] {
+        use strum::IntoEnumIterator;
+        for state in PlugState::iter() {
             let json = serde_json::to_string(&state).unwrap();
             assert_eq!(json, format!("\"{}\"", state.as_str()));
             assert_eq!(serde_json::from_str::<PlugState>(&json).unwrap(), state);

@@ -5,31 +5,54 @@ pub mod validate;
 
 use sqlx::SqlitePool;
 
+use chrono::{DateTime, Utc};
+
 use crate::clemap::EvseAddress;
+use crate::problem::{Invalid, Missing, Problem};
 use crate::secret::EvseToken;
 use crate::types::{Charger, ChargerInput};
 use crate::vault::{SealedToken, Vault, VaultError};
-pub use validate::Invalid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    #[error(transparent)]
-    Invalid(#[from] Invalid),
+    #[error("invalid {:?}: {:?}", .0.field, .0.rule)]
+    Invalid(Invalid),
     #[error(
-        "A charger for edge device {edge_device_id} and EVSE {evse_uuid} is already registered \
-         (\u{201c}{existing}\u{201d})."
+        "a charger for edge device {edge_device_id} and EVSE {evse_uuid} is already registered \
+         ({existing})"
     )]
     Duplicate {
         edge_device_id: String,
         evse_uuid: String,
         existing: String,
     },
-    #[error("Charger {0} does not exist (it may have been deleted).")]
+    #[error("charger {0} does not exist (it may have been deleted)")]
     NotFound(i64),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+}
+
+impl From<Invalid> for RegistryError {
+    fn from(invalid: Invalid) -> Self {
+        Self::Invalid(invalid)
+    }
+}
+
+impl RegistryError {
+    /// What the UI and the audit trail say about it.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Self::Invalid(invalid) => Problem::Invalid(invalid.clone()),
+            Self::Duplicate { existing, .. } => Problem::DuplicateCharger {
+                existing: existing.clone(),
+            },
+            Self::NotFound(id) => Problem::NotFound(Missing::Charger(*id)),
+            Self::Vault(e) => e.problem(),
+            Self::Db(_) => Problem::Internal,
+        }
+    }
 }
 
 /// The columns every charger read selects.
@@ -49,8 +72,8 @@ struct ChargerRow {
     max_current: i64,
     notes: Option<String>,
     token_set: bool,
-    created_at: String,
-    updated_at: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 }
 
 impl From<ChargerRow> for Charger {

@@ -1,21 +1,8 @@
-//! Checks on what an admin typed, with messages that say what to fix.
+//! Checks on what an admin typed. Each failure names the field and the
+//! rule it breaks; the UI words it.
 
+use crate::problem::{Field, Invalid, Rule};
 use crate::types::{CURRENT_LIMIT, ChargerInput, DEFAULT_MAX_CURRENT, DEFAULT_MIN_CURRENT};
-
-/// One field that is not acceptable, and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct Invalid {
-    pub field: &'static str,
-    pub message: String,
-}
-
-fn invalid(field: &'static str, message: impl Into<String>) -> Invalid {
-    Invalid {
-        field,
-        message: message.into(),
-    }
-}
 
 /// A charger input that passed every check, trimmed and with defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,30 +16,40 @@ pub struct ValidCharger {
     pub notes: Option<String>,
 }
 
+const LABEL_CHARS: u32 = 100;
+const IDENTIFIER_BYTES: u32 = 200;
+const NOTES_CHARS: u32 = 2000;
+const TOKEN_BYTES: u32 = 1024;
+
 pub fn charger(input: &ChargerInput) -> Result<ValidCharger, Invalid> {
-    let name = label("name", "Name", &input.name)?;
-    let site = label("site", "Site", &input.site)?;
-    let edge_device_id = identifier("edge_device_id", "Edge device id", &input.edge_device_id)?;
-    let evse_uuid = identifier("evse_uuid", "EVSE uuid", &input.evse_uuid)?;
+    let name = label(Field::Name, &input.name)?;
+    let site = label(Field::Site, &input.site)?;
+    let edge_device_id = identifier(Field::EdgeDeviceId, &input.edge_device_id)?;
+    let evse_uuid = identifier(Field::EvseUuid, &input.evse_uuid)?;
     let min_current = input.min_current.unwrap_or(DEFAULT_MIN_CURRENT);
     let max_current = input.max_current.unwrap_or(DEFAULT_MAX_CURRENT);
-    for (field, what, value) in [
-        ("min_current", "Minimum current", min_current),
-        ("max_current", "Maximum current", max_current),
+    for (field, value) in [
+        (Field::MinCurrent, min_current),
+        (Field::MaxCurrent, max_current),
     ] {
         if value > CURRENT_LIMIT {
-            return Err(invalid(
+            return Err(Invalid::new(
                 field,
-                format!("{what} must be between 0 and {CURRENT_LIMIT} A (got {value} A)."),
+                Rule::OutOfRange {
+                    got: value.into(),
+                    min: 0,
+                    max: CURRENT_LIMIT.into(),
+                },
             ));
         }
     }
     if min_current > max_current {
-        return Err(invalid(
-            "min_current",
-            format!(
-                "Minimum current ({min_current} A) must not be above the maximum ({max_current} A)."
-            ),
+        return Err(Invalid::new(
+            Field::MinCurrent,
+            Rule::MinAboveMax {
+                min: min_current,
+                max: max_current,
+            },
         ));
     }
     let notes = input
@@ -61,8 +58,14 @@ pub fn charger(input: &ChargerInput) -> Result<ValidCharger, Invalid> {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_owned);
-    if notes.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(invalid("notes", "Notes must be at most 2000 characters."));
+    if notes
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > NOTES_CHARS as usize)
+    {
+        return Err(Invalid::new(
+            Field::Notes,
+            Rule::TooLong { max: NOTES_CHARS },
+        ));
     }
     Ok(ValidCharger {
         name,
@@ -76,67 +79,49 @@ pub fn charger(input: &ChargerInput) -> Result<ValidCharger, Invalid> {
 }
 
 /// A human label: trimmed, not empty, no control characters.
-fn label(field: &'static str, what: &str, value: &str) -> Result<String, Invalid> {
+fn label(field: Field, value: &str) -> Result<String, Invalid> {
     let value = value.trim();
-    if value.is_empty() {
-        return Err(invalid(field, format!("{what} must not be empty.")));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(invalid(
-            field,
-            format!("{what} must not contain control characters."),
-        ));
-    }
-    if value.chars().count() > 100 {
-        return Err(invalid(
-            field,
-            format!("{what} must be at most 100 characters."),
-        ));
-    }
-    Ok(value.to_owned())
+    let rule = if value.is_empty() {
+        Rule::Required
+    } else if value.chars().any(char::is_control) {
+        Rule::ControlCharacters
+    } else if value.chars().count() > LABEL_CHARS as usize {
+        Rule::TooLong { max: LABEL_CHARS }
+    } else {
+        return Ok(value.to_owned());
+    };
+    Err(Invalid::new(field, rule))
 }
 
 /// A CLEMAP id: no whitespace or control characters anywhere (a pasted
 /// id with a trailing space would address nothing).
-fn identifier(field: &'static str, what: &str, value: &str) -> Result<String, Invalid> {
-    if value.is_empty() {
-        return Err(invalid(field, format!("{what} must not be empty.")));
-    }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid(
-            field,
-            format!(
-                "{what} must not contain spaces or control characters (check for a stray space when pasting)."
-            ),
-        ));
-    }
-    if value.len() > 200 {
-        return Err(invalid(
-            field,
-            format!("{what} must be at most 200 characters."),
-        ));
-    }
-    Ok(value.to_owned())
+fn identifier(field: Field, value: &str) -> Result<String, Invalid> {
+    let rule = if value.is_empty() {
+        Rule::Required
+    } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Rule::Whitespace
+    } else if value.len() > IDENTIFIER_BYTES as usize {
+        Rule::TooLong {
+            max: IDENTIFIER_BYTES,
+        }
+    } else {
+        return Ok(value.to_owned());
+    };
+    Err(Invalid::new(field, rule))
 }
 
 /// An evsetoken must fit in an HTTP header: visible ASCII, no spaces.
 pub fn token(value: &str) -> Result<(), Invalid> {
-    if value.is_empty() {
-        return Err(invalid("token", "The evsetoken must not be empty."));
-    }
-    if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(invalid(
-            "token",
-            "The evsetoken may only contain visible ASCII characters, without spaces.",
-        ));
-    }
-    if value.len() > 1024 {
-        return Err(invalid(
-            "token",
-            "The evsetoken must be at most 1024 characters.",
-        ));
-    }
-    Ok(())
+    let rule = if value.is_empty() {
+        Rule::Required
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        Rule::NotHeaderSafe
+    } else if value.len() > TOKEN_BYTES as usize {
+        Rule::TooLong { max: TOKEN_BYTES }
+    } else {
+        return Ok(());
+    };
+    Err(Invalid::new(Field::Token, rule))
 }
 
 #[cfg(test)]
@@ -165,46 +150,46 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let cases: Vec<(ChargerInput, &str, &str)> = vec![
+        let cases: Vec<(ChargerInput, Field, Rule)> = vec![
             (
                 ChargerInput {
                     name: "  ".into(),
                     ..input()
                 },
-                "name",
-                "must not be empty",
+                Field::Name,
+                Rule::Required,
             ),
             (
                 ChargerInput {
                     name: "a\u{7}b".into(),
                     ..input()
                 },
-                "name",
-                "control characters",
+                Field::Name,
+                Rule::ControlCharacters,
             ),
             (
                 ChargerInput {
                     site: "".into(),
                     ..input()
                 },
-                "site",
-                "must not be empty",
+                Field::Site,
+                Rule::Required,
             ),
             (
                 ChargerInput {
                     edge_device_id: "edge 1".into(),
                     ..input()
                 },
-                "edge_device_id",
-                "spaces",
+                Field::EdgeDeviceId,
+                Rule::Whitespace,
             ),
             (
                 ChargerInput {
                     evse_uuid: "abc\n".into(),
                     ..input()
                 },
-                "evse_uuid",
-                "spaces",
+                Field::EvseUuid,
+                Rule::Whitespace,
             ),
             (
                 ChargerInput {
@@ -212,31 +197,33 @@ mod tests {
                     max_current: Some(16),
                     ..input()
                 },
-                "min_current",
-                "must not be above the maximum",
+                Field::MinCurrent,
+                Rule::MinAboveMax { min: 20, max: 16 },
             ),
             (
                 ChargerInput {
                     max_current: Some(81),
                     ..input()
                 },
-                "max_current",
-                "between 0 and 80",
+                Field::MaxCurrent,
+                Rule::OutOfRange {
+                    got: 81,
+                    min: 0,
+                    max: 80,
+                },
             ),
         ];
-        for (input, field, text) in cases {
-            let err = charger(&input).unwrap_err();
-            assert_eq!(err.field, field, "{err}");
-            assert!(err.message.contains(text), "{err}");
+        for (input, field, rule) in cases {
+            assert_eq!(charger(&input).unwrap_err(), Invalid::new(field, rule));
         }
     }
 
     #[test]
     fn tokens_must_be_header_safe() {
         assert!(token("abc-DEF_123.~").is_ok());
-        assert_eq!(token("").unwrap_err().field, "token");
+        assert_eq!(token("").unwrap_err().rule, Rule::Required);
         assert!(token("has space").is_err());
         assert!(token("tab\there").is_err());
-        assert!(token("ünicode").is_err());
+        assert_eq!(token("ünicode").unwrap_err().rule, Rule::NotHeaderSafe);
     }
 }

@@ -3,14 +3,13 @@
 use evse_dashboard::types::User;
 use leptos::prelude::*;
 
+use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::guard::{self, fail, internal},
+    super::{context, guard},
     evse_dashboard::audit::{self, Event},
-    evse_dashboard::auth::AuthError,
     evse_dashboard::secret::Password,
-    evse_dashboard::types::Role,
-    http::StatusCode,
+    evse_dashboard::types::{AuditAction, Field, Invalid, Problem, Role, Rule},
 };
 
 /// Only local paths are followed after login: `next=//evil.example`
@@ -26,92 +25,55 @@ pub fn safe_next(next: &str) -> &str {
 /// Checks the credentials, starts a fresh session (new id: no fixation)
 /// and sends the browser on to `next`.
 #[server(name = Login, prefix = "/api", endpoint = "login")]
-pub async fn login(
-    username: String,
-    password: String,
-    next: String,
-) -> Result<User, ServerFnError> {
+pub async fn login(username: String, password: String, next: String) -> Result<User, AppError> {
     guard::anyone();
-    let services = guard::services()?;
+    let services = context::services()?;
     let password = Password::new(password);
-    let ip = guard::client_ip().await.unwrap_or_else(|| "unknown".into());
-    let actor = guard::actor(None, username.trim()).await;
-    match services.users.authenticate(&username, &password, &ip).await {
-        Ok(user) => {
-            let session = guard::session().await?;
-            session.cycle_id().await.map_err(internal)?;
-            session
-                .insert(super::session_keys::USER_ID, user.id)
-                .await
-                .map_err(internal)?;
-            session
-                .insert(
-                    super::session_keys::LOGGED_IN_AT,
-                    chrono::Utc::now().timestamp(),
-                )
-                .await
-                .map_err(internal)?;
-            let actor = guard::actor(Some(&user), &user.username).await;
-            audit::record_or_log(
-                &services.pool,
-                &actor,
-                Event {
-                    action: "login",
-                    outcome: "ok",
-                    ..Default::default()
-                },
-            )
-            .await;
-            leptos_axum::redirect(safe_next(&next));
-            Ok(user)
+    let ip = context::client_ip()
+        .await
+        .unwrap_or_else(|| "unknown".into());
+    let result = services.users.authenticate(&username, &password, &ip).await;
+    let user = match result {
+        Ok(user) => user,
+        Err(e) => {
+            let problem = e.problem();
+            if problem != Problem::Internal {
+                let actor = context::actor(None, username.trim()).await;
+                let event =
+                    Event::of(AuditAction::Login, &Err::<(), _>(problem)).about(username.trim());
+                audit::record_or_log(&services.pool, &actor, event).await;
+            }
+            return Err(e.into());
         }
-        Err(e @ (AuthError::BadCredentials | AuthError::LockedOut { .. })) => {
-            audit::record_or_log(
-                &services.pool,
-                &actor,
-                Event {
-                    action: "login",
-                    outcome: "failed",
-                    subject: Some(username.trim().to_owned()),
-                    error: Some(e.to_string()),
-                    ..Default::default()
-                },
-            )
-            .await;
-            let status = match e {
-                AuthError::LockedOut { .. } => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNAUTHORIZED,
-            };
-            Err(fail(status, e.to_string()))
-        }
-        Err(e) => Err(internal(e)),
-    }
+    };
+    let session = context::session().await?;
+    crate::session::start(&session, &user).await.map_err(|e| {
+        tracing::error!(error = %e, "could not start a session");
+        AppError::Internal
+    })?;
+    context::audit(&user, Event::of(AuditAction::Login, &Ok(()))).await;
+    leptos_axum::redirect(safe_next(&next));
+    Ok(user)
 }
 
 /// Ends the session on the server (not just the cookie).
 #[server(name = Logout, prefix = "/api", endpoint = "logout")]
-pub async fn logout() -> Result<(), ServerFnError> {
+pub async fn logout() -> Result<(), AppError> {
     let user = guard::require(Role::Viewer).await?;
-    let services = guard::services()?;
-    let actor = guard::actor(Some(&user), &user.username).await;
-    guard::session().await?.flush().await.map_err(internal)?;
-    audit::record_or_log(
-        &services.pool,
-        &actor,
-        Event {
-            action: "logout",
-            outcome: "ok",
-            ..Default::default()
-        },
-    )
-    .await;
+    crate::session::end(&context::session().await?)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not end a session");
+            AppError::Internal
+        })?;
+    context::audit(&user, Event::of(AuditAction::Logout, &Ok(()))).await;
     leptos_axum::redirect("/login");
     Ok(())
 }
 
 /// The logged-in user, or `None`. Public: the login page asks it too.
 #[server(name = Me, prefix = "/api", endpoint = "me")]
-pub async fn me() -> Result<Option<User>, ServerFnError> {
+pub async fn me() -> Result<Option<User>, AppError> {
     guard::anyone();
     guard::current_user().await
 }
@@ -121,40 +83,23 @@ pub async fn change_password(
     current: String,
     new: String,
     confirm: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     let user = guard::require(Role::Viewer).await?;
-    let services = guard::services()?;
+    let services = context::services()?;
     if new != confirm {
-        return Err(fail(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The new password and its confirmation differ; type them again.",
-        ));
+        return Err(Invalid::new(Field::PasswordConfirmation, Rule::Mismatch).into());
     }
-    let actor = guard::actor(Some(&user), &user.username).await;
     let result = services
         .users
         .change_own_password(user.id, &Password::new(current), &Password::new(new))
         .await;
-    let outcome = if result.is_ok() { "ok" } else { "failed" };
-    audit::record_or_log(
-        &services.pool,
-        &actor,
-        Event {
-            action: "password_changed",
-            outcome,
-            subject: Some(user.username.clone()),
-            error: result.as_ref().err().map(ToString::to_string),
-            ..Default::default()
-        },
+    let event = Event::of(
+        AuditAction::PasswordChanged,
+        &result.as_ref().map_err(|e| e.problem()),
     )
-    .await;
-    match result {
-        Ok(()) => Ok(()),
-        Err(e @ (AuthError::WrongCurrentPassword | AuthError::Invalid(_))) => {
-            Err(fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
-        }
-        Err(e) => Err(internal(e)),
-    }
+    .about(user.username.clone());
+    context::audit(&user, event).await;
+    Ok(result?)
 }
 
 #[cfg(test)]

@@ -1,20 +1,16 @@
 //! Server functions: thin adapters from the browser to the back-end
 //! services. Each one authorises first (`guard::require`), then calls one
-//! service and turns its error into a sentence for the user.
+//! service; errors become an [`AppError`](crate::error::AppError) by `?`.
 
 pub mod audit;
 pub mod auth;
 pub mod chargers;
 pub mod control;
+pub mod overview;
 pub mod system;
 pub mod users;
 
 #[cfg(feature = "ssr")]
-pub mod guard;
-
-/// Session keys; the session holds nothing else.
+pub mod context;
 #[cfg(feature = "ssr")]
-pub(crate) mod session_keys {
-    pub const USER_ID: &str = "user_id";
-    pub const LOGGED_IN_AT: &str = "logged_in_at";
-}
+pub mod guard;

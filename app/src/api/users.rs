@@ -1,109 +1,72 @@
-//! User management (admin only).
+//! User management (admin only). Every change is audited, success or not.
 
 use evse_dashboard::types::{Role, User};
 use leptos::prelude::*;
 
+use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::guard::{self, fail, internal},
-    evse_dashboard::audit::{self, Event},
-    evse_dashboard::auth::AuthError,
-    evse_dashboard::secret::Password,
-    http::StatusCode,
+    super::{context, guard},
+    evse_dashboard::types::{AuditAction, Missing, Problem},
+    evse_dashboard::{audit::Event, auth::AuthError, secret::Password},
 };
 
+/// Runs an admin's change to a user and audits it.
 #[cfg(feature = "ssr")]
-fn user_error(e: AuthError) -> ServerFnError {
-    match e {
-        AuthError::Invalid(_) | AuthError::Duplicate(_) => {
-            fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
-        }
-        AuthError::NotFound(_) => fail(StatusCode::NOT_FOUND, e.to_string()),
-        e => internal(e),
-    }
-}
-
-/// Runs an admin change on a user and audits it, success or not.
-#[cfg(feature = "ssr")]
-async fn audited(
+async fn audited<T>(
     admin: &User,
-    action: &str,
+    action: AuditAction,
     subject: String,
-    change: impl std::future::Future<Output = Result<(), AuthError>>,
-) -> Result<(), ServerFnError> {
-    let services = guard::services()?;
+    change: impl std::future::Future<Output = Result<T, AuthError>>,
+) -> Result<T, AppError> {
     let result = change.await;
-    let actor = guard::actor(Some(admin), &admin.username).await;
-    audit::record_or_log(
-        &services.pool,
-        &actor,
-        Event {
-            action,
-            outcome: if result.is_ok() { "ok" } else { "failed" },
-            subject: Some(subject),
-            error: result.as_ref().err().map(ToString::to_string),
-            ..Default::default()
-        },
-    )
-    .await;
-    result.map_err(user_error)
+    let event = Event::of(action, &result.as_ref().map_err(|e| e.problem())).about(subject);
+    context::audit(admin, event).await;
+    Ok(result?)
 }
 
 #[cfg(feature = "ssr")]
-async fn username_of(id: i64) -> Result<String, ServerFnError> {
-    let services = guard::services()?;
-    services
+async fn username_of(id: i64) -> Result<String, AppError> {
+    context::services()?
         .users
         .get(id)
-        .await
-        .map_err(internal)?
+        .await?
         .map(|u| u.username)
-        .ok_or_else(|| fail(StatusCode::NOT_FOUND, format!("There is no user #{id}.")))
+        .ok_or_else(|| AppError::NotFound(Missing::User(format!("#{id}"))))
 }
 
 #[server(name = ListUsers, prefix = "/api", endpoint = "list_users")]
-pub async fn list_users() -> Result<Vec<User>, ServerFnError> {
+pub async fn list_users() -> Result<Vec<User>, AppError> {
     guard::require(Role::Admin).await?;
-    guard::services()?.users.list().await.map_err(internal)
+    Ok(context::services()?.users.list().await?)
 }
 
 #[server(name = CreateUser, prefix = "/api", endpoint = "create_user")]
-pub async fn create_user(
-    username: String,
-    password: String,
-    role: Role,
-) -> Result<User, ServerFnError> {
+pub async fn create_user(username: String, password: String, role: Role) -> Result<User, AppError> {
     let admin = guard::require(Role::Admin).await?;
-    let services = guard::services()?;
+    let services = context::services()?;
     let name = username.trim().to_owned();
-    let mut created = None;
-    audited(&admin, "user_created", format!("{name} ({role})"), async {
-        created = Some(
-            services
-                .users
-                .create(&name, &Password::new(password), role)
-                .await?,
-        );
-        Ok(())
-    })
-    .await?;
-    Ok(created.expect("set on success"))
+    let password = Password::new(password);
+    audited(
+        &admin,
+        AuditAction::UserCreated,
+        format!("{name} ({role})"),
+        services.users.create(&name, &password, role),
+    )
+    .await
 }
 
 #[server(name = SetUserRole, prefix = "/api", endpoint = "set_user_role")]
-pub async fn set_user_role(id: i64, role: Role) -> Result<(), ServerFnError> {
+pub async fn set_user_role(id: i64, role: Role) -> Result<(), AppError> {
     let admin = guard::require(Role::Admin).await?;
     if id == admin.id && role != Role::Admin {
-        return Err(fail(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "You cannot lower your own role; another admin has to.",
-        ));
+        return Err(AppError::Refused(Problem::OwnRole));
     }
-    let services = guard::services()?;
+    let services = context::services()?;
     let name = username_of(id).await?;
     audited(
         &admin,
-        "user_role_changed",
+        AuditAction::UserRoleChanged,
         format!("{name} → {role}"),
         services.users.set_role(id, role),
     )
@@ -111,20 +74,17 @@ pub async fn set_user_role(id: i64, role: Role) -> Result<(), ServerFnError> {
 }
 
 #[server(name = SetUserDisabled, prefix = "/api", endpoint = "set_user_disabled")]
-pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), ServerFnError> {
+pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
     let admin = guard::require(Role::Admin).await?;
     if id == admin.id && disabled {
-        return Err(fail(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "You cannot disable your own account.",
-        ));
+        return Err(AppError::Refused(Problem::OwnAccount));
     }
-    let services = guard::services()?;
+    let services = context::services()?;
     let name = username_of(id).await?;
     let action = if disabled {
-        "user_disabled"
+        AuditAction::UserDisabled
     } else {
-        "user_enabled"
+        AuditAction::UserEnabled
     };
     audited(
         &admin,
@@ -136,15 +96,16 @@ pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), ServerFnEr
 }
 
 #[server(name = ResetUserPassword, prefix = "/api", endpoint = "reset_user_password")]
-pub async fn reset_user_password(id: i64, password: String) -> Result<(), ServerFnError> {
+pub async fn reset_user_password(id: i64, password: String) -> Result<(), AppError> {
     let admin = guard::require(Role::Admin).await?;
-    let services = guard::services()?;
+    let services = context::services()?;
     let name = username_of(id).await?;
+    let password = Password::new(password);
     audited(
         &admin,
-        "password_reset",
+        AuditAction::PasswordReset,
         name,
-        services.users.set_password(id, &Password::new(password)),
+        services.users.set_password(id, &password),
     )
     .await
 }

@@ -5,6 +5,7 @@ use evse_dashboard::types::{Role, User};
 use leptos::prelude::*;
 
 use crate::api::auth::{Logout, me};
+use crate::words::role_label;
 
 /// The logged-in user, read once per page load and shared by every page.
 #[derive(Clone, Copy)]
@@ -15,12 +16,22 @@ impl CurrentUser {
     pub fn role(&self) -> Option<Role> {
         self.0.get().flatten().map(|u| u.role)
     }
+
+    /// Renders `view` for the logged-in user once known (on the server
+    /// too: the read is inside a `Transition`, which waits for it).
+    pub fn show<V: IntoView + 'static>(
+        self,
+        view: impl Fn(User) -> V + Send + Sync + 'static,
+    ) -> impl IntoView {
+        view! { <Transition fallback=|| ()>{move || self.0.get().flatten().map(&view)}</Transition> }
+    }
 }
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| async { me().await.ok().flatten() });
-    provide_context(CurrentUser(user));
+    let current = CurrentUser(user);
+    provide_context(current);
     let logout = ServerAction::<Logout>::new();
     // A full reload after logout: nothing of the old session stays on screen.
     Effect::new(move |_| {
@@ -37,36 +48,17 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/">"Overview"</a>
                 <a href="/audit">"Audit"</a>
-                <Transition fallback=|| ()>
-                    {move || {
-                        user.get()
-                            .flatten()
-                            .filter(|u| u.role == Role::Admin)
-                            .map(|_| view! { <a href="/admin">"Admin"</a> })
-                    }}
-                </Transition>
+                {current.show(|u| (u.role == Role::Admin).then(|| view! { <a href="/admin">"Admin"</a> }))}
             </nav>
-            <Transition fallback=|| ()>
-                {move || {
-                    user.get()
-                        .flatten()
-                        .map(|u| {
-                            view! {
-                                <div class="session" data-testid="session">
-                                    <a href="/account" title="Your account">
-                                        {u.username.clone()}
-                                    </a>
-                                    <span class="role">{u.role.as_str()}</span>
-                                    <ActionForm action=logout>
-                                        <button type="submit" class="link">
-                                            "Log out"
-                                        </button>
-                                    </ActionForm>
-                                </div>
-                            }
-                        })
-                }}
-            </Transition>
+            {current.show(move |u| view! {
+                <div class="session" data-testid="session">
+                    <a href="/account" title="Your account">{u.username.clone()}</a>
+                    <span class="role">{role_label(u.role)}</span>
+                    <ActionForm action=logout>
+                        <button type="submit" class="link">"Log out"</button>
+                    </ActionForm>
+                </div>
+            })}
         </header>
         <main>{children()}</main>
         <footer class="site-footer">

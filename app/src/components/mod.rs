@@ -1,4 +1,8 @@
 pub mod badge;
+pub mod charts;
+pub mod confirm;
+pub mod duration;
 pub mod feedback;
 pub mod layout;
+pub mod table;
 pub mod time;

@@ -3,29 +3,22 @@
 use leptos::prelude::*;
 
 use crate::api::auth::ChangePassword;
-use crate::components::feedback::outcome_banner;
+use crate::components::feedback::result_banner;
 use crate::components::layout::CurrentUser;
+use crate::words::role_label;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
-    let user = expect_context::<CurrentUser>().0;
+    let user = expect_context::<CurrentUser>();
     view! {
         <h1>"Your account"</h1>
-        <Transition fallback=|| ()>
-            {move || {
-                user.get()
-                    .flatten()
-                    .map(|u| {
-                        view! {
-                            <p>
-                                "Logged in as " <strong>{u.username.clone()}</strong> " (role "
-                                {u.role.as_str()} ")."
-                            </p>
-                        }
-                    })
-            }}
-        </Transition>
+        {user.show(|u| view! {
+            <p>
+                "Logged in as " <strong>{u.username.clone()}</strong> " (role "
+                {role_label(u.role)} ")."
+            </p>
+        })}
         <section class="card narrow">
             <h2>"Change password"</h2>
             <ActionForm action=change>
@@ -43,7 +36,7 @@ pub fn AccountPage() -> impl IntoView {
                 </label>
                 <button type="submit">"Change password"</button>
             </ActionForm>
-            {move || outcome_banner(change.value().get(), |()| "Your password was changed.".into())}
+            {move || result_banner(change.value().get(), |()| "Your password was changed.".into())}
         </section>
     }
 }

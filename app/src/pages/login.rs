@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{Login, safe_next};
-use crate::components::feedback::error_message;
+use crate::components::feedback::ErrorBanner;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -46,13 +46,7 @@ pub fn LoginPage() -> impl IntoView {
                     .value()
                     .get()
                     .and_then(Result::err)
-                    .map(|e| {
-                        view! {
-                            <p class="banner error" role="alert">
-                                {error_message(&e)}
-                            </p>
-                        }
-                    })
+                    .map(|error| view! { <ErrorBanner error /> })
             }}
         </section>
     }

@@ -2,6 +2,6 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod charger;
-pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod overview;

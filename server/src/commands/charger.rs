@@ -2,7 +2,7 @@ use evse_dashboard::registry::Registry;
 use evse_dashboard::secret::EvseToken;
 use evse_dashboard::types::ChargerInput;
 
-use super::{CommandResult, read_secret};
+use super::{CommandResult, read_secret, said};
 use crate::backend;
 use crate::cli::{ChargerAddArgs, ChargerCommand, DataArgs};
 
@@ -51,8 +51,12 @@ async fn add(args: ChargerAddArgs) -> CommandResult {
         notes: args.notes,
     };
     // Validate before asking for the token, so a typo costs no paste.
-    evse_dashboard::registry::validate::charger(&input)?;
-    let charger = registry.add(&input, &read_token()?).await?;
+    evse_dashboard::registry::validate::charger(&input).map_err(|i| said(i.into()))?;
+    let token = read_token()?;
+    let charger = registry
+        .add(&input, &token)
+        .await
+        .map_err(|e| said(e.problem()))?;
     println!(
         "registered charger {} ({}, site {}, {}–{} A)",
         charger.id, charger.name, charger.site_name, charger.min_current, charger.max_current

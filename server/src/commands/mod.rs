@@ -13,6 +13,11 @@ use std::io::{BufRead, IsTerminal};
 /// Errors of a subcommand, shown to the operator as one sentence.
 pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
+/// A refusal worded as the dashboard words it.
+pub fn said(problem: evse_dashboard::types::Problem) -> Box<dyn std::error::Error> {
+    app::words::problem_sentence(&problem).into()
+}
+
 /// Reads one secret line: from a hidden prompt on a terminal, else from
 /// standard input (so scripts can pipe it). Never from argv.
 pub fn read_secret(prompt: &str) -> std::io::Result<String> {

@@ -1,8 +1,9 @@
 use evse_dashboard::audit::{self, Actor, Event};
 use evse_dashboard::auth::Users;
 use evse_dashboard::secret::Password;
+use evse_dashboard::types::AuditAction;
 
-use super::{CommandResult, read_new_password};
+use super::{CommandResult, read_new_password, said};
 use crate::backend;
 use crate::cli::{DataArgs, UserCommand};
 
@@ -21,18 +22,9 @@ fn cli_actor() -> Actor {
     }
 }
 
-async fn audited(pool: &sqlx::SqlitePool, action: &str, subject: String) {
-    audit::record_or_log(
-        pool,
-        &cli_actor(),
-        Event {
-            action,
-            outcome: "ok",
-            subject: Some(subject),
-            ..Default::default()
-        },
-    )
-    .await;
+async fn audited(pool: &sqlx::SqlitePool, action: AuditAction, subject: String) {
+    let event = Event::of(action, &Ok(())).about(subject);
+    audit::record_or_log(pool, &cli_actor(), event).await;
 }
 
 pub async fn run(command: UserCommand) -> CommandResult {
@@ -43,19 +35,27 @@ pub async fn run(command: UserCommand) -> CommandResult {
             data,
         } => {
             let (users, pool) = users(&data).await?;
-            evse_dashboard::auth::check_username(&username)?;
+            evse_dashboard::auth::check_username(&username).map_err(|i| said(i.into()))?;
             let password = Password::new(read_new_password()?);
-            let user = users.create(&username, &password, role).await?;
-            audited(&pool, "user_created", format!("{} ({role})", user.username)).await;
+            let user = users
+                .create(&username, &password, role)
+                .await
+                .map_err(|e| said(e.problem()))?;
+            let subject = format!("{} ({role})", user.username);
+            audited(&pool, AuditAction::UserCreated, subject).await;
             println!("created user {} with role {role}", user.username);
         }
         UserCommand::Passwd { username, data } => {
             let (users, pool) = users(&data).await?;
-            let user = users.by_name(&username).await?;
+            let user = users
+                .by_name(&username)
+                .await
+                .map_err(|e| said(e.problem()))?;
             users
                 .set_password(user.id, &Password::new(read_new_password()?))
-                .await?;
-            audited(&pool, "password_reset", user.username.clone()).await;
+                .await
+                .map_err(|e| said(e.problem()))?;
+            audited(&pool, AuditAction::PasswordReset, user.username.clone()).await;
             println!("changed the password of {}", user.username);
         }
         UserCommand::Disable { username, data } => set_disabled(&username, &data, true).await?,
@@ -74,7 +74,10 @@ pub async fn run(command: UserCommand) -> CommandResult {
                     u.username,
                     u.role.as_str(),
                     if u.disabled { "disabled" } else { "active" },
-                    u.last_login_at.as_deref().unwrap_or("never")
+                    u.last_login_at.map_or_else(
+                        || "never".into(),
+                        |t| t.format("%Y-%m-%d %H:%M UTC").to_string()
+                    )
                 );
             }
         }
@@ -84,12 +87,15 @@ pub async fn run(command: UserCommand) -> CommandResult {
 
 async fn set_disabled(username: &str, data: &DataArgs, disabled: bool) -> CommandResult {
     let (users, pool) = users(data).await?;
-    let user = users.by_name(username).await?;
+    let user = users
+        .by_name(username)
+        .await
+        .map_err(|e| said(e.problem()))?;
     users.set_disabled(user.id, disabled).await?;
     let (action, done) = if disabled {
-        ("user_disabled", "disabled")
+        (AuditAction::UserDisabled, "disabled")
     } else {
-        ("user_enabled", "enabled")
+        (AuditAction::UserEnabled, "enabled")
     };
     audited(&pool, action, user.username.clone()).await;
     println!("{done} {}", user.username);

@@ -1,0 +1,96 @@
+//! What a server function can learn about its request: the back-end
+//! handle, the session, who is acting and from where, and how the answer
+//! should be shaped (JSON for scripts, a redirect for plain forms).
+
+use evse_dashboard::audit::{self, Actor, Event};
+use evse_dashboard::services::Services;
+use evse_dashboard::types::User;
+use http::request::Parts;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
+
+use crate::error::AppError;
+
+/// The back-end handle the server put into the request's context.
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or_else(|| {
+        tracing::error!("no Services in the request context");
+        AppError::Internal
+    })
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// A plain HTML form post (no JavaScript): it wants a page, not JSON.
+pub fn is_plain_form() -> bool {
+    parts()
+        .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
+        .and_then(|v| v.to_str().ok().map(|a| a.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// Sets the response status of a failed call. A plain form post keeps the
+/// redirect that shows the error on the page it came from.
+pub fn set_error_status(status: u16) {
+    if is_plain_form() {
+        return;
+    }
+    if let (Some(response), Ok(status)) = (
+        use_context::<ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(status);
+    }
+}
+
+/// Sends a plain form post on to `path` (a script gets the JSON answer).
+pub fn redirect_plain_form(path: &str) {
+    if is_plain_form() {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// The peer address of the connection. (Behind a reverse proxy this is
+/// the proxy; trusting X-Forwarded-For needs a configured proxy list.)
+pub async fn client_ip() -> Option<String> {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|info| info.0.ip().to_string())
+}
+
+/// Who is acting, from where, under which request id: for audit rows.
+/// `username` names the actor when nobody is logged in (a login attempt).
+pub async fn actor(user: Option<&User>, username: &str) -> Actor {
+    let request_id = parts()
+        .and_then(|p| p.headers.get("x-request-id").cloned())
+        .and_then(|v| v.to_str().ok().map(str::to_owned));
+    Actor {
+        user_id: user.map(|u| u.id),
+        username: user.map_or_else(|| username.to_owned(), |u| u.username.clone()),
+        request_id,
+        client_ip: client_ip().await,
+    }
+}
+
+/// Writes `event` as done by `user` in this request. The change it records
+/// already happened, so a failure to write is logged, not returned.
+pub async fn audit(user: &User, event: Event) {
+    match services() {
+        Ok(services) => {
+            let actor = actor(Some(user), &user.username).await;
+            audit::record_or_log(&services.pool, &actor, event).await;
+        }
+        Err(_) => tracing::error!(action = %event.action, "no services: audit event lost"),
+    }
+}

@@ -1,0 +1,45 @@
+//! The fleet overview and bulk targets over several chargers.
+
+use evse_dashboard::types::{BulkOutcome, ChargerOverview};
+use leptos::prelude::*;
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::{context, guard},
+    evse_dashboard::control::validate::{parse_amps, parse_duration},
+    evse_dashboard::types::{Field, Invalid, Role, Rule},
+};
+
+/// Every charger with its status and target, from the shared cache.
+#[server(name = FleetOverview, prefix = "/api", endpoint = "fleet_overview")]
+pub async fn fleet_overview() -> Result<Vec<ChargerOverview>, AppError> {
+    guard::require(Role::Viewer).await?;
+    Ok(context::services()?.overview.fleet().await?)
+}
+
+/// One amps + duration for several chargers, each clamped to its range.
+#[server(name = BulkSetTarget, prefix = "/api", endpoint = "bulk_set_target")]
+pub async fn bulk_set_target(
+    charger_ids: Vec<i64>,
+    amps: String,
+    duration: String,
+    #[server(default)] custom_minutes: Option<String>,
+) -> Result<BulkOutcome, AppError> {
+    let user = guard::require(Role::Operator).await?;
+    let services = context::services()?;
+    if charger_ids.is_empty() {
+        return Err(Invalid::new(Field::Chargers, Rule::Required).into());
+    }
+    let amps = parse_amps(&amps)?;
+    let seconds = parse_duration(&duration, custom_minutes.as_deref())?;
+    let actor = context::actor(Some(&user), &user.username).await;
+    let outcome = services
+        .control
+        .set_targets(&actor, &charger_ids, amps, seconds)
+        .await?;
+    for id in &charger_ids {
+        services.overview.invalidate(*id).await;
+    }
+    Ok(outcome)
+}

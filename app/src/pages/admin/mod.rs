@@ -1,0 +1,16 @@
+//! Admin: register, edit and delete chargers; manage users. The token
+//! field is write-only: the page only ever learns whether a token is set.
+
+mod chargers;
+mod users;
+
+use leptos::prelude::*;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <h1>"Admin"</h1>
+        <chargers::ChargerAdmin />
+        <users::UserAdmin />
+    }
+}

@@ -1,0 +1,84 @@
+//! The filter form: a plain GET to /audit, values filled in from the URL.
+
+use std::collections::BTreeMap;
+
+use evse_dashboard::types::{AuditAction, AuditFilter, Outcome};
+use leptos::prelude::*;
+use strum::IntoEnumIterator;
+
+use crate::api::chargers::list_chargers;
+use crate::components::table::{Choice, ChoiceSelect};
+use crate::words::{action_label, outcome_label};
+
+/// The choices of a closed set, labelled.
+fn closed_set<T: IntoEnumIterator + Into<&'static str> + Copy>(
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    T::iter()
+        .map(|v| {
+            let text = label(v);
+            (v.into().to_owned(), text.to_owned())
+        })
+        .collect()
+}
+
+#[component]
+pub fn Filters(filter: Signal<AuditFilter>) -> impl IntoView {
+    let chargers = Resource::new(|| (), |_| list_chargers());
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let f = filter.get();
+                let chargers = chargers.get().and_then(Result::ok).unwrap_or_default();
+                let sites: BTreeMap<i64, String> =
+                    chargers.iter().map(|c| (c.site_id, c.site_name.clone())).collect();
+                let charger_choices = chargers
+                    .iter()
+                    .map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.site_name)))
+                    .collect();
+                let site_choices = sites.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+                let text = |v: Option<&'static str>| v.map(str::to_owned);
+                let actions = closed_set::<AuditAction>(action_label);
+                let outcomes = closed_set::<Outcome>(outcome_label);
+                view! {
+                    <form method="get" action="/audit" class="grid-form filters" data-testid="audit-filters">
+                        <ChoiceSelect
+                            label="Charger"
+                            name="charger"
+                            choices=charger_choices
+                            selected=f.charger.map(|c| c.to_string())
+                        />
+                        <ChoiceSelect
+                            label="Site"
+                            name="site"
+                            choices=site_choices
+                            selected=f.site.map(|s| s.to_string())
+                        />
+                        <label>"User" <input name="user" value=f.user.clone().unwrap_or_default() /></label>
+                        <ChoiceSelect
+                            label="Action"
+                            name="action"
+                            choices=actions
+                            selected=text(f.action.map(Into::into))
+                        />
+                        <ChoiceSelect
+                            label="Outcome"
+                            name="outcome"
+                            choices=outcomes
+                            selected=text(f.outcome.map(Into::into))
+                        />
+                        <label>
+                            "From (default: 7 days ago)"
+                            <input type="date" name="from" value=f.from.clone().unwrap_or_default() />
+                        </label>
+                        <label>
+                            "To"
+                            <input type="date" name="to" value=f.to.clone().unwrap_or_default() />
+                        </label>
+                        <button type="submit">"Filter"</button>
+                    </form>
+                }
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,109 @@
+//! The audit history: filters in the URL (a plain GET form, so any view
+//! can be bookmarked and shared), keyset pages, expandable rows, CSV export
+//! of exactly the current filter, and a target timeline for one charger.
+
+mod filters;
+mod table;
+
+use evse_dashboard::types::{AuditFilter, Role};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query;
+use leptos_router::params::Params;
+
+use crate::api::audit::audit_page;
+use crate::components::charts::TargetTimeline;
+use crate::components::feedback::Loaded;
+use crate::components::layout::CurrentUser;
+use crate::components::time::use_hydrated;
+use filters::Filters;
+use table::AuditTable;
+
+/// The page's URL query. Values stay text here: a hand-edited URL with an
+/// unknown action shows everything rather than an error.
+#[derive(Params, Clone, PartialEq, Default)]
+struct AuditQuery {
+    charger: Option<String>,
+    site: Option<String>,
+    user: Option<String>,
+    action: Option<String>,
+    outcome: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    before: Option<i64>,
+}
+
+impl AuditQuery {
+    fn filter(&self) -> AuditFilter {
+        AuditFilter::from_query(|key| {
+            match key {
+                "charger" => &self.charger,
+                "site" => &self.site,
+                "user" => &self.user,
+                "action" => &self.action,
+                "outcome" => &self.outcome,
+                "from" => &self.from,
+                "to" => &self.to,
+                _ => &None,
+            }
+            .clone()
+        })
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query::<AuditQuery>();
+    let current = move || query.get().unwrap_or_default();
+    let filter = move || current().filter();
+    let before = move || current().before;
+    let page = Resource::new(move || (filter(), before()), |(f, b)| audit_page(f, b));
+    let user = expect_context::<CurrentUser>();
+    let hydrated = use_hydrated();
+
+    view! {
+        <h1>"Audit history"</h1>
+        <Filters filter=Signal::derive(filter) />
+        <Loaded waiting="Loading the audit trail…">
+                {move || {
+                    let f = filter();
+                    let older_page = before().is_some();
+                    let can_export = user.role().is_some_and(|r| r >= Role::Operator);
+                    Suspend::new(async move {
+                        page.await.map(|p| {
+                            let query_string = serde_urlencoded::to_string(&f).unwrap_or_default();
+                            let next = p.next_before.map(|b| {
+                                let sep = if query_string.is_empty() { "" } else { "&" };
+                                format!("/audit?{query_string}{sep}before={b}")
+                            });
+                            let timeline = f
+                                .charger
+                                .map(|_| view! { <TargetTimeline entries=p.entries.clone() /> });
+                            view! {
+                                <p class="muted" data-testid="audit-count">
+                                    {format!("{} matching events", p.total)}
+                                    {older_page.then_some(" (older page)")}
+                                </p>
+                                <p class="actions">
+                                    {can_export.then(|| view! {
+                                        <a
+                                            class="button"
+                                            href=format!("/audit/export.csv?{query_string}")
+                                            download
+                                            data-testid="export"
+                                        >
+                                            "Export CSV"
+                                        </a>
+                                    })}
+                                </p>
+                                {timeline}
+                                <AuditTable entries=p.entries hydrated />
+                                {next.map(|href| view! {
+                                    <p><a href=href data-testid="older">"Older events →"</a></p>
+                                })}
+                            }
+                        })
+                    })
+                }}
+            </Loaded>
+    }
+}

@@ -1,0 +1,15 @@
+//! Every sentence and label the UI shows, made from typed values: the
+//! domain and the server speak in kinds (`Problem`, `Outcome`,
+//! `AuditAction`…), and only this module turns them into words.
+
+mod format;
+mod labels;
+mod outcome;
+mod problem;
+
+pub use format::{
+    amps, clock_time, date_time, human_duration, kilowatts, requested, target_in_force, time_left,
+};
+pub use labels::{action_label, charger_status_label, outcome_label, plug_label, role_label};
+pub use outcome::outcome_sentence;
+pub use problem::{error_sentence, problem_sentence};

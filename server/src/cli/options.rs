@@ -1,0 +1,130 @@
+//! Options shared by several subcommands: where the data lives, how to
+//! log, and how the dashboard serves (address, timeouts, sessions, limits).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    /// Log format. The level is set with RUST_LOG (default: info).
+    #[arg(long, env = "EVSE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Directory holding the SQLite database and, unless EVSE_TOKEN_KEY is
+    /// set, the token key file `token.key` (both created if missing).
+    #[arg(
+        long,
+        env = "EVSE_DATA_DIR",
+        default_value = "./data",
+        value_name = "DIR"
+    )]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+
+    #[command(flatten)]
+    pub web: WebArgs,
+
+    /// Base URL of CLEMAP's Direct EVSE Control API.
+    #[arg(
+        long,
+        env = "CLEMAP_API_URL",
+        default_value = "https://cloud.clemap.com:3032",
+        value_name = "URL"
+    )]
+    pub clemap_url: String,
+}
+
+/// Options of every subcommand that serves the dashboard.
+#[derive(Debug, Clone, Args)]
+pub struct WebArgs {
+    /// Address and port the dashboard listens on. Cookies are sent without
+    /// the `Secure` flag only on loopback addresses.
+    #[arg(
+        long,
+        env = "EVSE_LISTEN",
+        default_value = "127.0.0.1:3000",
+        value_name = "ADDR"
+    )]
+    pub listen: SocketAddr,
+
+    /// Directory with the compiled site (pkg/ with wasm, js and css, plus
+    /// the public assets). Default: $LEPTOS_SITE_ROOT when cargo-leptos runs
+    /// the server, else `site` beside the executable, else `target/site`.
+    #[arg(long, env = "EVSE_SITE_DIR", value_name = "DIR")]
+    pub site_dir: Option<PathBuf>,
+
+    /// Seconds a CLEMAP request may take in all before it counts as failed.
+    #[arg(
+        long,
+        env = "CLEMAP_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=600)
+    )]
+    pub clemap_timeout: u64,
+
+    /// Send the session cookie with `Secure` (HTTPS only) even on a
+    /// loopback address (elsewhere it always is).
+    #[arg(long, env = "EVSE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Minutes of inactivity after which a login session ends (a session
+    /// always ends 7 days after its login).
+    #[arg(
+        long,
+        env = "EVSE_SESSION_IDLE_MINUTES",
+        default_value_t = 480,
+        value_name = "MIN",
+        value_parser = clap::value_parser!(u64).range(1..=7 * 24 * 60)
+    )]
+    pub session_idle_minutes: u64,
+
+    /// Seconds a charger's status is served from the shared cache before
+    /// the overview reads CLEMAP again.
+    #[arg(
+        long,
+        env = "EVSE_STATUS_TTL_SECS",
+        default_value_t = 10,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(0..=3600)
+    )]
+    pub status_ttl_secs: u64,
+
+    /// Longest temporary target a user may set, hours.
+    #[arg(
+        long,
+        env = "EVSE_MAX_TARGET_HOURS",
+        default_value_t = 24,
+        value_name = "HOURS",
+        value_parser = clap::value_parser!(u32).range(1..=7 * 24)
+    )]
+    pub max_target_hours: u32,
+
+    /// Seconds to wait for a connection to CLEMAP.
+    #[arg(
+        long,
+        env = "CLEMAP_CONNECT_TIMEOUT_SECS",
+        default_value_t = 3,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=60)
+    )]
+    pub clemap_connect_timeout: u64,
+}

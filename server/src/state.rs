@@ -1,0 +1,12 @@
+//! What every handler can reach. Its own module so the router sits above
+//! the handlers it mounts, and the handlers depend only on this.
+
+use axum::extract::FromRef;
+use evse_dashboard::services::Services;
+use leptos::config::LeptosOptions;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+}

@@ -1,0 +1,11 @@
+//! The server's integration tests, in one binary (like zero2prod's
+//! `tests/api`): the real router on port 0 with a fresh data directory,
+//! driven over HTTP as a browser or script would.
+
+mod admin_chargers;
+mod audit_http;
+mod authz;
+mod control_http;
+mod foundation;
+mod helpers;
+mod sessions;

@@ -1,0 +1,275 @@
+//! The use-cases the product exists for: read a charger's settings and
+//! status, set a temporary current target, reset it. Every set and reset
+//! is validated before anything goes upstream and audited: an intent row
+//! before the CLEMAP call, its outcome after.
+
+mod bulk;
+mod outcome;
+pub mod validate;
+
+use sqlx::SqlitePool;
+
+use crate::audit::{self, Actor, Completion, Intent};
+use crate::clemap::model::TargetState;
+use crate::clemap::{ClemapClient, ClemapError, EvseAddress};
+use crate::problem::{Missing, Problem};
+use crate::registry::{Registry, RegistryError};
+use crate::secret::EvseToken;
+use crate::types::{AuditEntry, Charger, ChargerLive, ControlOutcome, TargetLimits};
+use crate::vault::VaultError;
+use crate::vocabulary::{AuditAction, Outcome};
+
+pub use bulk::BULK_CONCURRENCY;
+pub use outcome::outcome_of;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    #[error("charger {0} does not exist (it may have been deleted)")]
+    NotFound(i64),
+    #[error("there is no audit event {0}")]
+    NoSuchEvent(i64),
+    #[error("CLEMAP read failed: {0}")]
+    Clemap(#[from] ClemapError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Registry(RegistryError),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<RegistryError> for ControlError {
+    fn from(e: RegistryError) -> Self {
+        match e {
+            RegistryError::NotFound(id) => Self::NotFound(id),
+            RegistryError::Vault(v) => Self::Vault(v),
+            RegistryError::Db(db) => Self::Db(db),
+            other => Self::Registry(other),
+        }
+    }
+}
+
+impl ControlError {
+    /// What the UI says about it.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Self::NotFound(id) => Problem::NotFound(Missing::Charger(*id)),
+            Self::NoSuchEvent(id) => Problem::NotFound(Missing::AuditEvent(*id)),
+            Self::Clemap(e) => Problem::Clemap(e.failure()),
+            Self::Vault(e) => e.problem(),
+            Self::Registry(e) => e.problem(),
+            Self::Db(_) => Problem::Internal,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Control {
+    pool: SqlitePool,
+    registry: Registry,
+    clemap: ClemapClient,
+    limits: TargetLimits,
+}
+
+impl Control {
+    pub fn new(
+        pool: SqlitePool,
+        registry: Registry,
+        clemap: ClemapClient,
+        limits: TargetLimits,
+    ) -> Self {
+        Self {
+            pool,
+            registry,
+            clemap,
+            limits,
+        }
+    }
+
+    pub fn limits(&self) -> TargetLimits {
+        self.limits
+    }
+
+    /// Status of every plug and the target in force, read now.
+    pub async fn live(&self, charger_id: i64) -> Result<ChargerLive, ControlError> {
+        let (address, token) = self.registry.credentials(charger_id).await?;
+        let (plugs, settings) = tokio::join!(
+            self.clemap.status(&address, &token),
+            self.clemap.current_settings(&address, &token)
+        );
+        let logged = |e: ClemapError| {
+            tracing::warn!(charger = charger_id, error = %e, "CLEMAP read failed");
+            ControlError::Clemap(e)
+        };
+        Ok(ChargerLive {
+            plugs: plugs.map_err(logged)?,
+            settings: settings.map_err(logged)?,
+            read_at: chrono::Utc::now(),
+        })
+    }
+
+    /// Records an attempt refused before validation could even start (input
+    /// that is not a number), so it is in the trail like any other.
+    pub async fn refuse(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+        action: AuditAction,
+        reason: &Problem,
+    ) -> Result<ControlOutcome, ControlError> {
+        let charger = self.registry.get(charger_id).await?;
+        let intent = Intent {
+            action,
+            charger_id,
+            charger_name: &charger.name,
+            requested_current: None,
+            requested_duration: None,
+            batch_id: None,
+        };
+        let id = audit::refused(&self.pool, actor, intent, reason).await?;
+        self.outcome(id).await
+    }
+
+    pub async fn set_target(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+        amps: i64,
+        duration: i64,
+    ) -> Result<ControlOutcome, ControlError> {
+        self.set_target_in(actor, charger_id, amps, duration, None)
+            .await
+    }
+
+    async fn set_target_in(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+        amps: i64,
+        duration: i64,
+        batch_id: Option<String>,
+    ) -> Result<ControlOutcome, ControlError> {
+        let charger = self.registry.get(charger_id).await?;
+        let intent = Intent {
+            action: AuditAction::SetTarget,
+            charger_id,
+            charger_name: &charger.name,
+            requested_current: u32::try_from(amps).ok(),
+            requested_duration: u32::try_from(duration).ok(),
+            batch_id,
+        };
+        let request = match validate::target(&charger, self.limits, amps, duration) {
+            Ok(request) => request,
+            Err(invalid) => {
+                let id = audit::refused(&self.pool, actor, intent, &invalid.into()).await?;
+                return self.outcome(id).await;
+            }
+        };
+        let on = &charger;
+        self.attempt(actor, intent, on, |address, token| async move {
+            match self.clemap.set_target(&address, &token, request).await {
+                Ok(answer) => {
+                    let outcome = match answer.state {
+                        TargetState::Received => Outcome::Received,
+                        TargetState::Rejected => Outcome::Rejected,
+                        TargetState::Unknown => Outcome::Unknown,
+                    };
+                    Completion::answered(outcome, 201, &answer)
+                }
+                Err(e) => upstream_failure(&e, on),
+            }
+        })
+        .await
+    }
+
+    pub async fn reset(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+    ) -> Result<ControlOutcome, ControlError> {
+        let charger = self.registry.get(charger_id).await?;
+        let intent = Intent {
+            action: AuditAction::ResetTarget,
+            charger_id,
+            charger_name: &charger.name,
+            requested_current: None,
+            requested_duration: None,
+            batch_id: None,
+        };
+        let on = &charger;
+        self.attempt(actor, intent, on, |address, token| async move {
+            match self.clemap.reset(&address, &token).await {
+                Ok(previous) => Completion {
+                    previous_settings: audit::json(&previous),
+                    ..Completion::answered(Outcome::Received, 200, &previous)
+                },
+                Err(e) => upstream_failure(&e, on),
+            }
+        })
+        .await
+    }
+
+    /// The audited shape of every upstream write: the intent row is
+    /// committed first, the token is opened (in memory only), `call` talks
+    /// to CLEMAP, and its completion is written onto the intent row.
+    async fn attempt<F, Fut>(
+        &self,
+        actor: &Actor,
+        intent: Intent<'_>,
+        charger: &Charger,
+        call: F,
+    ) -> Result<ControlOutcome, ControlError>
+    where
+        F: FnOnce(EvseAddress, EvseToken) -> Fut,
+        Fut: std::future::Future<Output = Completion>,
+    {
+        let id = audit::begin(&self.pool, actor, intent).await?;
+        let done = match self.registry.credentials(charger.id).await {
+            Err(RegistryError::Vault(e)) => Completion::failed(e.problem()),
+            Err(e) => {
+                self.fail_pending(id).await;
+                return Err(e.into());
+            }
+            Ok((address, token)) => call(address, token).await,
+        };
+        audit::complete(&self.pool, id, &done).await?;
+        self.outcome(id).await
+    }
+
+    /// The last events of a charger, newest first.
+    pub async fn history(
+        &self,
+        charger_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, ControlError> {
+        Ok(audit::recent_for_charger(&self.pool, charger_id, limit).await?)
+    }
+
+    /// The outcome of an earlier attempt, rebuilt from its audit row (how
+    /// a page without JavaScript shows the result after its form POST).
+    pub async fn outcome(&self, audit_id: i64) -> Result<ControlOutcome, ControlError> {
+        let entry = audit::entry(&self.pool, audit_id)
+            .await?
+            .filter(|e| e.action.is_upstream_call())
+            .ok_or(ControlError::NoSuchEvent(audit_id))?;
+        Ok(outcome_of(entry))
+    }
+
+    /// A database failure after the intent: leave no row pending.
+    async fn fail_pending(&self, id: i64) {
+        if let Err(e) =
+            audit::complete(&self.pool, id, &Completion::failed(Problem::Internal)).await
+        {
+            tracing::error!(error = %e, audit_id = id, "could not complete an audit row");
+        }
+    }
+}
+
+fn upstream_failure(e: &ClemapError, charger: &Charger) -> Completion {
+    tracing::warn!(charger = charger.id, error = %e, "CLEMAP write failed");
+    Completion {
+        upstream_status: e.http_status(),
+        upstream_answer: e.excerpt().map(str::to_owned),
+        ..Completion::failed(Problem::Clemap(e.failure()))
+    }
+}

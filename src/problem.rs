@@ -1,0 +1,269 @@
+//! Why something was refused or failed, as data rather than sentences.
+//! The domain returns these, audit rows store them (as JSON in the `error`
+//! column), and the UI words them in the reader's language: one row reads
+//! correctly in each.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the dashboard can report as the reason for a refusal or a
+/// failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    /// Input that breaks a rule; nothing was done.
+    Invalid(Invalid),
+    /// CLEMAP failed or refused.
+    Clemap(ClemapFailure),
+    /// The charger's token was sealed under another key than the server's.
+    TokenKeyMismatch,
+    /// The charger's stored token does not decrypt (altered or copied).
+    TokenTampered,
+    /// A login with an unknown user, a wrong password or a disabled account
+    /// (deliberately one answer).
+    WrongCredentials,
+    /// Too many failed logins; try again in this many minutes.
+    LockedOut {
+        minutes: i64,
+    },
+    WrongCurrentPassword,
+    DuplicateUser {
+        username: String,
+    },
+    /// Another live charger has the same edge device and EVSE uuid.
+    DuplicateCharger {
+        existing: String,
+    },
+    NotFound(Missing),
+    /// An admin may not lower their own role.
+    OwnRole,
+    /// An admin may not disable their own account.
+    OwnAccount,
+    /// The server stopped between the request to CLEMAP and its answer.
+    Interrupted,
+    /// A charger registered since the overview last read CLEMAP.
+    NotReadYet,
+    /// The server failed; the details are in its log.
+    Internal,
+    /// Free text from before problems were typed (older audit rows).
+    Legacy(String),
+}
+
+impl Problem {
+    /// The JSON kept in an audit row.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "\"internal\"".into())
+    }
+
+    /// Reads an audit row's `error` column; text that is not a typed
+    /// problem (rows written before they were typed) is kept as it is.
+    pub fn from_stored(text: &str) -> Self {
+        serde_json::from_str(text).unwrap_or_else(|_| Self::Legacy(text.to_owned()))
+    }
+}
+
+/// A field that breaks a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invalid {
+    pub field: Field,
+    pub rule: Rule,
+}
+
+impl Invalid {
+    pub fn new(field: Field, rule: Rule) -> Self {
+        Self { field, rule }
+    }
+}
+
+impl From<Invalid> for Problem {
+    fn from(invalid: Invalid) -> Self {
+        Self::Invalid(invalid)
+    }
+}
+
+/// The input fields a person fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// A target current, ampere.
+    Amps,
+    /// A target duration, seconds.
+    Duration,
+    /// A custom target duration, minutes.
+    CustomMinutes,
+    /// The chargers of a bulk change.
+    Chargers,
+    Name,
+    Site,
+    EdgeDeviceId,
+    EvseUuid,
+    MinCurrent,
+    MaxCurrent,
+    Notes,
+    Token,
+    Username,
+    Password,
+    PasswordConfirmation,
+    /// The audit filter's first day.
+    FirstDay,
+    /// The audit filter's last day.
+    LastDay,
+}
+
+/// The rule a field breaks. Values the person typed are kept short.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Empty, or nothing chosen.
+    Required,
+    NotAWholeNumber {
+        text: String,
+    },
+    /// In the field's unit (ampere, seconds, …).
+    OutOfRange {
+        got: i64,
+        min: i64,
+        max: i64,
+    },
+    ControlCharacters,
+    /// Spaces or control characters where an identifier is expected.
+    Whitespace,
+    TooLong {
+        max: u32,
+    },
+    TooShort {
+        min: u32,
+    },
+    MinAboveMax {
+        min: u32,
+        max: u32,
+    },
+    /// Not visible ASCII: an HTTP header cannot carry it.
+    NotHeaderSafe,
+    NotADate {
+        text: String,
+    },
+    SameAsUsername,
+    /// Letters, digits and `. _ - @` only.
+    UsernameCharacters,
+    /// A confirmation that differs from the original.
+    Mismatch,
+}
+
+impl Rule {
+    /// How much of what a person typed a rule keeps (for the sentence and
+    /// the audit row; a pasted essay is not worth storing).
+    pub const ECHO_CHARS: usize = 40;
+
+    pub fn not_a_whole_number(text: &str) -> Self {
+        Self::NotAWholeNumber { text: echo(text) }
+    }
+
+    pub fn not_a_date(text: &str) -> Self {
+        Self::NotADate { text: echo(text) }
+    }
+}
+
+fn echo(text: &str) -> String {
+    let text = text.trim();
+    let mut out: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(Rule::ECHO_CHARS)
+        .collect();
+    if text.chars().count() > Rule::ECHO_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// Something that was asked for and does not exist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    Charger(i64),
+    User(String),
+    AuditEvent(i64),
+}
+
+/// How CLEMAP failed, without anything secret: statuses and a short,
+/// scrubbed excerpt of its answer at most.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClemapFailure {
+    /// 401 or 403: the evsetoken was not accepted.
+    TokenRejected {
+        status: u16,
+    },
+    /// 404: CLEMAP does not know the edge device or EVSE.
+    UnknownStation {
+        status: u16,
+    },
+    /// 400 or 422: CLEMAP refused the request as invalid.
+    InvalidRequest {
+        status: u16,
+        excerpt: String,
+    },
+    /// 5xx.
+    UpstreamError {
+        status: u16,
+    },
+    UnexpectedStatus {
+        status: u16,
+    },
+    Timeout {
+        seconds: u32,
+    },
+    Unreachable,
+    /// A 2xx answer whose body could not be read.
+    Unreadable {
+        status: u16,
+    },
+}
+
+impl From<ClemapFailure> for Problem {
+    fn from(failure: ClemapFailure) -> Self {
+        Self::Clemap(failure)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_round_trip_through_the_audit_column() {
+        let problems = [
+            Problem::Invalid(Invalid::new(
+                Field::Amps,
+                Rule::OutOfRange {
+                    got: 40,
+                    min: 6,
+                    max: 32,
+                },
+            )),
+            Problem::Clemap(ClemapFailure::TokenRejected { status: 401 }),
+            Problem::LockedOut { minutes: 3 },
+            Problem::Interrupted,
+        ];
+        for p in problems {
+            assert_eq!(Problem::from_stored(&p.to_json()), p);
+        }
+    }
+
+    #[test]
+    fn untyped_text_stays_readable() {
+        assert_eq!(
+            Problem::from_stored("CLEMAP had a problem"),
+            Problem::Legacy("CLEMAP had a problem".into())
+        );
+    }
+
+    #[test]
+    fn echoed_input_is_short_and_printable() {
+        let Rule::NotAWholeNumber { text } = Rule::not_a_whole_number(&"9\u{7}".repeat(100)) else {
+            unreachable!()
+        };
+        assert_eq!(text.chars().count(), Rule::ECHO_CHARS + 1);
+        assert!(!text.contains('\u{7}'));
+    }
+}

@@ -1,0 +1,106 @@
+//! Setting and resetting targets: what the UI sends back and shows.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::clemap::model::{CurrentSettings, PlugStatus};
+use crate::problem::Problem;
+use crate::vocabulary::{AuditAction, Outcome};
+
+/// The duration choice meaning "use the custom minutes field".
+pub const CUSTOM_DURATION: &str = "custom";
+
+/// Bounds on the duration of a temporary target, seconds. The server's
+/// configuration sets the maximum; the form offers what fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetLimits {
+    pub min_duration: u32,
+    pub max_duration: u32,
+}
+
+impl Default for TargetLimits {
+    fn default() -> Self {
+        Self {
+            min_duration: 60,
+            max_duration: 24 * 3600,
+        }
+    }
+}
+
+/// Estimated power of a current on three phases at 230 V, in kW.
+pub fn estimated_kw(amps: u32) -> f64 {
+    230.0 * f64::from(amps) * 3.0 / 1000.0
+}
+
+/// How a set or reset ended, rebuilt from its audit row. The UI turns it
+/// into a sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlOutcome {
+    /// The audit row that records this attempt.
+    pub audit_id: i64,
+    pub charger_id: i64,
+    pub charger_name: String,
+    pub action: AuditAction,
+    pub outcome: Outcome,
+    pub requested_current: Option<u32>,
+    pub requested_duration: Option<u32>,
+    /// For a reset: what CLEMAP said was in force before.
+    pub previous: Option<CurrentSettings>,
+    /// Why it was refused or failed.
+    pub problem: Option<Problem>,
+    pub at: DateTime<Utc>,
+}
+
+impl ControlOutcome {
+    pub fn succeeded(&self) -> bool {
+        self.outcome.succeeded()
+    }
+}
+
+/// A charger's live reading, as the charger page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargerLive {
+    pub plugs: Vec<PlugStatus>,
+    pub settings: CurrentSettings,
+    pub read_at: DateTime<Utc>,
+}
+
+impl ChargerLive {
+    /// The highest phase current of any plug, ampere.
+    pub fn measured(&self) -> f64 {
+        crate::clemap::model::highest_phase_current(&self.plugs)
+    }
+
+    /// The dynamic limit CLEMAP reports for the charger, if any plug has one.
+    pub fn dynamic_limit(&self) -> Option<f64> {
+        self.plugs.iter().find_map(|p| p.dyn_current_limit)
+    }
+}
+
+/// The result of a bulk change for one charger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkItem {
+    pub charger_id: i64,
+    pub charger_name: String,
+    /// What was asked for, before clamping to the charger's range.
+    pub requested: i64,
+    /// What was sent (the request clamped to [min, max]).
+    pub sent: u32,
+    pub outcome: ControlOutcome,
+}
+
+/// The result of a bulk change: one outcome per charger, one batch id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub batch_id: String,
+    pub items: Vec<BulkItem>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn power_estimate() {
+        assert!((super::estimated_kw(10) - 6.9).abs() < 1e-9);
+        assert!((super::estimated_kw(32) - 22.08).abs() < 1e-9);
+    }
+}

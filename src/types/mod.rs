@@ -1,0 +1,21 @@
+//! Data the server and the browser exchange: plain values, no formatting
+//! (the UI words them) and nothing secret (never a token or a hash).
+
+mod audit;
+mod charger;
+mod control;
+mod overview;
+mod system;
+mod user;
+
+pub use audit::{AuditEntry, AuditFilter, AuditPage};
+pub use charger::{CURRENT_LIMIT, Charger, ChargerInput, DEFAULT_MAX_CURRENT, DEFAULT_MIN_CURRENT};
+pub use control::{
+    BulkItem, BulkOutcome, CUSTOM_DURATION, ChargerLive, ControlOutcome, TargetLimits, estimated_kw,
+};
+pub use overview::{ChargerOverview, ChargerStatus};
+pub use system::ServerInfo;
+pub use user::{Role, User};
+
+pub use crate::problem::{ClemapFailure, Field, Invalid, Missing, Problem, Rule};
+pub use crate::vocabulary::{AuditAction, Outcome};

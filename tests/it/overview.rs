@@ -1,0 +1,195 @@
+//! The fleet overview and bulk targets against the simulator: each charger
+//! fails on its own, the shared cache spares CLEMAP, bulk changes clamp,
+//! share a batch id and report per charger.
+
+use std::time::{Duration, Instant};
+
+use evse_dashboard::clemap::simulator::Faults;
+use evse_dashboard::overview::{Overview, OverviewConfig};
+use evse_dashboard::secret::EvseToken;
+use evse_dashboard::types::{ClemapFailure, Outcome, Problem};
+
+use crate::fixtures::{World, actor, station};
+
+struct Setup {
+    world: World,
+    ids: Vec<i64>,
+}
+
+fn token(i: usize) -> String {
+    format!("tok-overview-{i}-8c7d6e5f4a3b")
+}
+
+fn rated(i: usize) -> u32 {
+    if i < 3 { 32 } else { 16 }
+}
+
+/// Six chargers: 0–2 rated 32 A in "North", 3–5 rated 16 A in "South".
+async fn setup() -> Setup {
+    let stations: Vec<_> = (0..6)
+        .map(|i| station(&format!("evse-{i}"), &token(i), rated(i)))
+        .collect();
+    let world = World::with_client(stations.clone(), |c| {
+        c.request_timeout = Duration::from_millis(600);
+        c.read_retries = 0;
+    })
+    .await;
+    let mut ids = Vec::new();
+    for (i, spec) in stations.iter().enumerate() {
+        let site = if i < 3 { "North" } else { "South" };
+        let name = format!("C{i}");
+        ids.push(world.register_at(spec, &name, site, (6, rated(i))).await);
+    }
+    Setup { world, ids }
+}
+
+fn overview(s: &Setup, ttl: Duration) -> Overview {
+    Overview::new(
+        s.world.registry.clone(),
+        s.world.clemap.clone(),
+        OverviewConfig {
+            ttl,
+            concurrency: 8,
+            per_charger_deadline: Duration::from_millis(800),
+        },
+    )
+}
+
+#[tokio::test]
+async fn one_failing_charger_gets_its_own_error_and_blocks_nothing() {
+    let s = setup().await;
+    let hang = Faults {
+        hang: true,
+        ..Faults::default()
+    };
+    s.world.sim.set_station_faults("evse-1", hang);
+    s.world
+        .registry
+        .set_token(s.ids[4], &EvseToken::new("tok-wrong"))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let fleet = overview(&s, Duration::from_secs(10)).fleet().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(fleet.len(), 6);
+    for (i, c) in fleet.iter().enumerate() {
+        match i {
+            1 => assert!(
+                matches!(
+                    c.problem,
+                    Some(Problem::Clemap(ClemapFailure::Timeout { .. }))
+                ),
+                "{:?}",
+                c.problem
+            ),
+            4 => assert_eq!(
+                c.problem,
+                Some(Problem::Clemap(ClemapFailure::TokenRejected {
+                    status: 401
+                }))
+            ),
+            _ => {
+                assert_eq!(c.problem, None, "charger {i}");
+                assert_eq!(c.plugs.len(), 1);
+                assert!(c.read_at.is_some());
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_cache_serves_readings_until_they_are_stale_or_invalidated() {
+    let s = setup().await;
+    let sim = &s.world.sim;
+    let ov = overview(&s, Duration::from_millis(300));
+    ov.fleet().await.unwrap();
+    let first = sim.requests().len();
+    assert_eq!(first, 12, "status and settings for each of 6 chargers");
+    ov.fleet().await.unwrap();
+    assert_eq!(
+        sim.requests().len(),
+        first,
+        "a warm overview asks CLEMAP nothing"
+    );
+    ov.invalidate(s.ids[0]).await;
+    ov.fleet().await.unwrap();
+    assert_eq!(
+        sim.requests().len(),
+        first + 2,
+        "only the invalidated charger is read"
+    );
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    ov.fleet().await.unwrap();
+    assert_eq!(sim.requests().len(), first + 14);
+}
+
+#[tokio::test]
+async fn bulk_targets_clamp_share_a_batch_and_report_each_charger() {
+    let s = setup().await;
+    s.world.sim.set_disconnected("evse-2", true);
+    s.world
+        .registry
+        .set_token(s.ids[5], &EvseToken::new("tok-wrong"))
+        .await
+        .unwrap();
+    let hang = Faults {
+        hang: true,
+        ..Faults::default()
+    };
+    s.world.sim.set_station_faults("evse-0", hang);
+    let control = s.world.control();
+
+    let outcome = control
+        .set_targets(&actor("olga"), &s.ids, 20, 1800)
+        .await
+        .unwrap();
+    let by_name: std::collections::HashMap<_, _> = outcome
+        .items
+        .iter()
+        .map(|i| (i.charger_name.as_str(), i))
+        .collect();
+    assert_eq!(outcome.items.len(), 6);
+    assert_eq!(by_name["C1"].sent, 20);
+    assert_eq!(
+        by_name["C3"].sent, 16,
+        "clamped to the 16 A charger's maximum"
+    );
+    for name in ["C1", "C3", "C4"] {
+        assert_eq!(by_name[name].outcome.outcome, Outcome::Received, "{name}");
+    }
+    assert_eq!(by_name["C2"].outcome.outcome, Outcome::Rejected);
+    assert_eq!(by_name["C5"].outcome.outcome, Outcome::Error);
+    assert_eq!(
+        by_name["C5"].outcome.problem,
+        Some(Problem::Clemap(ClemapFailure::TokenRejected {
+            status: 401
+        }))
+    );
+    assert_eq!(
+        by_name["C0"].outcome.outcome,
+        Outcome::Error,
+        "the hung one times out"
+    );
+    assert_eq!(s.world.sim.active_target("evse-3").map(|t| t.0), Some(16));
+
+    let batch: Vec<(Option<String>, i64)> = sqlx::query_as(
+        "SELECT batch_id, requested_current FROM audit_events WHERE action = 'set_target' ORDER BY charger_id",
+    )
+    .fetch_all(s.world.pool())
+    .await
+    .unwrap();
+    assert_eq!(batch.len(), 6, "each charger is its own audit event");
+    assert!(
+        batch
+            .iter()
+            .all(|(b, _)| b.as_deref() == Some(outcome.batch_id.as_str()))
+    );
+    assert_eq!(
+        batch.iter().map(|(_, a)| *a).collect::<Vec<_>>(),
+        [20, 20, 20, 16, 16, 16]
+    );
+}

@@ -1,0 +1,69 @@
+//! The closed sets have one definition: every action and outcome the code
+//! knows can be written and filtered, and nothing else can be written.
+
+use evse_dashboard::audit::{self, Event, query};
+use evse_dashboard::types::{AuditAction, AuditFilter, Outcome};
+use strum::IntoEnumIterator;
+
+use crate::fixtures::{actor, database};
+
+#[tokio::test]
+async fn every_action_and_outcome_is_written_and_found_by_its_filter() {
+    let db = database().await;
+    for action in AuditAction::iter() {
+        for outcome in [Outcome::Ok, Outcome::Failed] {
+            let event = Event {
+                outcome,
+                ..Event::of(action, &Ok(()))
+            };
+            audit::record(&db.pool, &actor("olga"), event)
+                .await
+                .unwrap();
+        }
+    }
+    for action in AuditAction::iter() {
+        let filter = AuditFilter {
+            action: Some(action),
+            ..Default::default()
+        };
+        let page = query::page(&db.pool, &query::with_defaults(filter), None)
+            .await
+            .unwrap();
+        assert_eq!(page.total, 2, "{action}");
+        assert!(page.entries.iter().all(|e| e.action == action));
+    }
+    let failed = AuditFilter {
+        outcome: Some(Outcome::Failed),
+        ..Default::default()
+    };
+    let page = query::page(&db.pool, &query::with_defaults(failed), None)
+        .await
+        .unwrap();
+    assert_eq!(page.total, AuditAction::iter().count() as i64);
+}
+
+#[tokio::test]
+async fn the_database_refuses_values_outside_the_vocabulary() {
+    let db = database().await;
+    let insert = |action: &str, outcome: &str| {
+        sqlx::query(
+            "INSERT INTO audit_events (actor, action, outcome, hash) VALUES ('x', ?, ?, 'h')",
+        )
+        .bind(action.to_owned())
+        .bind(outcome.to_owned())
+    };
+    let err = insert("drop_table", "ok")
+        .execute(&db.pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("outside the vocabulary"), "{err}");
+    let err = insert("login", "maybe")
+        .execute(&db.pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("outside the vocabulary"), "{err}");
+    insert("audit_exported", "ok")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+}
