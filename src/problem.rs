@@ -21,10 +21,17 @@ pub enum Problem {
     /// A login with an unknown user, a wrong password or a disabled account
     /// (deliberately one answer).
     WrongCredentials,
-    /// Too many failed logins; try again in this many minutes.
-    LockedOut {
-        minutes: i64,
+    /// Too many failed logins from here; try again in this many seconds.
+    Throttled {
+        seconds: i64,
     },
+    /// Attempts refused while a username and address were throttled,
+    /// reported as one event.
+    LoginsThrottled {
+        attempts: i64,
+    },
+    /// The server is saturated (every password hashing slot is taken).
+    Busy,
     WrongCurrentPassword,
     DuplicateUser {
         username: String,
@@ -242,7 +249,7 @@ mod tests {
                 },
             )),
             Problem::Clemap(ClemapFailure::TokenRejected { status: 401 }),
-            Problem::LockedOut { minutes: 3 },
+            Problem::Throttled { seconds: 3 },
             Problem::Interrupted,
         ];
         for p in problems {

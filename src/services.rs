@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use crate::audit::{AuditKey, AuditLog};
 use crate::auth::Users;
 use crate::clemap::ClemapClient;
 use crate::control::Control;
@@ -16,6 +17,7 @@ use crate::vault::Vault;
 #[derive(Clone, Debug)]
 pub struct Services {
     pub pool: SqlitePool,
+    pub audit: AuditLog,
     pub registry: Registry,
     pub users: Users,
     pub clemap: ClemapClient,
@@ -25,13 +27,20 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn new(pool: SqlitePool, vault: Vault, clemap: ClemapClient, limits: TargetLimits) -> Self {
+    pub fn new(
+        pool: SqlitePool,
+        (vault, audit_key): (Vault, AuditKey),
+        clemap: ClemapClient,
+        limits: TargetLimits,
+    ) -> Self {
         let registry = Registry::new(pool.clone(), vault);
+        let audit = AuditLog::new(pool.clone(), audit_key);
         Self {
-            control: Control::new(pool.clone(), registry.clone(), clemap.clone(), limits),
+            control: Control::new(audit.clone(), registry.clone(), clemap.clone(), limits),
+            audit: audit.clone(),
             overview: Overview::new(registry.clone(), clemap.clone(), OverviewConfig::default()),
             registry,
-            users: Users::new(pool.clone()),
+            users: Users::new(pool.clone(), audit.clone()),
             pool,
             clemap,
             started_at: Utc::now(),

@@ -5,96 +5,54 @@
 //! reported as such, never turned into garbage sent upstream).
 
 use std::fmt;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::keys::{self, KeyBytes, KeyError};
+pub use crate::keys::{Creation, KeySource};
 use crate::secret::EvseToken;
 
 /// The key file's name in the data directory.
 pub const KEY_FILE: &str = "token.key";
 
-/// A 32-byte key and its public id (a hash prefix, safe to store and log).
-#[derive(Clone)]
-pub struct TokenKey {
-    bytes: Zeroizing<[u8; 32]>,
-    id: String,
-}
+/// The key that seals evsetokens.
+#[derive(Clone, Debug)]
+pub struct TokenKey(KeyBytes);
 
-impl fmt::Debug for TokenKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TokenKey {{ id: {}, bytes: [redacted] }}", self.id)
-    }
-}
+/// Separates the token key's id from other keys'.
+const KIND: &str = "token key";
 
 impl TokenKey {
     pub fn generate() -> Self {
-        Self::from_bytes(XChaCha20Poly1305::generate_key(&mut OsRng).into())
-    }
-
-    fn from_bytes(bytes: [u8; 32]) -> Self {
-        let digest = Sha256::new()
-            .chain_update(b"evse-dashboard token key id v1\0")
-            .chain_update(bytes)
-            .finalize();
-        let id = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-        Self {
-            bytes: Zeroizing::new(bytes),
-            id,
-        }
+        Self(KeyBytes::generate(KIND))
     }
 
     /// Parses base64 text holding exactly 32 bytes.
     pub fn from_base64(text: &str) -> Result<Self, VaultError> {
-        let decoded = Zeroizing::new(
-            BASE64
-                .decode(text.trim())
-                .map_err(|_| VaultError::BadKey("it is not valid base64".into()))?,
-        );
-        let bytes: [u8; 32] = decoded
-            .as_slice()
-            .try_into()
-            .map_err(|_| VaultError::BadKey(format!("it holds {} bytes, not 32", decoded.len())))?;
-        Ok(Self::from_bytes(bytes))
-    }
-
-    fn to_base64(&self) -> Zeroizing<String> {
-        Zeroizing::new(BASE64.encode(*self.bytes))
+        Ok(Self(KeyBytes::from_base64(KIND, text)?))
     }
 
     pub fn id(&self) -> &str {
-        &self.id
+        self.0.id()
     }
 
     pub fn into_vault(self) -> Vault {
         Vault::new(self)
     }
-}
 
-/// Where the key came from, for the log and for `rotate-key`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeySource {
-    Environment,
-    File(PathBuf),
-    CreatedFile(PathBuf),
+    /// Writes the key to `path` (mode 0600, created new: never overwrites).
+    pub fn write_to(&self, path: &Path) -> Result<(), VaultError> {
+        Ok(keys::write_key_file(&self.0, path)?)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    #[error("the token key is not usable: {0} (expected 32 bytes, base64-encoded)")]
-    BadKey(String),
-    #[error("cannot read or write the token key file {path}: {source}")]
-    KeyFile {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("token key: {0}")]
+    Key(#[from] KeyError),
     #[error(
         "the token key does not match the one used to encrypt charger {charger_id} \
          (stored under key {stored_key_id}, current key is {current_key_id}); \
@@ -120,7 +78,7 @@ impl VaultError {
         match self {
             Self::WrongKey { .. } => Problem::TokenKeyMismatch,
             Self::Tampered { .. } => Problem::TokenTampered,
-            Self::BadKey(_) | Self::KeyFile { .. } => Problem::Internal,
+            Self::Key(_) => Problem::Internal,
         }
     }
 }
@@ -147,7 +105,7 @@ pub struct Vault {
 
 impl fmt::Debug for Vault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Vault {{ key_id: {} }}", self.key.id)
+        write!(f, "Vault {{ key_id: {} }}", self.key.id())
     }
 }
 
@@ -158,12 +116,12 @@ fn associated_data(charger_id: i64) -> Vec<u8> {
 
 impl Vault {
     pub fn new(key: TokenKey) -> Self {
-        let cipher = XChaCha20Poly1305::new((&*key.bytes).into());
+        let cipher = XChaCha20Poly1305::new(key.0.expose().into());
         Self { key, cipher }
     }
 
     pub fn key_id(&self) -> &str {
-        &self.key.id
+        self.key.id()
     }
 
     pub fn seal(&self, charger_id: i64, token: &EvseToken) -> SealedToken {
@@ -181,16 +139,16 @@ impl Vault {
         SealedToken {
             ciphertext,
             nonce: nonce.to_vec(),
-            key_id: self.key.id.clone(),
+            key_id: self.key.id().to_owned(),
         }
     }
 
     pub fn open(&self, charger_id: i64, sealed: &SealedToken) -> Result<EvseToken, VaultError> {
-        if sealed.key_id != self.key.id {
+        if sealed.key_id != self.key.id() {
             return Err(VaultError::WrongKey {
                 charger_id,
                 stored_key_id: sealed.key_id.clone(),
-                current_key_id: self.key.id.clone(),
+                current_key_id: self.key.id().to_owned(),
             });
         }
         if sealed.nonce.len() != 24 {
@@ -213,51 +171,14 @@ impl Vault {
 }
 
 /// The key from `EVSE_TOKEN_KEY` (passed in as `env_key`), else from the
-/// key file, else a new key written to a new key file with mode 0600.
-pub fn load_or_create_key(
+/// key file, else (when `creation` allows) a new key in a new file.
+pub fn load_key(
     env_key: Option<&str>,
     key_file: &Path,
+    creation: Creation,
 ) -> Result<(TokenKey, KeySource), VaultError> {
-    if let Some(text) = env_key {
-        return Ok((TokenKey::from_base64(text)?, KeySource::Environment));
-    }
-    match std::fs::read_to_string(key_file) {
-        Ok(text) => {
-            let text = Zeroizing::new(text);
-            Ok((
-                TokenKey::from_base64(&text)?,
-                KeySource::File(key_file.to_owned()),
-            ))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = TokenKey::generate();
-            write_key_file(&key, key_file)?;
-            Ok((key, KeySource::CreatedFile(key_file.to_owned())))
-        }
-        Err(source) => Err(VaultError::KeyFile {
-            path: key_file.to_owned(),
-            source,
-        }),
-    }
-}
-
-/// Writes `key` to `path` (mode 0600, created new: never overwrites).
-pub fn write_key_file(key: &TokenKey, path: &Path) -> Result<(), VaultError> {
-    let io = |source| VaultError::KeyFile {
-        path: path.to_owned(),
-        source,
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(io)?;
-    file.write_all(key.to_base64().as_bytes()).map_err(io)?;
-    file.write_all(b"\n").map_err(io)?;
-    file.sync_all().map_err(io)
+    let (bytes, source) = keys::load(KIND, env_key, key_file, creation)?;
+    Ok((TokenKey(bytes), source))
 }
 
 #[cfg(test)]
@@ -324,38 +245,5 @@ mod tests {
             err.to_string()
                 .starts_with("the token key does not match the one used to encrypt charger 5")
         );
-    }
-
-    #[test]
-    fn keys_parse_from_base64_and_refuse_wrong_lengths() {
-        let key = TokenKey::generate();
-        let again = TokenKey::from_base64(&key.to_base64()).unwrap();
-        assert_eq!(again.id(), key.id());
-        assert!(TokenKey::from_base64("not base64!").is_err());
-        let short = TokenKey::from_base64(&BASE64.encode([0u8; 16])).unwrap_err();
-        assert!(short.to_string().contains("16 bytes, not 32"), "{short}");
-        assert!(!format!("{key:?}").contains(&*key.to_base64()));
-    }
-
-    #[test]
-    fn the_key_file_is_created_once_with_mode_0600() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub").join(KEY_FILE);
-        let (first, source) = load_or_create_key(None, &path).unwrap();
-        assert_eq!(source, KeySource::CreatedFile(path.clone()));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        let (second, source) = load_or_create_key(None, &path).unwrap();
-        assert_eq!(source, KeySource::File(path.clone()));
-        assert_eq!(first.id(), second.id());
-
-        let env = TokenKey::generate();
-        let (from_env, source) = load_or_create_key(Some(&env.to_base64()), &path).unwrap();
-        assert_eq!(source, KeySource::Environment);
-        assert_eq!(from_env.id(), env.id());
     }
 }

@@ -43,6 +43,8 @@ pub enum AuditAction {
     ChargerDeleted,
     ChargerTokenReplaced,
     AuditExported,
+    /// The token key was rotated (`evse-dashboard rotate-key`).
+    KeyRotated,
 }
 
 impl AuditAction {

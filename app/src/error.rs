@@ -29,8 +29,8 @@ pub enum AppError {
     /// CLEMAP failed or could not be reached.
     #[error("CLEMAP failed: {0:?}")]
     Upstream(ClemapFailure),
-    #[error("too many attempts; try again in {minutes} min")]
-    TooManyAttempts { minutes: i64 },
+    #[error("too many attempts; try again in {seconds} s")]
+    TooManyAttempts { seconds: i64 },
     /// The server is saturated; try again shortly.
     #[error("the server is busy")]
     Busy,
@@ -76,7 +76,8 @@ impl From<Problem> for AppError {
             Problem::Invalid(invalid) => Self::Invalid(invalid),
             Problem::Clemap(failure) => Self::Upstream(failure),
             Problem::NotFound(missing) => Self::NotFound(missing),
-            Problem::LockedOut { minutes } => Self::TooManyAttempts { minutes },
+            Problem::Throttled { seconds } => Self::TooManyAttempts { seconds },
+            Problem::Busy => Self::Busy,
             Problem::Internal => Self::Internal,
             other => Self::Refused(other),
         }
@@ -182,7 +183,8 @@ mod tests {
                 Problem::Clemap(ClemapFailure::Timeout { seconds: 10 }).into(),
                 502,
             ),
-            (Problem::LockedOut { minutes: 3 }.into(), 429),
+            (Problem::Throttled { seconds: 3 }.into(), 429),
+            (Problem::Busy.into(), 503),
             (
                 Problem::DuplicateUser {
                     username: "a".into(),

@@ -9,6 +9,9 @@ use tower_sessions::Session;
 /// Session keys; the session holds nothing else.
 const USER_ID: &str = "user_id";
 const LOGGED_IN_AT: &str = "logged_in_at";
+/// The user's session epoch at login: a password, role or status change
+/// bumps it, which ends this session.
+const EPOCH: &str = "epoch";
 
 pub type SessionError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -17,11 +20,15 @@ pub type SessionError = Box<dyn std::error::Error + Send + Sync>;
 pub async fn user_of(session: &Session, services: &Services) -> Result<Option<User>, SessionError> {
     let user_id: Option<i64> = session.get(USER_ID).await?;
     let logged_in_at: Option<i64> = session.get(LOGGED_IN_AT).await?;
-    let (Some(user_id), Some(logged_in_at)) = (user_id, logged_in_at) else {
+    let epoch: Option<i64> = session.get(EPOCH).await?;
+    let (Some(user_id), Some(logged_in_at), Some(epoch)) = (user_id, logged_in_at, epoch) else {
         return Ok(None);
     };
     let logged_in_at = chrono::DateTime::from_timestamp(logged_in_at, 0).unwrap_or_default();
-    let user = services.users.session_user(user_id, logged_in_at).await?;
+    let user = services
+        .users
+        .session_user(user_id, logged_in_at, epoch)
+        .await?;
     if user.is_none() {
         session.flush().await?;
     }
@@ -29,9 +36,19 @@ pub async fn user_of(session: &Session, services: &Services) -> Result<Option<Us
 }
 
 /// Starts a session for `user` under a fresh id (no fixation).
-pub async fn start(session: &Session, user: &User) -> Result<(), SessionError> {
+pub async fn start(
+    session: &Session,
+    services: &Services,
+    user: &User,
+) -> Result<(), SessionError> {
+    let epoch = services
+        .users
+        .session_epoch(user.id)
+        .await?
+        .unwrap_or_default();
     session.cycle_id().await?;
     session.insert(USER_ID, user.id).await?;
+    session.insert(EPOCH, epoch).await?;
     session
         .insert(LOGGED_IN_AT, chrono::Utc::now().timestamp())
         .await?;

@@ -60,13 +60,15 @@ pub async fn audit_csv(
             .map(str::to_owned),
         client_ip: None,
     };
-    audit::record_or_log(
-        &state.services.pool,
-        &actor,
-        Event::of(AuditAction::AuditExported, &Ok(()))
-            .about(serde_urlencoded::to_string(&filter).unwrap_or_default()),
-    )
-    .await;
+    state
+        .services
+        .audit
+        .record_or_log(
+            &actor,
+            Event::of(AuditAction::AuditExported, &Ok(()))
+                .about(serde_urlencoded::to_string(&filter).unwrap_or_default()),
+        )
+        .await;
     let name = format!(
         "evse-audit-{}.csv",
         chrono::Utc::now().format("%Y%m%d-%H%M%S")

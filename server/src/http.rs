@@ -66,6 +66,10 @@ pub fn router(state: AppState, store: SqliteStore, sessions: &SessionConfig) -> 
             state.clone(),
             security::require_login,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::client_ip::middleware,
+        ))
         .with_state(state)
         .layer(
             // Outermost first: the id is set before the span is opened so

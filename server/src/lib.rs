@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod cli;
+pub mod client_ip;
 pub mod commands;
 pub mod export;
 pub mod http;
@@ -32,6 +33,8 @@ pub struct ServeConfig {
     pub sessions: http::SessionConfig,
     pub limits: evse_dashboard::types::TargetLimits,
     pub overview: evse_dashboard::overview::OverviewConfig,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl ServeConfig {
@@ -57,6 +60,7 @@ impl ServeConfig {
                 ttl: Duration::from_secs(web.status_ttl_secs),
                 ..Default::default()
             },
+            trusted_proxies: web.trusted_proxies,
         }
     }
 }
@@ -86,15 +90,22 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     services: Services,
+    /// Held while the server runs: no key rotation underneath it.
+    _lock: backend::DataDirLock,
 }
 
 impl Application {
     /// Opens and migrates the database, builds the router and binds the
     /// port (port 0 picks a free one: see [`Application::local_addr`]).
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
-        let (pool, vault, _) = backend::open(&config.data_dir).await?;
+        let lock = backend::DataDirLock::acquire(&config.data_dir)?;
+        let (pool, vault, audit_key) = backend::open(&config.data_dir).await?;
         let clemap = ClemapClient::new(config.clemap.clone())?;
-        let unknown = evse_dashboard::audit::resolve_pending(&pool)
+        let services = Services::new(pool.clone(), (vault, audit_key), clemap, config.limits)
+            .with_overview_config(config.overview);
+        let unknown = services
+            .audit
+            .resolve_pending()
             .await
             .map_err(|e| StartError::Backend(evse_dashboard::db::DbError::Query(e).into()))?;
         if unknown > 0 {
@@ -103,8 +114,6 @@ impl Application {
                 "audit rows were still pending from the last run; marked unknown"
             );
         }
-        let services = Services::new(pool.clone(), vault, clemap, config.limits)
-            .with_overview_config(config.overview);
         let store = SqliteStore::new(pool)
             .with_table_name("sessions")
             .expect("a valid table name");
@@ -130,11 +139,13 @@ impl Application {
         let state = http::AppState {
             leptos_options: site::leptos_options(&config.site_dir, addr),
             services: services.clone(),
+            trusted_proxies: config.trusted_proxies.clone().into(),
         };
         Ok(Self {
             listener,
             router: http::router(state, store, &config.sessions),
             services,
+            _lock: lock,
         })
     }
 

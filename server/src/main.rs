@@ -38,8 +38,6 @@ async fn run(command: Command) -> CommandResult {
         Command::Charger(command) => commands::charger::run(command).await,
         Command::RotateKey(args) => commands::rotate_key::run(args).await,
         Command::User(command) => commands::user::run(command).await,
-        Command::Audit(server::cli::AuditCommand::Verify(data)) => {
-            commands::audit::verify(&data.data_dir).await
-        }
+        Command::Audit(command) => commands::audit::run(command).await,
     }
 }

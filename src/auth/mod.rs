@@ -1,17 +1,20 @@
 //! Users, passwords and logins. Sessions and the per-request role check
 //! live in the web layer; this module owns the data and the rules.
 
-mod lockout;
+mod login;
 pub mod password;
+pub mod throttle;
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use crate::audit::AuditLog;
 use crate::problem::{Field, Invalid, Missing, Problem, Rule};
 use crate::secret::Password;
 use crate::types::{Role, User};
 
-pub use lockout::{LOCKOUT_WINDOW_MINUTES, MAX_FAILURES};
+pub use login::LoginAttempt;
+pub use password::Hasher;
 
 /// A session ends this long after its login, however active it is.
 pub const SESSION_MAX_AGE: chrono::TimeDelta = chrono::TimeDelta::days(7);
@@ -22,8 +25,10 @@ pub enum AuthError {
     /// disabled accounts: the answer must not reveal who exists.
     #[error("wrong username or password")]
     BadCredentials,
-    #[error("too many failed logins; try again in {minutes} minutes")]
-    LockedOut { minutes: i64 },
+    #[error("too many failed logins; try again in {seconds} s")]
+    Throttled { seconds: i64 },
+    #[error("every password hashing slot is busy")]
+    Busy,
     #[error("invalid {:?}: {:?}", .0.field, .0.rule)]
     Invalid(Invalid),
     #[error("a user named {0} already exists")]
@@ -34,6 +39,12 @@ pub enum AuthError {
     WrongCurrentPassword,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+}
+
+impl From<password::Busy> for AuthError {
+    fn from(_: password::Busy) -> Self {
+        Self::Busy
+    }
 }
 
 impl From<Invalid> for AuthError {
@@ -47,7 +58,8 @@ impl AuthError {
     pub fn problem(&self) -> Problem {
         match self {
             Self::BadCredentials => Problem::WrongCredentials,
-            Self::LockedOut { minutes } => Problem::LockedOut { minutes: *minutes },
+            Self::Throttled { seconds } => Problem::Throttled { seconds: *seconds },
+            Self::Busy => Problem::Busy,
             Self::Invalid(invalid) => Problem::Invalid(invalid.clone()),
             Self::Duplicate(name) => Problem::DuplicateUser {
                 username: name.clone(),
@@ -87,6 +99,8 @@ const USER_COLUMNS: &str = "id, username, role, disabled, created_at, last_login
 #[derive(Clone, Debug)]
 pub struct Users {
     pool: SqlitePool,
+    hasher: Hasher,
+    audit: AuditLog,
 }
 
 /// The longest username accepted.
@@ -112,8 +126,22 @@ pub fn check_username(username: &str) -> Result<String, Invalid> {
 }
 
 impl Users {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    /// Logins are audited in `audit`; hashing is bounded to the machine.
+    pub fn new(pool: SqlitePool, audit: AuditLog) -> Self {
+        Self {
+            pool,
+            hasher: Hasher::for_this_machine(),
+            audit,
+        }
+    }
+
+    pub fn with_hasher(mut self, hasher: Hasher) -> Self {
+        self.hasher = hasher;
+        self
+    }
+
+    pub fn hasher(&self) -> &Hasher {
+        &self.hasher
     }
 
     pub async fn count(&self) -> Result<i64, AuthError> {
@@ -159,7 +187,7 @@ impl Users {
     ) -> Result<User, AuthError> {
         let username = check_username(username)?;
         password::check_new(&username, password)?;
-        let phc = password::hash(password).await;
+        let phc = self.hasher.hash(password).await?;
         let inserted = sqlx::query(
             "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) \
              ON CONFLICT (username) DO NOTHING",
@@ -176,112 +204,43 @@ impl Users {
         self.by_name(&username).await
     }
 
+    /// Ends the user's sessions (a role change takes effect at once).
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), AuthError> {
         self.update(id, "role = ?", role).await
     }
 
+    /// Ends the user's sessions.
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), AuthError> {
         self.update(id, "disabled = ?", i64::from(disabled)).await
     }
 
+    /// Ends the user's sessions.
     pub async fn set_password(&self, id: i64, password: &Password) -> Result<(), AuthError> {
         let user = self
             .get(id)
             .await?
             .ok_or_else(|| AuthError::NotFound(format!("#{id}")))?;
         password::check_new(&user.username, password)?;
-        let phc = password::hash(password).await;
+        let phc = self.hasher.hash(password).await?;
         self.update(id, "password_hash = ?", phc).await
-    }
-
-    /// Changes one's own password; needs the current one.
-    pub async fn change_own_password(
-        &self,
-        id: i64,
-        current: &Password,
-        new: &Password,
-    ) -> Result<(), AuthError> {
-        let stored: Option<String> =
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        if stored.is_none() || !password::verify(current, stored).await {
-            return Err(AuthError::WrongCurrentPassword);
-        }
-        self.set_password(id, new).await
     }
 
     async fn update<T>(&self, id: i64, set: &str, value: T) -> Result<(), AuthError>
     where
         T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
     {
-        let changed = sqlx::query(&format!("UPDATE users SET {set} WHERE id = ?"))
-            .bind(value)
-            .bind(id)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
+        // Every change to who someone is or may do ends their sessions.
+        let changed = sqlx::query(&format!(
+            "UPDATE users SET {set}, session_epoch = session_epoch + 1 WHERE id = ?"
+        ))
+        .bind(value)
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
         if changed == 0 {
             return Err(AuthError::NotFound(format!("#{id}")));
         }
         Ok(())
-    }
-
-    /// The user a session belongs to, if the session is still good: the
-    /// user exists, is not disabled, and logged in less than
-    /// [`SESSION_MAX_AGE`] ago (the absolute expiry; the idle expiry is the
-    /// session store's).
-    pub async fn session_user(
-        &self,
-        user_id: i64,
-        logged_in_at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<User>, AuthError> {
-        if chrono::Utc::now() - logged_in_at > SESSION_MAX_AGE {
-            return Ok(None);
-        }
-        Ok(self.get(user_id).await?.filter(|u| !u.disabled))
-    }
-
-    /// Checks a login. Refuses while the username or the address is locked
-    /// out; records failures; on success clears the username's failures
-    /// and stamps the last login.
-    pub async fn authenticate(
-        &self,
-        username: &str,
-        password: &Password,
-        ip: &str,
-    ) -> Result<User, AuthError> {
-        let username = username.trim();
-        if let Some(minutes) = lockout::minutes_left(&self.pool, username, ip).await? {
-            return Err(AuthError::LockedOut { minutes });
-        }
-        let stored: Option<(i64, String, bool)> =
-            sqlx::query_as("SELECT id, password_hash, disabled FROM users WHERE username = ?")
-                .bind(username)
-                .fetch_optional(&self.pool)
-                .await?;
-        let (id, disabled, phc) = match stored {
-            Some((id, phc, disabled)) => (Some(id), disabled, Some(phc)),
-            None => (None, false, None),
-        };
-        // Always verify (against a dummy when unknown): equal timing.
-        let ok = password::verify(password, phc).await;
-        match id {
-            Some(id) if ok && !disabled => {
-                lockout::clear(&self.pool, username).await?;
-                sqlx::query(
-                    "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-                )
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
-                Ok(self.get(id).await?.expect("the user was just read"))
-            }
-            _ => {
-                lockout::record_failure(&self.pool, username, ip).await?;
-                Err(AuthError::BadCredentials)
-            }
-        }
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use futures::StreamExt;
 
-use super::{Control, ControlError};
+use super::{Control, ControlError, to_completion};
 use crate::audit::Actor;
 use crate::types::{BulkItem, BulkOutcome};
 
@@ -14,7 +14,9 @@ pub const BULK_CONCURRENCY: usize = 8;
 impl Control {
     /// Each charger gets the request clamped to its own range, the calls
     /// run concurrently (bounded), and each is audited as its own event
-    /// sharing a batch id.
+    /// sharing a batch id. Every charger gets its own result: one that
+    /// fails never hides what happened to the others. Only an unknown
+    /// charger fails the whole request, before anything is sent.
     pub async fn set_targets(
         &self,
         actor: &Actor,
@@ -22,33 +24,39 @@ impl Control {
         amps: i64,
         duration: i64,
     ) -> Result<BulkOutcome, ControlError> {
-        let batch_id = uuid::Uuid::new_v4().to_string();
         let mut chargers = Vec::new();
         for id in charger_ids.iter().copied().collect::<BTreeSet<_>>() {
             chargers.push(self.registry.get(id).await?);
         }
-        let items = futures::stream::iter(chargers)
-            .map(|charger| {
-                let batch_id = batch_id.clone();
-                async move {
-                    let sent = charger.clamp(amps);
-                    let outcome = self
-                        .set_target_in(actor, charger.id, sent.into(), duration, Some(batch_id))
-                        .await?;
-                    Ok::<_, ControlError>(BulkItem {
-                        charger_id: charger.id,
-                        charger_name: charger.name.clone(),
-                        requested: amps,
-                        sent,
-                        outcome,
-                    })
-                }
-            })
-            .buffered(BULK_CONCURRENCY)
-            .collect::<Vec<_>>()
-            .await
-            .into_iter()
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(BulkOutcome { batch_id, items })
+        let (this, actor) = (self.clone(), actor.clone());
+        to_completion(async move {
+            let batch_id = uuid::Uuid::new_v4().to_string();
+            let items = futures::stream::iter(chargers)
+                .map(|charger| {
+                    let (this, actor, batch_id) = (&this, &actor, batch_id.clone());
+                    async move {
+                        let sent = charger.clamp(amps);
+                        let result = this
+                            .set_target_in(actor, charger.id, sent.into(), duration, Some(batch_id))
+                            .await
+                            .map_err(|e| {
+                                tracing::error!(charger = charger.id, error = %e, "bulk item failed");
+                                e.problem()
+                            });
+                        BulkItem {
+                            charger_id: charger.id,
+                            charger_name: charger.name.clone(),
+                            requested: amps,
+                            sent,
+                            result,
+                        }
+                    }
+                })
+                .buffered(BULK_CONCURRENCY)
+                .collect::<Vec<_>>()
+                .await;
+            Ok(BulkOutcome { batch_id, items })
+        })
+        .await
     }
 }

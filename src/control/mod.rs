@@ -7,9 +7,7 @@ mod bulk;
 mod outcome;
 pub mod validate;
 
-use sqlx::SqlitePool;
-
-use crate::audit::{self, Actor, Completion, Intent};
+use crate::audit::{self, Actor, AuditLog, Completion, Intent};
 use crate::clemap::model::TargetState;
 use crate::clemap::{ClemapClient, ClemapError, EvseAddress};
 use crate::problem::{Missing, Problem};
@@ -36,6 +34,8 @@ pub enum ControlError {
     Registry(RegistryError),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("the attempt's task ended abnormally: {0}")]
+    Aborted(String),
 }
 
 impl From<RegistryError> for ControlError {
@@ -58,14 +58,26 @@ impl ControlError {
             Self::Clemap(e) => Problem::Clemap(e.failure()),
             Self::Vault(e) => e.problem(),
             Self::Registry(e) => e.problem(),
-            Self::Db(_) => Problem::Internal,
+            Self::Db(_) | Self::Aborted(_) => Problem::Internal,
         }
     }
 }
 
+/// Runs an upstream attempt on its own task: if the request that asked for
+/// it is abandoned (the client went away), the CLEMAP call and its audit
+/// outcome still finish, so no row stays `pending` while CLEMAP may have
+/// applied the change.
+pub(crate) async fn to_completion<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, ControlError>> + Send + 'static,
+) -> Result<T, ControlError> {
+    tokio::spawn(work)
+        .await
+        .map_err(|e| ControlError::Aborted(e.to_string()))?
+}
+
 #[derive(Clone, Debug)]
 pub struct Control {
-    pool: SqlitePool,
+    audit: AuditLog,
     registry: Registry,
     clemap: ClemapClient,
     limits: TargetLimits,
@@ -73,13 +85,13 @@ pub struct Control {
 
 impl Control {
     pub fn new(
-        pool: SqlitePool,
+        audit: AuditLog,
         registry: Registry,
         clemap: ClemapClient,
         limits: TargetLimits,
     ) -> Self {
         Self {
-            pool,
+            audit,
             registry,
             clemap,
             limits,
@@ -126,7 +138,7 @@ impl Control {
             requested_duration: None,
             batch_id: None,
         };
-        let id = audit::refused(&self.pool, actor, intent, reason).await?;
+        let id = self.audit.refused(actor, intent, reason).await?;
         self.outcome(id).await
     }
 
@@ -137,8 +149,12 @@ impl Control {
         amps: i64,
         duration: i64,
     ) -> Result<ControlOutcome, ControlError> {
-        self.set_target_in(actor, charger_id, amps, duration, None)
-            .await
+        let (this, actor) = (self.clone(), actor.clone());
+        to_completion(async move {
+            this.set_target_in(&actor, charger_id, amps, duration, None)
+                .await
+        })
+        .await
     }
 
     async fn set_target_in(
@@ -161,7 +177,7 @@ impl Control {
         let request = match validate::target(&charger, self.limits, amps, duration) {
             Ok(request) => request,
             Err(invalid) => {
-                let id = audit::refused(&self.pool, actor, intent, &invalid.into()).await?;
+                let id = self.audit.refused(actor, intent, &invalid.into()).await?;
                 return self.outcome(id).await;
             }
         };
@@ -183,6 +199,15 @@ impl Control {
     }
 
     pub async fn reset(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+    ) -> Result<ControlOutcome, ControlError> {
+        let (this, actor) = (self.clone(), actor.clone());
+        to_completion(async move { this.reset_in(&actor, charger_id).await }).await
+    }
+
+    async fn reset_in(
         &self,
         actor: &Actor,
         charger_id: i64,
@@ -223,7 +248,7 @@ impl Control {
         F: FnOnce(EvseAddress, EvseToken) -> Fut,
         Fut: std::future::Future<Output = Completion>,
     {
-        let id = audit::begin(&self.pool, actor, intent).await?;
+        let id = self.audit.begin(actor, intent).await?;
         let done = match self.registry.credentials(charger.id).await {
             Err(RegistryError::Vault(e)) => Completion::failed(e.problem()),
             Err(e) => {
@@ -232,7 +257,7 @@ impl Control {
             }
             Ok((address, token)) => call(address, token).await,
         };
-        audit::complete(&self.pool, id, &done).await?;
+        self.audit.complete(id, &done).await?;
         self.outcome(id).await
     }
 
@@ -242,13 +267,13 @@ impl Control {
         charger_id: i64,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, ControlError> {
-        Ok(audit::recent_for_charger(&self.pool, charger_id, limit).await?)
+        Ok(audit::recent_for_charger(self.audit.pool(), charger_id, limit).await?)
     }
 
     /// The outcome of an earlier attempt, rebuilt from its audit row (how
     /// a page without JavaScript shows the result after its form POST).
     pub async fn outcome(&self, audit_id: i64) -> Result<ControlOutcome, ControlError> {
-        let entry = audit::entry(&self.pool, audit_id)
+        let entry = audit::entry(self.audit.pool(), audit_id)
             .await?
             .filter(|e| e.action.is_upstream_call())
             .ok_or(ControlError::NoSuchEvent(audit_id))?;
@@ -257,8 +282,10 @@ impl Control {
 
     /// A database failure after the intent: leave no row pending.
     async fn fail_pending(&self, id: i64) {
-        if let Err(e) =
-            audit::complete(&self.pool, id, &Completion::failed(Problem::Internal)).await
+        if let Err(e) = self
+            .audit
+            .complete(id, &Completion::failed(Problem::Internal))
+            .await
         {
             tracing::error!(error = %e, audit_id = id, "could not complete an audit row");
         }

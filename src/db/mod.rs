@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, SqlitePool};
 
 /// The schema, embedded at compile time so a copied binary carries it.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -79,6 +79,10 @@ pub async fn open_file(path: &Path) -> Result<SqlitePool, DbError> {
         .busy_timeout(Duration::from_secs(5));
     SqlitePoolOptions::new()
         .max_connections(8)
+        // A future dropped between BEGIN and its Transaction (a request
+        // abandoned at the wrong moment) can hand back a connection that is
+        // still in a transaction: close it rather than lend it out again.
+        .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
         .connect_with(options)
         .await
         .map_err(|source| DbError::Open {

@@ -86,7 +86,14 @@ pub struct BulkItem {
     pub requested: i64,
     /// What was sent (the request clamped to [min, max]).
     pub sent: u32,
-    pub outcome: ControlOutcome,
+    /// The audited outcome, or why there is none (the database failed).
+    pub result: Result<ControlOutcome, Problem>,
+}
+
+impl BulkItem {
+    pub fn succeeded(&self) -> bool {
+        self.result.as_ref().is_ok_and(ControlOutcome::succeeded)
+    }
 }
 
 /// The result of a bulk change: one outcome per charger, one batch id.

@@ -1,69 +1,59 @@
 //! The audit table's guarantees: append-only at the database level, and a
 //! hash chain that `verify` walks to find the first tampered row.
 
-use evse_dashboard::audit::{self, Completion, Event, Intent, chain};
+use evse_dashboard::audit::{AuditKey, AuditLog, Completion, Event, Intent};
 use evse_dashboard::types::{AuditAction, Outcome};
 
 use crate::fixtures::{actor, database};
 
-async fn pool() -> (tempfile::TempDir, sqlx::SqlitePool) {
+/// A fresh trail: its directory, pool and writer.
+async fn pool() -> (tempfile::TempDir, sqlx::SqlitePool, AuditLog) {
     let db = database().await;
-    (db.dir, db.pool)
+    let log = AuditLog::new(db.pool.clone(), AuditKey::generate());
+    (db.dir, db.pool, log)
 }
 
-async fn seed(pool: &sqlx::SqlitePool) -> (i64, i64, i64) {
-    let a = audit::record(pool, &actor("olga"), Event::of(AuditAction::Login, &Ok(())))
+async fn seed(log: &AuditLog) -> (i64, i64, i64) {
+    let a = log
+        .record(&actor("olga"), Event::of(AuditAction::Login, &Ok(())))
         .await
         .unwrap();
-    let b = audit::begin(
-        pool,
-        &actor("olga"),
-        Intent {
-            action: AuditAction::SetTarget,
-            charger_id: 3,
-            charger_name: "Bay 3",
-            requested_current: Some(10),
-            requested_duration: Some(600),
-            batch_id: None,
-        },
-    )
-    .await
-    .unwrap();
-    audit::complete(
-        pool,
-        b,
-        &Completion::answered(Outcome::Received, 201, &"{}"),
-    )
-    .await
-    .unwrap();
-    let c = audit::record(
-        pool,
-        &actor("olga"),
-        Event::of(AuditAction::Logout, &Ok(())),
-    )
-    .await
-    .unwrap();
+    let b = log
+        .begin(
+            &actor("olga"),
+            Intent {
+                action: AuditAction::SetTarget,
+                charger_id: 3,
+                charger_name: "Bay 3",
+                requested_current: Some(10),
+                requested_duration: Some(600),
+                batch_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    log.complete(b, &Completion::answered(Outcome::Received, 201, &"{}"))
+        .await
+        .unwrap();
+    let c = log
+        .record(&actor("olga"), Event::of(AuditAction::Logout, &Ok(())))
+        .await
+        .unwrap();
     (a, b, c)
 }
 
 #[tokio::test]
 async fn an_untouched_chain_verifies() {
-    let (_d, pool) = pool().await;
-    seed(&pool).await;
-    let v = chain::verify(&pool).await.unwrap();
-    assert_eq!(
-        v,
-        chain::Verified {
-            rows: 3,
-            broken: None
-        }
-    );
+    let (_d, _pool, log) = pool().await;
+    seed(&log).await;
+    let v = log.verify(None).await.unwrap();
+    assert_eq!((v.rows, v.legacy_rows, v.broken), (3, 0, None));
 }
 
 #[tokio::test]
 async fn deletes_and_edits_are_refused_by_the_database() {
-    let (_d, pool) = pool().await;
-    let (a, b, _) = seed(&pool).await;
+    let (_d, pool, log) = pool().await;
+    let (a, b, _) = seed(&log).await;
     let err = sqlx::query("DELETE FROM audit_events WHERE id = ?")
         .bind(a)
         .execute(&pool)
@@ -86,27 +76,27 @@ async fn deletes_and_edits_are_refused_by_the_database() {
     .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     // Completing a pending row without its outcome hash is refused too.
-    let p = audit::begin(
-        &pool,
-        &actor("olga"),
-        Intent {
-            action: AuditAction::ResetTarget,
-            charger_id: 3,
-            charger_name: "Bay 3",
-            requested_current: None,
-            requested_duration: None,
-            batch_id: None,
-        },
-    )
-    .await
-    .unwrap();
+    let p = log
+        .begin(
+            &actor("olga"),
+            Intent {
+                action: AuditAction::ResetTarget,
+                charger_id: 3,
+                charger_name: "Bay 3",
+                requested_current: None,
+                requested_duration: None,
+                batch_id: None,
+            },
+        )
+        .await
+        .unwrap();
     let err = sqlx::query("UPDATE audit_events SET outcome = 'received' WHERE id = ?")
         .bind(p)
         .execute(&pool)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    assert_eq!(chain::verify(&pool).await.unwrap().broken, None);
+    assert_eq!(log.verify(None).await.unwrap().broken, None);
 }
 
 async fn drop_guards(pool: &sqlx::SqlitePool) {
@@ -122,57 +112,57 @@ async fn drop_guards(pool: &sqlx::SqlitePool) {
 
 #[tokio::test]
 async fn verify_finds_an_edit_made_behind_the_apps_back() {
-    let (_d, pool) = pool().await;
-    let (a, _, _) = seed(&pool).await;
+    let (_d, pool, log) = pool().await;
+    let (a, _, _) = seed(&log).await;
     drop_guards(&pool).await;
     sqlx::query("UPDATE audit_events SET actor = 'mallory' WHERE id = ?")
         .bind(a)
         .execute(&pool)
         .await
         .unwrap();
-    let broken = chain::verify(&pool).await.unwrap().broken.unwrap();
-    assert_eq!(broken.id, a);
+    let broken = log.verify(None).await.unwrap().broken.unwrap();
+    assert_eq!(broken.id, Some(a));
     assert!(broken.reason.contains("edited"), "{}", broken.reason);
 }
 
 #[tokio::test]
 async fn verify_finds_an_edited_outcome() {
-    let (_d, pool) = pool().await;
-    let (_, b, _) = seed(&pool).await;
+    let (_d, pool, log) = pool().await;
+    let (_, b, _) = seed(&log).await;
     drop_guards(&pool).await;
     sqlx::query("UPDATE audit_events SET outcome = 'rejected' WHERE id = ?")
         .bind(b)
         .execute(&pool)
         .await
         .unwrap();
-    let broken = chain::verify(&pool).await.unwrap().broken.unwrap();
-    assert_eq!(broken.id, b);
+    let broken = log.verify(None).await.unwrap().broken.unwrap();
+    assert_eq!(broken.id, Some(b));
     assert!(broken.reason.contains("outcome"), "{}", broken.reason);
 }
 
 #[tokio::test]
 async fn verify_finds_a_deleted_row() {
-    let (_d, pool) = pool().await;
-    let (_, b, c) = seed(&pool).await;
+    let (_d, pool, log) = pool().await;
+    let (_, b, c) = seed(&log).await;
     drop_guards(&pool).await;
     sqlx::query("DELETE FROM audit_events WHERE id = ?")
         .bind(b)
         .execute(&pool)
         .await
         .unwrap();
-    let broken = chain::verify(&pool).await.unwrap().broken.unwrap();
-    assert_eq!(broken.id, c, "the row after the gap no longer links");
+    let broken = log.verify(None).await.unwrap().broken.unwrap();
+    assert_eq!(broken.id, Some(c), "the row after the gap no longer links");
 }
 
 #[tokio::test]
 async fn concurrent_writers_keep_one_chain() {
-    let (_d, pool) = pool().await;
+    let (_d, _pool, log) = pool().await;
     let mut tasks = Vec::new();
     for i in 0..40 {
-        let pool = pool.clone();
+        let log = log.clone();
         tasks.push(tokio::spawn(async move {
             let a = actor(&format!("u{i}"));
-            audit::record(&pool, &a, Event::of(AuditAction::Login, &Ok(())))
+            log.record(&a, Event::of(AuditAction::Login, &Ok(())))
                 .await
                 .unwrap();
         }));
@@ -180,11 +170,183 @@ async fn concurrent_writers_keep_one_chain() {
     for t in tasks {
         t.await.unwrap();
     }
-    assert_eq!(
-        chain::verify(&pool).await.unwrap(),
-        chain::Verified {
-            rows: 40,
-            broken: None
+    let v = log.verify(None).await.unwrap();
+    assert_eq!((v.rows, v.broken), (40, None));
+}
+
+/// A request abandoned halfway through an audit write (the client went
+/// away) must not leave a pooled connection holding the write lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abandoned_write_never_wedges_the_others() {
+    let (_d, _pool, log) = pool().await;
+    let gone = actor("gone");
+    for micros in (0..600).step_by(3) {
+        let write = log.record(&gone, Event::of(AuditAction::Login, &Ok(())));
+        let _ = tokio::time::timeout(std::time::Duration::from_micros(micros), write).await;
+    }
+    let writes = (0..16).map(|i| {
+        let log = log.clone();
+        async move {
+            let a = actor(&format!("after{i}"));
+            log.record(&a, Event::of(AuditAction::Login, &Ok(()))).await
         }
+    });
+    let results = tokio::time::timeout(
+        std::time::Duration::from_secs(4),
+        futures::future::join_all(writes),
+    )
+    .await
+    .expect("writes after abandoned ones must not wait for a lock that is never released");
+    for r in results {
+        r.expect("a write after an abandoned one failed");
+    }
+    assert_eq!(log.verify(None).await.unwrap().broken, None);
+}
+
+/// Rows are stamped inside the lock, so `at` never goes backwards as ids
+/// grow (the date filter relies on it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timestamps_grow_with_ids_under_concurrency() {
+    let (_d, pool, log) = pool().await;
+    let writes = (0..64).map(|i| {
+        let log = log.clone();
+        tokio::spawn(async move {
+            let a = actor(&format!("u{i}"));
+            log.record(&a, Event::of(AuditAction::Login, &Ok(()))).await
+        })
+    });
+    for w in futures::future::join_all(writes).await {
+        w.unwrap().unwrap();
+    }
+    let ats: Vec<String> = sqlx::query_scalar("SELECT at FROM audit_events ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(ats.windows(2).all(|w| w[0] <= w[1]), "{ats:?}");
+}
+
+/// Someone with write access to the database but not the audit key edits
+/// a row and recomputes the chain as it used to be hashed (plain SHA-256):
+/// the keyed chain does not accept it.
+#[tokio::test]
+async fn a_chain_recomputed_without_the_key_is_caught() {
+    use sha2::{Digest, Sha256};
+    let (_d, pool, log) = pool().await;
+    let (a, _, _) = seed(&log).await;
+    drop_guards(&pool).await;
+    sqlx::query("UPDATE audit_events SET actor = 'mallory' WHERE id = ?")
+        .bind(a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Re-link every row with SHA-256 over the previous hash and the row.
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, actor, action FROM audit_events ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let mut prev = evse_dashboard::audit::chain::GENESIS.to_owned();
+    for (id, actor, action) in rows {
+        let hash: String = Sha256::new()
+            .chain_update(prev.as_bytes())
+            .chain_update(actor.as_bytes())
+            .chain_update(action.as_bytes())
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        sqlx::query(
+            "UPDATE audit_events SET prev_hash = ?, hash = ?, outcome_hash = NULL WHERE id = ?",
+        )
+        .bind(&prev)
+        .bind(&hash)
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+        prev = hash;
+    }
+    assert!(log.verify(None).await.unwrap().broken.is_some());
+}
+
+#[tokio::test]
+async fn another_key_does_not_verify_the_chain() {
+    let (_d, pool, log) = pool().await;
+    seed(&log).await;
+    let stranger = AuditLog::new(pool, AuditKey::generate());
+    let broken = stranger.verify(None).await.unwrap().broken.unwrap();
+    assert!(broken.reason.contains("edited"), "{}", broken.reason);
+}
+
+/// Rows cut off the end leave a chain that verifies on its own; a head
+/// saved before (`audit head`) exposes the cut.
+#[tokio::test]
+async fn a_saved_head_catches_rows_cut_off_the_end() {
+    use evse_dashboard::audit::verify::{Anchor, head};
+    let (_d, pool, log) = pool().await;
+    let (_, _, c) = seed(&log).await;
+    let saved: Anchor = head(&pool).await.unwrap().unwrap();
+    assert_eq!(saved.rows, 3);
+    let v = log.verify(Some(&saved)).await.unwrap();
+    assert_eq!((v.broken, v.head), (None, Some(saved.clone())));
+    assert_eq!(saved.to_string().parse::<Anchor>().unwrap(), saved);
+
+    drop_guards(&pool).await;
+    sqlx::query("DELETE FROM audit_events WHERE id = ?")
+        .bind(c)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        log.verify(None).await.unwrap().broken,
+        None,
+        "alone, the cut is invisible"
     );
+    let broken = log.verify(Some(&saved)).await.unwrap().broken.unwrap();
+    assert_eq!(broken.id, None);
+    assert!(
+        broken.reason.contains("cut off the end"),
+        "{}",
+        broken.reason
+    );
+}
+
+/// Rows hashed before the chain was keyed still verify, are counted, and
+/// may not follow keyed ones.
+#[tokio::test]
+async fn legacy_rows_verify_before_keyed_rows_only() {
+    use sha2::{Digest, Sha256};
+    let (_d, pool, log) = pool().await;
+    let legacy_hash = |prev: &str, canonical: &str| -> String {
+        Sha256::new()
+            .chain_update(prev.as_bytes())
+            .chain_update([0])
+            .chain_update(canonical.as_bytes())
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let at = "2026-01-01T00:00:00.000Z";
+    let canonical = serde_json::json!([
+        at, null, "cli:old", "login", null, null, null, null, null, "ok", null, null, null, null,
+        null, null, at, null
+    ])
+    .to_string();
+    let genesis = evse_dashboard::audit::chain::GENESIS;
+    let hash = legacy_hash(genesis, &canonical);
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor, action, outcome, completed_at, prev_hash, hash) \
+         VALUES (?, 'cli:old', 'login', 'ok', ?, ?, ?)",
+    )
+    .bind(at)
+    .bind(at)
+    .bind(genesis)
+    .bind(&hash)
+    .execute(&pool)
+    .await
+    .unwrap();
+    seed(&log).await;
+    let v = log.verify(None).await.unwrap();
+    assert_eq!((v.rows, v.legacy_rows, v.broken), (4, 1, None));
 }

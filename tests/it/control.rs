@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use evse_dashboard::audit;
 use evse_dashboard::clemap::simulator::Faults;
 use evse_dashboard::control::Control;
 use evse_dashboard::secret::EvseToken;
@@ -252,27 +251,29 @@ async fn reset_returns_and_records_the_previous_settings() {
 async fn a_row_cut_off_between_intent_and_outcome_becomes_unknown() {
     let s = setup().await;
     // What a crash leaves behind: the intent, committed, never completed.
-    let id = audit::begin(
-        s.world.pool(),
-        &actor("olga"),
-        audit::Intent {
-            action: AuditAction::SetTarget,
-            charger_id: s.charger,
-            charger_name: "Bay 1",
-            requested_current: Some(10),
-            requested_duration: Some(600),
-            batch_id: None,
-        },
-    )
-    .await
-    .unwrap();
+    let id = s
+        .world
+        .audit
+        .begin(
+            &actor("olga"),
+            evse_dashboard::audit::Intent {
+                action: AuditAction::SetTarget,
+                charger_id: s.charger,
+                charger_name: "Bay 1",
+                requested_current: Some(10),
+                requested_duration: Some(600),
+                batch_id: None,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(rows(s.world.pool()).await[0].1, "pending");
-    assert_eq!(audit::resolve_pending(s.world.pool()).await.unwrap(), 1);
+    assert_eq!(s.world.audit.resolve_pending().await.unwrap(), 1);
     let outcome = s.control.outcome(id).await.unwrap();
     assert_eq!(outcome.outcome, Outcome::Unknown);
     assert_eq!(outcome.problem, Some(Problem::Interrupted));
     // Completed rows are not touched again.
-    assert_eq!(audit::resolve_pending(s.world.pool()).await.unwrap(), 0);
+    assert_eq!(s.world.audit.resolve_pending().await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use evse_dashboard::audit::Actor;
+use evse_dashboard::audit::{Actor, AuditKey, AuditLog};
 use evse_dashboard::clemap::simulator::{self, Fleet, SimulatorHandle, StationSpec, Vehicle};
 use evse_dashboard::clemap::{ClemapClient, ClientConfig};
 use evse_dashboard::control::Control;
@@ -64,6 +64,7 @@ pub fn fast_client(sim: &SimulatorHandle, tune: impl FnOnce(&mut ClientConfig)) 
 /// A database, a simulated CLEMAP and a registry over both.
 pub struct World {
     pub db: Db,
+    pub audit: AuditLog,
     pub sim: SimulatorHandle,
     pub clemap: ClemapClient,
     pub registry: Registry,
@@ -83,6 +84,7 @@ impl World {
         let clemap = fast_client(&sim, tune);
         let registry = Registry::new(db.pool.clone(), Vault::new(TokenKey::generate()));
         Self {
+            audit: AuditLog::new(db.pool.clone(), AuditKey::generate()),
             db,
             sim,
             clemap,
@@ -121,7 +123,7 @@ impl World {
 
     pub fn control(&self) -> Control {
         Control::new(
-            self.db.pool.clone(),
+            self.audit.clone(),
             self.registry.clone(),
             self.clemap.clone(),
             TargetLimits::default(),

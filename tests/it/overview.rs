@@ -159,18 +159,28 @@ async fn bulk_targets_clamp_share_a_batch_and_report_each_charger() {
         "clamped to the 16 A charger's maximum"
     );
     for name in ["C1", "C3", "C4"] {
-        assert_eq!(by_name[name].outcome.outcome, Outcome::Received, "{name}");
+        assert_eq!(
+            by_name[name].result.as_ref().unwrap().outcome,
+            Outcome::Received,
+            "{name}"
+        );
     }
-    assert_eq!(by_name["C2"].outcome.outcome, Outcome::Rejected);
-    assert_eq!(by_name["C5"].outcome.outcome, Outcome::Error);
     assert_eq!(
-        by_name["C5"].outcome.problem,
+        by_name["C2"].result.as_ref().unwrap().outcome,
+        Outcome::Rejected
+    );
+    assert_eq!(
+        by_name["C5"].result.as_ref().unwrap().outcome,
+        Outcome::Error
+    );
+    assert_eq!(
+        by_name["C5"].result.as_ref().unwrap().problem,
         Some(Problem::Clemap(ClemapFailure::TokenRejected {
             status: 401
         }))
     );
     assert_eq!(
-        by_name["C0"].outcome.outcome,
+        by_name["C0"].result.as_ref().unwrap().outcome,
         Outcome::Error,
         "the hung one times out"
     );
@@ -191,5 +201,47 @@ async fn bulk_targets_clamp_share_a_batch_and_report_each_charger() {
     assert_eq!(
         batch.iter().map(|(_, a)| *a).collect::<Vec<_>>(),
         [20, 20, 20, 16, 16, 16]
+    );
+}
+
+/// A charger that fails after others were already sent (here: deleted
+/// while the bulk runs) gets its own result; the others keep theirs.
+#[tokio::test]
+async fn a_bulk_change_reports_every_charger_even_when_one_fails_midway() {
+    let stations: Vec<_> = (0..9)
+        .map(|i| station(&format!("bulk-{i}"), &token(i), 32))
+        .collect();
+    let world = World::new(stations.clone(), Duration::from_secs(2)).await;
+    let mut ids = Vec::new();
+    for (i, spec) in stations.iter().enumerate() {
+        ids.push(world.register(spec, &format!("B{i}"), 6, 32).await);
+    }
+    // The first eight (the concurrency) wait on CLEMAP while the ninth,
+    // not yet started, is deleted.
+    world.sim.set_faults(Faults {
+        latency: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    let control = world.control();
+    let olga = actor("olga");
+    let bulk = control.set_targets(&olga, &ids, 10, 600);
+    let delete = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        world.registry.delete(ids[8]).await.unwrap();
+    };
+    let (outcome, ()) = tokio::join!(bulk, delete);
+    let outcome = outcome.expect("a failure midway must not fail the whole change");
+    assert_eq!(outcome.items.len(), 9);
+    assert_eq!(outcome.items.iter().filter(|i| i.succeeded()).count(), 8);
+    let last = outcome
+        .items
+        .iter()
+        .find(|i| i.charger_id == ids[8])
+        .unwrap();
+    assert_eq!(
+        last.result,
+        Err(Problem::NotFound(evse_dashboard::types::Missing::Charger(
+            ids[8]
+        )))
     );
 }

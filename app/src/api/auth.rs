@@ -7,19 +7,27 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{context, guard},
-    evse_dashboard::audit::{self, Event},
+    evse_dashboard::audit::Event,
+    evse_dashboard::auth::LoginAttempt,
     evse_dashboard::secret::Password,
-    evse_dashboard::types::{AuditAction, Field, Invalid, Problem, Role, Rule},
+    evse_dashboard::types::{AuditAction, Field, Invalid, Role, Rule},
 };
 
-/// Only local paths are followed after login: `next=//evil.example`
-/// would otherwise be an open redirect.
+/// The longest `next` path followed after login.
+const MAX_NEXT: usize = 2048;
+
+/// Only a path on this site is followed after login: one leading `/`, and
+/// no backslash, whitespace or control character anywhere (browsers strip
+/// or rewrite those, so `/\t/evil.example` would leave the site, and a
+/// newline cannot go into a `Location` header at all).
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
-    }
+    let on_this_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= MAX_NEXT
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    if on_this_site { next } else { "/" }
 }
 
 /// Checks the credentials, starts a fresh session (new id: no fixation)
@@ -29,29 +37,21 @@ pub async fn login(username: String, password: String, next: String) -> Result<U
     guard::anyone();
     let services = context::services()?;
     let password = Password::new(password);
-    let ip = context::client_ip()
-        .await
-        .unwrap_or_else(|| "unknown".into());
-    let result = services.users.authenticate(&username, &password, &ip).await;
-    let user = match result {
-        Ok(user) => user,
-        Err(e) => {
-            let problem = e.problem();
-            if problem != Problem::Internal {
-                let actor = context::actor(None, username.trim()).await;
-                let event =
-                    Event::of(AuditAction::Login, &Err::<(), _>(problem)).about(username.trim());
-                audit::record_or_log(&services.pool, &actor, event).await;
-            }
-            return Err(e.into());
-        }
+    let actor = context::actor(None, "").await;
+    let ip = actor.client_ip.clone().unwrap_or_else(|| "unknown".into());
+    let attempt = LoginAttempt {
+        username: &username,
+        password: &password,
+        ip: &ip,
     };
+    let user = services.users.authenticate(attempt, actor).await?;
     let session = context::session().await?;
-    crate::session::start(&session, &user).await.map_err(|e| {
-        tracing::error!(error = %e, "could not start a session");
-        AppError::Internal
-    })?;
-    context::audit(&user, Event::of(AuditAction::Login, &Ok(()))).await;
+    crate::session::start(&session, &services, &user)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not start a session");
+            AppError::Internal
+        })?;
     leptos_axum::redirect(safe_next(&next));
     Ok(user)
 }
@@ -89,9 +89,11 @@ pub async fn change_password(
     if new != confirm {
         return Err(Invalid::new(Field::PasswordConfirmation, Rule::Mismatch).into());
     }
+    let actor = context::actor(Some(&user), &user.username).await;
+    let (current, new) = (Password::new(current), Password::new(new));
     let result = services
         .users
-        .change_own_password(user.id, &Password::new(current), &Password::new(new))
+        .change_own_password(&user, &current, &new, &actor)
         .await;
     let event = Event::of(
         AuditAction::PasswordChanged,
@@ -99,7 +101,15 @@ pub async fn change_password(
     )
     .about(user.username.clone());
     context::audit(&user, event).await;
-    Ok(result?)
+    result?;
+    // The change ended every session of this user; keep this one.
+    let session = context::session().await?;
+    crate::session::start(&session, &services, &user)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not renew the session");
+            AppError::Internal
+        })
 }
 
 #[cfg(test)]
@@ -113,5 +123,11 @@ mod tests {
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next(""), "/");
+        // Browsers strip tabs and newlines: "//evil.example".
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/\n"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
+        assert_eq!(safe_next("/a\\b"), "/");
     }
 }

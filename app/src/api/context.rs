@@ -2,7 +2,7 @@
 //! handle, the session, who is acting and from where, and how the answer
 //! should be shaped (JSON for scripts, a redirect for plain forms).
 
-use evse_dashboard::audit::{self, Actor, Event};
+use evse_dashboard::audit::{Actor, Event};
 use evse_dashboard::services::Services;
 use evse_dashboard::types::User;
 use http::request::Parts;
@@ -60,9 +60,16 @@ pub fn redirect_plain_form(path: &str) {
     }
 }
 
-/// The peer address of the connection. (Behind a reverse proxy this is
-/// the proxy; trusting X-Forwarded-For needs a configured proxy list.)
+/// The client's address as the server worked it out (the peer, or behind
+/// a trusted proxy the address it forwarded), put into the request's
+/// extensions by the server's middleware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
 pub async fn client_ip() -> Option<String> {
+    if let Some(ip) = parts().and_then(|p| p.extensions.get::<ClientIp>().copied()) {
+        return Some(ip.0.to_string());
+    }
     leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
         .ok()
@@ -89,7 +96,7 @@ pub async fn audit(user: &User, event: Event) {
     match services() {
         Ok(services) => {
             let actor = actor(Some(user), &user.username).await;
-            audit::record_or_log(&services.pool, &actor, event).await;
+            services.audit.record_or_log(&actor, event).await;
         }
         Err(_) => tracing::error!(action = %event.action, "no services: audit event lost"),
     }

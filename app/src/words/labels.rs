@@ -22,6 +22,7 @@ pub fn action_label(action: AuditAction) -> &'static str {
         ChargerDeleted => "Charger deleted",
         ChargerTokenReplaced => "Token replaced",
         AuditExported => "Audit exported",
+        KeyRotated => "Token key rotated",
     }
 }
 

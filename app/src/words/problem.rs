@@ -21,8 +21,8 @@ pub fn error_sentence(error: &AppError) -> String {
         AppError::Invalid(invalid) => invalid_sentence(invalid),
         AppError::Refused(problem) => problem_sentence(problem),
         AppError::Upstream(failure) => clemap_sentence(failure),
-        AppError::TooManyAttempts { minutes } => locked_out(*minutes),
-        AppError::Busy => "The server is busy; try again in a moment.".into(),
+        AppError::TooManyAttempts { seconds } => throttled(*seconds),
+        AppError::Busy => busy(),
         AppError::Internal => internal(),
         AppError::Malformed => {
             "The form was incomplete or could not be read; fill in every field and send it again."
@@ -45,7 +45,11 @@ pub fn problem_sentence(problem: &Problem) -> String {
              or copied): ask an admin to set the token again. Nothing was sent to CLEMAP."
             .into(),
         Problem::WrongCredentials => "Wrong username or password.".into(),
-        Problem::LockedOut { minutes } => locked_out(*minutes),
+        Problem::Throttled { seconds } => throttled(*seconds),
+        Problem::LoginsThrottled { attempts } => format!(
+            "{attempts} login attempts were refused while logins from that address were slowed down."
+        ),
+        Problem::Busy => busy(),
         Problem::WrongCurrentPassword => "The current password is not correct.".into(),
         Problem::DuplicateUser { username } => format!("A user named {username} already exists."),
         Problem::DuplicateCharger { existing } => format!(
@@ -67,8 +71,21 @@ fn internal() -> String {
     "Something went wrong on the server; try again, and tell an admin if it persists.".into()
 }
 
-fn locked_out(minutes: i64) -> String {
-    format!("Too many failed logins. Try again in {minutes} minutes.")
+fn throttled(seconds: i64) -> String {
+    let wait = u64::try_from(seconds.max(1)).unwrap_or(1);
+    let wait = if wait >= 120 {
+        wait.div_ceil(60) * 60
+    } else {
+        wait
+    };
+    format!(
+        "Too many failed logins from here. Try again in {}.",
+        human_duration(wait)
+    )
+}
+
+fn busy() -> String {
+    "The server is busy; try again in a moment.".into()
 }
 
 fn missing_sentence(missing: &Missing) -> String {

@@ -71,7 +71,17 @@ pub enum Command {
 pub enum AuditCommand {
     /// Walk the hash chain and report the first row that was changed,
     /// removed or reordered behind the application's back (exit code 1).
-    Verify(DataArgs),
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
+        /// A head saved earlier with `audit head` (ROWS:HASH): also fails
+        /// when rows were cut off the end since.
+        #[arg(long, value_name = "ROWS:HASH")]
+        anchor: Option<evse_dashboard::audit::verify::Anchor>,
+    },
+    /// Print the chain's head (ROWS:HASH) to keep outside the server, for
+    /// `audit verify --anchor` later.
+    Head(DataArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -118,6 +118,17 @@ pub struct WebArgs {
     )]
     pub max_target_hours: u32,
 
+    /// A reverse proxy (address or network, e.g. 10.0.0.0/8) whose
+    /// X-Forwarded-For is believed for the client address; repeat or
+    /// separate with commas. Without one, the client is the peer.
+    #[arg(
+        long = "trusted-proxy",
+        env = "EVSE_TRUSTED_PROXIES",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// Seconds to wait for a connection to CLEMAP.
     #[arg(
         long,

@@ -1,19 +1,47 @@
-use evse_dashboard::audit::chain;
+//! `audit verify` and `audit head`.
 
-use super::CommandResult;
-use crate::backend;
+use evse_dashboard::audit::verify::Anchor;
 
-pub async fn verify(data_dir: &std::path::Path) -> CommandResult {
-    let pool = backend::open_database(data_dir).await?;
-    let result = chain::verify(&pool).await?;
+use super::{CommandResult, open_backend};
+use crate::cli::AuditCommand;
+
+pub async fn run(command: AuditCommand) -> CommandResult {
+    match command {
+        AuditCommand::Verify { data, anchor } => verify(&data.data_dir, anchor.as_ref()).await,
+        AuditCommand::Head(data) => {
+            let (audit, _) = open_backend(&data.data_dir).await?;
+            match evse_dashboard::audit::verify::head(audit.pool()).await? {
+                Some(head) => println!("{head}"),
+                None => println!("0:"),
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn verify(data_dir: &std::path::Path, anchor: Option<&Anchor>) -> CommandResult {
+    let (audit, _) = open_backend(data_dir).await?;
+    let result = audit.verify(anchor).await?;
+    let legacy = match result.legacy_rows {
+        0 => String::new(),
+        n => format!(" ({n} rows from before the chain was keyed)"),
+    };
     match result.broken {
         None => {
-            println!("audit trail intact: {} rows, chain unbroken", result.rows);
+            println!(
+                "audit trail intact: {} rows, chain unbroken{legacy}{}",
+                result.rows,
+                anchor
+                    .map(|a| format!(", holds the saved head {a}"))
+                    .unwrap_or_default()
+            );
             Ok(())
         }
         Some(broken) => Err(format!(
-            "audit trail broken at row {}: {} ({} rows checked)",
-            broken.id, broken.reason, result.rows
+            "audit trail broken at {}: {} ({} rows checked)",
+            broken.id.map_or("its end".into(), |id| format!("row {id}")),
+            broken.reason,
+            result.rows
         )
         .into()),
     }

@@ -1,14 +1,28 @@
-use evse_dashboard::registry::Registry;
+use evse_dashboard::audit::{AuditLog, Event};
+use evse_dashboard::registry::{Registry, RegistryError};
 use evse_dashboard::secret::EvseToken;
-use evse_dashboard::types::ChargerInput;
+use evse_dashboard::types::{AuditAction, Charger, ChargerInput};
 
-use super::{CommandResult, read_secret, said};
+use super::{CommandResult, cli_actor, open_backend, read_secret, said};
 use crate::backend;
 use crate::cli::{ChargerAddArgs, ChargerCommand, DataArgs};
 
-async fn registry(data: &DataArgs) -> Result<Registry, backend::BackendError> {
-    let (pool, vault, _) = backend::open(&data.data_dir).await?;
-    Ok(Registry::new(pool, vault))
+async fn registry(data: &DataArgs) -> Result<(Registry, AuditLog), backend::BackendError> {
+    let (audit, vault) = open_backend(&data.data_dir).await?;
+    Ok((Registry::new(audit.pool().clone(), vault), audit))
+}
+
+/// Audits a change made from the command line, success or not.
+async fn audited<T>(
+    audit: &AuditLog,
+    action: AuditAction,
+    charger: &Charger,
+    result: Result<T, RegistryError>,
+) -> Result<T, Box<dyn std::error::Error>> {
+    let event = Event::of(action, &result.as_ref().map_err(|e| e.problem()))
+        .on_charger(Some(charger.id), charger.name.clone());
+    audit.record_or_log(&cli_actor(), event).await;
+    result.map_err(|e| said(e.problem()))
 }
 
 fn read_token() -> std::io::Result<EvseToken> {
@@ -20,9 +34,10 @@ pub async fn run(command: ChargerCommand) -> CommandResult {
         ChargerCommand::Add(args) => add(args).await,
         ChargerCommand::List(data) => list(&data).await,
         ChargerCommand::Remove { id, data } => {
-            let registry = registry(&data).await?;
-            let charger = registry.get(id).await?;
-            registry.delete(id).await?;
+            let (registry, audit) = registry(&data).await?;
+            let charger = registry.get(id).await.map_err(|e| said(e.problem()))?;
+            let result = registry.delete(id).await;
+            audited(&audit, AuditAction::ChargerDeleted, &charger, result).await?;
             println!(
                 "removed charger {id} ({}); its audit history is kept",
                 charger.name
@@ -30,9 +45,10 @@ pub async fn run(command: ChargerCommand) -> CommandResult {
             Ok(())
         }
         ChargerCommand::SetToken { id, data } => {
-            let registry = registry(&data).await?;
-            let charger = registry.get(id).await?;
-            registry.set_token(id, &read_token()?).await?;
+            let (registry, audit) = registry(&data).await?;
+            let charger = registry.get(id).await.map_err(|e| said(e.problem()))?;
+            let result = registry.set_token(id, &read_token()?).await;
+            audited(&audit, AuditAction::ChargerTokenReplaced, &charger, result).await?;
             println!("replaced the evsetoken of charger {id} ({})", charger.name);
             Ok(())
         }
@@ -40,7 +56,7 @@ pub async fn run(command: ChargerCommand) -> CommandResult {
 }
 
 async fn add(args: ChargerAddArgs) -> CommandResult {
-    let registry = registry(&args.data).await?;
+    let (registry, audit) = registry(&args.data).await?;
     let input = ChargerInput {
         name: args.name,
         site: args.site,
@@ -53,10 +69,17 @@ async fn add(args: ChargerAddArgs) -> CommandResult {
     // Validate before asking for the token, so a typo costs no paste.
     evse_dashboard::registry::validate::charger(&input).map_err(|i| said(i.into()))?;
     let token = read_token()?;
-    let charger = registry
-        .add(&input, &token)
-        .await
-        .map_err(|e| said(e.problem()))?;
+    let result = registry.add(&input, &token).await;
+    let charger = match &result {
+        Ok(charger) => charger.clone(),
+        Err(e) => {
+            let event = Event::of(AuditAction::ChargerAdded, &Err::<(), _>(e.problem()))
+                .on_charger(None, input.name.trim());
+            audit.record_or_log(&cli_actor(), event).await;
+            return Err(said(e.problem()));
+        }
+    };
+    audited(&audit, AuditAction::ChargerAdded, &charger, result).await?;
     println!(
         "registered charger {} ({}, site {}, {}–{} A)",
         charger.id, charger.name, charger.site_name, charger.min_current, charger.max_current
@@ -65,7 +88,7 @@ async fn add(args: ChargerAddArgs) -> CommandResult {
 }
 
 async fn list(data: &DataArgs) -> CommandResult {
-    let chargers = registry(data).await?.list().await?;
+    let chargers = registry(data).await?.0.list().await?;
     if chargers.is_empty() {
         println!("no chargers registered; add one with `evse-dashboard charger add`");
         return Ok(());

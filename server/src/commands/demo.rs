@@ -3,6 +3,7 @@
 //! registry code an admin uses. The fleet (with its simulator tokens) is
 //! kept in the demo data directory so a second run finds the same chargers.
 
+use evse_dashboard::audit::AuditLog;
 use evse_dashboard::auth::Users;
 use evse_dashboard::clemap::simulator::{self, Fleet, StationSpec};
 use evse_dashboard::registry::{Registry, RegistryError};
@@ -34,12 +35,12 @@ pub async fn run(args: DemoArgs) -> CommandResult {
     let sim = simulator::spawn(fleet.clone()).await?;
     tracing::info!(url = %sim.base_url(), stations = fleet.stations.len(), "CLEMAP simulator started");
 
-    let (pool, vault, _) = backend::open(&args.data_dir).await?;
-    let registry_pool = pool.clone();
-    let registry = Registry::new(pool, vault);
+    let (pool, vault, audit_key) = backend::open(&args.data_dir).await?;
+    let registry = Registry::new(pool.clone(), vault);
     let added = register_fleet(&registry, &fleet.stations).await?;
     tracing::info!(added, "demo fleet registered");
-    let login = ensure_admin(&registry_pool, args.admin_password).await?;
+    let users = Users::new(pool.clone(), AuditLog::new(pool, audit_key));
+    let login = ensure_admin(&users, args.admin_password).await?;
 
     let config = ServeConfig::new(args.data_dir.clone(), args.web, sim.base_url());
     let app = Application::build(config.clone()).await?;
@@ -96,10 +97,9 @@ pub async fn register_fleet(
 /// random password (printed once); on later runs its password is set to the
 /// given one, or left alone.
 async fn ensure_admin(
-    pool: &sqlx::SqlitePool,
+    users: &Users,
     password: Option<String>,
 ) -> Result<String, Box<dyn std::error::Error>> {
-    let users = Users::new(pool.clone());
     match (users.by_name(DEMO_ADMIN).await, password) {
         (Ok(admin), Some(password)) => {
             users

@@ -13,6 +13,30 @@ use std::io::{BufRead, IsTerminal};
 /// Errors of a subcommand, shown to the operator as one sentence.
 pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
+/// Changes made from the command line are audited as the operating-system
+/// user who ran them.
+pub fn cli_actor() -> evse_dashboard::audit::Actor {
+    let who = whoami::username().unwrap_or_else(|_| "unknown".into());
+    evse_dashboard::audit::Actor {
+        username: format!("cli:{who}"),
+        ..Default::default()
+    }
+}
+
+/// The data directory's database with its audit trail (and token vault).
+pub async fn open_backend(
+    data_dir: &std::path::Path,
+) -> Result<
+    (
+        evse_dashboard::audit::AuditLog,
+        evse_dashboard::vault::Vault,
+    ),
+    crate::backend::BackendError,
+> {
+    let (pool, vault, key) = crate::backend::open(data_dir).await?;
+    Ok((evse_dashboard::audit::AuditLog::new(pool, key), vault))
+}
+
 /// A refusal worded as the dashboard words it.
 pub fn said(problem: evse_dashboard::types::Problem) -> Box<dyn std::error::Error> {
     app::words::problem_sentence(&problem).into()

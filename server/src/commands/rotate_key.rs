@@ -1,19 +1,27 @@
 //! `rotate-key`: the new key is written before the database changes, and
 //! put in place only after the transaction committed, so a crash at any
-//! point leaves a key that opens the stored tokens.
+//! point leaves a key that opens the stored tokens. It refuses to run
+//! while a server holds the data directory, or while a staged key from an
+//! interrupted rotation exists (it may be the only key that works).
 
+use evse_dashboard::audit::{AuditLog, Event};
 use evse_dashboard::registry;
-use evse_dashboard::vault::{self, KeySource, TokenKey, Vault};
+use evse_dashboard::types::AuditAction;
+use evse_dashboard::vault::{KeySource, TokenKey, Vault};
 
-use super::CommandResult;
-use crate::backend;
+use super::{CommandResult, cli_actor};
+use crate::backend::{self, DataDirLock, STAGED_KEY_FILE};
 use crate::cli::RotateKeyArgs;
 
 pub async fn run(args: RotateKeyArgs) -> CommandResult {
-    let pool = backend::open_database(&args.data.data_dir).await?;
-    let (old, source) = backend::open_vault(&args.data.data_dir)?;
-    let new_key = TokenKey::generate();
-    let new_id = new_key.id().to_owned();
+    let data_dir = &args.data.data_dir;
+    let _lock = DataDirLock::acquire(data_dir)?;
+    let pool = backend::open_database(data_dir).await?;
+    let (old, source) = backend::open_vault(data_dir, &pool).await?;
+    let audit = AuditLog::new(
+        pool.clone(),
+        backend::open_audit_key(data_dir, &pool).await?,
+    );
 
     let key_file = match (&source, &args.new_key_file) {
         (_, Some(path)) => path.clone(),
@@ -26,13 +34,29 @@ pub async fn run(args: RotateKeyArgs) -> CommandResult {
             .into());
         }
     };
-    let staged = key_file.with_extension("key.new");
-    // A leftover from an interrupted rotation was never committed: replace it.
-    let _ = std::fs::remove_file(&staged);
-    vault::write_key_file(&new_key, &staged)?;
+    let staged = key_file.with_file_name(STAGED_KEY_FILE);
+    if staged.exists() {
+        return Err(format!(
+            "{staged} exists: an earlier rotation may have committed with it, and then it is the \
+             only key that opens the tokens. Start the server: if it reports a key mismatch naming \
+             {staged}, move it over {key}; if it starts, that rotation never committed and you may \
+             delete {staged}. Nothing was changed.",
+            staged = staged.display(),
+            key = key_file.display()
+        )
+        .into());
+    }
+    let new_key = TokenKey::generate();
+    let new_id = new_key.id().to_owned();
+    new_key.write_to(&staged)?;
 
     let count = registry::rotate_key(&pool, &old, &Vault::new(new_key)).await?;
     std::fs::rename(&staged, &key_file)?;
+    let event = Event::of(AuditAction::KeyRotated, &Ok(())).about(format!(
+        "token key {} → {new_id}, {count} tokens",
+        old.key_id()
+    ));
+    audit.record_or_log(&cli_actor(), event).await;
     println!(
         "re-encrypted {count} evsetokens under key {new_id}; the key is in {}",
         key_file.display()

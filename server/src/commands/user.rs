@@ -1,30 +1,20 @@
-use evse_dashboard::audit::{self, Actor, Event};
+use evse_dashboard::audit::{AuditLog, Event};
 use evse_dashboard::auth::Users;
 use evse_dashboard::secret::Password;
 use evse_dashboard::types::AuditAction;
 
-use super::{CommandResult, read_new_password, said};
+use super::{CommandResult, cli_actor, open_backend, read_new_password, said};
 use crate::backend;
 use crate::cli::{DataArgs, UserCommand};
 
-async fn users(data: &DataArgs) -> Result<(Users, sqlx::SqlitePool), backend::BackendError> {
-    let pool = backend::open_database(&data.data_dir).await?;
-    Ok((Users::new(pool.clone()), pool))
+async fn users(data: &DataArgs) -> Result<(Users, AuditLog), backend::BackendError> {
+    let (audit, _) = open_backend(&data.data_dir).await?;
+    Ok((Users::new(audit.pool().clone(), audit.clone()), audit))
 }
 
-/// Changes made from the command line are audited as the operating-system
-/// user who ran them.
-fn cli_actor() -> Actor {
-    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    Actor {
-        username: format!("cli:{who}"),
-        ..Actor::default()
-    }
-}
-
-async fn audited(pool: &sqlx::SqlitePool, action: AuditAction, subject: String) {
+async fn audited(audit: &AuditLog, action: AuditAction, subject: String) {
     let event = Event::of(action, &Ok(())).about(subject);
-    audit::record_or_log(pool, &cli_actor(), event).await;
+    audit.record_or_log(&cli_actor(), event).await;
 }
 
 pub async fn run(command: UserCommand) -> CommandResult {

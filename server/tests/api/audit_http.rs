@@ -5,13 +5,13 @@ use std::collections::HashSet;
 
 use app::api::audit::AuditPageCall;
 use app::error::AppError;
-use evse_dashboard::audit::{self, Actor, Completion, Event, Intent};
+use evse_dashboard::audit::{Actor, Completion, Event, Intent};
 use evse_dashboard::types::{AuditAction, AuditFilter, AuditPage, Field, Outcome, Role};
 
 use crate::helpers::{TestApp, failed, ok, spawn_app};
 
 async fn seed(app: &crate::helpers::TestApp) {
-    let pool = &app.services.pool;
+    let log = &app.services.audit;
     for i in 0..120 {
         let actor = Actor {
             username: if i % 2 == 0 {
@@ -21,31 +21,30 @@ async fn seed(app: &crate::helpers::TestApp) {
             },
             ..Default::default()
         };
-        let id = audit::begin(
-            pool,
-            &actor,
-            Intent {
-                action: AuditAction::SetTarget,
-                charger_id: 1 + (i % 3),
-                charger_name: "Bay",
-                requested_current: Some(6 + (i % 10) as u32),
-                requested_duration: Some(600),
-                batch_id: None,
-            },
-        )
-        .await
-        .unwrap();
+        let id = log
+            .begin(
+                &actor,
+                Intent {
+                    action: AuditAction::SetTarget,
+                    charger_id: 1 + (i % 3),
+                    charger_name: "Bay",
+                    requested_current: Some(6 + (i % 10) as u32),
+                    requested_duration: Some(600),
+                    batch_id: None,
+                },
+            )
+            .await
+            .unwrap();
         let outcome = if i % 4 == 0 {
             Outcome::Rejected
         } else {
             Outcome::Received
         };
-        audit::complete(pool, id, &Completion::answered(outcome, 201, &"{}"))
+        log.complete(id, &Completion::answered(outcome, 201, &"{}"))
             .await
             .unwrap();
     }
-    audit::record(
-        pool,
+    log.record(
         &Actor {
             username: "olga".into(),
             ..Default::default()

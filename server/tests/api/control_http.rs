@@ -156,9 +156,7 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
         requested_duration: Some(600),
         batch_id: None,
     };
-    let id = evse_dashboard::audit::begin(&pool, &actor, intent)
-        .await
-        .unwrap();
+    let id = first.services().audit.begin(&actor, intent).await.unwrap();
     // "Crash": the process goes away with the row still pending.
     drop(first);
     pool.close().await;
@@ -170,4 +168,38 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
         .await
         .unwrap();
     assert_eq!(outcome, "unknown");
+}
+
+/// A client that gives up while CLEMAP is still answering does not leave
+/// the attempt half done: the call and its audit outcome run to the end.
+#[tokio::test]
+async fn an_abandoned_set_still_completes_its_audit_row() {
+    let (app, sim, id) = app_with_charger().await;
+    app.create_user("hasty", Role::Operator).await;
+    let operator = app.login("hasty").await;
+    let slow = evse_dashboard::clemap::simulator::Faults {
+        latency: std::time::Duration::from_millis(700),
+        ..Default::default()
+    };
+    sim.set_faults(slow);
+    let gave_up = operator
+        .post(app.url("/api/set_target"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(format!("charger_id={id}&amps=9&duration=600"))
+        .timeout(std::time::Duration::from_millis(150))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the client should have timed out");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let outcome: String =
+        sqlx::query_scalar("SELECT outcome FROM audit_events WHERE action = 'set_target'")
+            .fetch_one(&app.services.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        outcome, "received",
+        "the attempt was cut off with the request"
+    );
+    assert_eq!(sim.active_target("evse").map(|t| t.0), Some(9));
 }

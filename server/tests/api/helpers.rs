@@ -48,6 +48,7 @@ pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
         },
         limits: Default::default(),
         overview: Default::default(),
+        trusted_proxies: Vec::new(),
     }
 }
 

@@ -8,4 +8,5 @@ mod authz;
 mod control_http;
 mod foundation;
 mod helpers;
+mod login_security;
 mod sessions;

@@ -12,7 +12,7 @@ use crate::components::duration::{DEFAULT_PRESET, DurationSelect, chosen_seconds
 use crate::components::feedback::{Card, ErrorBanner};
 use crate::components::time::use_hydrated;
 use crate::error::AppError;
-use crate::words::{human_duration, outcome_sentence};
+use crate::words::{human_duration, outcome_sentence, problem_sentence};
 
 #[component]
 pub fn BulkPanel(
@@ -112,13 +112,16 @@ fn BulkResults(outcome: BulkOutcome) -> impl IntoView {
                 .items
                 .into_iter()
                 .map(|i| {
-                    let class = if i.outcome.succeeded() { "ok" } else { "bad" };
-                    let outcome_name: &'static str = i.outcome.outcome.into();
+                    let class = if i.succeeded() { "ok" } else { "bad" };
+                    let (outcome_name, sentence): (&'static str, String) = match &i.result {
+                        Ok(outcome) => (outcome.outcome.into(), outcome_sentence(outcome)),
+                        Err(problem) => ("error", problem_sentence(problem)),
+                    };
                     view! {
                         <li class=class data-outcome=outcome_name>
                             <strong>{i.charger_name.clone()}</strong>
                             {format!(" ({} A): ", i.sent)}
-                            {outcome_sentence(&i.outcome)}
+                            {sentence}
                         </li>
                     }
                 })

@@ -1,0 +1,189 @@
+//! Logging in, and checking a password again: throttled per username and
+//! address, bounded in hashing, and audited. An unknown username is never
+//! stored as typed (it may be a password typed into the wrong field): the
+//! trail shows a keyed pseudonym, the same for the same name.
+
+use chrono::{DateTime, Utc};
+
+use super::throttle::{self, Admission};
+use super::{AuthError, SESSION_MAX_AGE, Users, check_username, password};
+use crate::audit::{Actor, Event};
+use crate::problem::Problem;
+use crate::secret::Password;
+use crate::types::User;
+use crate::vocabulary::{AuditAction, Outcome};
+
+/// One login attempt as it arrived.
+pub struct LoginAttempt<'a> {
+    pub username: &'a str,
+    pub password: &'a Password,
+    /// The client's address (behind trusted proxies: the forwarded one).
+    pub ip: &'a str,
+}
+
+/// A user row as a password check needs it.
+type Credentials = (i64, String, bool);
+
+impl Users {
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, AuthError> {
+        Ok(
+            sqlx::query_as("SELECT id, password_hash, disabled FROM users WHERE username = ?")
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// How the trail names who tried: the user, or a pseudonym.
+    fn who(&self, username: &str, known: bool) -> String {
+        if known {
+            username.to_owned()
+        } else {
+            format!("unknown user {}", self.audit.key().pseudonym(username))
+        }
+    }
+
+    /// Takes a hashing slot, then counts the attempt (so a busy server
+    /// never charges one it did not check). Refusals while throttled are
+    /// reported as one event once the next attempt goes ahead.
+    async fn admit(
+        &self,
+        username: &str,
+        ip: &str,
+        actor: &Actor,
+    ) -> Result<password::Slot, AuthError> {
+        let slot = self.hasher.slot().await?;
+        for (name, attempts) in throttle::forget_old(&self.pool).await? {
+            self.report_refused(actor, &name, attempts).await;
+        }
+        match throttle::admit(&self.pool, username, ip).await? {
+            Admission::Throttled { retry_after } => Err(AuthError::Throttled {
+                seconds: retry_after,
+            }),
+            Admission::Granted { refused_meanwhile } => {
+                if refused_meanwhile > 0 {
+                    self.report_refused(actor, username, refused_meanwhile)
+                        .await;
+                }
+                Ok(slot)
+            }
+        }
+    }
+
+    async fn report_refused(&self, actor: &Actor, username: &str, attempts: i64) {
+        let known = matches!(self.credentials(username).await, Ok(Some(_)));
+        let event = Event {
+            outcome: Outcome::Refused,
+            ..Event::of(
+                AuditAction::Login,
+                &Err::<(), _>(Problem::LoginsThrottled { attempts }),
+            )
+        }
+        .about(self.who(username, known));
+        self.audit.record_or_log(actor, event).await;
+    }
+
+    /// Checks a login. Every attempt that goes ahead is audited: success
+    /// as the user, failure against the name tried.
+    pub async fn authenticate(
+        &self,
+        attempt: LoginAttempt<'_>,
+        actor: Actor,
+    ) -> Result<User, AuthError> {
+        let username = check_username(attempt.username)?;
+        let stored = self.credentials(&username).await?;
+        let who = self.who(&username, stored.is_some());
+        let actor = Actor {
+            username: who.clone(),
+            ..actor
+        };
+        let slot = self.admit(&username, attempt.ip, &actor).await?;
+        // Always verify (against a dummy when unknown): equal timing.
+        let phc = stored.as_ref().map(|(_, phc, _)| phc.clone());
+        let ok = slot.verify(attempt.password, phc).await;
+        match stored {
+            Some((id, _, false)) if ok => {
+                throttle::clear(&self.pool, &username, attempt.ip).await?;
+                sqlx::query(
+                    "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                )
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+                let user = self.get(id).await?.expect("the user was just read");
+                let actor = Actor {
+                    user_id: Some(id),
+                    ..actor
+                };
+                let event = Event::of(AuditAction::Login, &Ok(()));
+                self.audit.record_or_log(&actor, event).await;
+                Ok(user)
+            }
+            _ => {
+                let event = Event::of(AuditAction::Login, &Err::<(), _>(Problem::WrongCredentials))
+                    .about(who);
+                self.audit.record_or_log(&actor, event).await;
+                Err(AuthError::BadCredentials)
+            }
+        }
+    }
+
+    /// Changes one's own password; needs the current one, which is checked
+    /// under the same throttle as a login.
+    pub async fn change_own_password(
+        &self,
+        user: &User,
+        current: &Password,
+        new: &Password,
+        actor: &Actor,
+    ) -> Result<(), AuthError> {
+        let ip = actor.client_ip.as_deref().unwrap_or("unknown");
+        let slot = self.admit(&user.username, ip, actor).await?;
+        let stored = self.credentials(&user.username).await?;
+        let phc = stored.map(|(_, phc, _)| phc);
+        if !slot.verify(current, phc).await {
+            return Err(AuthError::WrongCurrentPassword);
+        }
+        throttle::clear(&self.pool, &user.username, ip).await?;
+        password::check_new(&user.username, new)?;
+        let phc = slot.hash(new).await;
+        drop(slot);
+        sqlx::query(
+            "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?",
+        )
+        .bind(phc)
+        .bind(user.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The user's session epoch: a session made with another one is over.
+    pub async fn session_epoch(&self, user_id: i64) -> Result<Option<i64>, AuthError> {
+        Ok(
+            sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = ?")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The user a session belongs to, if the session is still good: the
+    /// user exists, is not disabled, nothing ended their sessions since
+    /// (`epoch`), and they logged in less than [`SESSION_MAX_AGE`] ago
+    /// (the absolute expiry; the idle expiry is the session store's).
+    pub async fn session_user(
+        &self,
+        user_id: i64,
+        logged_in_at: DateTime<Utc>,
+        epoch: i64,
+    ) -> Result<Option<User>, AuthError> {
+        if Utc::now() - logged_in_at > SESSION_MAX_AGE {
+            return Ok(None);
+        }
+        if self.session_epoch(user_id).await? != Some(epoch) {
+            return Ok(None);
+        }
+        Ok(self.get(user_id).await?.filter(|u| !u.disabled))
+    }
+}

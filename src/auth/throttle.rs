@@ -1,0 +1,131 @@
+//! Login throttling per (username, client address): the first few failures
+//! cost nothing, then each one doubles the wait, up to a quarter hour. An
+//! attempt is counted *before* its password is checked, inside one
+//! `BEGIN IMMEDIATE` transaction, so a burst of concurrent guesses cannot
+//! all pass the check before any failure is recorded. Keying on the pair
+//! means nobody can lock an account for someone on another address.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use sqlx::SqlitePool;
+
+/// Failures allowed before waiting starts.
+pub const FREE_FAILURES: i64 = 5;
+/// The longest wait between attempts.
+pub const MAX_DELAY_SECS: i64 = 15 * 60;
+/// Rows untouched this long (and not throttling) are forgotten.
+const FORGET_AFTER: TimeDelta = TimeDelta::hours(24);
+
+/// Seconds to wait before the attempt after `failures` failed ones.
+pub fn delay_after(failures: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        0
+    } else {
+        let doublings = u32::try_from(failures - FREE_FAILURES)
+            .unwrap_or(u32::MAX)
+            .min(20);
+        (1_i64 << doublings).min(MAX_DELAY_SECS)
+    }
+}
+
+/// Whether an attempt may go ahead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    /// Go ahead; it is already counted as a failure until it succeeds.
+    /// `refused_meanwhile` attempts were refused since the last one that
+    /// went ahead (the caller audits them as one event).
+    Granted { refused_meanwhile: i64 },
+    /// Wait this many seconds.
+    Throttled { retry_after: i64 },
+}
+
+type Row = (i64, i64, DateTime<Utc>);
+
+/// Decides, and records, one attempt for `username` from `ip`.
+pub async fn admit(pool: &SqlitePool, username: &str, ip: &str) -> Result<Admission, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let now = Utc::now();
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT failures, refused, next_allowed_at FROM login_throttle WHERE username = ? AND ip = ?",
+    )
+    .bind(username)
+    .bind(ip)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let admission = match row {
+        Some((_, _, next)) if next > now => {
+            sqlx::query(
+                "UPDATE login_throttle SET refused = refused + 1, updated_at = ? \
+                 WHERE username = ? AND ip = ?",
+            )
+            .bind(now)
+            .bind(username)
+            .bind(ip)
+            .execute(&mut *tx)
+            .await?;
+            let wait = (next - now).num_milliseconds();
+            Admission::Throttled {
+                retry_after: (wait + 999) / 1000,
+            }
+        }
+        row => {
+            let (failures, refused) = row.map_or((0, 0), |(f, r, _)| (f, r));
+            let failures = failures + 1;
+            sqlx::query(
+                "INSERT INTO login_throttle (username, ip, failures, refused, next_allowed_at, updated_at) \
+                 VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (username, ip) DO UPDATE SET \
+                 failures = excluded.failures, refused = 0, next_allowed_at = excluded.next_allowed_at, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(username)
+            .bind(ip)
+            .bind(failures)
+            .bind(now + TimeDelta::seconds(delay_after(failures)))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            Admission::Granted {
+                refused_meanwhile: refused,
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(admission)
+}
+
+/// A successful attempt wipes the slate for this username and address.
+pub async fn clear(pool: &SqlitePool, username: &str, ip: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_throttle WHERE username = ? AND ip = ?")
+        .bind(username)
+        .bind(ip)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Forgets pairs untouched for a day that no longer throttle; returns the
+/// refusals they had not yet reported, per username, for the audit.
+pub async fn forget_old(pool: &SqlitePool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let cutoff = Utc::now() - FORGET_AFTER;
+    let unreported: Vec<(String, i64)> = sqlx::query_as(
+        "DELETE FROM login_throttle WHERE updated_at < ? AND next_allowed_at < ? \
+         RETURNING username, refused",
+    )
+    .bind(cutoff)
+    .bind(Utc::now())
+    .fetch_all(pool)
+    .await?;
+    Ok(unreported.into_iter().filter(|(_, n)| *n > 0).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_after_the_free_failures_and_is_capped() {
+        let waits: Vec<i64> = (1..=9).map(delay_after).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 1, 2, 4, 8, 16]);
+        assert_eq!(delay_after(40), MAX_DELAY_SECS);
+        assert_eq!(delay_after(i64::MAX), MAX_DELAY_SECS);
+    }
+}
