@@ -158,7 +158,8 @@ async fn main() {
     };
     let mut bytes = 0usize;
     let mut lines = 0usize;
-    let mut stream = Box::pin(evse_dashboard::audit::csv(pool.clone(), all).unwrap());
+    let limit = std::time::Duration::from_secs(3600);
+    let mut stream = Box::pin(evse_dashboard::audit::csv(pool.clone(), all, limit, ()).unwrap());
     while let Some(chunk) = stream.try_next().await.unwrap() {
         bytes += chunk.len();
         lines += chunk.iter().filter(|b| **b == b'\n').count();

@@ -32,6 +32,9 @@ pub enum Problem {
     },
     /// The server is saturated (every password hashing slot is taken).
     Busy,
+    /// An earlier operation of the same kind by the same user still runs
+    /// (a bulk change, an export).
+    AlreadyRunning,
     WrongCurrentPassword,
     DuplicateUser {
         username: String,

@@ -18,6 +18,8 @@ use crate::vault::Vault;
 pub struct Services {
     pub pool: SqlitePool,
     pub audit: AuditLog,
+    /// One CSV export at a time per user.
+    pub exports: crate::inflight::OnePerUser,
     pub registry: Registry,
     pub users: Users,
     pub clemap: ClemapClient,
@@ -38,6 +40,7 @@ impl Services {
         Self {
             control: Control::new(audit.clone(), registry.clone(), clemap.clone(), limits),
             audit: audit.clone(),
+            exports: Default::default(),
             overview: Overview::new(registry.clone(), clemap.clone(), OverviewConfig::default()),
             registry,
             users: Users::new(pool.clone(), audit.clone()),

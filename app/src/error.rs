@@ -58,7 +58,8 @@ impl AppError {
                 Problem::DuplicateUser { .. }
                 | Problem::DuplicateCharger { .. }
                 | Problem::TokenKeyMismatch
-                | Problem::TokenTampered => 409,
+                | Problem::TokenTampered
+                | Problem::AlreadyRunning => 409,
                 _ => 422,
             },
             Self::Upstream(_) => 502,

@@ -1,55 +1,63 @@
 //! `GET /audit/export.csv?<filters>`: the audit trail as CSV, streamed.
 //! A plain route rather than a server function because the body is a
-//! stream; it authorises through the same guard as everything else.
+//! stream; it authorises through the same session and role rules as
+//! everything else, runs one export per user at a time, and stops at the
+//! export time limit.
 
+use app::api::context::ClientIp;
+use app::error::AppError;
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use evse_dashboard::audit::{self, Actor, Event, query};
-use evse_dashboard::types::AuditAction;
-use evse_dashboard::types::{AuditFilter, Role};
+use evse_dashboard::types::{AuditAction, AuditFilter, Problem, Role, User};
 use tower_sessions::Session;
 
 use crate::state::AppState;
+
+/// An error as the UI words it, with its status.
+fn refuse(error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, app::words::error_sentence(&error)).into_response()
+}
+
+async fn exporter(state: &AppState, session: &Session) -> Result<User, AppError> {
+    let user = app::session::user_of(session, &state.services)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session lookup failed");
+            AppError::Internal
+        })?
+        .ok_or(AppError::NotLoggedIn)?;
+    if user.role < Role::Operator {
+        return Err(AppError::Forbidden {
+            role: user.role,
+            needed: Role::Operator,
+        });
+    }
+    Ok(user)
+}
 
 pub async fn audit_csv(
     State(state): State<AppState>,
     session: Session,
     headers: axum::http::HeaderMap,
+    client_ip: Option<Extension<ClientIp>>,
     Query(filter): Query<AuditFilter>,
 ) -> Response {
-    let user = match app::session::user_of(&session, &state.services).await {
-        Ok(Some(user)) => user,
-        Ok(None) => {
-            return (
-                StatusCode::UNAUTHORIZED,
-                "Log in to export the audit trail.",
-            )
-                .into_response();
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "session lookup failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let user = match exporter(&state, &session).await {
+        Ok(user) => user,
+        Err(e) => return refuse(e),
     };
-    if user.role < Role::Operator {
-        return (
-            StatusCode::FORBIDDEN,
-            format!(
-                "Your role ({}) may not export the audit trail; operators and admins can.",
-                user.role
-            ),
-        )
-            .into_response();
-    }
+    let Some(running) = state.services.exports.try_begin(&user.username) else {
+        return refuse(Problem::AlreadyRunning.into());
+    };
     let filter = query::with_defaults(filter);
-    let stream = match audit::csv(state.services.pool.clone(), filter.clone()) {
+    let pool = state.services.pool.clone();
+    let stream = match audit::csv(pool, filter.clone(), state.export_time_limit, running) {
         Ok(stream) => stream,
-        Err(e) => {
-            let sentence = app::words::problem_sentence(&e.problem());
-            return (StatusCode::UNPROCESSABLE_ENTITY, sentence).into_response();
-        }
+        Err(e) => return refuse(e.problem().into()),
     };
     let actor = Actor {
         user_id: Some(user.id),
@@ -58,17 +66,11 @@ pub async fn audit_csv(
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        client_ip: None,
+        client_ip: client_ip.map(|Extension(ClientIp(ip))| ip.to_string()),
     };
-    state
-        .services
-        .audit
-        .record_or_log(
-            &actor,
-            Event::of(AuditAction::AuditExported, &Ok(()))
-                .about(serde_urlencoded::to_string(&filter).unwrap_or_default()),
-        )
-        .await;
+    let event = Event::of(AuditAction::AuditExported, &Ok(()))
+        .about(serde_urlencoded::to_string(&filter).unwrap_or_default());
+    state.services.audit.record_or_log(&actor, event).await;
     let name = format!(
         "evse-audit-{}.csv",
         chrono::Utc::now().format("%Y%m%d-%H%M%S")

@@ -14,6 +14,7 @@ use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
 use serde_json::json;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -31,7 +32,12 @@ pub struct SessionConfig {
     pub idle_timeout: std::time::Duration,
 }
 
-pub fn router(state: AppState, store: SqliteStore, sessions: &SessionConfig) -> Router {
+pub fn router(
+    state: AppState,
+    store: SqliteStore,
+    sessions: &SessionConfig,
+    request_timeout: std::time::Duration,
+) -> Router {
     let routes = generate_route_list(app::App);
     let context = {
         let services = state.services.clone();
@@ -47,8 +53,17 @@ pub fn router(state: AppState, store: SqliteStore, sessions: &SessionConfig) -> 
     let idle = tower_sessions::cookie::time::Duration::seconds(
         i64::try_from(sessions.idle_timeout.as_secs()).unwrap_or(i64::MAX),
     );
+    // `__Host-`: the browser keeps such a cookie only if it is Secure,
+    // for the whole site and no other domain.
+    let cookie_name = if sessions.secure_cookies {
+        "__Host-evse_session"
+    } else {
+        "evse_session"
+    };
+    let secure = sessions.secure_cookies;
     let session_layer = SessionManagerLayer::new(store)
-        .with_name("evse_session")
+        .with_name(cookie_name)
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(sessions.secure_cookies)
@@ -76,10 +91,17 @@ pub fn router(state: AppState, store: SqliteStore, sessions: &SessionConfig) -> 
             // every log line of the request carries it, and it is echoed
             // back so a user can quote it when reporting a problem.
             ServiceBuilder::new()
+                .layer(middleware::from_fn(security::own_request_id))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(middleware::from_fn(security::headers))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    request_timeout,
+                ))
+                .layer(middleware::from_fn(move |request, next| {
+                    security::headers(secure, request, next)
+                }))
                 .layer(middleware::from_fn(security::same_origin))
                 .layer(session_layer),
         )
@@ -102,12 +124,19 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
+    // What the client called its request, if anything, for correlation.
+    let client_request_id = request
+        .headers()
+        .get("x-client-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(64).collect::<String>());
     // The path only, never the query string: it could carry user input.
     tracing::info_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
         request_id = %request_id,
+        client_request_id = client_request_id,
     )
 }
 

@@ -7,6 +7,7 @@ pub mod client_ip;
 pub mod commands;
 pub mod export;
 pub mod http;
+pub mod listener;
 pub mod security;
 pub mod site;
 pub mod state;
@@ -35,6 +36,9 @@ pub struct ServeConfig {
     pub overview: evse_dashboard::overview::OverviewConfig,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub connections: listener::ConnectionLimits,
+    /// How long one CSV export may run.
+    pub export_time_limit: Duration,
 }
 
 impl ServeConfig {
@@ -42,6 +46,7 @@ impl ServeConfig {
         let mut clemap = ClientConfig::new(clemap_url);
         clemap.request_timeout = Duration::from_secs(web.clemap_timeout);
         clemap.connect_timeout = Duration::from_secs(web.clemap_connect_timeout);
+        clemap.allow_plain_http = web.clemap_allow_http;
         Self {
             site_dir: site::resolve_site_dir(web.site_dir.as_deref()),
             data_dir,
@@ -61,6 +66,12 @@ impl ServeConfig {
                 ..Default::default()
             },
             trusted_proxies: web.trusted_proxies,
+            connections: listener::ConnectionLimits {
+                max_connections: web.max_connections as usize,
+                header_read_timeout: Duration::from_secs(web.header_read_timeout_secs),
+                request_timeout: Duration::from_secs(web.request_timeout_secs),
+            },
+            export_time_limit: Duration::from_secs(web.export_time_limit_secs),
         }
     }
 }
@@ -89,6 +100,7 @@ pub enum StartError {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    connections: listener::ConnectionLimits,
     services: Services,
     /// Held while the server runs: no key rotation underneath it.
     _lock: backend::DataDirLock,
@@ -140,10 +152,17 @@ impl Application {
             leptos_options: site::leptos_options(&config.site_dir, addr),
             services: services.clone(),
             trusted_proxies: config.trusted_proxies.clone().into(),
+            export_time_limit: config.export_time_limit,
         };
         Ok(Self {
             listener,
-            router: http::router(state, store, &config.sessions),
+            router: http::router(
+                state,
+                store,
+                &config.sessions,
+                config.connections.request_timeout,
+            ),
+            connections: config.connections,
             services,
             _lock: lock,
         })
@@ -164,14 +183,9 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(StartError::Serve)
+        listener::serve(self.listener, self.router, self.connections, shutdown)
+            .await
+            .map_err(StartError::Serve)
     }
 }
 

@@ -25,9 +25,21 @@ pub fn page_csp(nonce: &str) -> String {
 pub const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the headers every response carries (a page's own CSP wins).
-pub async fn headers(request: Request, next: Next) -> Response {
+/// Pages and server-function answers are personal: never stored by a
+/// cache. Over HTTPS (secure cookies) browsers are told to stay on it.
+pub async fn headers(secure: bool, request: Request, next: Next) -> Response {
+    let personal = !is_static_asset(request.uri().path());
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if personal {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if secure {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(DEFAULT_CSP));
     h.insert(
@@ -40,6 +52,11 @@ pub async fn headers(request: Request, next: Next) -> Response {
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
+}
+
+/// The compiled bundle and the public assets: the same for everyone.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg"
 }
 
 /// Paths anyone may fetch: the login page, server functions (which
@@ -94,7 +111,7 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
     ) {
         return next.run(request).await;
     }
-    if is_cross_site(request.headers()) {
+    if is_cross_site(request.headers(), request.uri()) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
         return (
             StatusCode::FORBIDDEN,
@@ -105,8 +122,14 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-fn is_cross_site(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+/// HTTP/2 requests carry the host in the URI (`:authority`), not in a
+/// `Host` header: either names this server.
+fn is_cross_site(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()));
+    let Some(host) = host else {
         return false;
     };
     let source = headers
@@ -123,6 +146,16 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
             .and_then(|u| u.authority().map(|a| a.as_str().to_owned()))
             .is_none_or(|authority| !authority.eq_ignore_ascii_case(host)),
     }
+}
+
+/// The request id is the server's own: a client-sent `x-request-id` is kept
+/// only as `x-client-request-id`, for the log, so nobody can plant ids
+/// that collide with others' in the trail.
+pub async fn own_request_id(mut request: Request, next: Next) -> Response {
+    if let Some(theirs) = request.headers_mut().remove("x-request-id") {
+        request.headers_mut().insert("x-client-request-id", theirs);
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]
@@ -143,21 +176,32 @@ mod tests {
             ("host", "127.0.0.1:3000"),
             ("origin", "http://127.0.0.1:3000"),
         ]);
-        assert!(!is_cross_site(&same));
+        let uri = axum::http::Uri::from_static("/api/x");
+        assert!(!is_cross_site(&same, &uri));
         let other = headers(&[
             ("host", "127.0.0.1:3000"),
             ("origin", "https://evil.example"),
         ]);
-        assert!(is_cross_site(&other));
+        assert!(is_cross_site(&other, &uri));
         let referer = headers(&[("host", "dash:3000"), ("referer", "http://evil.example/x")]);
-        assert!(is_cross_site(&referer));
+        assert!(is_cross_site(&referer, &uri));
         let referer_ok = headers(&[("host", "dash:3000"), ("referer", "http://dash:3000/x?y")]);
-        assert!(!is_cross_site(&referer_ok));
-        assert!(is_cross_site(&headers(&[
-            ("host", "a"),
-            ("origin", "null")
-        ])));
-        assert!(!is_cross_site(&headers(&[("host", "a")])));
+        assert!(!is_cross_site(&referer_ok, &uri));
+        assert!(is_cross_site(
+            &headers(&[("host", "a"), ("origin", "null")]),
+            &uri
+        ));
+        assert!(!is_cross_site(&headers(&[("host", "a")]), &uri));
+        // HTTP/2: no Host header, the authority is in the URI.
+        let h2 = axum::http::Uri::from_static("https://dash.example/api/x");
+        assert!(is_cross_site(
+            &headers(&[("origin", "https://evil.example")]),
+            &h2
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("origin", "https://dash.example")]),
+            &h2
+        ));
     }
 
     #[test]

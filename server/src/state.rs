@@ -11,4 +11,6 @@ pub struct AppState {
     pub services: Services,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: std::sync::Arc<[ipnet::IpNet]>,
+    /// How long one CSV export may run.
+    pub export_time_limit: std::time::Duration,
 }

@@ -96,19 +96,31 @@ type Chunk = Result<Vec<u8>, std::io::Error>;
 
 /// The CSV of every event matching `filter`, newest first. Fails up front
 /// when the filter is invalid, so a bad date is a clear error, not a
-/// truncated file.
+/// truncated file. An export running longer than `limit` is cut off with
+/// an error (the download fails rather than ending short but "complete").
+/// `hold` is kept until the export ends (the one-per-user guard).
 pub fn csv(
     pool: SqlitePool,
     filter: AuditFilter,
+    limit: std::time::Duration,
+    hold: impl Send + 'static,
 ) -> Result<impl Stream<Item = Chunk> + Send + 'static, QueryError> {
     push_filters(&mut QueryBuilder::new(""), &filter)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
     tokio::spawn(async move {
-        if let Err(e) = write_rows(&pool, &filter, &tx).await {
-            tracing::error!(error = %e, "audit export failed");
-            let failure = std::io::Error::other("the export failed; see the server log");
-            let _ = tx.send(Err(failure)).await;
-        }
+        let _hold = hold;
+        let failure = match tokio::time::timeout(limit, write_rows(&pool, &filter, &tx)).await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "audit export failed");
+                "the export failed; see the server log"
+            }
+            Err(_) => {
+                tracing::warn!(?limit, "audit export cut off at its time limit");
+                "the export took too long; narrow the filter and try again"
+            }
+        };
+        let _ = tx.send(Err(std::io::Error::other(failure))).await;
     });
     Ok(ReceiverStream::new(rx))
 }

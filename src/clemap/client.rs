@@ -39,6 +39,14 @@ pub struct ClientConfig {
     pub read_retries: u32,
     /// Wait before the first retry; doubles each time.
     pub retry_backoff: Duration,
+    /// Allow `http://` to a host that is not loopback (test setups only:
+    /// the evsetoken would cross the network in clear).
+    pub allow_plain_http: bool,
+    /// The largest answer read; a longer one is an error, not a buffer.
+    pub max_body_bytes: usize,
+    /// Requests in flight to CLEMAP at once, from every part of the
+    /// dashboard together (the overview, pages, bulk changes).
+    pub max_in_flight: usize,
 }
 
 impl ClientConfig {
@@ -49,6 +57,10 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(10),
             read_retries: 2,
             retry_backoff: Duration::from_millis(200),
+            allow_plain_http: false,
+            max_body_bytes: 64 * 1024,
+            // The overview alone puts up to 2 × its concurrency in flight.
+            max_in_flight: 256,
         }
     }
 }
@@ -57,6 +69,11 @@ impl ClientConfig {
 pub enum ClientBuildError {
     #[error("the CLEMAP URL {url:?} is not a valid base URL: {reason}")]
     BadUrl { url: String, reason: String },
+    #[error(
+        "the CLEMAP URL {url:?} is plain http to another machine: evsetokens would cross the \
+         network unencrypted; use https (or --clemap-allow-http for a test setup)"
+    )]
+    PlainHttp { url: String },
     #[error("cannot set up the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
 }
@@ -66,6 +83,7 @@ pub struct ClemapClient {
     http: reqwest::Client,
     base: Url,
     config: ClientConfig,
+    in_flight: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl ClemapClient {
@@ -77,13 +95,28 @@ impl ClemapClient {
                 url: config.base_url.clone(),
                 reason: "expected http(s)://host[:port][/path]".into(),
             })?;
+        if base.scheme() == "http" && !config.allow_plain_http && !is_loopback(&base) {
+            return Err(ClientBuildError::PlainHttp {
+                url: config.base_url.clone(),
+            });
+        }
         let http = reqwest::Client::builder()
+            // A redirect would carry the evsetoken header to wherever it
+            // points: never follow one.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
             .user_agent(concat!("evse-dashboard/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { http, base, config })
+        let in_flight =
+            std::sync::Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1)));
+        Ok(Self {
+            http,
+            base,
+            config,
+            in_flight,
+        })
     }
 
     pub fn base_url(&self) -> &Url {
@@ -190,9 +223,18 @@ impl ClemapClient {
         if let Some(body) = body {
             request = request.json(&body);
         }
+        // Waiting for a turn counts against the request's time, so a
+        // saturated dashboard answers "timeout", never hangs.
+        let timeout = ClemapError::Timeout {
+            timeout: self.config.request_timeout,
+        };
+        let _turn = tokio::time::timeout(self.config.request_timeout, self.in_flight.acquire())
+            .await
+            .map_err(|_| timeout.clone())?
+            .map_err(|_| timeout)?;
         let response = request.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
-        let text = response.text().await.map_err(|e| self.transport_error(e))?;
+        let text = self.read_capped(response).await?;
         if !status.is_success() {
             return Err(ClemapError::from_status(
                 status.as_u16(),
@@ -200,6 +242,28 @@ impl ClemapClient {
             ));
         }
         decode(status, &text, token)
+    }
+
+    /// The answer's body, at most `max_body_bytes` of it.
+    async fn read_capped(&self, mut response: reqwest::Response) -> Result<String, ClemapError> {
+        let status = response.status().as_u16();
+        let limit = self.config.max_body_bytes;
+        let too_large = || ClemapError::TooLarge { status, limit };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(e))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     /// `…/edgedevices/{edge}/evses/{uuid}/{resource}`, each id one escaped
@@ -239,6 +303,16 @@ impl ClemapClient {
     }
 }
 
+/// Whether the URL's host is this machine.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn decode<T: DeserializeOwned>(
     status: StatusCode,
     text: &str,
@@ -246,7 +320,14 @@ fn decode<T: DeserializeOwned>(
 ) -> Result<T, ClemapError> {
     serde_json::from_str(text).map_err(|e| ClemapError::Undecodable {
         status: status.as_u16(),
-        reason: e.to_string(),
+        // serde's message quotes the offending value, which could be
+        // anything CLEMAP echoed: keep only the kind and the position.
+        reason: format!(
+            "{:?} at line {} column {}",
+            e.classify(),
+            e.line(),
+            e.column()
+        ),
         excerpt: excerpt(text, token.expose()),
     })
 }
@@ -273,6 +354,23 @@ mod tests {
             url.as_str(),
             "http://127.0.0.1:9/api/edgedevices/e/evses/u/currentsettings"
         );
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_machine_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:9",
+            "http://[::1]:9",
+            "http://localhost:3032",
+            "https://cloud.clemap.com:3032",
+        ] {
+            assert!(ClemapClient::new(ClientConfig::new(url)).is_ok(), "{url}");
+        }
+        let remote = ClemapClient::new(ClientConfig::new("http://cloud.clemap.com:3032"));
+        assert!(matches!(remote, Err(ClientBuildError::PlainHttp { .. })));
+        let mut allowed = ClientConfig::new("http://10.0.0.5:3032");
+        allowed.allow_plain_http = true;
+        assert!(ClemapClient::new(allowed).is_ok());
     }
 
     #[test]

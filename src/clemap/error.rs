@@ -26,6 +26,8 @@ pub enum ClemapError {
     Timeout { timeout: Duration },
     #[error("could not reach CLEMAP: {reason}")]
     Transport { reason: String },
+    #[error("CLEMAP's answer was larger than {limit} bytes (HTTP {status})")]
+    TooLarge { status: u16, limit: usize },
     #[error("CLEMAP's answer could not be read (HTTP {status}): {reason}")]
     Undecodable {
         status: u16,
@@ -43,7 +45,8 @@ impl ClemapError {
             | Self::BadRequest { status, .. }
             | Self::Upstream { status, .. }
             | Self::UnexpectedStatus { status, .. }
-            | Self::Undecodable { status, .. } => Some(*status),
+            | Self::Undecodable { status, .. }
+            | Self::TooLarge { status, .. } => Some(*status),
             Self::Timeout { .. } | Self::Transport { .. } => None,
         }
     }
@@ -57,7 +60,7 @@ impl ClemapError {
             | Self::Upstream { excerpt, .. }
             | Self::UnexpectedStatus { excerpt, .. }
             | Self::Undecodable { excerpt, .. } => Some(excerpt),
-            Self::Timeout { .. } | Self::Transport { .. } => None,
+            Self::Timeout { .. } | Self::Transport { .. } | Self::TooLarge { .. } => None,
         }
     }
 
@@ -89,7 +92,9 @@ impl ClemapError {
                 seconds: u32::try_from(timeout.as_secs()).unwrap_or(u32::MAX).max(1),
             },
             Self::Transport { .. } => ClemapFailure::Unreachable,
-            Self::Undecodable { status, .. } => ClemapFailure::Unreadable { status: *status },
+            Self::Undecodable { status, .. } | Self::TooLarge { status, .. } => {
+                ClemapFailure::Unreadable { status: *status }
+            }
         }
     }
 

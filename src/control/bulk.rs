@@ -24,12 +24,17 @@ impl Control {
         amps: i64,
         duration: i64,
     ) -> Result<BulkOutcome, ControlError> {
+        let running = self
+            .bulks
+            .try_begin(&actor.username)
+            .ok_or(ControlError::AlreadyRunning)?;
         let mut chargers = Vec::new();
         for id in charger_ids.iter().copied().collect::<BTreeSet<_>>() {
             chargers.push(self.registry.get(id).await?);
         }
         let (this, actor) = (self.clone(), actor.clone());
         to_completion(async move {
+            let _running = running;
             let batch_id = uuid::Uuid::new_v4().to_string();
             let items = futures::stream::iter(chargers)
                 .map(|charger| {

@@ -36,6 +36,8 @@ pub enum ControlError {
     Db(#[from] sqlx::Error),
     #[error("the attempt's task ended abnormally: {0}")]
     Aborted(String),
+    #[error("an earlier bulk change of this user still runs")]
+    AlreadyRunning,
 }
 
 impl From<RegistryError> for ControlError {
@@ -59,6 +61,7 @@ impl ControlError {
             Self::Vault(e) => e.problem(),
             Self::Registry(e) => e.problem(),
             Self::Db(_) | Self::Aborted(_) => Problem::Internal,
+            Self::AlreadyRunning => Problem::AlreadyRunning,
         }
     }
 }
@@ -75,12 +78,22 @@ pub(crate) async fn to_completion<T: Send + 'static>(
         .map_err(|e| ControlError::Aborted(e.to_string()))?
 }
 
+/// How long a charger's live reading is served again (the charger page
+/// polls; several people may watch one charger).
+pub const LIVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+type LiveCache = std::sync::Arc<
+    std::sync::Mutex<std::collections::HashMap<i64, (std::time::Instant, ChargerLive)>>,
+>;
+
 #[derive(Clone, Debug)]
 pub struct Control {
     audit: AuditLog,
     registry: Registry,
     clemap: ClemapClient,
     limits: TargetLimits,
+    live: LiveCache,
+    bulks: crate::inflight::OnePerUser,
 }
 
 impl Control {
@@ -95,15 +108,35 @@ impl Control {
             registry,
             clemap,
             limits,
+            live: LiveCache::default(),
+            bulks: Default::default(),
         }
+    }
+
+    fn cached_live(&self, charger_id: i64) -> Option<ChargerLive> {
+        let cache = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .get(&charger_id)
+            .filter(|(at, _)| at.elapsed() < LIVE_TTL)
+            .map(|(_, live)| live.clone())
+    }
+
+    /// A change makes the next reading of that charger a fresh one.
+    fn forget_live(&self, charger_id: i64) {
+        let mut cache = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        cache.remove(&charger_id);
     }
 
     pub fn limits(&self) -> TargetLimits {
         self.limits
     }
 
-    /// Status of every plug and the target in force, read now.
+    /// Status of every plug and the target in force, at most [`LIVE_TTL`]
+    /// old.
     pub async fn live(&self, charger_id: i64) -> Result<ChargerLive, ControlError> {
+        if let Some(live) = self.cached_live(charger_id) {
+            return Ok(live);
+        }
         let (address, token) = self.registry.credentials(charger_id).await?;
         let (plugs, settings) = tokio::join!(
             self.clemap.status(&address, &token),
@@ -113,11 +146,14 @@ impl Control {
             tracing::warn!(charger = charger_id, error = %e, "CLEMAP read failed");
             ControlError::Clemap(e)
         };
-        Ok(ChargerLive {
+        let live = ChargerLive {
             plugs: plugs.map_err(logged)?,
             settings: settings.map_err(logged)?,
             read_at: chrono::Utc::now(),
-        })
+        };
+        let mut cache = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        cache.insert(charger_id, (std::time::Instant::now(), live.clone()));
+        Ok(live)
     }
 
     /// Records an attempt refused before validation could even start (input
@@ -249,6 +285,7 @@ impl Control {
         Fut: std::future::Future<Output = Completion>,
     {
         let id = self.audit.begin(actor, intent).await?;
+        let _fresh_after = ForgetOnDrop(self, charger.id);
         let done = match self.registry.credentials(charger.id).await {
             Err(RegistryError::Vault(e)) => Completion::failed(e.problem()),
             Err(e) => {
@@ -289,6 +326,16 @@ impl Control {
         {
             tracing::error!(error = %e, audit_id = id, "could not complete an audit row");
         }
+    }
+}
+
+/// Forgets a charger's cached reading when an attempt ends, however it
+/// ends: the next reading shows what the attempt did.
+struct ForgetOnDrop<'a>(&'a Control, i64);
+
+impl Drop for ForgetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.forget_live(self.1);
     }
 }
 

@@ -5,6 +5,7 @@ mod audit;
 mod charger;
 mod control;
 mod overview;
+mod secret_text;
 mod system;
 mod user;
 
@@ -14,6 +15,7 @@ pub use control::{
     BulkItem, BulkOutcome, CUSTOM_DURATION, ChargerLive, ControlOutcome, TargetLimits, estimated_kw,
 };
 pub use overview::{ChargerOverview, ChargerStatus};
+pub use secret_text::SecretText;
 pub use system::ServerInfo;
 pub use user::{Role, User};
 

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use evse_dashboard::clemap::model::TargetRequest;
-use evse_dashboard::clemap::simulator::Faults;
+use evse_dashboard::clemap::simulator::{self, Faults, Fleet};
 use evse_dashboard::clemap::{ClemapClient, ClemapError, ClientConfig, EvseAddress};
 use evse_dashboard::secret::EvseToken;
 
@@ -291,4 +291,87 @@ async fn batch_status_runs_concurrently_and_keeps_failures_separate() {
 fn the_client_debug_form_shows_no_token() {
     let token = EvseToken::new(TOKEN);
     assert!(!format!("{token:?}").contains(TOKEN));
+}
+
+/// A redirect would carry the evsetoken to wherever it points.
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_the_token_goes_nowhere_else() {
+    let elsewhere = simulator::spawn(Fleet { stations: vec![] }).await.unwrap();
+    let s = setup().await;
+    s.sim.set_faults(Faults {
+        redirect_to: Some(format!(
+            "{}/edgedevices/x/evses/y/currentsettings",
+            elsewhere.base_url()
+        )),
+        ..Faults::default()
+    });
+    let err = s
+        .client
+        .current_settings(&s.evse, &s.token)
+        .await
+        .unwrap_err();
+    assert_eq!(err.http_status(), Some(301), "{err}");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the redirect was followed: {:?}",
+        elsewhere.requests()
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_answer_is_refused_not_buffered() {
+    let s = setup().await;
+    s.sim.set_faults(Faults {
+        oversized: Some(5 * 1024 * 1024),
+        ..Faults::default()
+    });
+    let err = s
+        .client
+        .current_settings(&s.evse, &s.token)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClemapError::TooLarge { .. }), "{err}");
+}
+
+/// serde's message quotes the value it choked on; CLEMAP could echo
+/// anything, even the token.
+#[tokio::test]
+async fn a_decode_error_does_not_quote_what_it_choked_on() {
+    let s = setup().await;
+    s.sim.set_faults(Faults {
+        wrong_shape: Some(TOKEN.into()),
+        ..Faults::default()
+    });
+    let err = s
+        .client
+        .current_settings(&s.evse, &s.token)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClemapError::Undecodable { .. }), "{err}");
+    assert_no_token(&err);
+}
+
+/// However many callers, no more than `max_in_flight` requests are at
+/// CLEMAP at once.
+#[tokio::test]
+async fn calls_beyond_the_in_flight_cap_wait_their_turn() {
+    let s = setup_with(|c| {
+        c.max_in_flight = 2;
+        c.request_timeout = Duration::from_secs(5);
+    })
+    .await;
+    s.sim.set_faults(Faults {
+        latency: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    let started = std::time::Instant::now();
+    let reads = (0..6).map(|_| s.client.current_settings(&s.evse, &s.token));
+    for r in futures::future::join_all(reads).await {
+        r.unwrap();
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(850),
+        "6 reads, 2 at a time, took {elapsed:?}"
+    );
 }

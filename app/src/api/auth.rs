@@ -1,6 +1,6 @@
 //! Logging in and out, who am I, and changing one's own password.
 
-use evse_dashboard::types::User;
+use evse_dashboard::types::{SecretText, User};
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -33,10 +33,10 @@ pub fn safe_next(next: &str) -> &str {
 /// Checks the credentials, starts a fresh session (new id: no fixation)
 /// and sends the browser on to `next`.
 #[server(name = Login, prefix = "/api", endpoint = "login")]
-pub async fn login(username: String, password: String, next: String) -> Result<User, AppError> {
+pub async fn login(username: String, password: SecretText, next: String) -> Result<User, AppError> {
     guard::anyone();
     let services = context::services()?;
-    let password = Password::new(password);
+    let password = Password::new(password.into_inner());
     let actor = context::actor(None, "").await;
     let ip = actor.client_ip.clone().unwrap_or_else(|| "unknown".into());
     let attempt = LoginAttempt {
@@ -80,9 +80,9 @@ pub async fn me() -> Result<Option<User>, AppError> {
 
 #[server(name = ChangePassword, prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(
-    current: String,
-    new: String,
-    confirm: String,
+    current: SecretText,
+    new: SecretText,
+    confirm: SecretText,
 ) -> Result<(), AppError> {
     let user = guard::require(Role::Viewer).await?;
     let services = context::services()?;
@@ -90,7 +90,10 @@ pub async fn change_password(
         return Err(Invalid::new(Field::PasswordConfirmation, Rule::Mismatch).into());
     }
     let actor = context::actor(Some(&user), &user.username).await;
-    let (current, new) = (Password::new(current), Password::new(new));
+    let (current, new) = (
+        Password::new(current.into_inner()),
+        Password::new(new.into_inner()),
+    );
     let result = services
         .users
         .change_own_password(&user, &current, &new, &actor)
@@ -115,6 +118,22 @@ pub async fn change_password(
 #[cfg(test)]
 mod tests {
     use super::safe_next;
+
+    #[test]
+    fn secrets_in_arguments_never_show_in_debug() {
+        let login = super::Login {
+            username: "olga".into(),
+            password: "hunter2 hunter2".into(),
+            next: "/".into(),
+        };
+        assert!(!format!("{login:?}").contains("hunter2"));
+        let change = super::ChangePassword {
+            current: "old secret words".into(),
+            new: "new secret words".into(),
+            confirm: "new secret words".into(),
+        };
+        assert!(!format!("{change:?}").contains("secret"));
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

@@ -2,7 +2,7 @@
 //! admins. Tokens go in (write-only) and never come out.
 
 use evse_dashboard::clemap::model::CurrentSettings;
-use evse_dashboard::types::{Charger, ChargerInput, Problem};
+use evse_dashboard::types::{Charger, ChargerInput, Problem, SecretText};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,10 +48,11 @@ pub async fn get_charger(id: i64) -> Result<Charger, AppError> {
 }
 
 #[server(name = AddCharger, prefix = "/api", endpoint = "add_charger")]
-pub async fn add_charger(input: ChargerInput, token: String) -> Result<Charger, AppError> {
+pub async fn add_charger(input: ChargerInput, token: SecretText) -> Result<Charger, AppError> {
     let admin = guard::require(Role::Admin).await?;
     let services = context::services()?;
-    let result = services.registry.add(&input, &EvseToken::new(token)).await;
+    let token = EvseToken::new(token.into_inner());
+    let result = services.registry.add(&input, &token).await;
     let id = result.as_ref().ok().map(|c| c.id);
     let name = input.name.trim().to_owned();
     audited(&admin, AuditAction::ChargerAdded, (id, name), result).await
@@ -82,9 +83,9 @@ pub async fn delete_charger(id: i64) -> Result<(), AppError> {
 }
 
 #[server(name = SetChargerToken, prefix = "/api", endpoint = "set_charger_token")]
-pub async fn set_charger_token(id: i64, token: String) -> Result<(), AppError> {
+pub async fn set_charger_token(id: i64, token: SecretText) -> Result<(), AppError> {
     let (admin, charger) = admin_on(id).await?;
-    let token = EvseToken::new(token);
+    let token = EvseToken::new(token.into_inner());
     let result = context::services()?.registry.set_token(id, &token).await;
     audited(&admin, AuditAction::ChargerTokenReplaced, charger, result).await
 }

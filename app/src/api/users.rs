@@ -1,6 +1,6 @@
 //! User management (admin only). Every change is audited, success or not.
 
-use evse_dashboard::types::{Role, User};
+use evse_dashboard::types::{Role, SecretText, User};
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -42,11 +42,15 @@ pub async fn list_users() -> Result<Vec<User>, AppError> {
 }
 
 #[server(name = CreateUser, prefix = "/api", endpoint = "create_user")]
-pub async fn create_user(username: String, password: String, role: Role) -> Result<User, AppError> {
+pub async fn create_user(
+    username: String,
+    password: SecretText,
+    role: Role,
+) -> Result<User, AppError> {
     let admin = guard::require(Role::Admin).await?;
     let services = context::services()?;
     let name = username.trim().to_owned();
-    let password = Password::new(password);
+    let password = Password::new(password.into_inner());
     audited(
         &admin,
         AuditAction::UserCreated,
@@ -96,11 +100,11 @@ pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> 
 }
 
 #[server(name = ResetUserPassword, prefix = "/api", endpoint = "reset_user_password")]
-pub async fn reset_user_password(id: i64, password: String) -> Result<(), AppError> {
+pub async fn reset_user_password(id: i64, password: SecretText) -> Result<(), AppError> {
     let admin = guard::require(Role::Admin).await?;
     let services = context::services()?;
     let name = username_of(id).await?;
-    let password = Password::new(password);
+    let password = Password::new(password.into_inner());
     audited(
         &admin,
         AuditAction::PasswordReset,

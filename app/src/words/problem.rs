@@ -50,6 +50,9 @@ pub fn problem_sentence(problem: &Problem) -> String {
             "{attempts} login attempts were refused while logins from that address were slowed down."
         ),
         Problem::Busy => busy(),
+        Problem::AlreadyRunning => {
+            "Your earlier request of this kind is still running; wait for it to finish.".into()
+        }
         Problem::WrongCurrentPassword => "The current password is not correct.".into(),
         Problem::DuplicateUser { username } => format!("A user named {username} already exists."),
         Problem::DuplicateCharger { existing } => format!(

@@ -129,6 +129,31 @@ pub struct WebArgs {
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// Allow an `http://` CLEMAP URL to another machine (test setups only:
+    /// the evsetokens would cross the network unencrypted).
+    #[arg(long, env = "CLEMAP_ALLOW_HTTP")]
+    pub clemap_allow_http: bool,
+
+    /// Connections open at once; more wait until one closes.
+    #[arg(long, env = "EVSE_MAX_CONNECTIONS", default_value_t = 1024, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_connections: u32,
+
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "EVSE_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_read_timeout_secs: u64,
+
+    /// Seconds a request may take to produce its response (408 after).
+    #[arg(long, env = "EVSE_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub request_timeout_secs: u64,
+
+    /// Seconds one CSV export may run before it is cut off.
+    #[arg(long, env = "EVSE_EXPORT_TIME_LIMIT_SECS", default_value_t = 600, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub export_time_limit_secs: u64,
+
     /// Seconds to wait for a connection to CLEMAP.
     #[arg(
         long,

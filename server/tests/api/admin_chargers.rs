@@ -75,7 +75,7 @@ async fn register_test_and_read_back_without_the_token_ever_leaving() {
     let wrong = format!("{TOKEN}-wrong");
     let replace = SetChargerToken {
         id,
-        token: wrong.clone(),
+        token: wrong.clone().into(),
     };
     ok::<()>(app.call_fn(&admin, replace).await).await;
     let test = app.call_fn(&admin, TestChargerConnection { id }).await;

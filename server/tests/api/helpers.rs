@@ -49,6 +49,8 @@ pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
         limits: Default::default(),
         overview: Default::default(),
         trusted_proxies: Vec::new(),
+        connections: Default::default(),
+        export_time_limit: std::time::Duration::from_secs(600),
     }
 }
 

@@ -7,6 +7,8 @@ mod audit_http;
 mod authz;
 mod control_http;
 mod foundation;
+mod hardening;
 mod helpers;
+mod keys;
 mod login_security;
 mod sessions;

@@ -1,7 +1,6 @@
 //! Sessions: cookie attributes, no fixation, logout ends the server-side
 //! session, lockout, stored hash format, security headers.
 
-
 use crate::helpers::{PASSWORD, spawn_app, spawn_app_with};
 use evse_dashboard::types::Role;
 
@@ -35,7 +34,7 @@ fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("evse_session="))
+        .find(|c| c.starts_with("evse_session=") || c.starts_with("__Host-evse_session="))
 }
 
 #[tokio::test]

@@ -82,6 +82,22 @@ async fn handle(
     if fail {
         return error(StatusCode::SERVICE_UNAVAILABLE, "injected failure");
     }
+    if let Some(to) = &faults.redirect_to {
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [("location", to.as_str())],
+            "",
+        )
+            .into_response();
+    }
+    if let Some(bytes) = faults.oversized {
+        let body = format!("{{\"pad\": \"{}\"}}", "x".repeat(bytes));
+        return (StatusCode::OK, [("content-type", "application/json")], body).into_response();
+    }
+    if let Some(text) = &faults.wrong_shape {
+        let body = json!({ "current": text, "valid_until": text, "state": text });
+        return (StatusCode::OK, axum::Json(body)).into_response();
+    }
     if faults.malformed {
         return (
             StatusCode::OK,

@@ -25,6 +25,12 @@ pub struct Faults {
     pub hang: bool,
     /// Answer 200 with a body that is not JSON.
     pub malformed: bool,
+    /// Answer 301 pointing here (a client must not follow it with the token).
+    pub redirect_to: Option<String>,
+    /// Answer 200 with a body of this many bytes (a client must cap it).
+    pub oversized: Option<usize>,
+    /// Answer 200 with JSON of the wrong shape that quotes this text.
+    pub wrong_shape: Option<String>,
 }
 
 /// What the simulator saw. It records whether a token came and whether it
