@@ -1,17 +1,20 @@
-//! The Leptos UI of the EVSE dashboard: pages, components and the server
-//! functions they call. Compiled twice: natively with `ssr` (rendering and
-//! server-function bodies) and to wasm with `hydrate` (the browser side).
+//! The Leptos UI of the EVSE dashboard. Pages are rendered on the server
+//! only (islands mode): every page is complete HTML and every form a real
+//! form. The browser bundle holds just the interactive islands
+//! (`islands/`), which refine what is already there.
 
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod islands;
 pub mod pages;
+pub mod prefs;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod words;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -23,15 +26,20 @@ use pages::{
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme = prefs::request_theme().attribute();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // The bundle's names carry a content hash in a release
+                // build, so browsers may cache them for good.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -44,37 +52,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: the mark tells
-    // end-to-end tests (and curious humans) that the wasm has taken over.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
-        <Stylesheet id="leptos" href="/pkg/evse-dashboard.css" />
         <Title text="EVSE dashboard" />
+        // Every page waits for its data and is sent whole (`SsrMode::Async`):
+        // complete without JavaScript, nothing to swap in later.
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=OverviewPage />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/account") view=AccountPage />
-                    <Route path=path!("/admin") view=AdminPage />
-                    // Async: the page is sent once every reading is in, which
-                    // also sidesteps a streaming race with nested resources.
+                    <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/chargers/:id") view=ChargerPage ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view=AuditPage />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
     }
 }
 
-/// The browser's entry point, called by the generated JS loader.
+/// The browser's entry point: hydrates the islands, nothing else.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

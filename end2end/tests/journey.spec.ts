@@ -4,7 +4,7 @@ import { USER_PASSWORD } from '../playwright.config';
 
 const shots = 'screenshots';
 
-test('an operator sets 10 A for 2 h with the keyboard, then resets it', async ({ page }) => {
+test('an operator sets 10 A for 2 h with the slider and keyboard, then resets it', async ({ page }) => {
   await login(page, 'olga', USER_PASSWORD);
   await page.getByRole('link', { name: 'Depot bay 1' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Depot bay 1');
@@ -12,11 +12,12 @@ test('an operator sets 10 A for 2 h with the keyboard, then resets it', async ({
   await expect(page.getByTestId('active-target')).toHaveText('No temporary target.');
   await page.screenshot({ path: `${shots}/charger-page.png`, fullPage: true });
 
-  // The slider starts at 16 A; six presses of the left arrow make 10 A.
-  const slider = page.getByLabel('Current (A)', { exact: true });
+  // The slider appears with the wasm and starts where the number field
+  // is (16 A); six presses of the left arrow make 10 A in both.
+  const slider = page.getByRole('slider', { name: 'Current (A), slider' });
   await slider.focus();
   for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
-  await expect(page.getByLabel('Current (A), exact value')).toHaveValue('10');
+  await expect(page.getByRole('spinbutton', { name: 'Current (A)', exact: true })).toHaveValue('10');
   await expect(page.getByTestId('kw')).toContainText('≈ 6.9 kW');
 
   await page.getByLabel('2 h').check();
@@ -27,11 +28,13 @@ test('an operator sets 10 A for 2 h with the keyboard, then resets it', async ({
   await page.screenshot({ path: `${shots}/charger-confirm.png`, fullPage: true });
   await confirm.getByRole('button', { name: 'Confirm' }).click();
 
+  // The post lands on the charger page again, with its outcome.
   const outcome = page.getByTestId('outcome');
   await expect(outcome).toContainText(
     'Requested 10 A for 2 h — CLEMAP received it (it may be held lower by the site limit).',
   );
-  await expect(page.getByTestId('active-target')).toContainText(/^10 A until \d\d:\d\d \(1 h 59 min left\)$/);
+  await hydrated(page);
+  await expect(page.getByTestId('active-target')).toHaveText(/^10 A until \d\d:\d\d \(1 h 59 min left\)$/);
   await page.screenshot({ path: `${shots}/charger-received.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Reset target…' }).click();

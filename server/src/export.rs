@@ -68,8 +68,7 @@ pub async fn audit_csv(
             .map(str::to_owned),
         client_ip: client_ip.map(|Extension(ClientIp(ip))| ip.to_string()),
     };
-    let event = Event::of(AuditAction::AuditExported, &Ok(()))
-        .about(serde_urlencoded::to_string(&filter).unwrap_or_default());
+    let event = Event::of(AuditAction::AuditExported, &Ok(())).about(filter.to_query());
     state.services.audit.record_or_log(&actor, event).await;
     let name = format!(
         "evse-audit-{}.csv",

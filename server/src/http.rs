@@ -1,5 +1,5 @@
 //! The axum router: Leptos pages and server functions, static files,
-//! `/healthz`, and the layers every request passes (request id, tracing,
+//! `/healthz`, the bundle (`assets`), and the layers every request passes (request id, tracing,
 //! sessions, login for pages, same-origin for changes, security headers).
 
 use axum::Router;
@@ -13,6 +13,7 @@ use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
 use serde_json::json;
 use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -71,7 +72,14 @@ pub fn router(
 
     Router::new()
         .route("/healthz", get(healthz))
+        // Liveness without the database: also the bare handler the
+        // benchmark compares page throughput with.
+        .route("/livez", get(|| async { "ok" }))
         .route("/audit/export.csv", get(crate::export::audit_csv))
+        .nest_service(
+            "/pkg",
+            crate::assets::pkg(std::path::Path::new(&*state.leptos_options.site_root)),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -95,6 +103,10 @@ pub fn router(
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                // HTML, JSON and CSV on the fly; the bundle under /pkg comes
+                // precompressed (it already has a Content-Encoding, which
+                // this layer leaves alone).
+                .layer(CompressionLayer::new())
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     request_timeout,

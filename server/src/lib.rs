@@ -1,6 +1,7 @@
 //! The `evse-dashboard` executable as a library, so integration tests can
 //! start the real server on port 0 (see `Application`).
 
+pub mod assets;
 pub mod backend;
 pub mod cli;
 pub mod client_ip;

@@ -64,6 +64,7 @@ fn is_static_asset(path: &str) -> bool {
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
+        || path == "/livez"
         || path == "/favicon.svg"
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")

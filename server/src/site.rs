@@ -29,9 +29,23 @@ pub fn resolve_site_dir(explicit: Option<&Path>) -> PathBuf {
     PathBuf::from("target/site")
 }
 
+/// cargo-leptos (`hash-files`) writes the bundle's content hashes to this
+/// file beside the server binary, where Leptos looks for it to name the
+/// files in each page. A debug build or a test binary has none: plain names.
+const HASH_FILE: &str = "hash.txt";
+
+fn hashed_bundle() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE).is_file()))
+        .unwrap_or(false)
+}
+
 pub fn leptos_options(site_dir: &Path, addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
+        .hash_files(hashed_bundle())
+        .hash_file(std::sync::Arc::from(HASH_FILE))
         .site_root(site_dir.to_string_lossy().as_ref())
         .site_pkg_dir("pkg")
         .site_addr(addr)

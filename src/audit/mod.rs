@@ -18,7 +18,7 @@ use sqlx::SqlitePool;
 pub use event::{Actor, Completion, Event, Intent, json};
 pub use export::{CSV_COLUMNS, csv};
 pub use key::AuditKey;
-pub use read::{entry, recent_for_charger};
+pub use read::{batch, entry, recent_for_charger};
 
 use crate::problem::Problem;
 use crate::vocabulary::{AuditAction, Outcome};

@@ -79,3 +79,14 @@ pub async fn entry(pool: &SqlitePool, id: i64) -> Result<Option<AuditEntry>, sql
     .await?;
     Ok(row.map(Into::into))
 }
+
+/// The rows of one bulk change, by charger name.
+pub async fn batch(pool: &SqlitePool, batch_id: &str) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE batch_id = ? ORDER BY charger_name, id"
+    ))
+    .bind(batch_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}

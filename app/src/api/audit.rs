@@ -1,6 +1,6 @@
 //! The audit trail for the history page (viewer and up).
 
-use evse_dashboard::types::{AuditFilter, AuditPage};
+use evse_dashboard::types::{AuditEntry, AuditFilter, AuditPage};
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -19,4 +19,16 @@ pub async fn audit_page(
     guard::require(Role::Viewer).await?;
     let services = context::services()?;
     Ok(query::page(&services.pool, &query::with_defaults(filter), before).await?)
+}
+
+/// One event, for the banner a page shows after a plain form post.
+#[server(name = AuditEventCall, prefix = "/api", endpoint = "audit_event")]
+pub async fn audit_event(id: i64) -> Result<AuditEntry, AppError> {
+    guard::require(Role::Viewer).await?;
+    let services = context::services()?;
+    evse_dashboard::audit::entry(&services.pool, id)
+        .await?
+        .ok_or(AppError::NotFound(
+            evse_dashboard::types::Missing::AuditEvent(id),
+        ))
 }

@@ -103,8 +103,9 @@ pub async fn change_password(
         &result.as_ref().map_err(|e| e.problem()),
     )
     .about(user.username.clone());
-    context::audit(&user, event).await;
+    let id = context::audit(&user, event).await;
     result?;
+    context::show_event("/account", id);
     // The change ended every session of this user; keep this one.
     let session = context::session().await?;
     crate::session::start(&session, &services, &user)

@@ -31,8 +31,10 @@ async fn audited<T>(
 ) -> Result<T, AppError> {
     let event = Event::of(action, &result.as_ref().map_err(|e| e.problem()))
         .on_charger(charger.0, charger.1);
-    context::audit(admin, event).await;
-    Ok(result?)
+    let id = context::audit(admin, event).await;
+    let done = result?;
+    context::show_event("/admin", id);
+    Ok(done)
 }
 
 #[server(name = ListChargers, prefix = "/api", endpoint = "list_chargers")]

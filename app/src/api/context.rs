@@ -90,14 +90,26 @@ pub async fn actor(user: Option<&User>, username: &str) -> Actor {
     }
 }
 
-/// Writes `event` as done by `user` in this request. The change it records
-/// already happened, so a failure to write is logged, not returned.
-pub async fn audit(user: &User, event: Event) {
-    match services() {
-        Ok(services) => {
-            let actor = actor(Some(user), &user.username).await;
-            services.audit.record_or_log(&actor, event).await;
+/// Writes `event` as done by `user` in this request; returns its id. The
+/// change it records already happened, so a failure to write is logged,
+/// not returned.
+pub async fn audit(user: &User, event: Event) -> Option<i64> {
+    let action = event.action;
+    let services = services().ok()?;
+    let actor = actor(Some(user), &user.username).await;
+    match services.audit.record(&actor, event).await {
+        Ok(id) => Some(id),
+        Err(e) => {
+            tracing::error!(error = %e, %action, "could not write an audit event");
+            None
         }
-        Err(_) => tracing::error!(action = %event.action, "no services: audit event lost"),
+    }
+}
+
+/// After a plain form post, shows `page` with the audited event's outcome.
+pub fn show_event(page: &str, event: Option<i64>) {
+    match event {
+        Some(id) => redirect_plain_form(&format!("{page}?event={id}")),
+        None => redirect_plain_form(page),
     }
 }

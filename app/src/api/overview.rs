@@ -1,6 +1,6 @@
 //! The fleet overview and bulk targets over several chargers.
 
-use evse_dashboard::types::{BulkOutcome, ChargerOverview};
+use evse_dashboard::types::{BulkOutcome, ChargerOverview, ControlOutcome};
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -21,11 +21,13 @@ pub async fn fleet_overview() -> Result<Vec<ChargerOverview>, AppError> {
 /// One amps + duration for several chargers, each clamped to its range.
 #[server(name = BulkSetTarget, prefix = "/api", endpoint = "bulk_set_target")]
 pub async fn bulk_set_target(
-    charger_ids: Vec<i64>,
+    #[server(default)] charger_ids: Vec<i64>,
     amps: String,
     duration: String,
     #[server(default)] custom_minutes: Option<String>,
+    #[server(default)] confirmed: Option<String>,
 ) -> Result<BulkOutcome, AppError> {
+    let _ = confirmed; // the form's no-JavaScript confirmation checkbox
     let user = guard::require(Role::Operator).await?;
     let services = context::services()?;
     if charger_ids.is_empty() {
@@ -41,5 +43,14 @@ pub async fn bulk_set_target(
     for id in &charger_ids {
         services.overview.invalidate(*id).await;
     }
+    context::redirect_plain_form(&format!("/?bulk={}", outcome.batch_id));
     Ok(outcome)
+}
+
+/// The outcomes of an earlier bulk change, from the audit trail (what a
+/// plain form post shows after its redirect).
+#[server(name = BulkResult, prefix = "/api", endpoint = "bulk_result")]
+pub async fn bulk_result(batch_id: String) -> Result<Vec<ControlOutcome>, AppError> {
+    guard::require(Role::Viewer).await?;
+    Ok(context::services()?.control.batch(&batch_id).await?)
 }

@@ -21,8 +21,10 @@ async fn audited<T>(
 ) -> Result<T, AppError> {
     let result = change.await;
     let event = Event::of(action, &result.as_ref().map_err(|e| e.problem())).about(subject);
-    context::audit(admin, event).await;
-    Ok(result?)
+    let id = context::audit(admin, event).await;
+    let done = result?;
+    context::show_event("/admin", id);
+    Ok(done)
 }
 
 #[cfg(feature = "ssr")]

@@ -4,28 +4,120 @@ use chrono::{DateTime, Utc};
 use evse_dashboard::types::{AuditAction, AuditEntry, ChargerOverview, Outcome};
 use leptos::prelude::*;
 
-/// Measured current vs target vs the charger's maximum, as one bar.
+use crate::words::{decimal, utc_minute};
+
+/// Where the gauge's scale starts and ends, in SVG units.
+const GAUGE_LEFT: f64 = 30.0;
+const GAUGE_RIGHT: f64 = 310.0;
+
+/// A mark's label is centred on it, except near an end of the scale,
+/// where it would be cut off.
+fn anchor(at: f64) -> &'static str {
+    if at > GAUGE_RIGHT - 40.0 {
+        "end"
+    } else if at < GAUGE_LEFT + 40.0 {
+        "start"
+    } else {
+        "middle"
+    }
+}
+
+/// Round tick steps for a scale up to `max` ampere.
+fn tick_step(max: u32) -> u32 {
+    match max {
+        0..=16 => 2,
+        17..=40 => 5,
+        _ => 10,
+    }
+}
+
+/// The charger's currents on one scale from 0 to its maximum: the measured
+/// current per phase, the allowed range, the target in force and CLEMAP's
+/// dynamic limit, each labelled, and the same in words below.
 #[component]
-pub fn CurrentBar(measured: f64, target: Option<u32>, max: u32) -> impl IntoView {
-    let max = f64::from(max.max(1));
-    let width = 300.0;
-    let x = |a: f64| (a.clamp(0.0, max) / max * width).round();
-    let label = format!(
-        "Measured {measured:.1} A{} of at most {max:.0} A",
-        target
-            .map(|t| format!(", target {t} A"))
-            .unwrap_or_default()
-    );
+pub fn Gauge(
+    /// Measured per phase (L1, L2, L3), ampere.
+    phases: [Option<f64>; 3],
+    target: Option<u32>,
+    limit: Option<f64>,
+    min: u32,
+    max: u32,
+) -> impl IntoView {
+    let top = f64::from(max.max(1));
+    let x = move |a: f64| GAUGE_LEFT + (a.clamp(0.0, top) / top) * (GAUGE_RIGHT - GAUGE_LEFT);
+    let phase_rows = phases
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let y = 8.0 + 20.0 * i as f64;
+            let width = a.map_or(0.0, |a| x(a) - GAUGE_LEFT);
+            view! {
+                <text x="2" y=y + 11.0 class="gauge-label">{format!("L{}", i + 1)}</text>
+                <rect x=GAUGE_LEFT y=y width=width height="14" rx="2" class="bar-measured" />
+            }
+        })
+        .collect_view();
+    let ticks = (0..=max)
+        .step_by(tick_step(max) as usize)
+        .map(|a| {
+            let at = x(f64::from(a));
+            view! {
+                <line x1=at x2=at y1="70" y2="74" class="gauge-axis" />
+                <text x=at y="86" text-anchor="middle" class="gauge-label">{a.to_string()}</text>
+            }
+        })
+        .collect_view();
+    let target_mark = target.map(|t| {
+        let at = x(f64::from(t));
+        view! {
+            <line x1=at x2=at y1="2" y2="70" class="gauge-target" />
+            <text x=at y="100" text-anchor=anchor(at) class="gauge-label target">{format!("target {t} A")}</text>
+        }
+    });
+    let limit_mark = limit.map(|l| {
+        let at = x(l);
+        view! {
+            <line x1=at x2=at y1="2" y2="70" class="gauge-limit" />
+            <text x=at y="114" text-anchor=anchor(at) class="gauge-label limit">
+                {format!("limit {} A", decimal(l, 0))}
+            </text>
+        }
+    });
+    let phase_words: Vec<String> = phases
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            format!(
+                "L{} {}",
+                i + 1,
+                a.map_or("–".into(), |a| format!("{} A", decimal(a, 1)))
+            )
+        })
+        .collect();
+    let mut words = phase_words.join(", ");
+    if let Some(t) = target {
+        words.push_str(&format!("; target {t} A"));
+    }
+    if let Some(l) = limit {
+        words.push_str(&format!("; CLEMAP limit {} A", decimal(l, 0)));
+    }
+    words.push_str(&format!("; allowed {min}–{max} A"));
+    let label = format!("Currents on a scale from 0 to {max} A: {words}.");
     let title = label.clone();
+    let (range_x, range_w) = (x(f64::from(min)), x(f64::from(max)) - x(f64::from(min)));
     view! {
-        <svg class="bar" viewBox="0 0 300 28" width="300" height="28" role="img" aria-label=label>
-            <title>{title}</title>
-            <rect x="0" y="6" width="300" height="16" rx="3" class="bar-max" />
-            <rect x="0" y="6" width=x(measured) height="16" rx="3" class="bar-measured" />
-            {target.map(|t| view! {
-                <rect x=x(f64::from(t)) - 1.5 y="0" width="3" height="28" class="bar-target" />
-            })}
-        </svg>
+        <figure class="gauge" data-testid="gauge">
+            <svg viewBox="0 0 320 120" role="img" aria-label=label>
+                <title>{title}</title>
+                <rect x=range_x y="4" width=range_w height="64" class="gauge-range" />
+                {phase_rows}
+                <line x1=GAUGE_LEFT x2=GAUGE_RIGHT y1="70" y2="70" class="gauge-axis" />
+                {ticks}
+                {target_mark}
+                {limit_mark}
+            </svg>
+            <figcaption class="muted">{words}</figcaption>
+        </figure>
     }
 }
 
@@ -51,7 +143,7 @@ pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
             let target = c.settings.as_ref().and_then(|s| s.current);
             view! {
                 <rect x=x y=h - bh width=bw height=bh class="bar-measured">
-                    <title>{format!("{}: {:.0} A", c.charger.name, c.measured())}</title>
+                    <title>{format!("{}: {} A", c.charger.name, decimal(c.measured(), 0))}</title>
                 </rect>
                 {target.map(|t| {
                     let ty = (h - f64::from(t) / top * h).round();
@@ -126,7 +218,11 @@ pub fn TargetTimeline(entries: Vec<AuditEntry>) -> impl IntoView {
         ));
     }
     path.push_str(&format!(" L{w},{h}"));
-    let label = format!("Target timeline: {} targets, up to {top:.0} A", steps.len());
+    let label = format!(
+        "Target timeline: {} targets, up to {} A",
+        steps.len(),
+        decimal(top, 0)
+    );
     let title = label.clone();
     view! {
         <figure class="timeline">
@@ -143,9 +239,10 @@ pub fn TargetTimeline(entries: Vec<AuditEntry>) -> impl IntoView {
             </svg>
             <figcaption class="muted">
                 {format!(
-                    "Requested target over time ({} to {} UTC), highest {top:.0} A; resets drop to none.",
-                    start.format("%Y-%m-%d %H:%M"),
-                    end.format("%Y-%m-%d %H:%M"),
+                    "Requested target over time ({} to {} UTC), highest {} A; resets drop to none.",
+                    utc_minute(start),
+                    utc_minute(end),
+                    decimal(top, 0),
                 )}
             </figcaption>
         </figure>

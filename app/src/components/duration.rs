@@ -67,7 +67,7 @@ pub fn DurationChoice(
 pub fn DurationSelect(choice: RwSignal<String>) -> impl IntoView {
     let initial = choice.get_untracked();
     view! {
-        <select name="duration" on:change=move |ev| choice.set(event_target_value(&ev))>
+        <select id="bulk-duration" name="duration" on:change=move |ev| choice.set(event_target_value(&ev))>
             {PRESETS
                 .into_iter()
                 .map(|secs| {

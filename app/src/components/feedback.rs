@@ -1,10 +1,15 @@
 //! How results look: the error banner (one markup, always `role="alert"`),
 //! the fallback of every `ErrorBoundary`, and success banners.
 
+use evse_dashboard::types::Outcome;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query;
+use leptos_router::params::Params;
 
+use crate::api::audit::audit_event;
 use crate::error::AppError;
-use crate::words::error_sentence;
+use crate::words::{error_sentence, event_sentence};
 
 /// A server function's error as a sentence; "log in again" gets a link.
 #[component]
@@ -52,15 +57,53 @@ pub fn Loaded(
     }
 }
 
-/// The latest result of an action: the success sentence, or the error.
-pub fn result_banner<T: 'static>(
-    result: Option<Result<T, AppError>>,
-    success: impl FnOnce(T) -> String,
-) -> Option<AnyView> {
-    result.map(|r| match r {
-        Ok(v) => view! { <p class="banner ok" role="status">{success(v)}</p> }.into_any(),
-        Err(error) => view! { <ErrorBanner error /> }.into_any(),
-    })
+/// The error a plain form post came back with (in the URL, `__err`), on
+/// the page it came from.
+pub fn action_error<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <ErrorBanner error /> })
+    }
+}
+
+/// `?event=AUDIT_ID`: where a plain form post that changed something lands.
+#[derive(Params, Clone, PartialEq)]
+struct EventQuery {
+    event: Option<i64>,
+}
+
+/// The outcome of the change a form post just made, from its audit row.
+#[component]
+pub fn EventBanner() -> impl IntoView {
+    let query = use_query::<EventQuery>();
+    let entry = Resource::new(
+        move || query.get().ok().and_then(|q| q.event),
+        |id| async move {
+            match id {
+                Some(id) => audit_event(id).await.ok(),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <div aria-live="polite" data-testid="event">
+            <Transition fallback=|| ()>
+                {move || {
+                    entry.get().flatten().map(|e| {
+                        let class = if e.outcome == Outcome::Ok { "banner ok" } else { "banner error" };
+                        view! { <p class=class role="status">{event_sentence(&e)}</p> }
+                    })
+                }}
+            </Transition>
+        </div>
+    }
 }
 
 /// A titled card: a section labelled by its own heading.

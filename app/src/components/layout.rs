@@ -1,13 +1,17 @@
-//! The frame around every page: header with navigation and the logged-in
-//! user, main, footer.
+//! The frame around every page: header (brand, navigation, the logged-in
+//! user, logout, theme), main, footer. All server-rendered; the one island
+//! here keeps times current.
 
 use evse_dashboard::types::{Role, User};
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use crate::api::auth::{Logout, me};
+use crate::islands::ticker::TimeTicker;
+use crate::prefs::{SetTheme, Theme, request_theme};
 use crate::words::role_label;
 
-/// The logged-in user, read once per page load and shared by every page.
+/// The logged-in user, read once per page and shared by every page.
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Option<User>>);
 
@@ -17,8 +21,8 @@ impl CurrentUser {
         self.0.get().flatten().map(|u| u.role)
     }
 
-    /// Renders `view` for the logged-in user once known (on the server
-    /// too: the read is inside a `Transition`, which waits for it).
+    /// Renders `view` for the logged-in user once known (the read is inside
+    /// a `Transition`, which the server waits for).
     pub fn show<V: IntoView + 'static>(
         self,
         view: impl Fn(User) -> V + Send + Sync + 'static,
@@ -33,23 +37,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let current = CurrentUser(user);
     provide_context(current);
     let logout = ServerAction::<Logout>::new();
-    // A full reload after logout: nothing of the old session stays on screen.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
-            let _ = window().location().set_href("/login");
-        }
-    });
-
     view! {
         <header class="site-header">
-            <a class="brand" href="/">
-                "EVSE dashboard"
-            </a>
-            <nav aria-label="Main">
-                <a href="/">"Overview"</a>
-                <a href="/audit">"Audit"</a>
-                {current.show(|u| (u.role == Role::Admin).then(|| view! { <a href="/admin">"Admin"</a> }))}
-            </nav>
+            <a class="brand" href="/">"EVSE dashboard"</a>
             {current.show(move |u| view! {
                 <div class="session" data-testid="session">
                     <a href="/account" title="Your account">{u.username.clone()}</a>
@@ -59,11 +49,56 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </ActionForm>
                 </div>
             })}
+            <nav aria-label="Main">
+                <a href="/">"Overview"</a>
+                <a href="/audit">"Audit"</a>
+                {current.show(|u| (u.role == Role::Admin).then(|| view! { <a href="/admin">"Admin"</a> }))}
+            </nav>
+            <ThemeToggle />
         </header>
         <main>{children()}</main>
         <footer class="site-footer">
             <span>"evse-dashboard " {evse_dashboard::VERSION}</span>
             <span>"Controls chargers through CLEMAP's Direct EVSE Control API"</span>
         </footer>
+        <TimeTicker />
+    }
+}
+
+/// One button that switches to the other scheme. The server cannot know
+/// the system's scheme, so both labels are rendered and the stylesheet
+/// shows the one that fits what is on screen.
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    let set = ServerAction::<SetTheme>::new();
+    let here = use_location();
+    let next = move || {
+        let (path, query) = (here.pathname.get(), here.search.get());
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    };
+    let theme = request_theme();
+    let choice = |t: Theme| {
+        serde_json::to_value(t)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+    };
+    view! {
+        <ActionForm action=set attr:class="theme">
+            <input type="hidden" name="next" value=next />
+            {(theme != Theme::Dark).then(|| view! {
+                <button type="submit" name="theme" value=choice(Theme::Dark) class="link when-light">
+                    "Dark mode"
+                </button>
+            })}
+            {(theme != Theme::Light).then(|| view! {
+                <button type="submit" name="theme" value=choice(Theme::Light) class="link when-dark">
+                    "Light mode"
+                </button>
+            })}
+        </ActionForm>
     }
 }

@@ -1,6 +1,5 @@
 pub mod badge;
 pub mod charts;
-pub mod confirm;
 pub mod duration;
 pub mod feedback;
 pub mod layout;

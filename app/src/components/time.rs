@@ -1,10 +1,12 @@
-//! Time in the browser: whether the wasm has taken over (local times from
-//! then on), and a clock that ticks for countdowns.
+//! Time on the page. The server writes UTC; the `TimeTicker` island turns
+//! marked times into the browser's local time and keeps countdowns going.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-/// `true` once the page runs in the browser (after hydration).
+use crate::words::{clock_time, date_time, time_left};
+
+/// `true` once an island runs in the browser (after hydration).
 pub fn use_hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
@@ -28,23 +30,36 @@ pub fn use_now() -> ReadSignal<DateTime<Utc>> {
     now
 }
 
-/// Runs `tick` every `every` while the tab is visible (not while hidden).
-pub fn use_interval_while_visible(every: std::time::Duration, tick: impl Fn() + 'static) {
-    let tick = std::rc::Rc::new(tick);
-    Effect::new(move |_| {
-        let tick = tick.clone();
-        let handle = set_interval_with_handle(
-            move || {
-                if !document().hidden() {
-                    tick();
-                }
-            },
-            every,
-        );
-        on_cleanup(move || {
-            if let Ok(h) = handle {
-                h.clear();
-            }
-        });
-    });
+/// A date and time, shown in UTC until the browser shows it locally.
+#[component]
+pub fn LocalTime(at: DateTime<Utc>, #[prop(optional)] clock: bool) -> impl IntoView {
+    let stamp = at.to_rfc3339();
+    let text = if clock {
+        clock_time(at, false)
+    } else {
+        date_time(at, false)
+    };
+    view! {
+        <time datetime=stamp.clone() data-local=stamp data-clock=clock.then_some("")>
+            {text}
+        </time>
+    }
+}
+
+/// "until 14:32 (1 h 12 min left)", kept running in the browser.
+#[component]
+pub fn Countdown(until: DateTime<Utc>) -> impl IntoView {
+    let text = format!(
+        "until {} ({})",
+        clock_time(until, false),
+        time_left(until, Utc::now())
+    );
+    view! { <span data-until=until.to_rfc3339()>{text}</span> }
+}
+
+/// "12 s ago", kept running in the browser.
+#[component]
+pub fn Since(at: DateTime<Utc>) -> impl IntoView {
+    let seconds = (Utc::now() - at).num_seconds().max(0);
+    view! { <span data-since=at.to_rfc3339()>{format!("{seconds} s ago")}</span> }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::auth::ChangePassword;
-use crate::components::feedback::result_banner;
+use crate::components::feedback::{Card, EventBanner, action_error};
 use crate::components::layout::CurrentUser;
 use crate::words::role_label;
 
@@ -19,24 +19,26 @@ pub fn AccountPage() -> impl IntoView {
                 {role_label(u.role)} ")."
             </p>
         })}
-        <section class="card narrow">
-            <h2>"Change password"</h2>
-            <ActionForm action=change>
-                <label>
-                    "Current password"
-                    <input type="password" name="current" autocomplete="current-password" required />
-                </label>
-                <label>
-                    "New password (at least 12 characters)"
-                    <input type="password" name="new" autocomplete="new-password" minlength="12" required />
-                </label>
-                <label>
-                    "New password again"
-                    <input type="password" name="confirm" autocomplete="new-password" minlength="12" required />
-                </label>
-                <button type="submit">"Change password"</button>
-            </ActionForm>
-            {move || result_banner(change.value().get(), |()| "Your password was changed.".into())}
-        </section>
+        <EventBanner />
+        {action_error(change)}
+        <div class="narrow">
+            <Card id="password-heading" heading="Change password">
+                <ActionForm action=change>
+                    <label>
+                        "Current password"
+                        <input type="password" name="current" autocomplete="current-password" required />
+                    </label>
+                    <label>
+                        "New password (at least 12 characters)"
+                        <input type="password" name="new" autocomplete="new-password" minlength="12" required />
+                    </label>
+                    <label>
+                        "New password again"
+                        <input type="password" name="confirm" autocomplete="new-password" minlength="12" required />
+                    </label>
+                    <button type="submit">"Change password"</button>
+                </ActionForm>
+            </Card>
+        </div>
     }
 }

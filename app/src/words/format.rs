@@ -2,7 +2,7 @@
 //! cannot know the browser's zone); once hydrated, the browser shows local
 //! time.
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Datelike, Local, TimeZone, Timelike, Utc};
 
 /// "2 h", "1 h 30 min", "15 min", "45 s".
 pub fn human_duration(seconds: u64) -> String {
@@ -24,34 +24,78 @@ pub fn requested(current: Option<u32>, duration: Option<u32>) -> String {
     }
 }
 
+/// `value` with `places` decimals, by integer arithmetic: the browser
+/// bundle then carries no float-formatting machinery.
+pub fn decimal(value: f64, places: u32) -> String {
+    let scale = 10_i64.pow(places);
+    let scaled = (value * scale as f64).round() as i64;
+    let (sign, abs) = if scaled < 0 {
+        ("-", -scaled)
+    } else {
+        ("", scaled)
+    };
+    if places == 0 {
+        format!("{sign}{abs}")
+    } else {
+        let width = places as usize;
+        format!("{sign}{}.{:0width$}", abs / scale, abs % scale)
+    }
+}
+
 /// "6.5 A", or "–" when unknown.
 pub fn amps(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".into(), |a| format!("{a:.1} A"))
+    value.map_or_else(|| "–".into(), |a| format!("{} A", decimal(a, 1)))
 }
 
 /// "7.4 kW" from watts, or "–" when unknown.
 pub fn kilowatts(watts: Option<f64>) -> String {
-    watts.map_or_else(|| "–".into(), |w| format!("{:.1} kW", w / 1000.0))
+    watts.map_or_else(|| "–".into(), |w| format!("{} kW", decimal(w / 1000.0, 1)))
+}
+
+/// "14:32" (no chrono strftime: it is large in the browser bundle).
+fn hh_mm<Tz: TimeZone>(at: &DateTime<Tz>) -> String {
+    format!("{:02}:{:02}", at.hour(), at.minute())
+}
+
+/// "2026-11-24 14:32:05".
+fn ymd_hms<Tz: TimeZone>(at: &DateTime<Tz>) -> String {
+    format!(
+        "{}-{:02}-{:02} {}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        hh_mm(at),
+        at.second()
+    )
 }
 
 /// "14:32" in the browser's zone, or "14:32 UTC" before hydration.
 pub fn clock_time(at: DateTime<Utc>, local: bool) -> String {
     if local {
-        at.with_timezone(&Local).format("%H:%M").to_string()
+        hh_mm(&at.with_timezone(&Local))
     } else {
-        at.format("%H:%M UTC").to_string()
+        format!("{} UTC", hh_mm(&at))
     }
 }
 
 /// "2026-11-24 14:32:05" local, or with " UTC" before hydration.
 pub fn date_time(at: DateTime<Utc>, local: bool) -> String {
     if local {
-        at.with_timezone(&Local)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
+        ymd_hms(&at.with_timezone(&Local))
     } else {
-        at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+        format!("{} UTC", ymd_hms(&at))
     }
+}
+
+/// "2026-11-24 14:32" in UTC.
+pub fn utc_minute(at: DateTime<Utc>) -> String {
+    format!(
+        "{}-{:02}-{:02} {}",
+        at.year(),
+        at.month(),
+        at.day(),
+        hh_mm(&at)
+    )
 }
 
 /// "1 h 12 min left", "45 s left" (whole minutes above two minutes).
@@ -90,6 +134,24 @@ mod tests {
         assert_eq!(human_duration(7200), "2 h");
         assert_eq!(human_duration(5400), "1 h 30 min");
         assert_eq!(human_duration(90), "1 min 30 s");
+    }
+
+    #[test]
+    fn decimals_without_float_formatting() {
+        assert_eq!(decimal(6.9, 1), "6.9");
+        assert_eq!(decimal(22.08, 1), "22.1");
+        assert_eq!(decimal(-0.0, 1), "0.0");
+        assert_eq!(decimal(-1.25, 1), "-1.3");
+        assert_eq!(decimal(16.0, 0), "16");
+        assert_eq!(decimal(0.05, 2), "0.05");
+    }
+
+    #[test]
+    fn times_read_the_same_as_before() {
+        let at: DateTime<Utc> = "2026-03-05T07:04:09Z".parse().unwrap();
+        assert_eq!(clock_time(at, false), "07:04 UTC");
+        assert_eq!(date_time(at, false), "2026-03-05 07:04:09 UTC");
+        assert_eq!(utc_minute(at), "2026-03-05 07:04");
     }
 
     #[test]

@@ -2,13 +2,16 @@
 //! domain and the server speak in kinds (`Problem`, `Outcome`,
 //! `AuditAction`…), and only this module turns them into words.
 
+mod event;
 mod format;
 mod labels;
 mod outcome;
 mod problem;
 
+pub use event::event_sentence;
 pub use format::{
-    amps, clock_time, date_time, human_duration, kilowatts, requested, target_in_force, time_left,
+    amps, clock_time, date_time, decimal, human_duration, kilowatts, requested, target_in_force,
+    time_left, utc_minute,
 };
 pub use labels::{action_label, charger_status_label, outcome_label, plug_label, role_label};
 pub use outcome::outcome_sentence;

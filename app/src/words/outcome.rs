@@ -23,8 +23,8 @@ pub fn outcome_sentence(outcome: &ControlOutcome) -> String {
             .and_then(|p| p.current.zip(p.valid_until))
         {
             Some((a, until)) => format!(
-                "Target reset — CLEMAP removed {a} A, which was valid until {} UTC.",
-                until.format("%H:%M")
+                "Target reset — CLEMAP removed {a} A, which was valid until {}.",
+                super::format::clock_time(until, false)
             ),
             None => "Target reset — there was no active target.".into(),
         },

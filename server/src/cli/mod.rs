@@ -210,6 +210,10 @@ pub struct SimulateArgs {
     /// exit: a starting point for --fleet.
     #[arg(long, value_name = "FILE", conflicts_with = "fleet")]
     pub write_demo_fleet: Option<PathBuf>,
+    /// Answer every request this many milliseconds late, as a distant
+    /// CLEMAP cloud would (for benchmarks and trials).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
 }
 
 #[derive(Debug, Clone, Args)]

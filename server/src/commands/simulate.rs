@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use evse_dashboard::clemap::simulator::{self, Fleet};
+use evse_dashboard::clemap::simulator::{self, Faults, Fleet};
 
 use super::CommandResult;
 use crate::cli::SimulateArgs;
@@ -29,7 +29,11 @@ pub async fn run(args: SimulateArgs) -> CommandResult {
         "CLEMAP simulator with {} stations listening on http://{addr} (use it as --clemap-url)",
         fleet.stations.len()
     );
-    simulator::serve(listener, fleet, shutdown_signal()).await?;
+    let faults = Faults {
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        ..Faults::default()
+    };
+    simulator::serve(listener, fleet, faults, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! of functions comes from the server itself, so a new function without a
 //! rule here fails this test.
 
-use app::api::audit::AuditPageCall;
+use app::api::audit::{AuditEventCall, AuditPageCall};
 use app::api::auth::{ChangePassword, Login, Logout, Me};
 use app::api::chargers::{
     AddCharger, DeleteCharger, GetCharger, ListChargers, SetChargerToken, TestChargerConnection,
@@ -11,9 +11,10 @@ use app::api::chargers::{
 use app::api::control::{
     ChargerHistory, ChargerLiveCall, ControlOutcomeCall, ResetTarget, SetTarget, TargetLimitsCall,
 };
-use app::api::overview::{BulkSetTarget, FleetOverview};
+use app::api::overview::{BulkResult, BulkSetTarget, FleetOverview};
 use app::api::system::ServerInfoCall;
 use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
+use app::prefs::{SetTheme, Theme};
 use evse_dashboard::types::{AuditAction, AuditFilter, ChargerInput, Role};
 use leptos::server_fn::ServerFn;
 use serde::Serialize;
@@ -67,6 +68,7 @@ fn rules() -> Vec<(&'static str, Rule, String)> {
         amps: "10".into(),
         duration: "600".into(),
         custom_minutes: None,
+        confirmed: None,
     };
     let audit = AuditPageCall {
         filter: AuditFilter {
@@ -83,6 +85,13 @@ fn rules() -> Vec<(&'static str, Rule, String)> {
     vec![
         rule(Public, ServerInfoCall {}),
         rule(Public, Me {}),
+        rule(
+            Public,
+            SetTheme {
+                theme: Theme::Dark,
+                next: "/".into(),
+            },
+        ),
         rule(Public, login),
         rule(AtLeast(Viewer), Logout {}),
         rule(AtLeast(Viewer), change_password),
@@ -125,7 +134,14 @@ fn rules() -> Vec<(&'static str, Rule, String)> {
         ),
         rule(AtLeast(Viewer), FleetOverview {}),
         rule(AtLeast(Operator), bulk),
+        rule(
+            AtLeast(Viewer),
+            BulkResult {
+                batch_id: "none".into(),
+            },
+        ),
         rule(AtLeast(Viewer), audit),
+        rule(AtLeast(Viewer), AuditEventCall { id: NONE }),
         rule(AtLeast(Admin), ListUsers {}),
         rule(
             AtLeast(Admin),

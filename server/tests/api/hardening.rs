@@ -199,6 +199,7 @@ async fn one_bulk_change_per_user_at_a_time() {
         amps: "10".into(),
         duration: "600".into(),
         custom_minutes: None,
+        confirmed: None,
     };
     let first = app.call_fn(&eager, bulk());
     let second = async {
@@ -267,7 +268,7 @@ async fn many_rows(app: &TestApp, n: i64) {
 
 #[tokio::test]
 async fn one_export_per_user_at_a_time_and_never_endless() {
-    let app = spawn_app_with(|c| c.export_time_limit = Duration::from_millis(300)).await;
+    let app = spawn_app_with(|c| c.export_time_limit = Duration::from_millis(1500)).await;
     app.create_user("exporter", Role::Operator).await;
     many_rows(&app, 30_000).await;
     let operator = app.login("exporter").await;
@@ -279,7 +280,7 @@ async fn one_export_per_user_at_a_time_and_never_endless() {
     assert_eq!(second.status(), 409);
     // Past its time limit the export is cut off, with an error, not a
     // file that merely looks complete.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
     assert!(first.bytes().await.is_err(), "a cut-off export must fail");
     let third = operator.get(&url).send().await.unwrap();
     assert_eq!(third.status(), 200, "the first export's turn ended with it");

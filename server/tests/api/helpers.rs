@@ -88,7 +88,9 @@ pub fn client() -> reqwest::Client {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         // A hung request fails its test instead of hanging the suite.
-        .timeout(std::time::Duration::from_secs(20))
+        // Generous: a loaded CI machine runs many servers at once; the
+        // timeout only stops a hung test.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap()
 }

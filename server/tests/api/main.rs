@@ -3,6 +3,7 @@
 //! driven over HTTP as a browser or script would.
 
 mod admin_chargers;
+mod assets;
 mod audit_http;
 mod authz;
 mod control_http;

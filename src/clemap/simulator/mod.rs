@@ -53,18 +53,17 @@ pub fn spawn_on(listener: TcpListener, fleet: Fleet) -> SimulatorHandle {
     }
 }
 
-/// Serves until `shutdown` completes (for `evse-dashboard simulate`).
+/// Serves until `shutdown` completes (for `evse-dashboard simulate`), with
+/// `faults` for every station (e.g. a fixed latency for benchmarks).
 pub async fn serve(
     listener: TcpListener,
     fleet: Fleet,
+    faults: Faults,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    server::serve(
-        listener,
-        Arc::new(Mutex::new(SimState::new(fleet))),
-        shutdown,
-    )
-    .await
+    let mut state = SimState::new(fleet);
+    state.faults = faults;
+    server::serve(listener, Arc::new(Mutex::new(state)), shutdown).await
 }
 
 impl SimulatorHandle {

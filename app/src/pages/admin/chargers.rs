@@ -1,77 +1,86 @@
-//! Chargers: the list, add, edit, replace the token, test the
-//! connection, delete.
+//! Chargers: the list, add, edit, replace the token, test the connection,
+//! delete. Every change is a plain form; the connection test is a link
+//! (`?test=ID`), because it only reads from CLEMAP.
 
 use evse_dashboard::types::Charger;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query;
+use leptos_router::params::Params;
 
 use crate::api::chargers::{
-    AddCharger, ConnectionTest, DeleteCharger, SetChargerToken, TestChargerConnection,
-    UpdateCharger, list_chargers,
+    AddCharger, ConnectionTest, DeleteCharger, SetChargerToken, UpdateCharger, list_chargers,
+    test_charger_connection,
 };
-use crate::components::feedback::{Card, ErrorBanner, Loaded, result_banner};
+use crate::components::feedback::{Card, ErrorBanner, Loaded, action_error};
 use crate::components::table::Table;
+use crate::error::AppError;
+use crate::islands::confirm::{Change, ConfirmStep};
 use crate::words::{clock_time, problem_sentence};
+
+const COLUMNS: [&str; 7] = [
+    "Site",
+    "Name",
+    "Edge device",
+    "EVSE uuid",
+    "Range",
+    "Token",
+    "Connection",
+];
+
+#[derive(Params, Clone, PartialEq)]
+struct TestQuery {
+    test: Option<i64>,
+}
+
+/// A connection test that was asked for: which charger, and its result.
+type Tested = Option<(i64, Result<ConnectionTest, AppError>)>;
 
 #[component]
 pub fn ChargerAdmin() -> impl IntoView {
-    let actions = ChargerActions::new();
-    let ChargerActions {
-        add,
-        update,
-        delete,
-        set_token,
-    } = actions;
-    // Read again after every change.
-    let changes = [add.version(), update.version(), delete.version()];
-    let chargers = Resource::new(move || changes.map(|v| v.get()), |_| list_chargers());
-    provide_context(actions);
+    // Created for the errors a plain post brings back in the URL.
+    let add = ServerAction::<AddCharger>::new();
+    let update = ServerAction::<UpdateCharger>::new();
+    let delete = ServerAction::<DeleteCharger>::new();
+    let set_token = ServerAction::<SetChargerToken>::new();
+    let chargers = Resource::new(|| (), |_| list_chargers());
+    let query = use_query::<TestQuery>();
+    let tested = Resource::new(
+        move || query.get().ok().and_then(|q| q.test),
+        |id| async move {
+            match id {
+                Some(id) => Some((id, test_charger_connection(id).await)),
+                None => None,
+            }
+        },
+    );
 
     view! {
         <Card id="chargers-heading" heading="Chargers">
+            {action_error(update)}
+            {action_error(delete)}
+            {action_error(set_token)}
             <Loaded waiting="Loading chargers…">
-                    {move || Suspend::new(async move {
-                        chargers.await.map(|list| {
-                            if list.is_empty() {
-                                view! { <p>"No chargers registered yet. Add the first one below."</p> }
-                                    .into_any()
-                            } else {
-                                view! { <ChargerTable chargers=list /> }.into_any()
-                            }
-                        })
-                    })}
-                </Loaded>
-            {move || result_banner(update.value().get(), |c| format!("Saved {}.", c.name))}
-            {move || result_banner(delete.value().get(), |()| "Charger deleted; its history stays in the audit log.".into())}
-            {move || result_banner(set_token.value().get(), |()| "Token replaced.".into())}
+                {move || Suspend::new(async move {
+                    let tested: Tested = tested.await;
+                    chargers.await.map(|list| {
+                        if list.is_empty() {
+                            view! { <p>"No chargers registered yet. Add the first one below."</p> }
+                                .into_any()
+                        } else {
+                            view! { <ChargerTable chargers=list tested /> }.into_any()
+                        }
+                    })
+                })}
+            </Loaded>
 
-            <h3>"Add a charger"</h3>
+            <h3 id="add-heading">"Add a charger"</h3>
+            {action_error(add)}
             <ActionForm action=add attr:class="grid-form" attr:data-testid="add-charger">
                 <ChargerFields charger=None />
                 <TokenField label="evsetoken" />
                 <button type="submit">"Add charger"</button>
             </ActionForm>
-            {move || result_banner(add.value().get(), |c| format!("Registered {} (id {}).", c.name, c.id))}
         </Card>
-    }
-}
-
-/// The changes an admin makes to chargers, shared by the table's rows.
-#[derive(Clone, Copy)]
-struct ChargerActions {
-    add: ServerAction<AddCharger>,
-    update: ServerAction<UpdateCharger>,
-    delete: ServerAction<DeleteCharger>,
-    set_token: ServerAction<SetChargerToken>,
-}
-
-impl ChargerActions {
-    fn new() -> Self {
-        Self {
-            add: ServerAction::new(),
-            update: ServerAction::new(),
-            delete: ServerAction::new(),
-            set_token: ServerAction::new(),
-        }
     }
 }
 
@@ -108,100 +117,101 @@ fn ChargerFields(charger: Option<Charger>) -> impl IntoView {
 }
 
 #[component]
-fn ChargerTable(chargers: Vec<Charger>) -> impl IntoView {
+fn ChargerTable(chargers: Vec<Charger>, tested: Tested) -> impl IntoView {
     view! {
-        <Table columns=["Site", "Name", "Edge device", "EVSE uuid", "Range", "Token", "Actions"] testid="charger-table">
-                {chargers.into_iter().map(|c| view! { <ChargerRow charger=c /> }).collect_view()}
-            </Table>
-    }
-}
-
-#[component]
-fn ChargerRow(charger: Charger) -> impl IntoView {
-    let actions = expect_context::<ChargerActions>();
-    let test = ServerAction::<TestChargerConnection>::new();
-    let (editing, set_editing) = signal(false);
-    let (confirm_delete, set_confirm_delete) = signal(false);
-    let id = charger.id;
-    let name = charger.name.clone();
-    let edit_charger = charger.clone();
-    view! {
-        <tr data-charger=id>
-            <td>{charger.site_name.clone()}</td>
-            <td>{charger.name.clone()}</td>
-            <td><code>{charger.edge_device_id.clone()}</code></td>
-            <td><code>{charger.evse_uuid.clone()}</code></td>
-            <td>{format!("{}–{} A", charger.min_current, charger.max_current)}</td>
-            <td>{if charger.token_set { "token set — replace" } else { "no token" }}</td>
-            <td class="actions">
-                <button class="secondary" on:click=move |_| set_editing.update(|e| *e = !*e)>
-                    "Edit"
-                </button>
-                <button class="secondary" on:click=move |_| { test.dispatch(TestChargerConnection { id }); }>
-                    "Test connection"
-                </button>
-                <button class="danger" on:click=move |_| set_confirm_delete.set(true)>
-                    "Delete"
-                </button>
-            </td>
-        </tr>
-        <Show when=move || confirm_delete.get()>
-            <tr class="confirm">
-                <td colspan="7">
-                    {format!("Delete {name}? Its audit history stays readable; its token is erased. ")}
-                    <button class="danger" on:click=move |_| {
-                        actions.delete.dispatch(DeleteCharger { id });
-                        set_confirm_delete.set(false);
-                    }>"Yes, delete"</button>
-                    <button class="secondary" on:click=move |_| set_confirm_delete.set(false)>"Cancel"</button>
-                </td>
-            </tr>
-        </Show>
-        {move || {
-            test.value()
-                .get()
-                .map(|r| {
-                    let result = match r {
-                        Ok(test) => {
-                            let ok = matches!(test, ConnectionTest::Connected(_));
-                            let class = if ok { "banner ok" } else { "banner error" };
-                            view! {
-                                <p class=class role="status" data-testid="connection-test">
-                                    {connection_sentence(&test)}
-                                </p>
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error /> }.into_any(),
-                    };
-                    view! { <tr><td colspan="7">{result}</td></tr> }
+        <Table columns=COLUMNS class="cards" testid="charger-table">
+            {chargers
+                .into_iter()
+                .map(|charger| {
+                    let result = tested
+                        .as_ref()
+                        .filter(|(id, _)| *id == charger.id)
+                        .map(|(_, result)| result.clone());
+                    view! { <ChargerRow charger result /> }
                 })
-        }}
-        {move || {
-            let charger = edit_charger.clone();
-            editing.get().then(move || view! { <ChargerEditRow charger actions /> })
-        }}
+                .collect_view()}
+        </Table>
     }
 }
 
 #[component]
-fn ChargerEditRow(charger: Charger, actions: ChargerActions) -> impl IntoView {
+fn ChargerRow(
+    charger: Charger,
+    /// The connection test's result, when this charger was just tested.
+    result: Option<Result<ConnectionTest, AppError>>,
+) -> impl IntoView {
     let id = charger.id;
+    let [site, name, edge, uuid, range, token, connection] = COLUMNS;
+    let token_state = if charger.token_set { "set" } else { "missing" };
     view! {
-        <tr class="edit">
-            <td colspan="7">
-                <ActionForm action=actions.update attr:class="grid-form">
-                    <input type="hidden" name="id" value=id />
-                    <ChargerFields charger=Some(charger) />
-                    <button type="submit">"Save"</button>
-                </ActionForm>
-                <ActionForm action=actions.set_token attr:class="grid-form">
-                    <input type="hidden" name="id" value=id />
-                    <TokenField label="Replace evsetoken (the current one is never shown)" />
-                    <button type="submit">"Replace token"</button>
-                </ActionForm>
+        <tr id=format!("charger-{id}") data-charger=id>
+            <td data-label=site>{charger.site_name.clone()}</td>
+            <td data-label=name>{charger.name.clone()}</td>
+            <td data-label=edge><code>{charger.edge_device_id.clone()}</code></td>
+            <td data-label=uuid><code>{charger.evse_uuid.clone()}</code></td>
+            <td data-label=range>{format!("{}–{} A", charger.min_current, charger.max_current)}</td>
+            <td data-label=token>{token_state}</td>
+            <td data-label=connection>
+                <a class="button secondary" href=format!("/admin?test={id}#charger-{id}")>
+                    "Test connection"
+                    <span class="visually-hidden">{format!(" of {}", charger.name)}</span>
+                </a>
             </td>
         </tr>
+        {result.map(|result| view! {
+            <tr class="full"><td colspan="7">{test_banner(result)}</td></tr>
+        })}
+        <tr class="full">
+            <td colspan="7"><ChargerChanges charger /></td>
+        </tr>
+    }
+}
+
+fn test_banner(result: Result<ConnectionTest, AppError>) -> AnyView {
+    match result {
+        Ok(test) => {
+            let class = if matches!(test, ConnectionTest::Connected(_)) {
+                "banner ok"
+            } else {
+                "banner error"
+            };
+            view! {
+                <p class=class role="status" data-testid="connection-test">
+                    {connection_sentence(&test)}
+                </p>
+            }
+            .into_any()
+        }
+        Err(error) => view! { <ErrorBanner error /> }.into_any(),
+    }
+}
+
+/// Edit, replace the token, delete: folded away until asked for.
+#[component]
+fn ChargerChanges(charger: Charger) -> impl IntoView {
+    let id = charger.id;
+    let summary = format!(
+        "Delete {}? Its audit history stays readable; its token is erased.",
+        charger.name
+    );
+    view! {
+        <details>
+            <summary>{format!("Change {}", charger.name)}</summary>
+            <ActionForm action={ServerAction::<UpdateCharger>::new()} attr:class="grid-form">
+                <input type="hidden" name="id" value=id />
+                <ChargerFields charger=Some(charger.clone()) />
+                <button type="submit">"Save"</button>
+            </ActionForm>
+            <ActionForm action={ServerAction::<SetChargerToken>::new()} attr:class="grid-form">
+                <input type="hidden" name="id" value=id />
+                <TokenField label="New evsetoken (the current one is never shown)" />
+                <button type="submit">"Replace token"</button>
+            </ActionForm>
+            <ActionForm action={ServerAction::<DeleteCharger>::new()} attr:class="inline">
+                <input type="hidden" name="id" value=id />
+                <ConfirmStep change=Change::DeleteCharger summary />
+            </ActionForm>
+        </details>
     }
 }
 

@@ -6,10 +6,13 @@ mod users;
 
 use leptos::prelude::*;
 
+use crate::components::feedback::EventBanner;
+
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
         <h1>"Admin"</h1>
+        <EventBanner />
         <chargers::ChargerAdmin />
         <users::UserAdmin />
     }

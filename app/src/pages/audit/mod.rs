@@ -14,7 +14,6 @@ use crate::api::audit::audit_page;
 use crate::components::charts::TargetTimeline;
 use crate::components::feedback::Loaded;
 use crate::components::layout::CurrentUser;
-use crate::components::time::use_hydrated;
 use filters::Filters;
 use table::AuditTable;
 
@@ -58,7 +57,6 @@ pub fn AuditPage() -> impl IntoView {
     let before = move || current().before;
     let page = Resource::new(move || (filter(), before()), |(f, b)| audit_page(f, b));
     let user = expect_context::<CurrentUser>();
-    let hydrated = use_hydrated();
 
     view! {
         <h1>"Audit history"</h1>
@@ -70,7 +68,7 @@ pub fn AuditPage() -> impl IntoView {
                     let can_export = user.role().is_some_and(|r| r >= Role::Operator);
                     Suspend::new(async move {
                         page.await.map(|p| {
-                            let query_string = serde_urlencoded::to_string(&f).unwrap_or_default();
+                            let query_string = f.to_query();
                             let next = p.next_before.map(|b| {
                                 let sep = if query_string.is_empty() { "" } else { "&" };
                                 format!("/audit?{query_string}{sep}before={b}")
@@ -96,7 +94,7 @@ pub fn AuditPage() -> impl IntoView {
                                     })}
                                 </p>
                                 {timeline}
-                                <AuditTable entries=p.entries hydrated />
+                                <AuditTable entries=p.entries />
                                 {next.map(|href| view! {
                                     <p><a href=href data-testid="older">"Older events →"</a></p>
                                 })}

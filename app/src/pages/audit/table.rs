@@ -4,23 +4,24 @@ use evse_dashboard::types::AuditEntry;
 use leptos::prelude::*;
 
 use crate::components::table::Table;
-use crate::words::{action_label, date_time, outcome_label, problem_sentence, requested};
+use crate::components::time::LocalTime;
+use crate::words::{action_label, outcome_label, problem_sentence, requested};
 
 #[component]
-pub fn AuditTable(entries: Vec<AuditEntry>, hydrated: ReadSignal<bool>) -> impl IntoView {
+pub fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
     if entries.is_empty() {
         return view! { <p>"No events match these filters."</p> }.into_any();
     }
     view! {
-        <Table columns=["Time", "User", "Action", "Charger", "Requested", "Outcome", "CLEMAP", "Details"] class="audit" testid="audit-table">
-                {entries.into_iter().map(|entry| view! { <AuditRow entry hydrated /> }).collect_view()}
+        <Table columns=["Time", "User", "Action", "Charger", "Requested", "Outcome", "CLEMAP", "Details"] class="audit cards" testid="audit-table">
+                {entries.into_iter().map(|entry| view! { <AuditRow entry /> }).collect_view()}
             </Table>
     }
     .into_any()
 }
 
 #[component]
-fn AuditRow(entry: AuditEntry, hydrated: ReadSignal<bool>) -> impl IntoView {
+fn AuditRow(entry: AuditEntry) -> impl IntoView {
     let e = entry;
     let at = e.at;
     let charger = match (e.charger_id, e.charger_name.clone()) {
@@ -40,14 +41,14 @@ fn AuditRow(entry: AuditEntry, hydrated: ReadSignal<bool>) -> impl IntoView {
     let outcome_class = format!("outcome {}", e.outcome);
     view! {
         <tr data-audit-id=e.id>
-            <td title=format!("{} (UTC)", at.to_rfc3339())>{move || date_time(at, hydrated.get())}</td>
-            <td>{e.actor.clone()}</td>
-            <td>{action_label(e.action)}</td>
-            <td>{charger}</td>
-            <td>{requested(e.requested_current, e.requested_duration)}</td>
-            <td><span class=outcome_class>{outcome_label(e.outcome)}</span></td>
-            <td>{e.upstream_status.map(|s| s.to_string()).unwrap_or_default()}</td>
-            <td>
+            <td data-label="Time"><LocalTime at /></td>
+            <td data-label="User">{e.actor.clone()}</td>
+            <td data-label="Action">{action_label(e.action)}</td>
+            <td data-label="Charger">{charger}</td>
+            <td data-label="Requested">{requested(e.requested_current, e.requested_duration)}</td>
+            <td data-label="Outcome"><span class=outcome_class>{outcome_label(e.outcome)}</span></td>
+            <td data-label="CLEMAP">{e.upstream_status.map(|s| s.to_string()).unwrap_or_default()}</td>
+            <td data-label="Details">
                 <details>
                     <summary>"More"</summary>
                     <dl>

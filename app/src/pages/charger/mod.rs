@@ -1,6 +1,7 @@
-//! The charger page: live status and the active target with a countdown,
-//! the set and reset forms, and the latest audit events. Without
-//! JavaScript the forms post normally and the server renders the outcome.
+//! The charger page: live status and the active target with its
+//! countdown, a gauge, the set and reset forms, and the latest audit
+//! events. The forms are plain forms; after a post the server shows this
+//! page again with the outcome (`?outcome=AUDIT_ID`) or the error.
 
 mod history;
 mod live;
@@ -16,9 +17,8 @@ use crate::api::chargers::get_charger;
 use crate::api::control::{
     ResetTarget, SetTarget, charger_history, charger_live, control_outcome, target_limits,
 };
-use crate::components::feedback::{Card, ErrorBanner, Loaded, error_fallback};
+use crate::components::feedback::{Card, Loaded, action_error, error_fallback};
 use crate::components::layout::CurrentUser;
-use crate::components::time::{use_hydrated, use_now};
 use crate::words::outcome_sentence;
 use history::History;
 use live::LiveReading;
@@ -62,11 +62,11 @@ pub fn ChargerPage() -> impl IntoView {
 #[component]
 fn ChargerView(charger: Charger) -> impl IntoView {
     let id = charger.id;
+    // Created for the errors a plain post brings back in the URL.
     let set = ServerAction::<SetTarget>::new();
     let reset = ServerAction::<ResetTarget>::new();
-    let refresh = move || (set.version().get(), reset.version().get());
-    let live = Resource::new(refresh, move |_| charger_live(id));
-    let history = Resource::new(refresh, move |_| charger_history(id));
+    let live = Resource::new(|| (), move |_| charger_live(id));
+    let history = Resource::new(|| (), move |_| charger_history(id));
     let limits = Resource::new(|| (), |_| target_limits());
     let query = use_query::<OutcomeQuery>();
     let earlier = Resource::new(
@@ -80,36 +80,12 @@ fn ChargerView(charger: Charger) -> impl IntoView {
     );
     let user = expect_context::<CurrentUser>();
     let can_control = move || user.role().is_some_and(|r| r >= Role::Operator);
-    let hydrated = use_hydrated();
-    let now = use_now();
-    let max = charger.max_current;
     let for_forms = StoredValue::new(charger.clone());
-
-    // The newest answer of this page's set or reset. A plain form post
-    // that failed comes back with its error in the URL, which the actions
-    // already hold when the server renders.
-    let latest = RwSignal::new(
-        set.value()
-            .get_untracked()
-            .or_else(|| reset.value().get_untracked()),
-    );
-    for action_value in [set.value(), reset.value()] {
-        Effect::new(move |_| {
-            if let Some(answer) = action_value.get() {
-                latest.set(Some(answer));
-            }
-        });
-    }
-    let banner = move || match latest.get() {
-        Some(Ok(outcome)) => Some(outcome_banner(outcome)),
-        Some(Err(error)) => Some(view! { <ErrorBanner error /> }.into_any()),
-        None => earlier.get().flatten().map(outcome_banner),
-    };
 
     view! {
         <p class="crumbs"><a href="/">"Overview"</a> " › " {charger.site_name.clone()}</p>
         <h1>{charger.name.clone()}</h1>
-        <p class="muted">
+        <p class="muted meta">
             {format!(
                 "{} · edge device {} · EVSE {} · {}–{} A",
                 charger.site_name,
@@ -120,14 +96,21 @@ fn ChargerView(charger: Charger) -> impl IntoView {
             )}
         </p>
         <div data-testid="outcome" aria-live="polite">
-            <Transition fallback=|| ()>{banner}</Transition>
+            {action_error(set)}
+            {action_error(reset)}
+            <Transition fallback=|| ()>
+                {move || earlier.get().flatten().map(outcome_banner)}
+            </Transition>
         </div>
         <Card id="live-heading" heading="Now">
             <Loaded waiting="Reading from CLEMAP…">
-                    {move || Suspend::new(async move {
-                        live.await.map(|live| view! { <LiveReading live max now hydrated /> })
-                    })}
-                </Loaded>
+                {move || Suspend::new(async move {
+                    live.await.map(|live| {
+                        let charger = for_forms.get_value();
+                        view! { <LiveReading live charger /> }
+                    })
+                })}
+            </Loaded>
         </Card>
         <Transition fallback=|| ()>
             <Show
@@ -143,8 +126,8 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                         limits.await.map(|limits| {
                             let charger = for_forms.get_value();
                             view! {
-                                <TargetForm charger=charger.clone() set hydrated now limits />
-                                <ResetForm charger reset hydrated />
+                                <TargetForm charger=charger.clone() limits />
+                                <ResetForm charger />
                             }
                         })
                     })}
@@ -153,10 +136,10 @@ fn ChargerView(charger: Charger) -> impl IntoView {
         </Transition>
         <Card id="history-heading" heading="Latest changes">
             <Loaded>
-                    {move || Suspend::new(async move {
-                        history.await.map(|rows| view! { <History rows hydrated /> })
-                    })}
-                </Loaded>
+                {move || Suspend::new(async move {
+                    history.await.map(|rows| view! { <History rows /> })
+                })}
+            </Loaded>
             <p><a href=format!("/audit?charger={id}")>"Full history of this charger"</a></p>
         </Card>
     }

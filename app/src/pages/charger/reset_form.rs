@@ -4,15 +4,12 @@ use evse_dashboard::types::Charger;
 use leptos::prelude::*;
 
 use crate::api::control::ResetTarget;
-use crate::components::confirm::{Change, ConfirmSubmit};
 use crate::components::feedback::Card;
+use crate::islands::confirm::{Change, ConfirmStep};
 
 #[component]
-pub fn ResetForm(
-    charger: Charger,
-    reset: ServerAction<ResetTarget>,
-    hydrated: ReadSignal<bool>,
-) -> impl IntoView {
+pub fn ResetForm(charger: Charger) -> impl IntoView {
+    let reset = ServerAction::<ResetTarget>::new();
     view! {
         <Card id="reset-heading" heading="Reset">
             <p class="muted">
@@ -20,7 +17,10 @@ pub fn ResetForm(
             </p>
             <ActionForm action=reset attr:data-testid="reset-form">
                 <input type="hidden" name="charger_id" value=charger.id />
-                <ConfirmSubmit change=Change::ResetTarget action=reset hydrated summary="Reset the temporary target of this charger?".to_owned() />
+                <ConfirmStep
+                    change=Change::ResetTarget
+                    summary=format!("Reset the temporary target of {}?", charger.name)
+                />
             </ActionForm>
         </Card>
     }

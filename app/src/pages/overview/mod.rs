@@ -1,90 +1,84 @@
 //! The fleet overview: every charger by site with live status, its target
-//! and how fresh the reading is; search and a status filter; auto-refresh
-//! while the tab is visible; and the bulk target for operators.
+//! and how fresh the reading is; a search and status filter (a GET form,
+//! so it works without JavaScript); the bulk target for operators. The
+//! `AutoRefresh` island reloads it every 15 s while visible and idle.
 
 mod bulk;
-mod server_check;
 mod site_card;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use evse_dashboard::types::{ChargerOverview, ChargerStatus, Role};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query;
+use leptos_router::params::Params;
 use strum::IntoEnumIterator;
 
-use crate::api::overview::{BulkSetTarget, fleet_overview};
+use crate::api::overview::fleet_overview;
 use crate::components::feedback::Loaded;
 use crate::components::layout::CurrentUser;
-use crate::components::time::{use_hydrated, use_interval_while_visible, use_now};
+use crate::components::table::ChoiceSelect;
+use crate::islands::refresh::AutoRefresh;
 use crate::words::charger_status_label;
-use bulk::BulkPanel;
-use server_check::ServerCheck;
+use bulk::{BulkPanel, BulkResults};
 use site_card::SiteCard;
 
-const REFRESH_SECS: u64 = 15;
+const REFRESH_SECS: u32 = 15;
 
-/// The overview's view state, shared by its parts.
-#[derive(Clone, Copy)]
-pub(crate) struct OverviewState {
-    pub selected: RwSignal<BTreeSet<i64>>,
-    pub can_control: Signal<bool>,
-    pub now: ReadSignal<chrono::DateTime<chrono::Utc>>,
-    pub hydrated: ReadSignal<bool>,
+/// The overview's URL query: the filter, and a finished bulk change.
+#[derive(Params, Clone, PartialEq, Default)]
+struct OverviewQuery {
+    q: Option<String>,
+    status: Option<String>,
+    bulk: Option<String>,
 }
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let tick = RwSignal::new(0u64);
-    let bulk = ServerAction::<BulkSetTarget>::new();
-    let fleet = Resource::new(
-        move || (tick.get(), bulk.version().get()),
-        |_| fleet_overview(),
-    );
-    use_interval_while_visible(std::time::Duration::from_secs(REFRESH_SECS), move || {
-        tick.update(|t| *t += 1)
-    });
-    let search = RwSignal::new(String::new());
-    let status = RwSignal::new(None::<ChargerStatus>);
+    let query = use_query::<OverviewQuery>();
+    let current = move || query.get().unwrap_or_default();
+    let fleet = Resource::new(|| (), |_| fleet_overview());
     let user = expect_context::<CurrentUser>();
-    let state = OverviewState {
-        selected: RwSignal::new(BTreeSet::new()),
-        can_control: Signal::derive(move || user.role().is_some_and(|r| r >= Role::Operator)),
-        now: use_now(),
-        hydrated: use_hydrated(),
-    };
+    let can_control = move || user.role().is_some_and(|r| r >= Role::Operator);
+    let statuses = ChargerStatus::iter()
+        .map(|s| {
+            (
+                Into::<&'static str>::into(s).to_owned(),
+                charger_status_label(s).to_owned(),
+            )
+        })
+        .collect::<Vec<_>>();
 
     view! {
         <h1>"Overview"</h1>
-        <div class="toolbar">
+        <form method="get" action="/" class="toolbar" data-testid="overview-filter">
             <label>
                 "Search"
                 <input
                     type="search"
+                    name="q"
                     placeholder="Charger name"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
+                    value=move || current().q.unwrap_or_default()
                 />
             </label>
-            <label>
-                "Status"
-                <select on:change=move |ev| status.set(event_target_value(&ev).parse().ok())>
-                    <option value="">"All"</option>
-                    {ChargerStatus::iter()
-                        .map(|s| {
-                            let value: &'static str = s.into();
-                            view! { <option value=value>{charger_status_label(s)}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
+            <ChoiceSelect
+                label="Status"
+                name="status"
+                choices=statuses
+                selected=current().status
+            />
+            <button type="submit" class="secondary">"Show"</button>
             <span class="muted">{format!("Refreshes every {REFRESH_SECS} s while visible.")}</span>
-        </div>
+        </form>
+        {move || current().bulk.map(|batch_id| view! { <BulkResults batch_id /> })}
         <Loaded waiting="Reading the fleet from CLEMAP…">
-                {move || {
-                    // Read before the await, so typing re-renders the list.
-                    let (needle, wanted) = (search.get().to_lowercase(), status.get());
-                    let can_control = state.can_control.get();
-                    Suspend::new(async move {
+            {move || {
+                let filter = current();
+                let needle = filter.q.unwrap_or_default().trim().to_lowercase();
+                let wanted: Option<ChargerStatus> = filter.status.and_then(|s| s.parse().ok());
+                // Read here, not after the await, so the server waits for it.
+                let can_control = can_control();
+                Suspend::new(async move {
                     fleet.await.map(|list| {
                         if list.is_empty() {
                             return view! {
@@ -92,22 +86,28 @@ pub fn OverviewPage() -> impl IntoView {
                             }
                             .into_any();
                         }
-                        by_site(list, &needle, wanted)
+                        let sites = by_site(list, &needle, wanted);
+                        if sites.is_empty() {
+                            return view! { <p>"No charger matches this filter."</p> }.into_any();
+                        }
+                        sites
                             .into_iter()
-                            .map(|(site, chargers)| view! { <SiteCard site chargers state can_control /> })
+                            .enumerate()
+                            .map(|(index, (site, chargers))| {
+                                view! { <SiteCard index site chargers can_control /> }
+                            })
                             .collect_view()
                             .into_any()
                     })
-                })}}
-            </Loaded>
-        // In a Transition: the role comes from a resource, and a resource
-        // read outside one is not waited for during server rendering.
+                })
+            }}
+        </Loaded>
         <Transition fallback=|| ()>
-            <Show when=move || state.can_control.get()>
-                <BulkPanel fleet selected=state.selected bulk />
+            <Show when=can_control>
+                <BulkPanel />
             </Show>
         </Transition>
-        <ServerCheck />
+        <AutoRefresh seconds=REFRESH_SECS />
     }
 }
 

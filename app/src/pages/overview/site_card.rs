@@ -1,20 +1,24 @@
-//! One site: its summary, a bar per charger, and a row per charger.
+//! One site: its summary, a bar per charger, and a row per charger (a
+//! stacked card on a phone). Operators get a checkbox per row that belongs
+//! to the bulk form.
 
 use evse_dashboard::types::{ChargerOverview, ChargerStatus};
 use leptos::prelude::*;
 
-use super::OverviewState;
 use crate::components::badge::{PlugBadge, UnreadableBadge};
 use crate::components::charts::SiteBars;
 use crate::components::table::Table;
-use crate::words::{problem_sentence, target_in_force};
+use crate::components::time::{Countdown, Since};
+use crate::islands::bulk::{FORM_ID, SelectSite};
+use crate::words::{decimal, problem_sentence};
 
 #[component]
 pub fn SiteCard(
+    /// The site's place on the page (for "select all of this site").
+    index: usize,
     site: String,
     chargers: Vec<ChargerOverview>,
-    state: OverviewState,
-    /// Operators and admins select chargers for a bulk target.
+    /// Operators and admins tick chargers for a bulk target.
     can_control: bool,
 ) -> impl IntoView {
     let total_kw: f64 = chargers.iter().map(ChargerOverview::power_kw).sum();
@@ -22,33 +26,24 @@ pub fn SiteCard(
         .iter()
         .filter(|c| c.status() == ChargerStatus::Charging)
         .count();
-    let ids: Vec<i64> = chargers.iter().map(|c| c.charger.id).collect();
     view! {
-        <section class="card site" data-site=site.clone()>
+        <section class="card site" data-site=site.clone() aria-labelledby=format!("site-{index}")>
             <header class="site-head">
-                <h2>{site.clone()}</h2>
+                <h2 id=format!("site-{index}")>{site.clone()}</h2>
                 <span class="summary" data-testid="site-summary">
-                    {format!("{total_kw:.1} kW · {charging} of {} charging", chargers.len())}
+                    {format!("{} kW · {charging} of {} charging", decimal(total_kw, 1), chargers.len())}
                 </span>
-                {can_control.then(|| view! {
-                    <button
-                        type="button"
-                        class="secondary"
-                        on:click=move |_| state.selected.update(|s| s.extend(ids.iter().copied()))
-                    >
-                        "Select all of this site"
-                    </button>
-                })}
+                {can_control.then(|| view! { <SelectSite index /> })}
             </header>
             <SiteBars chargers=chargers.clone() />
             <Table
                 columns=["Charger", "Status", "Power", "L1 / L2 / L3", "Target", "Updated"]
                 select=can_control
-                class="fleet"
+                class="fleet cards"
             >
                 {chargers
                     .into_iter()
-                    .map(|c| view! { <ChargerRow c state can_control /> })
+                    .map(|c| view! { <ChargerRow c index can_control /> })
                     .collect_view()}
             </Table>
         </section>
@@ -60,7 +55,7 @@ fn phases(c: &ChargerOverview) -> String {
     c.plugs
         .first()
         .map(|p| {
-            let a = |v: Option<f64>| v.map_or_else(|| "–".into(), |v| format!("{v:.0}"));
+            let a = |v: Option<f64>| v.map_or_else(|| "–".into(), |v| decimal(v, 0));
             format!(
                 "{} / {} / {} A",
                 a(p.current_l1),
@@ -72,46 +67,38 @@ fn phases(c: &ChargerOverview) -> String {
 }
 
 #[component]
-fn ChargerRow(c: ChargerOverview, state: OverviewState, can_control: bool) -> impl IntoView {
+fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoView {
     let id = c.charger.id;
-    let OverviewState {
-        selected,
-        now,
-        hydrated,
-        ..
-    } = state;
-    let read_at = c.read_at;
-    let target = c
-        .settings
-        .as_ref()
-        .and_then(|s| s.current.zip(s.valid_until));
+    let now = chrono::Utc::now();
+    let target = c.settings.as_ref().and_then(|s| s.active_at(now));
     let name = c.charger.name.clone();
     let status: &'static str = c.status().into();
     let reason = c.problem.as_ref().map(problem_sentence);
     let power = if c.problem.is_some() {
         String::new()
     } else {
-        format!("{:.1} kW", c.power_kw())
+        format!("{} kW", decimal(c.power_kw(), 1))
     };
+    let (min, max) = (c.charger.min_current, c.charger.max_current);
     view! {
         <tr data-charger=id data-status=status>
             {can_control.then(|| view! {
-                <td>
+                <td class="select">
                     <input
                         type="checkbox"
+                        form=FORM_ID
+                        name="charger_ids[]"
+                        value=id
                         aria-label=format!("Select {name}")
-                        prop:checked=move || selected.read().contains(&id)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            selected.update(|s| {
-                                if on { s.insert(id); } else { s.remove(&id); }
-                            });
-                        }
+                        data-name=name.clone()
+                        data-min=min
+                        data-max=max
+                        data-site-index=index
                     />
                 </td>
             })}
-            <td><a href=format!("/chargers/{id}")>{c.charger.name.clone()}</a></td>
-            <td>
+            <td data-label="Charger"><a href=format!("/chargers/{id}")>{c.charger.name.clone()}</a></td>
+            <td data-label="Status">
                 {match reason.clone() {
                     Some(reason) => view! { <UnreadableBadge reason /> }.into_any(),
                     None => c
@@ -123,18 +110,15 @@ fn ChargerRow(c: ChargerOverview, state: OverviewState, can_control: bool) -> im
                 }}
                 {reason.map(|r| view! { <div class="muted small">{r}</div> })}
             </td>
-            <td>{power}</td>
-            <td>{phases(&c)}</td>
-            <td>
-                {move || target_in_force(target, now.get(), hydrated.get()).unwrap_or_else(|| "none".into())}
-            </td>
-            <td class="muted">
-                {move || {
-                    read_at
-                        .map(|t| format!("{} s ago", (now.get() - t).num_seconds().max(0)))
-                        .unwrap_or_default()
+            <td data-label="Power">{power}</td>
+            <td data-label="L1 / L2 / L3" class="nowrap">{phases(&c)}</td>
+            <td data-label="Target">
+                {match target {
+                    Some((a, until)) => view! { {format!("{a} A ")}<Countdown until /> }.into_any(),
+                    None => "none".into_any(),
                 }}
             </td>
+            <td data-label="Updated" class="muted">{c.read_at.map(|at| view! { <Since at /> })}</td>
         </tr>
     }
 }

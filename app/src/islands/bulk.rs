@@ -1,0 +1,140 @@
+//! One target for several chargers. The server renders a plain form whose
+//! checkboxes sit in the fleet's rows (`form="bulk"`); these islands add
+//! "select all of a site" and a review that shows, before anything is
+//! sent, what each charger gets after clamping to its own range.
+
+use leptos::prelude::*;
+
+use super::confirm::{Change, ReviewGroup, class, words};
+#[cfg(feature = "hydrate")]
+use super::dom::inputs;
+use crate::components::duration::chosen_seconds;
+use crate::components::time::use_hydrated;
+use crate::words::human_duration;
+
+/// The form the fleet's checkboxes belong to.
+pub const FORM_ID: &str = "bulk";
+
+/// A ticked charger as its checkbox describes it.
+#[derive(Clone, Debug, PartialEq)]
+struct Ticked {
+    name: String,
+    min: i64,
+    max: i64,
+}
+
+/// The chargers ticked now, and the amps and duration typed.
+fn read_form() -> (Vec<Ticked>, i64, String) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let ticked = inputs(&format!("input[form='{FORM_ID}'][type=checkbox]:checked"))
+            .into_iter()
+            .map(|el| {
+                let attr = |k: &str| el.get_attribute(k).unwrap_or_default();
+                Ticked {
+                    name: attr("data-name"),
+                    min: attr("data-min").parse().unwrap_or(0),
+                    max: attr("data-max").parse().unwrap_or(0),
+                }
+            })
+            .collect();
+        let value = |id: &str| {
+            document()
+                .get_element_by_id(id)
+                .and_then(|el| {
+                    el.clone()
+                        .dyn_into::<web_sys::HtmlInputElement>()
+                        .map(|i| i.value())
+                        .or_else(|el| {
+                            el.dyn_into::<web_sys::HtmlSelectElement>()
+                                .map(|s| s.value())
+                        })
+                        .ok()
+                })
+                .unwrap_or_default()
+        };
+        (
+            ticked,
+            value("bulk-amps").trim().parse().unwrap_or(0),
+            value("bulk-duration"),
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    (Vec::new(), 0, String::new())
+}
+
+#[island]
+pub fn BulkReview() -> impl IntoView {
+    let hydrated = use_hydrated();
+    let reviewing = RwSignal::new(false);
+    let form = RwSignal::new((Vec::<Ticked>::new(), 0_i64, String::new()));
+    let open = move |_| {
+        form.set(read_form());
+        reviewing.set(true);
+    };
+    let summary = Signal::derive(move || {
+        let (ticked, amps, duration) = form.get();
+        format!(
+            "Set {amps} A for {} on {} chargers? Each gets the value clamped to its own range:",
+            chosen_seconds(&duration, "").map_or_else(|| "?".into(), human_duration),
+            ticked.len()
+        )
+    });
+    let preview = move || {
+        let (ticked, amps, _) = form.get();
+        ticked
+            .into_iter()
+            .map(|t| {
+                let sent = amps.clamp(t.min, t.max.max(t.min));
+                let note = if sent != amps {
+                    format!(" (clamped to {}–{} A)", t.min, t.max)
+                } else {
+                    String::new()
+                };
+                view! { <li>{format!("{}: {sent} A{note}", t.name)}</li> }
+            })
+            .collect_view()
+    };
+    let [check, submit, review, group, confirm] = words(Change::BulkTarget);
+    let class = class(Change::BulkTarget);
+    view! {
+        <Show when=move || !hydrated.get()>
+            <label class="confirm-check">
+                <input type="checkbox" name="confirmed" value="yes" required />
+                {check}
+            </label>
+            <button type="submit">{submit}</button>
+        </Show>
+        <Show when=move || hydrated.get() && !reviewing.get()>
+            <button type="button" on:click=open>{review}</button>
+        </Show>
+        <Show when=move || hydrated.get() && reviewing.get()>
+            <ul class="preview" data-testid="bulk-preview">{preview}</ul>
+            <ReviewGroup group summary confirm class reviewing />
+        </Show>
+    }
+}
+
+/// Ticks every charger of one site.
+#[island]
+pub fn SelectSite(index: usize) -> impl IntoView {
+    let hydrated = use_hydrated();
+    #[cfg(not(feature = "hydrate"))]
+    let _ = index;
+    let select = move |_| {
+        #[cfg(feature = "hydrate")]
+        for input in inputs(&format!(
+            "input[form='{FORM_ID}'][data-site-index='{index}']"
+        )) {
+            input.set_checked(true);
+        }
+    };
+    view! {
+        <Show when=move || hydrated.get()>
+            <button type="button" class="secondary" on:click=select>
+                "Select all of this site"
+            </button>
+        </Show>
+    }
+}

@@ -1,0 +1,112 @@
+//! The confirmation step of a form that changes something. Before the wasm
+//! arrives (or without it) a required checkbox is the confirmation and the
+//! button submits the plain form; once hydrated, a review button shows a
+//! summary and asks again.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::components::time::use_hydrated;
+
+/// Which change is being confirmed: it picks the words and the colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    SetTarget,
+    ResetTarget,
+    BulkTarget,
+    DeleteCharger,
+}
+
+/// The words of one confirmation: the no-JavaScript checkbox and submit
+/// button, the review button, the review group's name, its submit button.
+pub fn words(change: Change) -> [&'static str; 5] {
+    match change {
+        Change::SetTarget => [
+            "I confirm this change to the charger",
+            "Set target",
+            "Review…",
+            "Confirm",
+            "Confirm",
+        ],
+        Change::ResetTarget => [
+            "I confirm the reset",
+            "Reset target",
+            "Reset target…",
+            "Confirm reset",
+            "Confirm reset",
+        ],
+        Change::BulkTarget => [
+            "I confirm this change to the selected chargers",
+            "Set target",
+            "Review…",
+            "Confirm bulk target",
+            "Confirm",
+        ],
+        Change::DeleteCharger => [
+            "I confirm deleting this charger",
+            "Delete",
+            "Delete…",
+            "Confirm delete",
+            "Yes, delete",
+        ],
+    }
+}
+
+/// The button class of a change.
+pub fn class(change: Change) -> &'static str {
+    match change {
+        Change::ResetTarget | Change::DeleteCharger => "danger",
+        Change::SetTarget | Change::BulkTarget => "",
+    }
+}
+
+#[island]
+pub fn ConfirmStep(
+    change: Change,
+    /// What the review asks, e.g. "Reset the temporary target of Bay 1?".
+    summary: String,
+) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let reviewing = RwSignal::new(false);
+    let [check, submit, review, group, confirm] = words(change);
+    let class = class(change);
+    view! {
+        <Show when=move || !hydrated.get()>
+            <label class="confirm-check">
+                <input type="checkbox" name="confirmed" value="yes" required />
+                {check}
+            </label>
+            <button type="submit" class=class>{submit}</button>
+        </Show>
+        <Show when=move || hydrated.get() && !reviewing.get()>
+            <button type="button" class=class on:click=move |_| reviewing.set(true)>
+                {review}
+            </button>
+        </Show>
+        <Show when=move || hydrated.get() && reviewing.get()>
+            <ReviewGroup group summary=summary.clone() confirm class reviewing />
+        </Show>
+    }
+}
+
+/// The review: the summary, the submit button, and the way back.
+#[component]
+pub fn ReviewGroup(
+    group: &'static str,
+    /// Follows the form while the review is open.
+    #[prop(into)]
+    summary: Signal<String>,
+    confirm: &'static str,
+    class: &'static str,
+    reviewing: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="confirm" role="group" aria-label=group>
+            <p>{move || summary.get()}</p>
+            <button type="submit" class=class>{confirm}</button>
+            <button type="button" class="secondary" on:click=move |_| reviewing.set(false)>
+                "Back"
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,128 @@
+//! The set-target controls. The server renders an exact number field (the
+//! value sent), the duration chips with one chosen, and a confirmation
+//! checkbox: a complete form. Once hydrated, a slider bound to the same
+//! field appears, the power estimate and expiry follow the choice, and a
+//! review step replaces the checkbox.
+
+use chrono::Duration;
+use evse_dashboard::types::estimated_kw;
+use leptos::prelude::*;
+
+use super::confirm::{Change, ReviewGroup, class, words};
+use super::dom::typed;
+use crate::components::duration::{DurationChoice, chosen_seconds};
+use crate::components::time::{use_hydrated, use_now};
+use crate::words::{clock_time, decimal, human_duration};
+
+#[island]
+pub fn TargetControls(
+    charger: String,
+    min: u32,
+    max: u32,
+    /// Where the number and the slider start.
+    start: u32,
+    /// Seconds, pre-selected.
+    default_duration: u32,
+    /// The longest duration the server accepts, minutes.
+    max_minutes: u32,
+) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let now = use_now();
+    // Start from what the plain form holds now: on a slow link the person
+    // may have typed and chosen before the wasm arrived.
+    let amps = RwSignal::new(
+        typed("#amps")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(start),
+    );
+    let choice = RwSignal::new(
+        typed(".target-form input[name=duration]:checked")
+            .unwrap_or_else(|| default_duration.to_string()),
+    );
+    let custom =
+        RwSignal::new(typed(".target-form input[name=custom_minutes]").unwrap_or_default());
+    let reviewing = RwSignal::new(false);
+    let seconds = move || chosen_seconds(&choice.get(), &custom.get());
+    let set_amps = move |ev| {
+        if let Ok(v) = event_target_value(&ev).trim().parse::<u32>() {
+            amps.set(v);
+        }
+    };
+    let kw = move || {
+        if hydrated.get() {
+            format!(
+                "≈ {} kW on 3 phases at 230 V (estimate)",
+                decimal(estimated_kw(amps.get()), 1)
+            )
+        } else {
+            "≈ 0.69 kW per ampere on 3 phases at 230 V (estimate)".to_owned()
+        }
+    };
+    let valid_until = move || match (hydrated.get(), seconds()) {
+        (false, _) => "The target lasts for the chosen duration from when you send it.".to_owned(),
+        (true, Some(s)) => format!(
+            "Valid until {}",
+            clock_time(now.get() + Duration::seconds(s as i64), true)
+        ),
+        (true, None) => "Enter the duration in minutes.".to_owned(),
+    };
+    let summary = Signal::derive(move || {
+        format!(
+            "Set {} A for {} on {} (≈ {} kW)?",
+            amps.get(),
+            seconds().map_or_else(|| "?".into(), human_duration),
+            charger,
+            decimal(estimated_kw(amps.get()), 1),
+        )
+    });
+    let [check, submit, review, group, confirm] = words(Change::SetTarget);
+    let class = class(Change::SetTarget);
+    view! {
+        <div class="amps">
+            <label for="amps">"Current (A)"</label>
+            <input
+                id="amps"
+                type="number"
+                name="amps"
+                inputmode="numeric"
+                min=min
+                max=max
+                step="1"
+                required
+                value=start
+                prop:value=move || amps.get().to_string()
+                on:input=set_amps
+            />
+            <Show when=move || hydrated.get()>
+                <input
+                    type="range"
+                    class="slider"
+                    min=min
+                    max=max
+                    step="1"
+                    aria-label="Current (A), slider"
+                    aria-valuetext=move || format!("{} amperes", amps.get())
+                    prop:value=move || amps.get().to_string()
+                    on:input=set_amps
+                />
+            </Show>
+            <p class="muted scale">{format!("{min}–{max} A")}</p>
+            <p class="muted" data-testid="kw">{kw}</p>
+        </div>
+        <DurationChoice choice custom max_minutes />
+        <p class="muted" data-testid="valid-until">{valid_until}</p>
+        <Show when=move || !hydrated.get()>
+            <label class="confirm-check">
+                <input type="checkbox" name="confirmed" value="yes" required />
+                {check}
+            </label>
+            <button type="submit">{submit}</button>
+        </Show>
+        <Show when=move || hydrated.get() && !reviewing.get()>
+            <button type="button" on:click=move |_| reviewing.set(true)>{review}</button>
+        </Show>
+        <Show when=move || hydrated.get() && reviewing.get()>
+            <ReviewGroup group summary confirm class reviewing />
+        </Show>
+    }
+}

@@ -1,0 +1,59 @@
+import { test, expect } from '@playwright/test';
+import { login } from './helpers';
+import { USER_PASSWORD } from '../playwright.config';
+
+// A locked-down browser: no JavaScript at all. Every page is complete
+// HTML and every change a plain form whose outcome shows after the redirect.
+test.use({ javaScriptEnabled: false });
+
+test('without JavaScript: the fleet, a set and a reset with their outcomes, logout', async ({ page }) => {
+  await login(page, 'olga', USER_PASSWORD);
+  const session = page.getByTestId('session');
+  await expect(session).toContainText('olga');
+  await expect(session.getByRole('button', { name: 'Log out' })).toBeVisible();
+  // The overview's rows are in the HTML, not streamed in by a script.
+  await expect(page.locator('section.site')).toHaveCount(3);
+  await expect(page.locator('tr[data-charger]')).toHaveCount(12);
+
+  await page.getByRole('link', { name: 'Depot bay 3' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Depot bay 3');
+  // The field the form sends is filled in; no slider that would send nothing.
+  const amps = page.getByRole('spinbutton', { name: 'Current (A)', exact: true });
+  await expect(amps).toHaveValue('16');
+  await expect(page.getByRole('slider')).toHaveCount(0);
+  await expect(page.getByRole('radio', { name: '1 h' })).toBeChecked();
+
+  await amps.fill('10');
+  await page.getByRole('radio', { name: '30 min' }).check();
+  await page.getByLabel('I confirm this change to the charger').check();
+  await page.getByRole('button', { name: 'Set target', exact: true }).click();
+  await expect(page).toHaveURL(/\/chargers\/\d+\?outcome=\d+$/);
+  await expect(page.getByTestId('outcome')).toContainText('Requested 10 A for 30 min — CLEMAP received it');
+  await expect(page.getByTestId('active-target')).toContainText(/^10 A until \d\d:\d\d UTC/);
+  await page.screenshot({ path: 'screenshots/nojs-charger-set.png', fullPage: true });
+
+  await page.getByLabel('I confirm the reset').check();
+  await page.getByRole('button', { name: 'Reset target', exact: true }).click();
+  await expect(page.getByTestId('outcome')).toContainText('Target reset — CLEMAP removed 10 A');
+  await expect(page.getByTestId('active-target')).toHaveText('No temporary target.');
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('without JavaScript: a custom duration left empty is refused with a sentence, and audited', async ({ page }) => {
+  await login(page, 'olga', USER_PASSWORD);
+  await page.getByRole('link', { name: 'Depot bay 3' }).click();
+  await page.getByRole('radio', { name: 'Custom' }).check();
+  // Left empty: the server, not the browser, explains what is missing.
+  await page.getByLabel('I confirm this change to the charger').check();
+  await page.getByRole('button', { name: 'Set target', exact: true }).click();
+  await expect(page.getByTestId('outcome')).toContainText('Enter the custom duration in minutes.');
+  await expect(page.getByTestId('charger-history').locator('tbody tr').first()).toContainText('refused');
+});
+
+test('without JavaScript: an admin tests a connection from the admin page', async ({ page }) => {
+  await login(page, 'admin', undefined, '/admin');
+  await page.getByRole('link', { name: 'Test connection of Depot bay 2' }).click();
+  await expect(page.getByTestId('connection-test')).toContainText('Connected: CLEMAP accepted the token');
+});
