@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Json};
 use axum::routing::get;
 use evse_dashboard::services::Services;
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, ResponseOptions, generate_route_list};
 use serde_json::json;
 use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -39,7 +39,7 @@ pub fn router(
     sessions: &SessionConfig,
     request_timeout: std::time::Duration,
 ) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let context = {
         let services = state.services.clone();
         move || {
@@ -105,8 +105,9 @@ pub fn router(
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 // HTML, JSON and CSV on the fly; the bundle under /pkg comes
                 // precompressed (it already has a Content-Encoding, which
-                // this layer leaves alone).
-                .layer(CompressionLayer::new())
+                // this layer leaves alone). Level 4, not brotli's default 11:
+                // nearly the same size for a page, at a fraction of the CPU.
+                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     request_timeout,
@@ -117,6 +118,18 @@ pub fn router(
                 .layer(middleware::from_fn(security::same_origin))
                 .layer(session_layer),
         )
+}
+
+/// The app's routes, generated once per process.
+///
+/// Generating them renders the app with resource loading suppressed by a
+/// process-wide flag; a page render elsewhere in the process that first
+/// polls a resource meanwhile waits forever (leptos issue #4773). The
+/// server builds its router once, but tests build many servers in one
+/// process: a page of one hung (408 after 30 s) while the next was built.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 /// Leptos put a fresh nonce into the context for its inline scripts; the

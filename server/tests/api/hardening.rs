@@ -144,10 +144,12 @@ async fn keep_alive_requests_do_not_stall() {
     }
     times.remove(0); // the connection's setup
     times.sort();
-    let p99 = times[times.len() * 99 / 100 - 1];
+    // Nagle delays *every* reused-connection response by ~40 ms, so the
+    // median shows it; a load spike on a shared CI machine does not move it.
+    let median = times[times.len() / 2];
     assert!(
-        p99 < Duration::from_millis(10),
-        "p99 {p99:?} over one keep-alive connection: {times:?}"
+        median < Duration::from_millis(20),
+        "median {median:?} over one keep-alive connection: {times:?}"
     );
 }
 
