@@ -6,18 +6,23 @@ import { chargerId, expectAccessible, expectNoSideScroll, hydrated, login } from
 // scrolling sideways, and a screenshot to look at.
 const widths = [
   { name: 'phone', width: 360, height: 780 },
+  { name: 'phone-390', width: 390, height: 844 },
   { name: 'desktop', width: 1280, height: 900 },
 ];
 const schemes = ['light', 'dark'] as const;
 
 for (const scheme of schemes) {
   test(`every page passes axe and fits a phone, ${scheme} scheme`, async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize(widths[0]);
-    await page.goto('/login');
-    await expectAccessible(page, `/login (${scheme})`);
-    await expectNoSideScroll(page, '/login');
+    for (const size of widths) {
+      await page.setViewportSize(size);
+      await page.goto('/login');
+      await expectAccessible(page, `/login (${scheme}, ${size.name})`);
+      await expectNoSideScroll(page, `/login at ${size.width} px`);
+      await page.screenshot({ path: `screenshots/login-${size.name}-${scheme}.png`, fullPage: true });
+    }
     await login(page);
     const id = await chargerId(page, 'Depot bay 1');
     const pages = ['/', `/chargers/${id}`, '/audit', '/admin', '/account'];

@@ -5,6 +5,8 @@ test('login → page → logout, with the way back to the page asked for', async
   // Anonymous: the admin page sends us to the login page, remembering it.
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/login\?next=%2Fadmin$/);
+  // No navigation that would only lead back here.
+  await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
 
   // A wrong password gets the neutral sentence, on the login page.
   await page.getByLabel('Username').fill('admin');

@@ -42,3 +42,15 @@ export async function chargerId(page: Page, name: string): Promise<number> {
   const chargers = await (await page.request.post('/api/list_chargers', { form: {} })).json();
   return chargers.find((c: { name: string }) => c.name === name).id;
 }
+
+/**
+ * Presses Tab until `target` has the focus (at most 80 times), as a
+ * keyboard user reaches a control; fails if it cannot be reached.
+ */
+export async function tabTo(page: Page, target: import('@playwright/test').Locator) {
+  for (let i = 0; i < 80; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`could not reach ${target} with the Tab key`);
+}

@@ -1,10 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, login } from './helpers';
+import { hydrated, login, tabTo } from './helpers';
 import { USER_PASSWORD } from '../playwright.config';
 
 const shots = 'screenshots';
 
-test('an operator sets 10 A for 2 h with the slider and keyboard, then resets it', async ({ page }) => {
+test('an operator sets 10 A for 2 h and resets it with the keyboard alone', async ({ page }) => {
   await login(page, 'olga', USER_PASSWORD);
   await page.getByRole('link', { name: 'Depot bay 1' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Depot bay 1');
@@ -15,18 +15,23 @@ test('an operator sets 10 A for 2 h with the slider and keyboard, then resets it
   // The slider appears with the wasm and starts where the number field
   // is (16 A); six presses of the left arrow make 10 A in both.
   const slider = page.getByRole('slider', { name: 'Current (A), slider' });
-  await slider.focus();
+  await tabTo(page, slider);
   for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
   await expect(page.getByRole('spinbutton', { name: 'Current (A)', exact: true })).toHaveValue('10');
   await expect(page.getByTestId('kw')).toContainText('≈ 6.9 kW');
 
-  await page.getByLabel('2 h').check();
+  // The durations are one radio group: arrow keys move the choice.
+  await tabTo(page, page.getByRole('radio', { name: '1 h' }));
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('radio', { name: '2 h' })).toBeChecked();
   await expect(page.getByTestId('valid-until')).toContainText('Valid until');
-  await page.getByRole('button', { name: 'Review…' }).click();
+  await tabTo(page, page.getByRole('button', { name: 'Review…' }));
+  await page.keyboard.press('Enter');
   const confirm = page.getByRole('group', { name: 'Confirm' });
   await expect(confirm).toContainText('Set 10 A for 2 h on Depot bay 1 (≈ 6.9 kW)?');
   await page.screenshot({ path: `${shots}/charger-confirm.png`, fullPage: true });
-  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await tabTo(page, confirm.getByRole('button', { name: 'Confirm' }));
+  await page.keyboard.press('Enter');
 
   // The post lands on the charger page again, with its outcome.
   const outcome = page.getByTestId('outcome');
@@ -37,8 +42,10 @@ test('an operator sets 10 A for 2 h with the slider and keyboard, then resets it
   await expect(page.getByTestId('active-target')).toHaveText(/^10 A until \d\d:\d\d \(1 h 59 min left\)$/);
   await page.screenshot({ path: `${shots}/charger-received.png`, fullPage: true });
 
-  await page.getByRole('button', { name: 'Reset target…' }).click();
-  await page.getByRole('button', { name: 'Confirm reset' }).click();
+  await tabTo(page, page.getByRole('button', { name: 'Reset target…' }));
+  await page.keyboard.press('Enter');
+  await tabTo(page, page.getByRole('button', { name: 'Confirm reset' }));
+  await page.keyboard.press('Enter');
   await expect(outcome).toContainText('Target reset — CLEMAP removed 10 A');
   await expect(page.getByTestId('active-target')).toHaveText('No temporary target.');
 

@@ -6,7 +6,7 @@ import { USER_PASSWORD } from '../playwright.config';
 // HTML and every change a plain form whose outcome shows after the redirect.
 test.use({ javaScriptEnabled: false });
 
-test('without JavaScript: the fleet, a set and a reset with their outcomes, logout', async ({ page }) => {
+test('without JavaScript: overview → charger → set with the default duration → reset → audit page', async ({ page }) => {
   await login(page, 'olga', USER_PASSWORD);
   const session = page.getByTestId('session');
   await expect(session).toContainText('olga');
@@ -24,11 +24,10 @@ test('without JavaScript: the fleet, a set and a reset with their outcomes, logo
   await expect(page.getByRole('radio', { name: '1 h' })).toBeChecked();
 
   await amps.fill('10');
-  await page.getByRole('radio', { name: '30 min' }).check();
   await page.getByLabel('I confirm this change to the charger').check();
   await page.getByRole('button', { name: 'Set target', exact: true }).click();
   await expect(page).toHaveURL(/\/chargers\/\d+\?outcome=\d+$/);
-  await expect(page.getByTestId('outcome')).toContainText('Requested 10 A for 30 min — CLEMAP received it');
+  await expect(page.getByTestId('outcome')).toContainText('Requested 10 A for 1 h — CLEMAP received it');
   await expect(page.getByTestId('active-target')).toContainText(/^10 A until \d\d:\d\d UTC/);
   await page.screenshot({ path: 'screenshots/nojs-charger-set.png', fullPage: true });
 
@@ -36,6 +35,11 @@ test('without JavaScript: the fleet, a set and a reset with their outcomes, logo
   await page.getByRole('button', { name: 'Reset target', exact: true }).click();
   await expect(page.getByTestId('outcome')).toContainText('Target reset — CLEMAP removed 10 A');
   await expect(page.getByTestId('active-target')).toHaveText('No temporary target.');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+  const rows = page.getByTestId('audit-table').locator('tbody > tr');
+  await expect(rows.filter({ hasText: 'Depot bay 3' }).filter({ hasText: /Set target/ }).first()).toContainText('10 A, 1 h');
+  await expect(rows.filter({ hasText: 'Depot bay 3' }).filter({ hasText: 'Reset target' })).not.toHaveCount(0);
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login$/);

@@ -3,10 +3,20 @@ import { login } from './helpers';
 import { USER_PASSWORD } from '../playwright.config';
 
 /**
- * A slow link: the wasm is held back until the test lets it through, as on
- * a phone where it takes half a minute. Until then the page is plain HTML.
+ * A slow link: Chromium's network emulation at 400 kbit/s with 400 ms
+ * round trips, and the wasm held back until the test lets it through (on
+ * such a link it can take half a minute; holding it makes "before
+ * hydration" certain). Until then the page is plain HTML.
  */
 async function holdWasm(page: import('@playwright/test').Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 400,
+    downloadThroughput: 400_000 / 8,
+    uploadThroughput: 400_000 / 8,
+  });
   let release: () => void = () => {};
   const released = new Promise<void>((r) => { release = r; });
   await page.route('**/*.wasm', async (route: Route) => {
@@ -16,7 +26,9 @@ async function holdWasm(page: import('@playwright/test').Page) {
   return release;
 }
 
-test('before the wasm arrives, the number shown is the number sent', async ({ page }) => {
+test.setTimeout(90_000);
+
+test('before the wasm arrives: overview → charger → set → reset, and the number shown is the number sent', async ({ page }) => {
   const release = await holdWasm(page);
   await login(page, 'olga', USER_PASSWORD);
   await page.getByRole('link', { name: 'HQ P1-01' }).click();
@@ -27,6 +39,10 @@ test('before the wasm arrives, the number shown is the number sent', async ({ pa
   await page.getByRole('button', { name: 'Set target', exact: true }).click();
   await expect(page.getByTestId('outcome')).toContainText('Requested 12 A for 1 h — CLEMAP received it');
   await expect(page.getByTestId('charger-history').locator('tbody tr').first()).toContainText('12 A, 1 h');
+  await page.getByLabel('I confirm the reset').check();
+  await page.getByRole('button', { name: 'Reset target', exact: true }).click();
+  await expect(page.getByTestId('outcome')).toContainText('Target reset — CLEMAP removed 12 A');
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   release();
 });
 

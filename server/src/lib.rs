@@ -9,6 +9,7 @@ pub mod commands;
 pub mod export;
 pub mod http;
 pub mod listener;
+pub mod memory;
 pub mod security;
 pub mod site;
 pub mod state;

@@ -5,8 +5,21 @@ use server::cli::{Cli, Command};
 use server::commands::{self, CommandResult};
 use server::{ServeConfig, telemetry};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    server::memory::tune_allocator();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(async_main()),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn async_main() -> ExitCode {
     // A missing .env is normal; variables already set win over it.
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();

@@ -74,14 +74,19 @@ fn is_public(path: &str) -> bool {
 pub async fn require_login(
     State(state): State<AppState>,
     session: Session,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if is_public(request.uri().path()) {
         return next.run(request).await;
     }
     match app::session::user_of(&session, &state.services).await {
-        Ok(Some(_)) => next.run(request).await,
+        Ok(Some(user)) => {
+            request
+                .extensions_mut()
+                .insert(app::session::RequestUser(user));
+            next.run(request).await
+        }
         Ok(None) => {
             let wanted = request
                 .uri()

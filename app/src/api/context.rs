@@ -31,6 +31,13 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
+/// The user the page middleware already checked for this request.
+pub fn request_user() -> Option<User> {
+    parts()
+        .and_then(|p| p.extensions.get::<crate::session::RequestUser>().cloned())
+        .map(|u| u.0)
+}
+
 /// A plain HTML form post (no JavaScript): it wants a page, not JSON.
 pub fn is_plain_form() -> bool {
     parts()

@@ -9,6 +9,9 @@ use crate::error::AppError;
 
 /// The logged-in user, if the session is still good.
 pub async fn current_user() -> Result<Option<User>, AppError> {
+    if let Some(user) = context::request_user() {
+        return Ok(Some(user));
+    }
     let session = context::session().await?;
     let services = context::services()?;
     crate::session::user_of(&session, &services)

@@ -49,11 +49,15 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </ActionForm>
                 </div>
             })}
-            <nav aria-label="Main">
-                <a href="/">"Overview"</a>
-                <a href="/audit">"Audit"</a>
-                {current.show(|u| (u.role == Role::Admin).then(|| view! { <a href="/admin">"Admin"</a> }))}
-            </nav>
+            // Only for a logged-in user: for anyone else every link would
+            // lead back to the login page.
+            {current.show(|u| view! {
+                <nav aria-label="Main">
+                    <a href="/">"Overview"</a>
+                    <a href="/audit">"Audit"</a>
+                    {(u.role == Role::Admin).then(|| view! { <a href="/admin">"Admin"</a> })}
+                </nav>
+            })}
             <ThemeToggle />
         </header>
         <main>{children()}</main>
