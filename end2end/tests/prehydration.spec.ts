@@ -28,7 +28,7 @@ async function holdWasm(page: import('@playwright/test').Page) {
 
 test.setTimeout(90_000);
 
-test('before the wasm arrives: overview → charger → set → reset, and the number shown is the number sent', async ({ page }) => {
+test('before the wasm arrives: overview → charger → set → reset → audit page, and the number shown is the number sent', async ({ page }) => {
   const release = await holdWasm(page);
   await login(page, 'olga', USER_PASSWORD);
   await page.getByRole('link', { name: 'HQ P1-01' }).click();
@@ -42,6 +42,10 @@ test('before the wasm arrives: overview → charger → set → reset, and the n
   await page.getByLabel('I confirm the reset').check();
   await page.getByRole('button', { name: 'Reset target', exact: true }).click();
   await expect(page.getByTestId('outcome')).toContainText('Target reset — CLEMAP removed 12 A');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+  const rows = page.getByTestId('audit-table').locator('tbody > tr').filter({ hasText: 'HQ P1-01' });
+  await expect(rows.filter({ hasText: /Set target/ }).first()).toContainText('12 A, 1 h');
+  await expect(rows.filter({ hasText: 'Reset target' })).not.toHaveCount(0);
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   release();
 });
