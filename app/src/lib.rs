@@ -7,6 +7,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod islands;
+pub mod language;
 pub mod pages;
 pub mod prefs;
 #[cfg(feature = "ssr")]
@@ -18,6 +19,9 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+// `i18n`: the `Locale` enum and the translations of `locales/*.json`.
+leptos_i18n::load_locales!();
+
 use components::layout::Layout;
 use pages::{
     account::AccountPage, admin::AdminPage, audit::AuditPage, charger::ChargerPage,
@@ -27,9 +31,15 @@ use pages::{
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = prefs::request_theme().attribute();
+    // Decided once per request; every component below reads it.
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        provide_context(language::negotiate(&parts));
+    }
+    let lang = language::locale().as_str();
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=theme>
+        <html lang=lang data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

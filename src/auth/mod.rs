@@ -11,7 +11,7 @@ use sqlx::SqlitePool;
 use crate::audit::AuditLog;
 use crate::problem::{Field, Invalid, Missing, Problem, Rule};
 use crate::secret::Password;
-use crate::types::{Role, User};
+use crate::types::{Language, Role, User};
 
 pub use login::LoginAttempt;
 pub use password::Hasher;
@@ -79,6 +79,7 @@ struct UserRow {
     disabled: bool,
     created_at: DateTime<Utc>,
     last_login_at: Option<DateTime<Utc>>,
+    language: Option<Language>,
 }
 
 impl From<UserRow> for User {
@@ -90,11 +91,12 @@ impl From<UserRow> for User {
             disabled: r.disabled,
             created_at: r.created_at,
             last_login_at: r.last_login_at,
+            language: r.language,
         }
     }
 }
 
-const USER_COLUMNS: &str = "id, username, role, disabled, created_at, last_login_at";
+const USER_COLUMNS: &str = "id, username, role, disabled, created_at, last_login_at, language";
 
 #[derive(Clone, Debug)]
 pub struct Users {
@@ -207,6 +209,16 @@ impl Users {
     /// Ends the user's sessions (a role change takes effect at once).
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), AuthError> {
         self.update(id, "role = ?", role).await
+    }
+
+    /// Keeps the user's language (none: follow the browser).
+    pub async fn set_language(&self, id: i64, language: Option<Language>) -> Result<(), AuthError> {
+        sqlx::query("UPDATE users SET language = ? WHERE id = ?")
+            .bind(language)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Ends the user's sessions.

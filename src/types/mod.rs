@@ -17,7 +17,7 @@ pub use control::{
 pub use overview::{ChargerOverview, ChargerStatus};
 pub use secret_text::SecretText;
 pub use system::ServerInfo;
-pub use user::{Role, User};
+pub use user::{Language, Role, User};
 
 pub use crate::problem::{ClemapFailure, Field, Invalid, Missing, Problem, Rule};
 pub use crate::vocabulary::{AuditAction, Outcome};

@@ -46,6 +46,39 @@ impl Role {
     }
 }
 
+/// The languages the dashboard speaks. A user's choice is kept with the
+/// user; the UI maps it to its translations.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumIter,
+    EnumString,
+    IntoStaticStr,
+    Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
+pub enum Language {
+    En,
+    De,
+    Fr,
+}
+
+impl Language {
+    /// The BCP 47 tag (`en`, `de`, `fr`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// A user as anyone may see it: no password hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
@@ -55,6 +88,9 @@ pub struct User {
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The language chosen in the header; none follows the browser.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 #[cfg(test)]

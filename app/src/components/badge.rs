@@ -4,6 +4,7 @@ use evse_dashboard::clemap::model::PlugState;
 use evse_dashboard::types::ChargerStatus;
 use leptos::prelude::*;
 
+use crate::language::locale;
 use crate::words::{charger_status_label, plug_label};
 
 /// The CSS classes of a plug-state badge.
@@ -19,7 +20,7 @@ fn plug_class(state: PlugState) -> &'static str {
 
 #[component]
 pub fn PlugBadge(state: PlugState) -> impl IntoView {
-    view! { <span class=plug_class(state)>{plug_label(state)}</span> }
+    view! { <span class=plug_class(state)>{plug_label(locale(), state)}</span> }
 }
 
 /// The badge of a charger that could not be read; the reason is its title.
@@ -27,7 +28,7 @@ pub fn PlugBadge(state: PlugState) -> impl IntoView {
 pub fn UnreadableBadge(reason: String) -> impl IntoView {
     view! {
         <span class="badge bad" title=reason>
-            {charger_status_label(ChargerStatus::Unreadable)}
+            {charger_status_label(locale(), ChargerStatus::Unreadable)}
         </span>
     }
 }

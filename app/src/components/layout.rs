@@ -8,8 +8,10 @@ use leptos_router::hooks::use_location;
 
 use crate::api::auth::{Logout, me};
 use crate::islands::ticker::TimeTicker;
+use crate::language::{Locale, SetLanguage, locale};
 use crate::prefs::{SetTheme, Theme, request_theme};
 use crate::words::role_label;
+use leptos_i18n::{Locale as _, td_string};
 
 /// The logged-in user, read once per page and shared by every page.
 #[derive(Clone, Copy)]
@@ -37,33 +39,35 @@ pub fn Layout(children: Children) -> impl IntoView {
     let current = CurrentUser(user);
     provide_context(current);
     let logout = ServerAction::<Logout>::new();
+    let l = locale();
     view! {
         <header class="site-header">
-            <a class="brand" href="/">"EVSE dashboard"</a>
+            <a class="brand" href="/">{td_string!(l, brand)}</a>
             {current.show(move |u| view! {
                 <div class="session" data-testid="session">
-                    <a href="/account" title="Your account">{u.username.clone()}</a>
-                    <span class="role">{role_label(u.role)}</span>
+                    <a href="/account" title=td_string!(l, your_account)>{u.username.clone()}</a>
+                    <span class="role">{role_label(l, u.role)}</span>
                     <ActionForm action=logout>
-                        <button type="submit" class="link">"Log out"</button>
+                        <button type="submit" class="link">{td_string!(l, log_out)}</button>
                     </ActionForm>
                 </div>
             })}
             // Only for a logged-in user: for anyone else every link would
             // lead back to the login page.
-            {current.show(|u| view! {
-                <nav aria-label="Main">
-                    <a href="/">"Overview"</a>
-                    <a href="/audit">"Audit"</a>
-                    {(u.role == Role::Admin).then(|| view! { <a href="/admin">"Admin"</a> })}
+            {current.show(move |u| view! {
+                <nav aria-label=td_string!(l, nav_main)>
+                    <a href="/">{td_string!(l, nav_overview)}</a>
+                    <a href="/audit">{td_string!(l, nav_audit)}</a>
+                    {(u.role == Role::Admin).then(|| view! { <a href="/admin">{td_string!(l, nav_admin)}</a> })}
                 </nav>
             })}
             <ThemeToggle />
+            <LanguageSwitch />
         </header>
         <main>{children()}</main>
         <footer class="site-footer">
             <span>"evse-dashboard " {evse_dashboard::VERSION}</span>
-            <span>"Controls chargers through CLEMAP's Direct EVSE Control API"</span>
+            <span>{td_string!(l, footer_about)}</span>
         </footer>
         <TimeTicker />
     }
@@ -75,16 +79,9 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn ThemeToggle() -> impl IntoView {
     let set = ServerAction::<SetTheme>::new();
-    let here = use_location();
-    let next = move || {
-        let (path, query) = (here.pathname.get(), here.search.get());
-        if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{query}")
-        }
-    };
+    let next = here();
     let theme = request_theme();
+    let l = locale();
     let choice = |t: Theme| {
         serde_json::to_value(t)
             .ok()
@@ -95,14 +92,62 @@ fn ThemeToggle() -> impl IntoView {
             <input type="hidden" name="next" value=next />
             {(theme != Theme::Dark).then(|| view! {
                 <button type="submit" name="theme" value=choice(Theme::Dark) class="link when-light">
-                    "Dark mode"
+                    {td_string!(l, dark_mode)}
                 </button>
             })}
             {(theme != Theme::Light).then(|| view! {
                 <button type="submit" name="theme" value=choice(Theme::Light) class="link when-dark">
-                    "Light mode"
+                    {td_string!(l, light_mode)}
                 </button>
             })}
+        </ActionForm>
+    }
+}
+
+/// Where a header form sends the browser back to: this page.
+fn here() -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let location = use_location();
+    move || {
+        let (path, query) = (location.pathname.get(), location.search.get());
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+}
+
+/// One button per language, each named in its own language; the current
+/// one is marked. A plain form: it works before and without the wasm.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let set = ServerAction::<SetLanguage>::new();
+    let next = here();
+    let current = locale();
+    let buttons = Locale::get_all()
+        .iter()
+        .map(|&option| {
+            let native = td_string!(option, language_name);
+            let pressed = (option == current).to_string();
+            view! {
+                <button
+                    type="submit"
+                    name="language"
+                    value=crate::language::to_language(option).as_str()
+                    class="link"
+                    lang=option.as_str()
+                    aria-label=native
+                    aria-pressed=pressed
+                >
+                    {option.as_str().to_uppercase()}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <ActionForm action=set attr:class="languages" attr:aria-label=td_string!(current, language)>
+            <input type="hidden" name="next" value=next />
+            {buttons}
         </ActionForm>
     }
 }

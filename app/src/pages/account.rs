@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::api::auth::ChangePassword;
 use crate::components::feedback::{Card, EventBanner, action_error};
 use crate::components::layout::CurrentUser;
+use crate::language::locale;
 use crate::words::role_label;
 
 #[component]
@@ -16,7 +17,7 @@ pub fn AccountPage() -> impl IntoView {
         {user.show(|u| view! {
             <p>
                 "Logged in as " <strong>{u.username.clone()}</strong> " (role "
-                {role_label(u.role)} ")."
+                {role_label(locale(), u.role)} ")."
             </p>
         })}
         <EventBanner />

@@ -6,27 +6,30 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{Login, safe_next};
 use crate::components::feedback::{Card, action_error};
+use crate::language::locale;
+use leptos_i18n::td_string;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || safe_next(&query.read().get("next").unwrap_or_default()).to_owned();
+    let l = locale();
     view! {
         <div class="narrow">
-            <Card id="login-heading" heading="Log in">
+            <Card id="login-heading" heading=td_string!(l, log_in)>
                 {action_error(login)}
                 <ActionForm action=login>
                     <label>
-                        "Username"
+                        {td_string!(l, username)}
                         <input name="username" autocomplete="username" required autofocus />
                     </label>
                     <label>
-                        "Password"
+                        {td_string!(l, password)}
                         <input type="password" name="password" autocomplete="current-password" required />
                     </label>
                     <input type="hidden" name="next" value=next />
-                    <button type="submit">"Log in"</button>
+                    <button type="submit">{td_string!(l, log_in)}</button>
                 </ActionForm>
             </Card>
         </div>

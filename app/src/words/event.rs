@@ -26,6 +26,9 @@ pub fn event_sentence(entry: &AuditEntry) -> String {
         UserEnabled => format!("Enabled {subject}."),
         PasswordReset => format!("Reset the password of {subject}."),
         PasswordChanged => "Your password was changed; your other sessions have ended.".into(),
-        action => format!("{} — done.", super::action_label(action)),
+        action => format!(
+            "{} — done.",
+            super::action_label(crate::language::locale(), action)
+        ),
     }
 }

@@ -3,30 +3,39 @@
 //! time.
 
 use chrono::{DateTime, Datelike, Local, TimeZone, Timelike, Utc};
+use leptos_i18n::td_string;
 
-/// "2 h", "1 h 30 min", "15 min", "45 s".
-pub fn human_duration(seconds: u64) -> String {
+use crate::language::Locale;
+
+/// "2 h", "1 h 30 min", "15 min", "45 s" (German "2 Std.", "15 Min.").
+pub fn human_duration(l: Locale, seconds: u64) -> String {
     let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    let (hours, minutes, secs) = (
+        td_string!(l, unit_hours),
+        td_string!(l, unit_minutes),
+        td_string!(l, unit_seconds),
+    );
     match (h, m, s) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, 0, _) => format!("{h} h"),
-        (h, m, _) => format!("{h} h {m} min"),
+        (0, 0, s) => format!("{s} {secs}"),
+        (0, m, 0) => format!("{m} {minutes}"),
+        (0, m, s) => format!("{m} {minutes} {s} {secs}"),
+        (h, 0, _) => format!("{h} {hours}"),
+        (h, m, _) => format!("{h} {hours} {m} {minutes}"),
     }
 }
 
 /// "10 A, 2 h" for a requested target, nothing when there was none.
-pub fn requested(current: Option<u32>, duration: Option<u32>) -> String {
+pub fn requested(l: Locale, current: Option<u32>, duration: Option<u32>) -> String {
     match (current, duration) {
-        (Some(a), Some(d)) => format!("{a} A, {}", human_duration(d.into())),
+        (Some(a), Some(d)) => format!("{a} A, {}", human_duration(l, d.into())),
         _ => String::new(),
     }
 }
 
-/// `value` with `places` decimals, by integer arithmetic: the browser
-/// bundle then carries no float-formatting machinery.
-pub fn decimal(value: f64, places: u32) -> String {
+/// `value` with `places` decimals in the locale's way ("6.5", "6,5"), by
+/// integer arithmetic: the browser bundle then carries no float-formatting
+/// machinery.
+pub fn decimal(l: Locale, value: f64, places: u32) -> String {
     let scale = 10_i64.pow(places);
     let scaled = (value * scale as f64).round() as i64;
     let (sign, abs) = if scaled < 0 {
@@ -38,18 +47,22 @@ pub fn decimal(value: f64, places: u32) -> String {
         format!("{sign}{abs}")
     } else {
         let width = places as usize;
-        format!("{sign}{}.{:0width$}", abs / scale, abs % scale)
+        let point = td_string!(l, decimal_separator);
+        format!("{sign}{}{point}{:0width$}", abs / scale, abs % scale)
     }
 }
 
 /// "6.5 A", or "–" when unknown.
-pub fn amps(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".into(), |a| format!("{} A", decimal(a, 1)))
+pub fn amps(l: Locale, value: Option<f64>) -> String {
+    value.map_or_else(|| "–".into(), |a| format!("{} A", decimal(l, a, 1)))
 }
 
 /// "7.4 kW" from watts, or "–" when unknown.
-pub fn kilowatts(watts: Option<f64>) -> String {
-    watts.map_or_else(|| "–".into(), |w| format!("{} kW", decimal(w / 1000.0, 1)))
+pub fn kilowatts(l: Locale, watts: Option<f64>) -> String {
+    watts.map_or_else(
+        || "–".into(),
+        |w| format!("{} kW", decimal(l, w / 1000.0, 1)),
+    )
 }
 
 /// "14:32" (no chrono strftime: it is large in the browser bundle).
@@ -99,51 +112,74 @@ pub fn utc_minute(at: DateTime<Utc>) -> String {
 }
 
 /// "1 h 12 min left", "45 s left" (whole minutes above two minutes).
-pub fn time_left(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+pub fn time_left(l: Locale, until: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let seconds = (until - now).num_seconds().max(0) as u64;
     let shown = if seconds >= 120 {
         seconds / 60 * 60
     } else {
         seconds
     };
-    format!("{} left", human_duration(shown))
+    td_string!(l, time_left, duration = human_duration(l, shown)).to_string()
 }
 
 /// "10 A until 14:32 (1 h 12 min left)" while a target is in force.
 pub fn target_in_force(
+    l: Locale,
     target: Option<(u32, DateTime<Utc>)>,
     now: DateTime<Utc>,
     local: bool,
 ) -> Option<String> {
     let (amps, until) = target.filter(|(_, until)| *until > now)?;
-    Some(format!(
-        "{amps} A until {} ({})",
-        clock_time(until, local),
-        time_left(until, now)
-    ))
+    Some(
+        td_string!(
+            l,
+            target_until,
+            amps = amps,
+            time = clock_time(until, local),
+            left = time_left(l, until, now)
+        )
+        .to_string(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const EN: Locale = Locale::en;
+
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(human_duration(45), "45 s");
-        assert_eq!(human_duration(900), "15 min");
-        assert_eq!(human_duration(7200), "2 h");
-        assert_eq!(human_duration(5400), "1 h 30 min");
-        assert_eq!(human_duration(90), "1 min 30 s");
+        assert_eq!(human_duration(EN, 45), "45 s");
+        assert_eq!(human_duration(EN, 900), "15 min");
+        assert_eq!(human_duration(EN, 7200), "2 h");
+        assert_eq!(human_duration(EN, 5400), "1 h 30 min");
+        assert_eq!(human_duration(EN, 90), "1 min 30 s");
+    }
+
+    #[test]
+    fn each_language_has_its_units_and_decimal_mark() {
+        assert_eq!(human_duration(Locale::de, 7200), "2 Std.");
+        assert_eq!(human_duration(Locale::de, 5400), "1 Std. 30 Min.");
+        assert_eq!(human_duration(Locale::fr, 7200), "2 h");
+        assert_eq!(decimal(Locale::de, 6.5, 1), "6,5");
+        assert_eq!(decimal(Locale::fr, 22.08, 1), "22,1");
+        assert_eq!(kilowatts(Locale::fr, Some(7400.0)), "7,4 kW");
+        let now = Utc::now();
+        assert_eq!(
+            time_left(Locale::de, now + chrono::Duration::seconds(45), now),
+            "noch 45 Sek."
+        );
     }
 
     #[test]
     fn decimals_without_float_formatting() {
-        assert_eq!(decimal(6.9, 1), "6.9");
-        assert_eq!(decimal(22.08, 1), "22.1");
-        assert_eq!(decimal(-0.0, 1), "0.0");
-        assert_eq!(decimal(-1.25, 1), "-1.3");
-        assert_eq!(decimal(16.0, 0), "16");
-        assert_eq!(decimal(0.05, 2), "0.05");
+        assert_eq!(decimal(EN, 6.9, 1), "6.9");
+        assert_eq!(decimal(EN, 22.08, 1), "22.1");
+        assert_eq!(decimal(EN, -0.0, 1), "0.0");
+        assert_eq!(decimal(EN, -1.25, 1), "-1.3");
+        assert_eq!(decimal(EN, 16.0, 0), "16");
+        assert_eq!(decimal(EN, 0.05, 2), "0.05");
     }
 
     #[test]
@@ -158,15 +194,15 @@ mod tests {
     fn countdowns_round_to_minutes() {
         let now = Utc::now();
         assert_eq!(
-            time_left(now + chrono::Duration::seconds(7170), now),
+            time_left(EN, now + chrono::Duration::seconds(7170), now),
             "1 h 59 min left"
         );
         assert_eq!(
-            time_left(now + chrono::Duration::seconds(45), now),
+            time_left(EN, now + chrono::Duration::seconds(45), now),
             "45 s left"
         );
         assert_eq!(
-            time_left(now - chrono::Duration::seconds(5), now),
+            time_left(EN, now - chrono::Duration::seconds(5), now),
             "0 s left"
         );
     }

@@ -14,8 +14,8 @@ pub fn error_sentence(error: &AppError) -> String {
         }
         AppError::Forbidden { role, needed } => format!(
             "Your role ({}) may not do this; it needs {}. Ask an admin if you should.",
-            role_label(*role),
-            role_label(*needed)
+            role_label(crate::language::locale(), *role),
+            role_label(crate::language::locale(), *needed)
         ),
         AppError::NotFound(missing) => missing_sentence(missing),
         AppError::Invalid(invalid) => invalid_sentence(invalid),

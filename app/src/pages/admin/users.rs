@@ -9,6 +9,7 @@ use crate::api::users::{CreateUser, ResetUserPassword, SetUserDisabled, SetUserR
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
+use crate::language::locale;
 use crate::words::role_label;
 
 const COLUMNS: [&str; 5] = ["Username", "Role", "Status", "Last login", "Password"];
@@ -56,7 +57,7 @@ fn RoleSelect(selected: Role) -> impl IntoView {
     view! {
         <select name="role">
             {Role::iter()
-                .map(|r| view! { <option value=r.as_str() selected=r == selected>{role_label(r)}</option> })
+                .map(|r| view! { <option value=r.as_str() selected=r == selected>{role_label(locale(), r)}</option> })
                 .collect_view()}
         </select>
     }

@@ -8,11 +8,12 @@ use strum::IntoEnumIterator;
 
 use crate::api::chargers::list_chargers;
 use crate::components::table::{Choice, ChoiceSelect};
+use crate::language::locale;
 use crate::words::{action_label, outcome_label};
 
 /// The choices of a closed set, labelled.
 fn closed_set<T: IntoEnumIterator + Into<&'static str> + Copy>(
-    label: fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
 ) -> Vec<Choice> {
     T::iter()
         .map(|v| {
@@ -29,6 +30,7 @@ pub fn Filters(filter: Signal<AuditFilter>) -> impl IntoView {
         <Transition fallback=|| ()>
             {move || {
                 let f = filter.get();
+                let l = locale();
                 let chargers = chargers.get().and_then(Result::ok).unwrap_or_default();
                 let sites: BTreeMap<i64, String> =
                     chargers.iter().map(|c| (c.site_id, c.site_name.clone())).collect();
@@ -38,8 +40,8 @@ pub fn Filters(filter: Signal<AuditFilter>) -> impl IntoView {
                     .collect();
                 let site_choices = sites.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
                 let text = |v: Option<&'static str>| v.map(str::to_owned);
-                let actions = closed_set::<AuditAction>(action_label);
-                let outcomes = closed_set::<Outcome>(outcome_label);
+                let actions = closed_set::<AuditAction>(|a| action_label(l, a));
+                let outcomes = closed_set::<Outcome>(|o| outcome_label(l, o));
                 view! {
                     <form method="get" action="/audit" class="grid-form filters" data-testid="audit-filters">
                         <ChoiceSelect

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
+use crate::language::locale;
 use crate::words::{action_label, outcome_label, problem_sentence, requested};
 
 #[component]
@@ -43,10 +44,10 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
         <tr data-audit-id=e.id>
             <td data-label="Time"><LocalTime at /></td>
             <td data-label="User">{e.actor.clone()}</td>
-            <td data-label="Action">{action_label(e.action)}</td>
+            <td data-label="Action">{action_label(locale(), e.action)}</td>
             <td data-label="Charger">{charger}</td>
             <td data-label="Requested">{requested(e.requested_current, e.requested_duration)}</td>
-            <td data-label="Outcome"><span class=outcome_class>{outcome_label(e.outcome)}</span></td>
+            <td data-label="Outcome"><span class=outcome_class>{outcome_label(locale(), e.outcome)}</span></td>
             <td data-label="CLEMAP">{e.upstream_status.map(|s| s.to_string()).unwrap_or_default()}</td>
             <td data-label="Details">
                 <details>

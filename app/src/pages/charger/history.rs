@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
+use crate::language::locale;
 use crate::words::{action_label, outcome_label, requested};
 
 #[component]
@@ -22,9 +23,9 @@ pub fn History(rows: Vec<AuditEntry>) -> impl IntoView {
                         <tr>
                             <td data-label="When"><LocalTime at=r.at /></td>
                             <td data-label="Who">{r.actor.clone()}</td>
-                            <td data-label="What">{action_label(r.action)}</td>
+                            <td data-label="What">{action_label(locale(), r.action)}</td>
                             <td data-label="Requested">{requested(r.requested_current, r.requested_duration)}</td>
-                            <td data-label="Outcome"><span class=outcome_class>{outcome_label(r.outcome)}</span></td>
+                            <td data-label="Outcome"><span class=outcome_class>{outcome_label(locale(), r.outcome)}</span></td>
                         </tr>
                     }
                 })

@@ -19,6 +19,7 @@ use crate::components::feedback::Loaded;
 use crate::components::layout::CurrentUser;
 use crate::components::table::ChoiceSelect;
 use crate::islands::refresh::AutoRefresh;
+use crate::language::locale;
 use crate::words::charger_status_label;
 use bulk::{BulkPanel, BulkResults};
 use site_card::SiteCard;
@@ -44,7 +45,7 @@ pub fn OverviewPage() -> impl IntoView {
         .map(|s| {
             (
                 Into::<&'static str>::into(s).to_owned(),
-                charger_status_label(s).to_owned(),
+                charger_status_label(locale(), s).to_owned(),
             )
         })
         .collect::<Vec<_>>();

@@ -1,0 +1,173 @@
+//! Which language a page is rendered in.
+//!
+//! The server decides, once per request, before the first byte: the
+//! logged-in user's choice, else this browser's `lang` cookie, else its
+//! `Accept-Language`, else English. Pages read the result with
+//! [`locale`] and translate with `td!`/`td_string!` (leptos_i18n, keys
+//! checked at compile time). Islands run in the browser without that
+//! context, so the server passes them their words as props.
+
+use evse_dashboard::types::Language;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+pub use crate::i18n::Locale;
+
+/// The locale of the page being rendered (English where none was set,
+/// e.g. in an island that was not given its words).
+pub fn locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+pub fn from_language(language: Language) -> Locale {
+    match language {
+        Language::En => Locale::en,
+        Language::De => Locale::de,
+        Language::Fr => Locale::fr,
+    }
+}
+
+pub fn to_language(locale: Locale) -> Language {
+    match locale {
+        Locale::en => Language::En,
+        Locale::de => Language::De,
+        Locale::fr => Language::Fr,
+    }
+}
+
+#[cfg(feature = "ssr")]
+const COOKIE: &str = "lang";
+
+/// The request's locale, in the order described above.
+#[cfg(feature = "ssr")]
+pub fn negotiate(parts: &http::request::Parts) -> Locale {
+    let chosen = parts
+        .extensions
+        .get::<crate::session::RequestUser>()
+        .and_then(|user| user.0.language)
+        .or_else(|| {
+            crate::prefs::cookie(&parts.headers, COOKIE).and_then(|v| v.parse::<Language>().ok())
+        });
+    if let Some(language) = chosen {
+        return from_language(language);
+    }
+    let accepted = parts
+        .headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(accepted_languages)
+        .unwrap_or_default();
+    <Locale as leptos_i18n::Locale>::find_locale(&accepted)
+}
+
+/// The tags of an `Accept-Language` header, most wanted first (q=0 means
+/// "not this one" and is dropped).
+#[cfg(feature = "ssr")]
+fn accepted_languages(header: &str) -> Vec<String> {
+    let mut tags: Vec<(f32, String)> = header
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (!tag.is_empty() && tag != "*" && q > 0.0).then(|| (q, tag.to_owned()))
+        })
+        .collect();
+    // Stable: equal weights keep the browser's order.
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0));
+    tags.into_iter().map(|(_, tag)| tag).collect()
+}
+
+/// Switches the language for this browser (and, when logged in, for the
+/// user on every device), then goes back to `next`.
+#[server(name = SetLanguage, prefix = "/api", endpoint = "set_language")]
+pub async fn set_language(language: Language, next: String) -> Result<(), AppError> {
+    crate::api::guard::anyone();
+    if let Some(user) = crate::api::guard::current_user().await? {
+        crate::api::context::services()?
+            .users
+            .set_language(user.id, Some(language))
+            .await?;
+    }
+    let value = format!(
+        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        language.as_str()
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&value),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+    leptos_axum::redirect(crate::api::auth::safe_next(&next));
+    Ok(())
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_is_ordered_by_weight_and_drops_refusals() {
+        assert_eq!(
+            accepted_languages("fr-CH;q=0.8, de-CH, en;q=0.5, it;q=0"),
+            ["de-CH", "fr-CH", "en"]
+        );
+        assert_eq!(accepted_languages("*"), Vec::<String>::new());
+        assert_eq!(accepted_languages("en;q=oops, fr"), ["fr"]);
+    }
+
+    #[test]
+    fn a_swiss_browser_gets_its_language_and_others_english() {
+        let pick = |header: &str| {
+            <Locale as leptos_i18n::Locale>::find_locale(&accepted_languages(header))
+        };
+        assert_eq!(pick("de-CH,de;q=0.9"), Locale::de);
+        assert_eq!(pick("fr-CH, fr;q=0.9, en;q=0.8"), Locale::fr);
+        assert_eq!(pick("it-CH, en;q=0.5"), Locale::en);
+        assert_eq!(pick("ja"), Locale::en);
+        assert_eq!(pick(""), Locale::en);
+    }
+
+    /// leptos_i18n falls back to English for a key missing in another
+    /// locale (a warning, not an error): this makes a missing key, or a
+    /// translation that drops or invents a `{{ value }}`, fail.
+    #[test]
+    fn every_key_is_translated_with_the_same_values_in_every_locale() {
+        use std::collections::{BTreeMap, BTreeSet};
+        type Catalog = BTreeMap<String, String>;
+        let parse = |text: &str| serde_json::from_str::<Catalog>(text).expect("valid JSON");
+        let values = |text: &str| -> BTreeSet<String> {
+            text.split("{{")
+                .skip(1)
+                .filter_map(|rest| rest.split_once("}}"))
+                .map(|(name, _)| name.trim().to_owned())
+                .collect()
+        };
+        let english = parse(include_str!("../locales/en.json"));
+        for (name, text) in [
+            ("de", include_str!("../locales/de.json")),
+            ("fr", include_str!("../locales/fr.json")),
+        ] {
+            let other = parse(text);
+            let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
+            let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{name} lacks {missing:?}");
+            assert!(extra.is_empty(), "{name} has keys English lacks: {extra:?}");
+            for (key, sentence) in &english {
+                assert_eq!(values(sentence), values(&other[key]), "{name}: {key}");
+                assert!(!other[key].trim().is_empty(), "{name}: {key} is empty");
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_has_a_locale_and_back() {
+        use strum::IntoEnumIterator;
+        for language in Language::iter() {
+            assert_eq!(to_language(from_language(language)), language);
+        }
+    }
+}
