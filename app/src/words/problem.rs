@@ -83,7 +83,7 @@ fn throttled(seconds: i64) -> String {
     };
     format!(
         "Too many failed logins from here. Try again in {}.",
-        human_duration(wait)
+        human_duration(crate::language::locale(), wait)
     )
 }
 
@@ -222,7 +222,7 @@ fn invalid_sentence(invalid: &Invalid) -> String {
 
 /// A duration in the form's words, or the raw number when negative.
 fn seconds(value: i64) -> String {
-    u64::try_from(value).map_or_else(|_| format!("{value} s"), human_duration)
+    u64::try_from(value).map_or_else(|_| format!("{value} s"), |s| human_duration(crate::language::locale(), s))
 }
 
 #[cfg(test)]

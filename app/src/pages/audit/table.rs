@@ -46,7 +46,7 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
             <td data-label="User">{e.actor.clone()}</td>
             <td data-label="Action">{action_label(locale(), e.action)}</td>
             <td data-label="Charger">{charger}</td>
-            <td data-label="Requested">{requested(e.requested_current, e.requested_duration)}</td>
+            <td data-label="Requested">{requested(locale(), e.requested_current, e.requested_duration)}</td>
             <td data-label="Outcome"><span class=outcome_class>{outcome_label(locale(), e.outcome)}</span></td>
             <td data-label="CLEMAP">{e.upstream_status.map(|s| s.to_string()).unwrap_or_default()}</td>
             <td data-label="Details">

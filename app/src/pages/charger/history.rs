@@ -24,7 +24,7 @@ pub fn History(rows: Vec<AuditEntry>) -> impl IntoView {
                             <td data-label="When"><LocalTime at=r.at /></td>
                             <td data-label="Who">{r.actor.clone()}</td>
                             <td data-label="What">{action_label(locale(), r.action)}</td>
-                            <td data-label="Requested">{requested(r.requested_current, r.requested_duration)}</td>
+                            <td data-label="Requested">{requested(locale(), r.requested_current, r.requested_duration)}</td>
                             <td data-label="Outcome"><span class=outcome_class>{outcome_label(locale(), r.outcome)}</span></td>
                         </tr>
                     }

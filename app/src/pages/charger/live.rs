@@ -4,6 +4,7 @@
 use evse_dashboard::types::{Charger, ChargerLive};
 use leptos::prelude::*;
 
+use crate::language::locale;
 use crate::components::badge::PlugBadge;
 use crate::components::charts::Gauge;
 use crate::components::table::Table;
@@ -50,11 +51,11 @@ pub fn LiveReading(live: ChargerLive, charger: Charger) -> impl IntoView {
                         <tr>
                             <td data-label="Plug">{p.plug_label.clone().unwrap_or_else(|| "Plug".into())}</td>
                             <td data-label="Status"><PlugBadge state=p.status /></td>
-                            <td data-label="L1">{amps(p.current_l1)}</td>
-                            <td data-label="L2">{amps(p.current_l2)}</td>
-                            <td data-label="L3">{amps(p.current_l3)}</td>
-                            <td data-label="Power">{kilowatts(p.power)}</td>
-                            <td data-label="CLEMAP limit">{amps(p.dyn_current_limit)}</td>
+                            <td data-label="L1">{amps(locale(), p.current_l1)}</td>
+                            <td data-label="L2">{amps(locale(), p.current_l2)}</td>
+                            <td data-label="L3">{amps(locale(), p.current_l3)}</td>
+                            <td data-label="Power">{kilowatts(locale(), p.power)}</td>
+                            <td data-label="CLEMAP limit">{amps(locale(), p.dyn_current_limit)}</td>
                         </tr>
                     }
                 })

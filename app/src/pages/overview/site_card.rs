@@ -5,6 +5,7 @@
 use evse_dashboard::types::{ChargerOverview, ChargerStatus};
 use leptos::prelude::*;
 
+use crate::language::locale;
 use crate::components::badge::{PlugBadge, UnreadableBadge};
 use crate::components::charts::SiteBars;
 use crate::components::table::Table;
@@ -31,7 +32,7 @@ pub fn SiteCard(
             <header class="site-head">
                 <h2 id=format!("site-{index}")>{site.clone()}</h2>
                 <span class="summary" data-testid="site-summary">
-                    {format!("{} kW · {charging} of {} charging", decimal(total_kw, 1), chargers.len())}
+                    {format!("{} kW · {charging} of {} charging", decimal(locale(), total_kw, 1), chargers.len())}
                 </span>
                 {can_control.then(|| view! { <SelectSite index /> })}
             </header>
@@ -55,7 +56,7 @@ fn phases(c: &ChargerOverview) -> String {
     c.plugs
         .first()
         .map(|p| {
-            let a = |v: Option<f64>| v.map_or_else(|| "–".into(), |v| decimal(v, 0));
+            let a = |v: Option<f64>| v.map_or_else(|| "–".into(), |v| decimal(locale(), v, 0));
             format!(
                 "{} / {} / {} A",
                 a(p.current_l1),
@@ -77,7 +78,7 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
     let power = if c.problem.is_some() {
         String::new()
     } else {
-        format!("{} kW", decimal(c.power_kw(), 1))
+        format!("{} kW", decimal(locale(), c.power_kw(), 1))
     };
     let (min, max) = (c.charger.min_current, c.charger.max_current);
     view! {
