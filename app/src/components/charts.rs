@@ -4,6 +4,9 @@ use chrono::{DateTime, Utc};
 use evse_dashboard::types::{AuditAction, AuditEntry, ChargerOverview, Outcome};
 use leptos::prelude::*;
 
+use leptos_i18n::td_string;
+
+use crate::language::locale;
 use crate::words::{decimal, utc_minute};
 
 /// Where the gauge's scale starts and ends, in SVG units.
@@ -71,7 +74,7 @@ pub fn Gauge(
         let at = x(f64::from(t));
         view! {
             <line x1=at x2=at y1="2" y2="70" class="gauge-target" />
-            <text x=at y="100" text-anchor=anchor(at) class="gauge-label target">{format!("target {t} A")}</text>
+            <text x=at y="100" text-anchor=anchor(at) class="gauge-label target">{td_string!(locale(), gauge_target, amps = t).to_string()}</text>
         }
     });
     let limit_mark = limit.map(|l| {
@@ -79,10 +82,11 @@ pub fn Gauge(
         view! {
             <line x1=at x2=at y1="2" y2="70" class="gauge-limit" />
             <text x=at y="114" text-anchor=anchor(at) class="gauge-label limit">
-                {format!("limit {} A", decimal(l, 0))}
+                {td_string!(locale(), gauge_limit, amps = decimal(locale(), l, 0)).to_string()}
             </text>
         }
     });
+    let lang = locale();
     let phase_words: Vec<String> = phases
         .iter()
         .enumerate()
@@ -90,19 +94,26 @@ pub fn Gauge(
             format!(
                 "L{} {}",
                 i + 1,
-                a.map_or("–".into(), |a| format!("{} A", decimal(a, 1)))
+                a.map_or("–".into(), |a| format!("{} A", decimal(lang, a, 1)))
             )
         })
         .collect();
     let mut words = phase_words.join(", ");
     if let Some(t) = target {
-        words.push_str(&format!("; target {t} A"));
+        words.push_str(&format!("; {}", td_string!(lang, gauge_target, amps = t)));
     }
     if let Some(l) = limit {
-        words.push_str(&format!("; CLEMAP limit {} A", decimal(l, 0)));
+        let limit = decimal(lang, l, 0);
+        words.push_str(&format!(
+            "; {}",
+            td_string!(lang, gauge_clemap_limit, amps = limit)
+        ));
     }
-    words.push_str(&format!("; allowed {min}–{max} A"));
-    let label = format!("Currents on a scale from 0 to {max} A: {words}.");
+    words.push_str(&format!(
+        "; {}",
+        td_string!(lang, gauge_allowed, min = min, max = max)
+    ));
+    let label = td_string!(lang, gauge_label, max = max, words = words).to_string();
     let title = label.clone();
     let (range_x, range_w) = (x(f64::from(min)), x(f64::from(max)) - x(f64::from(min)));
     view! {
@@ -143,7 +154,7 @@ pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
             let target = c.settings.as_ref().and_then(|s| s.current);
             view! {
                 <rect x=x y=h - bh width=bw height=bh class="bar-measured">
-                    <title>{format!("{}: {} A", c.charger.name, decimal(c.measured(), 0))}</title>
+                    <title>{format!("{}: {} A", c.charger.name, decimal(locale(), c.measured(), 0))}</title>
                 </rect>
                 {target.map(|t| {
                     let ty = (h - f64::from(t) / top * h).round();
@@ -159,7 +170,7 @@ pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
             width="320"
             height="48"
             role="img"
-            aria-label="Current per charger, target marked"
+            aria-label=td_string!(locale(), site_bars_label)
         >
             <rect x="0" y="0" width="320" height="48" class="bar-max" />
             {bars}
@@ -218,11 +229,14 @@ pub fn TargetTimeline(entries: Vec<AuditEntry>) -> impl IntoView {
         ));
     }
     path.push_str(&format!(" L{w},{h}"));
-    let label = format!(
-        "Target timeline: {} targets, up to {} A",
-        steps.len(),
-        decimal(top, 0)
-    );
+    let lang = locale();
+    let label = td_string!(
+        lang,
+        timeline_label,
+        count = steps.len(),
+        amps = decimal(lang, top, 0)
+    )
+    .to_string();
     let title = label.clone();
     view! {
         <figure class="timeline">
@@ -238,12 +252,14 @@ pub fn TargetTimeline(entries: Vec<AuditEntry>) -> impl IntoView {
                 <path d=path class="timeline-line" fill="none" />
             </svg>
             <figcaption class="muted">
-                {format!(
-                    "Requested target over time ({} to {} UTC), highest {} A; resets drop to none.",
-                    utc_minute(start),
-                    utc_minute(end),
-                    decimal(top, 0),
-                )}
+                {td_string!(
+                    lang,
+                    timeline_caption,
+                    from = utc_minute(start),
+                    to = utc_minute(end),
+                    amps = decimal(lang, top, 0)
+                )
+                .to_string()}
             </figcaption>
         </figure>
     }

@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 
+use leptos_i18n::td_string;
+
+use crate::language::Locale;
 use crate::words::human_duration;
 
 /// The offered durations, seconds.
@@ -30,22 +33,23 @@ pub fn DurationChoice(
     custom: RwSignal<String>,
     /// The longest duration the server accepts, minutes.
     max_minutes: u32,
+    l: Locale,
 ) -> impl IntoView {
     let offered = PRESETS
         .into_iter()
         .filter(move |s| *s / 60 <= max_minutes)
         .map(|secs| {
-            let text = human_duration(secs.into());
+            let text = human_duration(l, secs.into());
             view! { <DurationChip choice value=secs.to_string() text /> }
         })
         .collect_view();
     view! {
         <fieldset class="duration">
-            <legend>"Duration"</legend>
+            <legend>{td_string!(l, duration)}</legend>
             {offered}
-            <DurationChip choice value=CUSTOM.to_owned() text="Custom".to_owned() />
+            <DurationChip choice value=CUSTOM.to_owned() text=td_string!(l, custom).to_owned() />
             <label class="custom">
-                "Minutes"
+                {td_string!(l, minutes)}
                 <input
                     type="number"
                     name="custom_minutes"
@@ -64,7 +68,7 @@ pub fn DurationChoice(
 
 /// The presets as a compact select (for the bulk panel), same values.
 #[component]
-pub fn DurationSelect(choice: RwSignal<String>) -> impl IntoView {
+pub fn DurationSelect(choice: RwSignal<String>, l: Locale) -> impl IntoView {
     let initial = choice.get_untracked();
     view! {
         <select id="bulk-duration" name="duration" on:change=move |ev| choice.set(event_target_value(&ev))>
@@ -73,7 +77,7 @@ pub fn DurationSelect(choice: RwSignal<String>) -> impl IntoView {
                 .map(|secs| {
                     let value = secs.to_string();
                     let selected = value == initial;
-                    view! { <option value=value selected=selected>{human_duration(secs.into())}</option> }
+                    view! { <option value=value selected=selected>{human_duration(l, secs.into())}</option> }
                 })
                 .collect_view()}
         </select>

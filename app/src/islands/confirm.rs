@@ -6,7 +6,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use evse_dashboard::types::Language;
+use leptos_i18n::td_string;
+
 use crate::components::time::use_hydrated;
+use crate::language::{Locale, from_language};
 
 /// Which change is being confirmed: it picks the words and the colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,35 +23,35 @@ pub enum Change {
 
 /// The words of one confirmation: the no-JavaScript checkbox and submit
 /// button, the review button, the review group's name, its submit button.
-pub fn words(change: Change) -> [&'static str; 5] {
+pub fn words(l: Locale, change: Change) -> [&'static str; 5] {
     match change {
         Change::SetTarget => [
-            "I confirm this change to the charger",
-            "Set target",
-            "Review…",
-            "Confirm",
-            "Confirm",
+            td_string!(l, confirm_set_check),
+            td_string!(l, set_target),
+            td_string!(l, review),
+            td_string!(l, confirm),
+            td_string!(l, confirm),
         ],
         Change::ResetTarget => [
-            "I confirm the reset",
-            "Reset target",
-            "Reset target…",
-            "Confirm reset",
-            "Confirm reset",
+            td_string!(l, confirm_reset_check),
+            td_string!(l, reset_target),
+            td_string!(l, reset_target_review),
+            td_string!(l, confirm_reset),
+            td_string!(l, confirm_reset),
         ],
         Change::BulkTarget => [
-            "I confirm this change to the selected chargers",
-            "Set target",
-            "Review…",
-            "Confirm bulk target",
-            "Confirm",
+            td_string!(l, confirm_bulk_check),
+            td_string!(l, set_target),
+            td_string!(l, review),
+            td_string!(l, confirm_bulk),
+            td_string!(l, confirm),
         ],
         Change::DeleteCharger => [
-            "I confirm deleting this charger",
-            "Delete",
-            "Delete…",
-            "Confirm delete",
-            "Yes, delete",
+            td_string!(l, confirm_delete_check),
+            td_string!(l, delete),
+            td_string!(l, delete_review),
+            td_string!(l, confirm_delete),
+            td_string!(l, yes_delete),
         ],
     }
 }
@@ -65,10 +69,12 @@ pub fn ConfirmStep(
     change: Change,
     /// What the review asks, e.g. "Reset the temporary target of Bay 1?".
     summary: String,
+    /// The page's language (an island has no server context).
+    language: Language,
 ) -> impl IntoView {
     let hydrated = use_hydrated();
     let reviewing = RwSignal::new(false);
-    let [check, submit, review, group, confirm] = words(change);
+    let [check, submit, review, group, confirm] = words(from_language(language), change);
     let class = class(change);
     view! {
         <Show when=move || !hydrated.get()>

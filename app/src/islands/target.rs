@@ -12,7 +12,10 @@ use super::confirm::{Change, ReviewGroup, class, words};
 use super::dom::typed;
 use crate::components::duration::{DurationChoice, chosen_seconds};
 use crate::components::time::{use_hydrated, use_now};
+use crate::language::from_language;
 use crate::words::{clock_time, decimal, human_duration};
+use evse_dashboard::types::Language;
+use leptos_i18n::td_string;
 
 #[island]
 pub fn TargetControls(
@@ -25,7 +28,10 @@ pub fn TargetControls(
     default_duration: u32,
     /// The longest duration the server accepts, minutes.
     max_minutes: u32,
+    /// The page's language (an island has no server context).
+    language: Language,
 ) -> impl IntoView {
+    let l = from_language(language);
     let hydrated = use_hydrated();
     let now = use_now();
     // Start from what the plain form holds now: on a slow link the person
@@ -50,36 +56,36 @@ pub fn TargetControls(
     };
     let kw = move || {
         if hydrated.get() {
-            format!(
-                "≈ {} kW on 3 phases at 230 V (estimate)",
-                decimal(estimated_kw(amps.get()), 1)
-            )
+            let kw = decimal(l, estimated_kw(amps.get()), 1);
+            td_string!(l, kw_estimate, kw = kw).to_string()
         } else {
-            "≈ 0.69 kW per ampere on 3 phases at 230 V (estimate)".to_owned()
+            td_string!(l, kw_per_ampere).to_owned()
         }
     };
     let valid_until = move || match (hydrated.get(), seconds()) {
-        (false, _) => "The target lasts for the chosen duration from when you send it.".to_owned(),
-        (true, Some(s)) => format!(
-            "Valid until {}",
-            clock_time(now.get() + Duration::seconds(s as i64), true)
-        ),
-        (true, None) => "Enter the duration in minutes.".to_owned(),
+        (false, _) => td_string!(l, lasts_from_sending).to_owned(),
+        (true, Some(s)) => {
+            let time = clock_time(now.get() + Duration::seconds(s as i64), true);
+            td_string!(l, valid_until, time = time).to_string()
+        }
+        (true, None) => td_string!(l, enter_minutes).to_owned(),
     };
     let summary = Signal::derive(move || {
-        format!(
-            "Set {} A for {} on {} (≈ {} kW)?",
-            amps.get(),
-            seconds().map_or_else(|| "?".into(), human_duration),
-            charger,
-            decimal(estimated_kw(amps.get()), 1),
+        td_string!(
+            l,
+            set_summary,
+            amps = amps.get(),
+            duration = seconds().map_or_else(|| "?".into(), |s| human_duration(l, s)),
+            charger = charger.clone(),
+            kw = decimal(l, estimated_kw(amps.get()), 1)
         )
+        .to_string()
     });
-    let [check, submit, review, group, confirm] = words(Change::SetTarget);
+    let [check, submit, review, group, confirm] = words(l, Change::SetTarget);
     let class = class(Change::SetTarget);
     view! {
         <div class="amps">
-            <label for="amps">"Current (A)"</label>
+            <label for="amps">{td_string!(l, current_amps)}</label>
             <input
                 id="amps"
                 type="number"
@@ -100,8 +106,8 @@ pub fn TargetControls(
                     min=min
                     max=max
                     step="1"
-                    aria-label="Current (A), slider"
-                    aria-valuetext=move || format!("{} amperes", amps.get())
+                    aria-label=td_string!(l, current_amps_slider)
+                    aria-valuetext=move || td_string!(l, amperes, amps = amps.get()).to_string()
                     prop:value=move || amps.get().to_string()
                     on:input=set_amps
                 />
@@ -109,7 +115,7 @@ pub fn TargetControls(
             <p class="muted scale">{format!("{min}–{max} A")}</p>
             <p class="muted" data-testid="kw">{kw}</p>
         </div>
-        <DurationChoice choice custom max_minutes />
+        <DurationChoice choice custom max_minutes l />
         <p class="muted" data-testid="valid-until">{valid_until}</p>
         <Show when=move || !hydrated.get()>
             <label class="confirm-check">

@@ -7,7 +7,10 @@ use super::problem::problem_sentence;
 
 pub fn outcome_sentence(outcome: &ControlOutcome) -> String {
     let requested = match (outcome.requested_current, outcome.requested_duration) {
-        (Some(a), Some(d)) => format!("{a} A for {}", human_duration(crate::language::locale(), d.into())),
+        (Some(a), Some(d)) => format!(
+            "{a} A for {}",
+            human_duration(crate::language::locale(), d.into())
+        ),
         _ => "the change".into(),
     };
     match (outcome.action, outcome.outcome) {

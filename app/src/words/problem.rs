@@ -222,7 +222,10 @@ fn invalid_sentence(invalid: &Invalid) -> String {
 
 /// A duration in the form's words, or the raw number when negative.
 fn seconds(value: i64) -> String {
-    u64::try_from(value).map_or_else(|_| format!("{value} s"), |s| human_duration(crate::language::locale(), s))
+    u64::try_from(value).map_or_else(
+        |_| format!("{value} s"),
+        |s| human_duration(crate::language::locale(), s),
+    )
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@
 use evse_dashboard::types::{Charger, ChargerLive};
 use leptos::prelude::*;
 
-use crate::language::locale;
 use crate::components::badge::PlugBadge;
 use crate::components::charts::Gauge;
 use crate::components::table::Table;
 use crate::components::time::{Countdown, LocalTime};
+use crate::language::locale;
 use crate::words::{amps, kilowatts};
 
 /// The highest reading of each phase over all plugs.

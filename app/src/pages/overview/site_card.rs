@@ -5,12 +5,12 @@
 use evse_dashboard::types::{ChargerOverview, ChargerStatus};
 use leptos::prelude::*;
 
-use crate::language::locale;
 use crate::components::badge::{PlugBadge, UnreadableBadge};
 use crate::components::charts::SiteBars;
 use crate::components::table::Table;
 use crate::components::time::{Countdown, Since};
 use crate::islands::bulk::{FORM_ID, SelectSite};
+use crate::language::locale;
 use crate::words::{decimal, problem_sentence};
 
 #[component]
