@@ -66,10 +66,15 @@ impl AuditLog {
 
     /// Records an event and logs, rather than fails, when the database
     /// cannot take it: used where the action itself already happened.
-    pub async fn record_or_log(&self, actor: &Actor, event: Event) {
+    /// Returns the row's id when it was written.
+    pub async fn record_or_log(&self, actor: &Actor, event: Event) -> Option<i64> {
         let action = event.action;
-        if let Err(e) = self.record(actor, event).await {
-            tracing::error!(error = %e, %action, "could not write an audit event");
+        match self.record(actor, event).await {
+            Ok(id) => Some(id),
+            Err(e) => {
+                tracing::error!(error = %e, %action, "could not write an audit event");
+                None
+            }
         }
     }
 

@@ -101,16 +101,12 @@ pub async fn actor(user: Option<&User>, username: &str) -> Actor {
 /// change it records already happened, so a failure to write is logged,
 /// not returned.
 pub async fn audit(user: &User, event: Event) -> Option<i64> {
-    let action = event.action;
-    let services = services().ok()?;
+    let Ok(services) = services() else {
+        tracing::error!(action = %event.action, "no services: audit event lost");
+        return None;
+    };
     let actor = actor(Some(user), &user.username).await;
-    match services.audit.record(&actor, event).await {
-        Ok(id) => Some(id),
-        Err(e) => {
-            tracing::error!(error = %e, %action, "could not write an audit event");
-            None
-        }
-    }
+    services.audit.record_or_log(&actor, event).await
 }
 
 /// After a plain form post, shows `page` with the audited event's outcome.

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::confirm::{Change, ReviewGroup, class, words};
+use super::confirm::{Change, ConfirmControls};
 #[cfg(feature = "hydrate")]
 use super::dom::inputs;
 use crate::components::duration::chosen_seconds;
@@ -66,13 +66,8 @@ fn read_form() -> (Vec<Ticked>, i64, String) {
 
 #[island]
 pub fn BulkReview() -> impl IntoView {
-    let hydrated = use_hydrated();
     let reviewing = RwSignal::new(false);
     let form = RwSignal::new((Vec::<Ticked>::new(), 0_i64, String::new()));
-    let open = move |_| {
-        form.set(read_form());
-        reviewing.set(true);
-    };
     let summary = Signal::derive(move || {
         let (ticked, amps, duration) = form.get();
         format!(
@@ -96,23 +91,16 @@ pub fn BulkReview() -> impl IntoView {
             })
             .collect_view()
     };
-    let [check, submit, review, group, confirm] = words(Change::BulkTarget);
-    let class = class(Change::BulkTarget);
     view! {
-        <Show when=move || !hydrated.get()>
-            <label class="confirm-check">
-                <input type="checkbox" name="confirmed" value="yes" required />
-                {check}
-            </label>
-            <button type="submit">{submit}</button>
-        </Show>
-        <Show when=move || hydrated.get() && !reviewing.get()>
-            <button type="button" on:click=open>{review}</button>
-        </Show>
-        <Show when=move || hydrated.get() && reviewing.get()>
-            <ul class="preview" data-testid="bulk-preview">{preview}</ul>
-            <ReviewGroup group summary confirm class reviewing />
-        </Show>
+        <ConfirmControls
+            change=Change::BulkTarget
+            summary
+            reviewing
+            on_review=Callback::new(move |()| form.set(read_form()))
+            details=std::sync::Arc::new(move || view! {
+                <ul class="preview" data-testid="bulk-preview">{preview}</ul>
+            }.into_any())
+        />
     }
 }
 

@@ -72,25 +72,56 @@ pub fn ConfirmStep(
     /// The page's language (an island has no server context).
     language: Language,
 ) -> impl IntoView {
-    let hydrated = use_hydrated();
     let reviewing = RwSignal::new(false);
+    view! { <ConfirmControls change summary reviewing language /> }
+}
+
+/// The confirmation of one form, before and after hydration: the checkbox
+/// and the plain submit button until the wasm runs, then a review button
+/// that opens the review group (with `details` above the summary).
+#[component]
+pub fn ConfirmControls(
+    change: Change,
+    /// Follows the form while the review is open.
+    #[prop(into)]
+    summary: Signal<String>,
+    reviewing: RwSignal<bool>,
+    /// The page's language (an island has no server context).
+    language: Language,
+    /// Runs as the review opens, e.g. to read what the form holds now.
+    #[prop(optional)]
+    on_review: Option<Callback<()>>,
+    /// Shown in the review, above the summary.
+    #[prop(optional)]
+    details: Option<ChildrenFn>,
+) -> impl IntoView {
+    let hydrated = use_hydrated();
     let [check, submit, review, group, confirm] = words(from_language(language), change);
     let class = class(change);
+    // No attribute at all for the plain buttons.
+    let button_class = (!class.is_empty()).then_some(class);
+    let open = move |_| {
+        if let Some(on_review) = on_review {
+            on_review.run(());
+        }
+        reviewing.set(true);
+    };
     view! {
         <Show when=move || !hydrated.get()>
             <label class="confirm-check">
                 <input type="checkbox" name="confirmed" value="yes" required />
                 {check}
             </label>
-            <button type="submit" class=class>{submit}</button>
+            <button type="submit" class=button_class>{submit}</button>
         </Show>
         <Show when=move || hydrated.get() && !reviewing.get()>
-            <button type="button" class=class on:click=move |_| reviewing.set(true)>
+            <button type="button" class=button_class on:click=open>
                 {review}
             </button>
         </Show>
         <Show when=move || hydrated.get() && reviewing.get()>
-            <ReviewGroup group summary=summary.clone() confirm class reviewing />
+            {details.clone().map(|details| details())}
+            <ReviewGroup group summary confirm class reviewing />
         </Show>
     }
 }

@@ -8,7 +8,7 @@ use chrono::Duration;
 use evse_dashboard::types::estimated_kw;
 use leptos::prelude::*;
 
-use super::confirm::{Change, ReviewGroup, class, words};
+use super::confirm::{Change, ConfirmControls};
 use super::dom::typed;
 use crate::components::duration::{DurationChoice, chosen_seconds};
 use crate::components::time::{use_hydrated, use_now};
@@ -81,8 +81,6 @@ pub fn TargetControls(
         )
         .to_string()
     });
-    let [check, submit, review, group, confirm] = words(l, Change::SetTarget);
-    let class = class(Change::SetTarget);
     view! {
         <div class="amps">
             <label for="amps">{td_string!(l, current_amps)}</label>
@@ -117,18 +115,6 @@ pub fn TargetControls(
         </div>
         <DurationChoice choice custom max_minutes l />
         <p class="muted" data-testid="valid-until">{valid_until}</p>
-        <Show when=move || !hydrated.get()>
-            <label class="confirm-check">
-                <input type="checkbox" name="confirmed" value="yes" required />
-                {check}
-            </label>
-            <button type="submit">{submit}</button>
-        </Show>
-        <Show when=move || hydrated.get() && !reviewing.get()>
-            <button type="button" on:click=move |_| reviewing.set(true)>{review}</button>
-        </Show>
-        <Show when=move || hydrated.get() && reviewing.get()>
-            <ReviewGroup group summary confirm class reviewing />
-        </Show>
+        <ConfirmControls change=Change::SetTarget summary reviewing language />
     }
 }
