@@ -5,7 +5,7 @@
 //! `Accept-Language`, else English. Pages read the result with
 //! [`locale`] and translate with `td!`/`td_string!` (leptos_i18n, keys
 //! checked at compile time). Islands run in the browser without that
-//! context, so the server passes them their words as props.
+//! context and read the same decision back from `<html lang>`.
 
 use evse_dashboard::types::Language;
 use leptos::prelude::*;
@@ -13,10 +13,18 @@ use leptos::prelude::*;
 use crate::error::AppError;
 pub use crate::i18n::Locale;
 
-/// The locale of the page being rendered (English where none was set,
-/// e.g. in an island that was not given its words).
+/// The locale of the page being rendered: the server's decision, or in
+/// the browser the `lang` the server wrote on `<html>` (so an island
+/// hydrates with the words it was rendered with).
 pub fn locale() -> Locale {
-    use_context::<Locale>().unwrap_or_default()
+    if let Some(locale) = use_context::<Locale>() {
+        return locale;
+    }
+    #[cfg(feature = "hydrate")]
+    if let Some(lang) = document().document_element().and_then(|html| html.get_attribute("lang")) {
+        return lang.parse().unwrap_or_default();
+    }
+    Locale::default()
 }
 
 pub fn from_language(language: Language) -> Locale {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use evse_dashboard::types::{AuditAction, AuditEntry, ChargerOverview, Outcome};
 use leptos::prelude::*;
 
-use leptos_i18n::td_string;
+use crate::i18n::td_string;
 
 use crate::language::locale;
 use crate::words::{decimal, utc_minute};
@@ -113,7 +113,7 @@ pub fn Gauge(
         "; {}",
         td_string!(lang, gauge_allowed, min = min, max = max)
     ));
-    let label = td_string!(lang, gauge_label, max = max, words = words).to_string();
+    let label = td_string!(lang, gauge_label, max = max, words = &words).to_string();
     let title = label.clone();
     let (range_x, range_w) = (x(f64::from(min)), x(f64::from(max)) - x(f64::from(min)));
     view! {

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use leptos_i18n::td_string;
+use crate::i18n::td_string;
 
-use crate::language::Locale;
+use crate::language::locale;
 use crate::words::human_duration;
 
 /// The offered durations, seconds.
@@ -33,8 +33,8 @@ pub fn DurationChoice(
     custom: RwSignal<String>,
     /// The longest duration the server accepts, minutes.
     max_minutes: u32,
-    l: Locale,
 ) -> impl IntoView {
+    let l = locale();
     let offered = PRESETS
         .into_iter()
         .filter(move |s| *s / 60 <= max_minutes)
@@ -68,7 +68,8 @@ pub fn DurationChoice(
 
 /// The presets as a compact select (for the bulk panel), same values.
 #[component]
-pub fn DurationSelect(choice: RwSignal<String>, l: Locale) -> impl IntoView {
+pub fn DurationSelect(choice: RwSignal<String>) -> impl IntoView {
+    let l = locale();
     let initial = choice.get_untracked();
     view! {
         <select id="bulk-duration" name="duration" on:change=move |ev| choice.set(event_target_value(&ev))>

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use crate::words::{clock_time, date_time, time_left};
+use crate::i18n::td_string;
+use crate::language::locale;
+use crate::words::{clock_time, date_time, seconds_ago, time_left};
 
 /// `true` once an island runs in the browser (after hydration).
 pub fn use_hydrated() -> ReadSignal<bool> {
@@ -49,17 +51,29 @@ pub fn LocalTime(at: DateTime<Utc>, #[prop(optional)] clock: bool) -> impl IntoV
 /// "until 14:32 (1 h 12 min left)", kept running in the browser.
 #[component]
 pub fn Countdown(until: DateTime<Utc>) -> impl IntoView {
-    let text = format!(
-        "until {} ({})",
-        clock_time(until, false),
-        time_left(until, Utc::now())
-    );
+    let text = until_text(until, Utc::now(), false);
     view! { <span data-until=until.to_rfc3339()>{text}</span> }
 }
 
 /// "12 s ago", kept running in the browser.
 #[component]
 pub fn Since(at: DateTime<Utc>) -> impl IntoView {
-    let seconds = (Utc::now() - at).num_seconds().max(0);
-    view! { <span data-since=at.to_rfc3339()>{format!("{seconds} s ago")}</span> }
+    let text = seconds_ago(locale(), at, Utc::now());
+    view! { <span data-since=at.to_rfc3339()>{text}</span> }
+}
+
+/// "until 14:32 (1 h 12 min left)", or "expired"; `local` in the
+/// browser's time zone rather than UTC.
+pub fn until_text(until: DateTime<Utc>, now: DateTime<Utc>, local: bool) -> String {
+    let l = locale();
+    if until <= now {
+        return td_string!(l, expired).to_owned();
+    }
+    td_string!(
+        l,
+        until_left,
+        time = clock_time(until, local),
+        left = time_left(l, until, now)
+    )
+    .to_string()
 }

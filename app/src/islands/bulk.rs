@@ -10,6 +10,8 @@ use super::confirm::{Change, ConfirmControls};
 use super::dom::inputs;
 use crate::components::duration::chosen_seconds;
 use crate::components::time::use_hydrated;
+use crate::i18n::td_string;
+use crate::language::locale;
 use crate::words::human_duration;
 
 /// The form the fleet's checkboxes belong to.
@@ -66,15 +68,19 @@ fn read_form() -> (Vec<Ticked>, i64, String) {
 
 #[island]
 pub fn BulkReview() -> impl IntoView {
+    let l = locale();
     let reviewing = RwSignal::new(false);
     let form = RwSignal::new((Vec::<Ticked>::new(), 0_i64, String::new()));
     let summary = Signal::derive(move || {
         let (ticked, amps, duration) = form.get();
-        format!(
-            "Set {amps} A for {} on {} chargers? Each gets the value clamped to its own range:",
-            chosen_seconds(&duration, "").map_or_else(|| "?".into(), human_duration),
-            ticked.len()
+        td_string!(
+            l,
+            bulk_summary,
+            amps = amps,
+            duration = chosen_seconds(&duration, "").map_or_else(|| "?".into(), |s| human_duration(l, s)),
+            count = ticked.len()
         )
+        .to_string()
     });
     let preview = move || {
         let (ticked, amps, _) = form.get();
@@ -82,12 +88,13 @@ pub fn BulkReview() -> impl IntoView {
             .into_iter()
             .map(|t| {
                 let sent = amps.clamp(t.min, t.max.max(t.min));
-                let note = if sent != amps {
-                    format!(" (clamped to {}–{} A)", t.min, t.max)
+                let line = if sent != amps {
+                    td_string!(l, bulk_clamped, name = &t.name, amps = sent, min = t.min, max = t.max)
+                        .to_string()
                 } else {
-                    String::new()
+                    td_string!(l, bulk_sent, name = &t.name, amps = sent).to_string()
                 };
-                view! { <li>{format!("{}: {sent} A{note}", t.name)}</li> }
+                view! { <li>{line}</li> }
             })
             .collect_view()
     };
@@ -107,6 +114,7 @@ pub fn BulkReview() -> impl IntoView {
 /// Ticks every charger of one site.
 #[island]
 pub fn SelectSite(index: usize) -> impl IntoView {
+    let l = locale();
     let hydrated = use_hydrated();
     #[cfg(not(feature = "hydrate"))]
     let _ = index;
@@ -121,7 +129,7 @@ pub fn SelectSite(index: usize) -> impl IntoView {
     view! {
         <Show when=move || hydrated.get()>
             <button type="button" class="secondary" on:click=select>
-                "Select all of this site"
+                {td_string!(l, select_site)}
             </button>
         </Show>
     }

@@ -6,11 +6,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use evse_dashboard::types::Language;
-use leptos_i18n::td_string;
-
 use crate::components::time::use_hydrated;
-use crate::language::{Locale, from_language};
+use crate::i18n::td_string;
+use crate::language::{Locale, locale};
 
 /// Which change is being confirmed: it picks the words and the colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,11 +67,9 @@ pub fn ConfirmStep(
     change: Change,
     /// What the review asks, e.g. "Reset the temporary target of Bay 1?".
     summary: String,
-    /// The page's language (an island has no server context).
-    language: Language,
 ) -> impl IntoView {
     let reviewing = RwSignal::new(false);
-    view! { <ConfirmControls change summary reviewing language /> }
+    view! { <ConfirmControls change summary reviewing /> }
 }
 
 /// The confirmation of one form, before and after hydration: the checkbox
@@ -86,8 +82,6 @@ pub fn ConfirmControls(
     #[prop(into)]
     summary: Signal<String>,
     reviewing: RwSignal<bool>,
-    /// The page's language (an island has no server context).
-    language: Language,
     /// Runs as the review opens, e.g. to read what the form holds now.
     #[prop(optional)]
     on_review: Option<Callback<()>>,
@@ -96,7 +90,7 @@ pub fn ConfirmControls(
     details: Option<ChildrenFn>,
 ) -> impl IntoView {
     let hydrated = use_hydrated();
-    let [check, submit, review, group, confirm] = words(from_language(language), change);
+    let [check, submit, review, group, confirm] = words(locale(), change);
     let class = class(change);
     // No attribute at all for the plain buttons.
     let button_class = (!class.is_empty()).then_some(class);

@@ -12,10 +12,9 @@ use super::confirm::{Change, ConfirmControls};
 use super::dom::typed;
 use crate::components::duration::{DurationChoice, chosen_seconds};
 use crate::components::time::{use_hydrated, use_now};
-use crate::language::from_language;
+use crate::language::locale;
 use crate::words::{clock_time, decimal, human_duration};
-use evse_dashboard::types::Language;
-use leptos_i18n::td_string;
+use crate::i18n::td_string;
 
 #[island]
 pub fn TargetControls(
@@ -28,10 +27,8 @@ pub fn TargetControls(
     default_duration: u32,
     /// The longest duration the server accepts, minutes.
     max_minutes: u32,
-    /// The page's language (an island has no server context).
-    language: Language,
 ) -> impl IntoView {
-    let l = from_language(language);
+    let l = locale();
     let hydrated = use_hydrated();
     let now = use_now();
     // Start from what the plain form holds now: on a slow link the person
@@ -113,8 +110,8 @@ pub fn TargetControls(
             <p class="muted scale">{format!("{min}–{max} A")}</p>
             <p class="muted" data-testid="kw">{kw}</p>
         </div>
-        <DurationChoice choice custom max_minutes l />
+        <DurationChoice choice custom max_minutes />
         <p class="muted" data-testid="valid-until">{valid_until}</p>
-        <ConfirmControls change=Change::SetTarget summary reviewing language />
+        <ConfirmControls change=Change::SetTarget summary reviewing />
     }
 }

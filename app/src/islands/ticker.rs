@@ -10,7 +10,9 @@ use leptos::prelude::*;
 #[cfg(feature = "hydrate")]
 use {
     super::dom::each_with,
-    crate::words::{clock_time, date_time, time_left},
+    crate::components::time::until_text,
+    crate::language::locale,
+    crate::words::{clock_time, date_time, seconds_ago},
 };
 
 /// Rewrites every marked time on the page for `now`.
@@ -21,21 +23,12 @@ fn refresh_times(now: DateTime<Utc>) {
         let parse = |v: &str| v.parse::<DateTime<Utc>>().ok();
         each_with("data-until", |el, v| {
             if let Some(until) = parse(v) {
-                el.set_text_content(Some(&if until > now {
-                    format!(
-                        "until {} ({})",
-                        clock_time(until, true),
-                        time_left(until, now)
-                    )
-                } else {
-                    "expired".to_owned()
-                }));
+                el.set_text_content(Some(&until_text(until, now, true)));
             }
         });
         each_with("data-since", |el, v| {
             if let Some(at) = parse(v) {
-                let seconds = (now - at).num_seconds().max(0);
-                el.set_text_content(Some(&format!("{seconds} s ago")));
+                el.set_text_content(Some(&seconds_ago(locale(), at, now)));
             }
         });
         each_with("data-local", |el, v| {

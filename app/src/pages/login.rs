@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::auth::{Login, safe_next};
 use crate::components::feedback::{Card, action_error};
 use crate::language::locale;
-use leptos_i18n::td_string;
+use crate::i18n::td_string;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -3,7 +3,7 @@
 //! time.
 
 use chrono::{DateTime, Datelike, Local, TimeZone, Timelike, Utc};
-use leptos_i18n::td_string;
+use crate::i18n::td_string;
 
 use crate::language::Locale;
 
@@ -120,6 +120,12 @@ pub fn time_left(l: Locale, until: DateTime<Utc>, now: DateTime<Utc>) -> String 
         seconds
     };
     td_string!(l, time_left, duration = human_duration(l, shown)).to_string()
+}
+
+/// "12 s ago" (never negative: clocks may differ a little).
+pub fn seconds_ago(l: Locale, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (now - at).num_seconds().max(0);
+    td_string!(l, seconds_ago, seconds = seconds).to_string()
 }
 
 /// "10 A until 14:32 (1 h 12 min left)" while a target is in force.

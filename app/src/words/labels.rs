@@ -3,7 +3,7 @@
 
 use evse_dashboard::clemap::model::PlugState;
 use evse_dashboard::types::{AuditAction, ChargerStatus, Outcome, Role};
-use leptos_i18n::td_string;
+use crate::i18n::td_string;
 
 use crate::language::Locale;
 
