@@ -24,6 +24,7 @@ use leptos_router::{SsrMode, path};
 include!(concat!(env!("OUT_DIR"), "/i18n.rs"));
 
 use components::layout::Layout;
+use i18n::td_string;
 use pages::{
     account::AccountPage, admin::AdminPage, audit::AuditPage, charger::ChargerPage,
     login::LoginPage, not_found::NotFound, overview::OverviewPage,
@@ -64,7 +65,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title text="EVSE dashboard" />
+        <Title text=td_string!(language::locale(), brand) />
         // Every page waits for its data and is sent whole (`SsrMode::Async`):
         // complete without JavaScript, nothing to swap in later.
         <Router>

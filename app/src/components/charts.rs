@@ -255,8 +255,8 @@ pub fn TargetTimeline(entries: Vec<AuditEntry>) -> impl IntoView {
                 {td_string!(
                     lang,
                     timeline_caption,
-                    from = utc_minute(start),
-                    to = utc_minute(end),
+                    from = utc_minute(lang, start),
+                    to = utc_minute(lang, end),
                     amps = decimal(lang, top, 0)
                 )
                 .to_string()}

@@ -9,16 +9,19 @@ use leptos_router::params::Params;
 
 use crate::api::audit::audit_event;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::language::locale;
 use crate::words::{error_sentence, event_sentence};
 
 /// A server function's error as a sentence; "log in again" gets a link.
 #[component]
 pub fn ErrorBanner(error: AppError) -> impl IntoView {
+    let l = locale();
     let log_in = matches!(error, AppError::NotLoggedIn);
     view! {
         <p class="banner error" role="alert">
-            {error_sentence(&error)}
-            {log_in.then(|| view! { " " <a href="/login">"Log in"</a> })}
+            {error_sentence(l, &error)}
+            {log_in.then(|| view! { " " <a href="/login">{td_string!(l, log_in)}</a> })}
         </p>
     }
 }
@@ -82,6 +85,7 @@ struct EventQuery {
 /// The outcome of the change a form post just made, from its audit row.
 #[component]
 pub fn EventBanner() -> impl IntoView {
+    let l = locale();
     let query = use_query::<EventQuery>();
     let entry = Resource::new(
         move || query.get().ok().and_then(|q| q.event),
@@ -98,7 +102,7 @@ pub fn EventBanner() -> impl IntoView {
                 {move || {
                     entry.get().flatten().map(|e| {
                         let class = if e.outcome == Outcome::Ok { "banner ok" } else { "banner error" };
-                        view! { <p class=class role="status">{event_sentence(&e)}</p> }
+                        view! { <p class=class role="status">{event_sentence(l, &e)}</p> }
                     })
                 }}
             </Transition>

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::td_string;
+use crate::language::locale;
+
 /// The column names of a table.
 pub struct Columns(Vec<String>);
 
@@ -30,11 +33,12 @@ pub fn Table(
     #[prop(optional)] testid: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
+    let l = locale();
     view! {
         <table class=format!("list {class}") data-testid=testid>
             <thead>
                 <tr>
-                    {select.then(|| view! { <th><span class="visually-hidden">"Select"</span></th> })}
+                    {select.then(|| view! { <th><span class="visually-hidden">{td_string!(l, select)}</span></th> })}
                     {columns.0.into_iter().map(|name| view! { <th>{name}</th> }).collect_view()}
                 </tr>
             </thead>
@@ -55,11 +59,12 @@ pub fn ChoiceSelect(
     choices: Vec<Choice>,
     selected: Option<String>,
 ) -> impl IntoView {
+    let l = locale();
     view! {
         <label>
             {label}
             <select name=name>
-                <option value="">"All"</option>
+                <option value="">{td_string!(l, all)}</option>
                 {choices
                     .into_iter()
                     .map(|(value, text)| {

@@ -39,7 +39,7 @@ pub fn LocalTime(at: DateTime<Utc>, #[prop(optional)] clock: bool) -> impl IntoV
     let text = if clock {
         clock_time(at, false)
     } else {
-        date_time(at, false)
+        date_time(locale(), at, false)
     };
     view! {
         <time datetime=stamp.clone() data-local=stamp data-clock=clock.then_some("")>

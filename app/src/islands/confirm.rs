@@ -131,12 +131,13 @@ pub fn ReviewGroup(
     class: &'static str,
     reviewing: RwSignal<bool>,
 ) -> impl IntoView {
+    let back = td_string!(locale(), back);
     view! {
         <div class="confirm" role="group" aria-label=group>
             <p>{move || summary.get()}</p>
             <button type="submit" class=class>{confirm}</button>
             <button type="button" class="secondary" on:click=move |_| reviewing.set(false)>
-                "Back"
+                {back}
             </button>
         </div>
     }

@@ -36,7 +36,7 @@ fn refresh_times(now: DateTime<Utc>) {
                 let text = if el.get_attribute("data-clock").is_some() {
                     clock_time(at, true)
                 } else {
-                    date_time(at, true)
+                    date_time(locale(), at, true)
                 };
                 el.set_text_content(Some(&text));
             }

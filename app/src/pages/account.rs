@@ -5,39 +5,41 @@ use leptos::prelude::*;
 use crate::api::auth::ChangePassword;
 use crate::components::feedback::{Card, EventBanner, action_error};
 use crate::components::layout::CurrentUser;
+use crate::i18n::td_string;
 use crate::language::locale;
 use crate::words::role_label;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    let l = locale();
     let change = ServerAction::<ChangePassword>::new();
     let user = expect_context::<CurrentUser>();
     view! {
-        <h1>"Your account"</h1>
-        {user.show(|u| view! {
+        <h1>{td_string!(l, your_account)}</h1>
+        {user.show(move |u| view! {
             <p>
-                "Logged in as " <strong>{u.username.clone()}</strong> " (role "
-                {role_label(locale(), u.role)} ")."
+                {td_string!(l, logged_in_as)} " " <strong>{u.username.clone()}</strong> " "
+                {td_string!(l, with_role, role = role_label(l, u.role))}
             </p>
         })}
         <EventBanner />
         {action_error(change)}
         <div class="narrow">
-            <Card id="password-heading" heading="Change password">
+            <Card id="password-heading" heading=td_string!(l, change_password)>
                 <ActionForm action=change>
                     <label>
-                        "Current password"
+                        {td_string!(l, current_password)}
                         <input type="password" name="current" autocomplete="current-password" required />
                     </label>
                     <label>
-                        "New password (at least 12 characters)"
+                        {td_string!(l, new_password_min)}
                         <input type="password" name="new" autocomplete="new-password" minlength="12" required />
                     </label>
                     <label>
-                        "New password again"
+                        {td_string!(l, new_password_again)}
                         <input type="password" name="confirm" autocomplete="new-password" minlength="12" required />
                     </label>
-                    <button type="submit">"Change password"</button>
+                    <button type="submit">{td_string!(l, change_password)}</button>
                 </ActionForm>
             </Card>
         </div>

@@ -3,32 +3,32 @@
 
 use evse_dashboard::types::{AuditAction, AuditEntry, Outcome};
 
+use super::labels::{action_label, outcome_label};
 use super::problem::problem_sentence;
+use crate::i18n::td_string;
+use crate::language::Locale;
 
-pub fn event_sentence(entry: &AuditEntry) -> String {
+pub fn event_sentence(l: Locale, entry: &AuditEntry) -> String {
     if entry.outcome != Outcome::Ok {
         return entry.problem.as_ref().map_or_else(
-            || format!("The change ended as {}.", entry.outcome),
-            problem_sentence,
+            || td_string!(l, ev_ended_as, outcome = outcome_label(l, entry.outcome)).to_string(),
+            |problem| problem_sentence(l, problem),
         );
     }
-    let charger = entry.charger_name.clone().unwrap_or_default();
-    let subject = entry.subject.clone().unwrap_or_default();
+    let charger = entry.charger_name.as_deref().unwrap_or_default();
+    let subject = entry.subject.as_deref().unwrap_or_default();
     use AuditAction::*;
     match entry.action {
-        ChargerAdded => format!("Registered {charger}."),
-        ChargerUpdated => format!("Saved {charger}."),
-        ChargerDeleted => format!("Deleted {charger}; its history stays in the audit log."),
-        ChargerTokenReplaced => format!("Replaced the token of {charger}."),
-        UserCreated => format!("Created {subject}."),
-        UserRoleChanged => format!("Role changed: {subject}."),
-        UserDisabled => format!("Disabled {subject}: their sessions have ended."),
-        UserEnabled => format!("Enabled {subject}."),
-        PasswordReset => format!("Reset the password of {subject}."),
-        PasswordChanged => "Your password was changed; your other sessions have ended.".into(),
-        action => format!(
-            "{} — done.",
-            super::action_label(crate::language::locale(), action)
-        ),
+        ChargerAdded => td_string!(l, ev_charger_added, charger = charger).to_string(),
+        ChargerUpdated => td_string!(l, ev_charger_updated, charger = charger).to_string(),
+        ChargerDeleted => td_string!(l, ev_charger_deleted, charger = charger).to_string(),
+        ChargerTokenReplaced => td_string!(l, ev_token_replaced, charger = charger).to_string(),
+        UserCreated => td_string!(l, ev_user_created, user = subject).to_string(),
+        UserRoleChanged => td_string!(l, ev_role_changed, user = subject).to_string(),
+        UserDisabled => td_string!(l, ev_user_disabled, user = subject).to_string(),
+        UserEnabled => td_string!(l, ev_user_enabled, user = subject).to_string(),
+        PasswordReset => td_string!(l, ev_password_reset, user = subject).to_string(),
+        PasswordChanged => td_string!(l, ev_password_changed).to_owned(),
+        action => td_string!(l, ev_done, action = action_label(l, action)).to_string(),
     }
 }

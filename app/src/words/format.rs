@@ -70,16 +70,21 @@ fn hh_mm<Tz: TimeZone>(at: &DateTime<Tz>) -> String {
     format!("{:02}:{:02}", at.hour(), at.minute())
 }
 
-/// "2026-11-24 14:32:05".
-fn ymd_hms<Tz: TimeZone>(at: &DateTime<Tz>) -> String {
-    format!(
-        "{}-{:02}-{:02} {}:{:02}",
-        at.year(),
-        at.month(),
-        at.day(),
-        hh_mm(at),
-        at.second()
+/// The date as the reader writes it: "2026-11-24", "24.11.2026".
+fn date<Tz: TimeZone>(l: Locale, at: &DateTime<Tz>) -> String {
+    td_string!(
+        l,
+        date,
+        year = at.year(),
+        month = format!("{:02}", at.month()),
+        day = format!("{:02}", at.day())
     )
+    .to_string()
+}
+
+/// "2026-11-24 14:32:05".
+fn ymd_hms<Tz: TimeZone>(l: Locale, at: &DateTime<Tz>) -> String {
+    format!("{} {}:{:02}", date(l, at), hh_mm(at), at.second())
 }
 
 /// "14:32" in the browser's zone, or "14:32 UTC" before hydration.
@@ -92,23 +97,17 @@ pub fn clock_time(at: DateTime<Utc>, local: bool) -> String {
 }
 
 /// "2026-11-24 14:32:05" local, or with " UTC" before hydration.
-pub fn date_time(at: DateTime<Utc>, local: bool) -> String {
+pub fn date_time(l: Locale, at: DateTime<Utc>, local: bool) -> String {
     if local {
-        ymd_hms(&at.with_timezone(&Local))
+        ymd_hms(l, &at.with_timezone(&Local))
     } else {
-        format!("{} UTC", ymd_hms(&at))
+        format!("{} UTC", ymd_hms(l, &at))
     }
 }
 
 /// "2026-11-24 14:32" in UTC.
-pub fn utc_minute(at: DateTime<Utc>) -> String {
-    format!(
-        "{}-{:02}-{:02} {}",
-        at.year(),
-        at.month(),
-        at.day(),
-        hh_mm(&at)
-    )
+pub fn utc_minute(l: Locale, at: DateTime<Utc>) -> String {
+    format!("{} {}", date(l, &at), hh_mm(&at))
 }
 
 /// "1 h 12 min left", "45 s left" (whole minutes above two minutes).

@@ -6,6 +6,7 @@ mod event;
 mod format;
 mod labels;
 mod outcome;
+mod invalid;
 mod problem;
 
 pub use event::event_sentence;

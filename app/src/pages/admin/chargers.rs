@@ -15,17 +15,21 @@ use crate::components::feedback::{Card, ErrorBanner, Loaded, action_error};
 use crate::components::table::Table;
 use crate::error::AppError;
 use crate::islands::confirm::{Change, ConfirmStep};
+use crate::i18n::td_string;
+use crate::language::{Locale, locale};
 use crate::words::{clock_time, problem_sentence};
 
-const COLUMNS: [&str; 7] = [
-    "Site",
-    "Name",
-    "Edge device",
-    "EVSE uuid",
-    "Range",
-    "Token",
-    "Connection",
-];
+fn columns(l: Locale) -> [&'static str; 7] {
+    [
+        td_string!(l, site),
+        td_string!(l, name),
+        td_string!(l, edge_device),
+        td_string!(l, evse_uuid),
+        td_string!(l, range),
+        td_string!(l, token),
+        td_string!(l, connection),
+    ]
+}
 
 #[derive(Params, Clone, PartialEq)]
 struct TestQuery {
@@ -37,6 +41,7 @@ type Tested = Option<(i64, Result<ConnectionTest, AppError>)>;
 
 #[component]
 pub fn ChargerAdmin() -> impl IntoView {
+    let l = locale();
     // Created for the errors a plain post brings back in the URL.
     let add = ServerAction::<AddCharger>::new();
     let update = ServerAction::<UpdateCharger>::new();
@@ -55,16 +60,16 @@ pub fn ChargerAdmin() -> impl IntoView {
     );
 
     view! {
-        <Card id="chargers-heading" heading="Chargers">
+        <Card id="chargers-heading" heading=td_string!(l, chargers_heading)>
             {action_error(update)}
             {action_error(delete)}
             {action_error(set_token)}
-            <Loaded waiting="Loading chargers…">
+            <Loaded waiting=td_string!(l, loading_chargers)>
                 {move || Suspend::new(async move {
                     let tested: Tested = tested.await;
                     chargers.await.map(|list| {
                         if list.is_empty() {
-                            view! { <p>"No chargers registered yet. Add the first one below."</p> }
+                            view! { <p>{td_string!(l, no_chargers_add_below)}</p> }
                                 .into_any()
                         } else {
                             view! { <ChargerTable chargers=list tested /> }.into_any()
@@ -73,12 +78,12 @@ pub fn ChargerAdmin() -> impl IntoView {
                 })}
             </Loaded>
 
-            <h3 id="add-heading">"Add a charger"</h3>
+            <h3 id="add-heading">{td_string!(l, add_charger_heading)}</h3>
             {action_error(add)}
             <ActionForm action=add attr:class="grid-form" attr:data-testid="add-charger">
                 <ChargerFields charger=None />
                 <TokenField label="evsetoken" />
-                <button type="submit">"Add charger"</button>
+                <button type="submit">{td_string!(l, add_charger)}</button>
             </ActionForm>
         </Card>
     }
@@ -91,27 +96,28 @@ fn ChargerFields(charger: Option<Charger>) -> impl IntoView {
     let text = move |f: fn(&Charger) -> String| c.as_ref().map(f).unwrap_or_default();
     let min = charger.as_ref().map_or(6, |c| c.min_current);
     let max = charger.as_ref().map_or(32, |c| c.max_current);
+    let l = locale();
     view! {
-        <label>"Name" <input name="input[name]" value=text(|c| c.name.clone()) required /></label>
-        <label>"Site" <input name="input[site]" value=text(|c| c.site_name.clone()) required /></label>
+        <label>{td_string!(l, name)} <input name="input[name]" value=text(|c| c.name.clone()) required /></label>
+        <label>{td_string!(l, site)} <input name="input[site]" value=text(|c| c.site_name.clone()) required /></label>
         <label>
-            "Edge device id"
+            {td_string!(l, edge_device_id)}
             <input name="input[edge_device_id]" value=text(|c| c.edge_device_id.clone()) required />
         </label>
         <label>
-            "EVSE uuid"
+            {td_string!(l, evse_uuid)}
             <input name="input[evse_uuid]" value=text(|c| c.evse_uuid.clone()) required />
         </label>
         <label>
-            "Min current (A)"
+            {td_string!(l, min_current_amps)}
             <input type="number" name="input[min_current]" min="0" max="80" value=min />
         </label>
         <label>
-            "Max current (A)"
+            {td_string!(l, max_current_amps)}
             <input type="number" name="input[max_current]" min="0" max="80" value=max />
         </label>
         <label class="wide">
-            "Notes" <input name="input[notes]" value=text(|c| c.notes.clone().unwrap_or_default()) />
+            {td_string!(l, notes)} <input name="input[notes]" value=text(|c| c.notes.clone().unwrap_or_default()) />
         </label>
     }
 }
@@ -119,7 +125,7 @@ fn ChargerFields(charger: Option<Charger>) -> impl IntoView {
 #[component]
 fn ChargerTable(chargers: Vec<Charger>, tested: Tested) -> impl IntoView {
     view! {
-        <Table columns=COLUMNS class="cards" testid="charger-table">
+        <Table columns=columns(locale()) class="cards" testid="charger-table">
             {chargers
                 .into_iter()
                 .map(|charger| {
@@ -140,9 +146,14 @@ fn ChargerRow(
     /// The connection test's result, when this charger was just tested.
     result: Option<Result<ConnectionTest, AppError>>,
 ) -> impl IntoView {
+    let l = locale();
     let id = charger.id;
-    let [site, name, edge, uuid, range, token, connection] = COLUMNS;
-    let token_state = if charger.token_set { "set" } else { "missing" };
+    let [site, name, edge, uuid, range, token, connection] = columns(l);
+    let token_state = if charger.token_set {
+        td_string!(l, token_set)
+    } else {
+        td_string!(l, token_missing)
+    };
     view! {
         <tr id=format!("charger-{id}") data-charger=id>
             <td data-label=site>{charger.site_name.clone()}</td>
@@ -153,8 +164,8 @@ fn ChargerRow(
             <td data-label=token>{token_state}</td>
             <td data-label=connection>
                 <a class="button secondary" href=format!("/admin?test={id}#charger-{id}")>
-                    "Test connection"
-                    <span class="visually-hidden">{format!(" of {}", charger.name)}</span>
+                    {td_string!(l, test_connection)}
+                    <span class="visually-hidden">{td_string!(l, of_name, name = &charger.name)}</span>
                 </a>
             </td>
         </tr>
@@ -177,7 +188,7 @@ fn test_banner(result: Result<ConnectionTest, AppError>) -> AnyView {
             };
             view! {
                 <p class=class role="status" data-testid="connection-test">
-                    {connection_sentence(&test)}
+                    {connection_sentence(locale(), &test)}
                 </p>
             }
             .into_any()
@@ -189,23 +200,21 @@ fn test_banner(result: Result<ConnectionTest, AppError>) -> AnyView {
 /// Edit, replace the token, delete: folded away until asked for.
 #[component]
 fn ChargerChanges(charger: Charger) -> impl IntoView {
+    let l = locale();
     let id = charger.id;
-    let summary = format!(
-        "Delete {}? Its audit history stays readable; its token is erased.",
-        charger.name
-    );
+    let summary = td_string!(l, delete_summary, charger = &charger.name).to_string();
     view! {
         <details>
-            <summary>{format!("Change {}", charger.name)}</summary>
+            <summary>{td_string!(l, change_charger, charger = &charger.name)}</summary>
             <ActionForm action={ServerAction::<UpdateCharger>::new()} attr:class="grid-form">
                 <input type="hidden" name="id" value=id />
                 <ChargerFields charger=Some(charger.clone()) />
-                <button type="submit">"Save"</button>
+                <button type="submit">{td_string!(l, save)}</button>
             </ActionForm>
             <ActionForm action={ServerAction::<SetChargerToken>::new()} attr:class="grid-form">
                 <input type="hidden" name="id" value=id />
-                <TokenField label="New evsetoken (the current one is never shown)" />
-                <button type="submit">"Replace token"</button>
+                <TokenField label=td_string!(l, new_token) />
+                <button type="submit">{td_string!(l, replace_token)}</button>
             </ActionForm>
             <ActionForm action={ServerAction::<DeleteCharger>::new()} attr:class="inline">
                 <input type="hidden" name="id" value=id />
@@ -226,15 +235,18 @@ fn TokenField(label: &'static str) -> impl IntoView {
     }
 }
 
-fn connection_sentence(test: &ConnectionTest) -> String {
+fn connection_sentence(l: Locale, test: &ConnectionTest) -> String {
     match test {
         ConnectionTest::Connected(settings) => match settings.active_at(chrono::Utc::now()) {
-            Some((amps, until)) => format!(
-                "Connected: CLEMAP accepted the token. Active target {amps} A until {}.",
-                clock_time(until, false)
-            ),
-            None => "Connected: CLEMAP accepted the token. No temporary target is active.".into(),
+            Some((amps, until)) => td_string!(
+                l,
+                connected_target,
+                amps = amps,
+                time = clock_time(until, false)
+            )
+            .to_string(),
+            None => td_string!(l, connected_no_target).to_owned(),
         },
-        ConnectionTest::Failed(problem) => problem_sentence(problem),
+        ConnectionTest::Failed(problem) => problem_sentence(l, problem),
     }
 }

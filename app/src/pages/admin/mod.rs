@@ -7,11 +7,13 @@ mod users;
 use leptos::prelude::*;
 
 use crate::components::feedback::EventBanner;
+use crate::i18n::td_string;
+use crate::language::locale;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
-        <h1>"Admin"</h1>
+        <h1>{td_string!(locale(), nav_admin)}</h1>
         <EventBanner />
         <chargers::ChargerAdmin />
         <users::UserAdmin />

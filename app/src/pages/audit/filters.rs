@@ -8,6 +8,7 @@ use strum::IntoEnumIterator;
 
 use crate::api::chargers::list_chargers;
 use crate::components::table::{Choice, ChoiceSelect};
+use crate::i18n::td_string;
 use crate::language::locale;
 use crate::words::{action_label, outcome_label};
 
@@ -45,39 +46,39 @@ pub fn Filters(filter: Signal<AuditFilter>) -> impl IntoView {
                 view! {
                     <form method="get" action="/audit" class="grid-form filters" data-testid="audit-filters">
                         <ChoiceSelect
-                            label="Charger"
+                            label=td_string!(l, col_charger)
                             name="charger"
                             choices=charger_choices
                             selected=f.charger.map(|c| c.to_string())
                         />
                         <ChoiceSelect
-                            label="Site"
+                            label=td_string!(l, site)
                             name="site"
                             choices=site_choices
                             selected=f.site.map(|s| s.to_string())
                         />
-                        <label>"User" <input name="user" value=f.user.clone().unwrap_or_default() /></label>
+                        <label>{td_string!(l, col_user)} <input name="user" value=f.user.clone().unwrap_or_default() /></label>
                         <ChoiceSelect
-                            label="Action"
+                            label=td_string!(l, col_action)
                             name="action"
                             choices=actions
                             selected=text(f.action.map(Into::into))
                         />
                         <ChoiceSelect
-                            label="Outcome"
+                            label=td_string!(l, col_outcome)
                             name="outcome"
                             choices=outcomes
                             selected=text(f.outcome.map(Into::into))
                         />
                         <label>
-                            "From (default: 7 days ago)"
+                            {td_string!(l, from_default)}
                             <input type="date" name="from" value=f.from.clone().unwrap_or_default() />
                         </label>
                         <label>
-                            "To"
+                            {td_string!(l, to)}
                             <input type="date" name="to" value=f.to.clone().unwrap_or_default() />
                         </label>
-                        <button type="submit">"Filter"</button>
+                        <button type="submit">{td_string!(l, filter)}</button>
                     </form>
                 }
             }}

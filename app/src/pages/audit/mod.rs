@@ -14,6 +14,8 @@ use crate::api::audit::audit_page;
 use crate::components::charts::TargetTimeline;
 use crate::components::feedback::Loaded;
 use crate::components::layout::CurrentUser;
+use crate::i18n::td_string;
+use crate::language::locale;
 use filters::Filters;
 use table::AuditTable;
 
@@ -51,6 +53,7 @@ impl AuditQuery {
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let l = locale();
     let query = use_query::<AuditQuery>();
     let current = move || query.get().unwrap_or_default();
     let filter = move || current().filter();
@@ -59,9 +62,9 @@ pub fn AuditPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
 
     view! {
-        <h1>"Audit history"</h1>
+        <h1>{td_string!(l, audit_heading)}</h1>
         <Filters filter=Signal::derive(filter) />
-        <Loaded waiting="Loading the audit trail…">
+        <Loaded waiting=td_string!(l, loading_audit)>
                 {move || {
                     let f = filter();
                     let older_page = before().is_some();
@@ -78,8 +81,8 @@ pub fn AuditPage() -> impl IntoView {
                                 .map(|_| view! { <TargetTimeline entries=p.entries.clone() /> });
                             view! {
                                 <p class="muted" data-testid="audit-count">
-                                    {format!("{} matching events", p.total)}
-                                    {older_page.then_some(" (older page)")}
+                                    {td_string!(l, matching_events, count = p.total)}
+                                    {older_page.then(|| format!(" ({})", td_string!(l, older_page)))}
                                 </p>
                                 <p class="actions">
                                     {can_export.then(|| view! {
@@ -89,14 +92,14 @@ pub fn AuditPage() -> impl IntoView {
                                             download
                                             data-testid="export"
                                         >
-                                            "Export CSV"
+                                            {td_string!(l, export_csv)}
                                         </a>
                                     })}
                                 </p>
                                 {timeline}
                                 <AuditTable entries=p.entries />
                                 {next.map(|href| view! {
-                                    <p><a href=href data-testid="older">"Older events →"</a></p>
+                                    <p><a href=href data-testid="older">{td_string!(l, older_events)}</a></p>
                                 })}
                             }
                         })

@@ -8,6 +8,7 @@ use crate::components::badge::PlugBadge;
 use crate::components::charts::Gauge;
 use crate::components::table::Table;
 use crate::components::time::{Countdown, LocalTime};
+use crate::i18n::td_string;
 use crate::language::locale;
 use crate::words::{amps, kilowatts};
 
@@ -25,6 +26,13 @@ fn phases(live: &ChargerLive) -> [Option<f64>; 3] {
 
 #[component]
 pub fn LiveReading(live: ChargerLive, charger: Charger) -> impl IntoView {
+    let l = locale();
+    let [plug, status, power, clemap_limit] = [
+        td_string!(l, plug),
+        td_string!(l, col_status),
+        td_string!(l, col_power),
+        td_string!(l, clemap_limit),
+    ];
     let now = chrono::Utc::now();
     let target = live.settings.active_at(now);
     let limit = live.dynamic_limit();
@@ -32,7 +40,7 @@ pub fn LiveReading(live: ChargerLive, charger: Charger) -> impl IntoView {
         <div class="target" data-testid="active-target">
             {match target {
                 Some((a, until)) => view! { {format!("{a} A ")}<Countdown until /> }.into_any(),
-                None => "No temporary target.".into_any(),
+                None => td_string!(l, no_target).into_any(),
             }}
         </div>
         <Gauge
@@ -42,25 +50,25 @@ pub fn LiveReading(live: ChargerLive, charger: Charger) -> impl IntoView {
             min=charger.min_current
             max=charger.max_current
         />
-        <Table columns=["Plug", "Status", "L1", "L2", "L3", "Power", "CLEMAP limit"] class="plugs cards">
+        <Table columns=[plug, status, "L1", "L2", "L3", power, clemap_limit] class="plugs cards">
             {live
                 .plugs
                 .into_iter()
                 .map(|p| {
                     view! {
                         <tr>
-                            <td data-label="Plug">{p.plug_label.clone().unwrap_or_else(|| "Plug".into())}</td>
-                            <td data-label="Status"><PlugBadge state=p.status /></td>
-                            <td data-label="L1">{amps(locale(), p.current_l1)}</td>
-                            <td data-label="L2">{amps(locale(), p.current_l2)}</td>
-                            <td data-label="L3">{amps(locale(), p.current_l3)}</td>
-                            <td data-label="Power">{kilowatts(locale(), p.power)}</td>
-                            <td data-label="CLEMAP limit">{amps(locale(), p.dyn_current_limit)}</td>
+                            <td data-label=plug>{p.plug_label.clone().unwrap_or_else(|| plug.into())}</td>
+                            <td data-label=status><PlugBadge state=p.status /></td>
+                            <td data-label="L1">{amps(l, p.current_l1)}</td>
+                            <td data-label="L2">{amps(l, p.current_l2)}</td>
+                            <td data-label="L3">{amps(l, p.current_l3)}</td>
+                            <td data-label=power>{kilowatts(l, p.power)}</td>
+                            <td data-label=clemap_limit>{amps(l, p.dyn_current_limit)}</td>
                         </tr>
                     }
                 })
                 .collect_view()}
         </Table>
-        <p class="muted">"Read from CLEMAP at " <LocalTime at=live.read_at /> "."</p>
+        <p class="muted">{td_string!(l, read_at_before)} " " <LocalTime at=live.read_at /> {td_string!(l, read_at_after)}</p>
     }
 }

@@ -19,6 +19,8 @@ use crate::api::control::{
 };
 use crate::components::feedback::{Card, Loaded, action_error, error_fallback};
 use crate::components::layout::CurrentUser;
+use crate::i18n::td_string;
+use crate::language::locale;
 use crate::words::outcome_sentence;
 use history::History;
 use live::LiveReading;
@@ -38,18 +40,19 @@ struct OutcomeQuery {
 
 #[component]
 pub fn ChargerPage() -> impl IntoView {
+    let l = locale();
     let params = use_params::<ChargerParams>();
     let id = move || params.get().ok().and_then(|p| p.id).unwrap_or(0);
     let charger = Resource::new(id, get_charger);
-    let failed = |errors| {
+    let failed = move |errors| {
         view! {
-            <h1>"Charger"</h1>
+            <h1>{td_string!(l, col_charger)}</h1>
             {error_fallback(errors)}
-            <p><a href="/">"Back to the overview"</a></p>
+            <p><a href="/">{td_string!(l, back_to_overview)}</a></p>
         }
     };
     view! {
-        <Transition fallback=|| view! { <p>"Loading charger…"</p> }>
+        <Transition fallback=move || view! { <p>{td_string!(l, loading_charger)}</p> }>
             <ErrorBoundary fallback=failed>
                 {move || Suspend::new(async move {
                     charger.await.map(|charger| view! { <ChargerView charger /> })
@@ -61,6 +64,7 @@ pub fn ChargerPage() -> impl IntoView {
 
 #[component]
 fn ChargerView(charger: Charger) -> impl IntoView {
+    let l = locale();
     let id = charger.id;
     // Created for the errors a plain post brings back in the URL.
     let set = ServerAction::<SetTarget>::new();
@@ -83,16 +87,17 @@ fn ChargerView(charger: Charger) -> impl IntoView {
     let for_forms = StoredValue::new(charger.clone());
 
     view! {
-        <p class="crumbs"><a href="/">"Overview"</a> " › " {charger.site_name.clone()}</p>
+        <p class="crumbs"><a href="/">{td_string!(l, nav_overview)}</a> " › " {charger.site_name.clone()}</p>
         <h1>{charger.name.clone()}</h1>
         <p class="muted meta">
-            {format!(
-                "{} · edge device {} · EVSE {} · {}–{} A",
-                charger.site_name,
-                charger.edge_device_id,
-                charger.evse_uuid,
-                charger.min_current,
-                charger.max_current,
+            {td_string!(
+                l,
+                charger_meta,
+                site = &charger.site_name,
+                edge = &charger.edge_device_id,
+                evse = &charger.evse_uuid,
+                min = charger.min_current,
+                max = charger.max_current
             )}
         </p>
         <div data-testid="outcome" aria-live="polite">
@@ -102,8 +107,8 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                 {move || earlier.get().flatten().map(outcome_banner)}
             </Transition>
         </div>
-        <Card id="live-heading" heading="Now">
-            <Loaded waiting="Reading from CLEMAP…">
+        <Card id="live-heading" heading=td_string!(l, now_heading)>
+            <Loaded waiting=td_string!(l, reading_clemap)>
                 {move || Suspend::new(async move {
                     live.await.map(|live| {
                         let charger = for_forms.get_value();
@@ -115,9 +120,9 @@ fn ChargerView(charger: Charger) -> impl IntoView {
         <Transition fallback=|| ()>
             <Show
                 when=can_control
-                fallback=|| view! {
+                fallback=move || view! {
                     <p class="muted" data-testid="read-only">
-                        "Your role can view this charger but not change it."
+                        {td_string!(l, read_only)}
                     </p>
                 }
             >
@@ -134,13 +139,13 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                 </ErrorBoundary>
             </Show>
         </Transition>
-        <Card id="history-heading" heading="Latest changes">
+        <Card id="history-heading" heading=td_string!(l, latest_changes)>
             <Loaded>
                 {move || Suspend::new(async move {
                     history.await.map(|rows| view! { <History rows /> })
                 })}
             </Loaded>
-            <p><a href=format!("/audit?charger={id}")>"Full history of this charger"</a></p>
+            <p><a href=format!("/audit?charger={id}")>{td_string!(l, full_history)}</a></p>
         </Card>
     }
 }
@@ -154,7 +159,7 @@ fn outcome_banner(outcome: ControlOutcome) -> AnyView {
     let outcome_name: &'static str = outcome.outcome.into();
     view! {
         <p class=class role="status" data-outcome=outcome_name>
-            {outcome_sentence(&outcome)}
+            {outcome_sentence(locale(), &outcome)}
         </p>
     }
     .into_any()

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use crate::api::control::SetTarget;
 use crate::components::duration::DEFAULT_PRESET;
 use crate::components::feedback::Card;
+use crate::i18n::td_string;
 use crate::islands::target::TargetControls;
+use crate::language::locale;
 
 /// Where the number starts: a common 16 A, within the charger's range.
 const START_AMPS: u32 = 16;
@@ -17,7 +19,7 @@ pub fn TargetForm(charger: Charger, limits: TargetLimits) -> impl IntoView {
     let set = ServerAction::<SetTarget>::new();
     let (min, max) = (charger.min_current, charger.max_current);
     view! {
-        <Card id="set-heading" heading="Set a temporary current target">
+        <Card id="set-heading" heading=td_string!(locale(), set_heading)>
             <ActionForm action=set attr:class="target-form" attr:data-testid="target-form">
                 <input type="hidden" name="charger_id" value=charger.id />
                 <TargetControls

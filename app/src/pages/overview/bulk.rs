@@ -10,22 +10,25 @@ use crate::api::overview::{BulkSetTarget, bulk_result};
 use crate::components::duration::{DEFAULT_PRESET, DurationSelect};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::islands::bulk::{BulkReview, FORM_ID};
+use crate::i18n::td_string;
+use crate::language::locale;
 use crate::words::outcome_sentence;
 
 #[component]
 pub fn BulkPanel() -> impl IntoView {
+    let l = locale();
     let bulk = ServerAction::<BulkSetTarget>::new();
     let duration = RwSignal::new(DEFAULT_PRESET.to_string());
     view! {
-        <Card id="bulk-heading" heading="Bulk target" testid="bulk">
-            <p class="muted">"Tick the chargers above, then choose a current and a duration."</p>
+        <Card id="bulk-heading" heading=td_string!(l, bulk_heading) testid="bulk">
+            <p class="muted">{td_string!(l, bulk_hint)}</p>
             {action_error(bulk)}
             <ActionForm action=bulk attr:id=FORM_ID attr:class="toolbar">
                 <label>
-                    "Current (A)"
+                    {td_string!(l, current_amps)}
                     <input id="bulk-amps" type="number" name="amps" inputmode="numeric" min="0" max="80" value="16" required />
                 </label>
-                <label>"Duration" <DurationSelect choice=duration /></label>
+                <label>{td_string!(l, duration)} <DurationSelect choice=duration /></label>
                 <BulkReview />
             </ActionForm>
         </Card>
@@ -61,7 +64,7 @@ fn BulkLine(outcome: ControlOutcome) -> impl IntoView {
         <li class=class data-outcome=name>
             <strong>{outcome.charger_name.clone()}</strong>
             {sent}
-            {outcome_sentence(&outcome)}
+            {outcome_sentence(locale(), &outcome)}
         </li>
     }
 }

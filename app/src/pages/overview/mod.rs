@@ -19,6 +19,7 @@ use crate::components::feedback::Loaded;
 use crate::components::layout::CurrentUser;
 use crate::components::table::ChoiceSelect;
 use crate::islands::refresh::AutoRefresh;
+use crate::i18n::td_string;
 use crate::language::locale;
 use crate::words::charger_status_label;
 use bulk::{BulkPanel, BulkResults};
@@ -36,6 +37,7 @@ struct OverviewQuery {
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
+    let l = locale();
     let query = use_query::<OverviewQuery>();
     let current = move || query.get().unwrap_or_default();
     let fleet = Resource::new(|| (), |_| fleet_overview());
@@ -45,34 +47,34 @@ pub fn OverviewPage() -> impl IntoView {
         .map(|s| {
             (
                 Into::<&'static str>::into(s).to_owned(),
-                charger_status_label(locale(), s).to_owned(),
+                charger_status_label(l, s).to_owned(),
             )
         })
         .collect::<Vec<_>>();
 
     view! {
-        <h1>"Overview"</h1>
+        <h1>{td_string!(l, nav_overview)}</h1>
         <form method="get" action="/" class="toolbar" data-testid="overview-filter">
             <label>
-                "Search"
+                {td_string!(l, search)}
                 <input
                     type="search"
                     name="q"
-                    placeholder="Charger name"
+                    placeholder=td_string!(l, charger_name)
                     value=move || current().q.unwrap_or_default()
                 />
             </label>
             <ChoiceSelect
-                label="Status"
+                label=td_string!(l, col_status)
                 name="status"
                 choices=statuses
                 selected=current().status
             />
-            <button type="submit" class="secondary">"Show"</button>
-            <span class="muted">{format!("Refreshes every {REFRESH_SECS} s while visible.")}</span>
+            <button type="submit" class="secondary">{td_string!(l, show)}</button>
+            <span class="muted">{td_string!(l, refreshes_every, seconds = REFRESH_SECS)}</span>
         </form>
         {move || current().bulk.map(|batch_id| view! { <BulkResults batch_id /> })}
-        <Loaded waiting="Reading the fleet from CLEMAP…">
+        <Loaded waiting=td_string!(l, reading_fleet)>
             {move || {
                 let filter = current();
                 let needle = filter.q.unwrap_or_default().trim().to_lowercase();
@@ -83,13 +85,13 @@ pub fn OverviewPage() -> impl IntoView {
                     fleet.await.map(|list| {
                         if list.is_empty() {
                             return view! {
-                                <p>"No chargers registered yet. An admin adds them on the Admin page."</p>
+                                <p>{td_string!(l, no_chargers_yet)}</p>
                             }
                             .into_any();
                         }
                         let sites = by_site(list, &needle, wanted);
                         if sites.is_empty() {
-                            return view! { <p>"No charger matches this filter."</p> }.into_any();
+                            return view! { <p>{td_string!(l, no_charger_matches)}</p> }.into_any();
                         }
                         sites
                             .into_iter()

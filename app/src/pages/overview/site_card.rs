@@ -10,7 +10,8 @@ use crate::components::charts::SiteBars;
 use crate::components::table::Table;
 use crate::components::time::{Countdown, Since};
 use crate::islands::bulk::{FORM_ID, SelectSite};
-use crate::language::locale;
+use crate::i18n::td_string;
+use crate::language::{Locale, locale};
 use crate::words::{decimal, problem_sentence};
 
 #[component]
@@ -22,6 +23,7 @@ pub fn SiteCard(
     /// Operators and admins tick chargers for a bulk target.
     can_control: bool,
 ) -> impl IntoView {
+    let l = locale();
     let total_kw: f64 = chargers.iter().map(ChargerOverview::power_kw).sum();
     let charging = chargers
         .iter()
@@ -32,13 +34,19 @@ pub fn SiteCard(
             <header class="site-head">
                 <h2 id=format!("site-{index}")>{site.clone()}</h2>
                 <span class="summary" data-testid="site-summary">
-                    {format!("{} kW · {charging} of {} charging", decimal(locale(), total_kw, 1), chargers.len())}
+                    {td_string!(
+                        l,
+                        site_summary,
+                        kw = decimal(l, total_kw, 1),
+                        charging = charging,
+                        total = chargers.len()
+                    )}
                 </span>
                 {can_control.then(|| view! { <SelectSite index /> })}
             </header>
             <SiteBars chargers=chargers.clone() />
             <Table
-                columns=["Charger", "Status", "Power", "L1 / L2 / L3", "Target", "Updated"]
+                columns=columns(l)
                 select=can_control
                 class="fleet cards"
             >
@@ -51,12 +59,26 @@ pub fn SiteCard(
     }
 }
 
+fn columns(l: Locale) -> [&'static str; 6] {
+    [
+        td_string!(l, col_charger),
+        td_string!(l, col_status),
+        td_string!(l, col_power),
+        PHASES,
+        td_string!(l, col_target),
+        td_string!(l, col_updated),
+    ]
+}
+
+/// The phases' column: the same in every language.
+const PHASES: &str = "L1 / L2 / L3";
+
 /// "6 / 6 / 0 A" for the first plug's phases.
-fn phases(c: &ChargerOverview) -> String {
+fn phases(l: Locale, c: &ChargerOverview) -> String {
     c.plugs
         .first()
         .map(|p| {
-            let a = |v: Option<f64>| v.map_or_else(|| "–".into(), |v| decimal(locale(), v, 0));
+            let a = |v: Option<f64>| v.map_or_else(|| "–".into(), |v| decimal(l, v, 0));
             format!(
                 "{} / {} / {} A",
                 a(p.current_l1),
@@ -69,16 +91,18 @@ fn phases(c: &ChargerOverview) -> String {
 
 #[component]
 fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoView {
+    let l = locale();
+    let [col_charger, col_status, col_power, _, col_target, col_updated] = columns(l);
     let id = c.charger.id;
     let now = chrono::Utc::now();
     let target = c.settings.as_ref().and_then(|s| s.active_at(now));
     let name = c.charger.name.clone();
     let status: &'static str = c.status().into();
-    let reason = c.problem.as_ref().map(problem_sentence);
+    let reason = c.problem.as_ref().map(|p| problem_sentence(l, p));
     let power = if c.problem.is_some() {
         String::new()
     } else {
-        format!("{} kW", decimal(locale(), c.power_kw(), 1))
+        format!("{} kW", decimal(l, c.power_kw(), 1))
     };
     let (min, max) = (c.charger.min_current, c.charger.max_current);
     view! {
@@ -90,7 +114,7 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
                         form=FORM_ID
                         name="charger_ids[]"
                         value=id
-                        aria-label=format!("Select {name}")
+                        aria-label=td_string!(l, select_named, name = &name).to_string()
                         data-name=name.clone()
                         data-min=min
                         data-max=max
@@ -98,8 +122,8 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
                     />
                 </td>
             })}
-            <td data-label="Charger"><a href=format!("/chargers/{id}")>{c.charger.name.clone()}</a></td>
-            <td data-label="Status">
+            <td data-label=col_charger><a href=format!("/chargers/{id}")>{c.charger.name.clone()}</a></td>
+            <td data-label=col_status>
                 {match reason.clone() {
                     Some(reason) => view! { <UnreadableBadge reason /> }.into_any(),
                     None => c
@@ -111,15 +135,15 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
                 }}
                 {reason.map(|r| view! { <div class="muted small">{r}</div> })}
             </td>
-            <td data-label="Power">{power}</td>
-            <td data-label="L1 / L2 / L3" class="nowrap">{phases(&c)}</td>
-            <td data-label="Target">
+            <td data-label=col_power>{power}</td>
+            <td data-label=PHASES class="nowrap">{phases(l, &c)}</td>
+            <td data-label=col_target>
                 {match target {
                     Some((a, until)) => view! { {format!("{a} A ")}<Countdown until /> }.into_any(),
-                    None => "none".into_any(),
+                    None => td_string!(l, none).into_any(),
                 }}
             </td>
-            <td data-label="Updated" class="muted">{c.read_at.map(|at| view! { <Since at /> })}</td>
+            <td data-label=col_updated class="muted">{c.read_at.map(|at| view! { <Since at /> })}</td>
         </tr>
     }
 }
