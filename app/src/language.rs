@@ -49,18 +49,24 @@ const COOKIE: &str = "lang";
 /// The request's locale, in the order described above.
 #[cfg(feature = "ssr")]
 pub fn negotiate(parts: &http::request::Parts) -> Locale {
-    let chosen = parts
+    let user = parts
         .extensions
         .get::<crate::session::RequestUser>()
-        .and_then(|user| user.0.language)
-        .or_else(|| {
-            crate::prefs::cookie(&parts.headers, COOKIE).and_then(|v| v.parse::<Language>().ok())
-        });
+        .and_then(|user| user.0.language);
+    negotiate_headers(user, &parts.headers)
+}
+
+/// The locale for the user's own choice (when known) and the request's
+/// headers, for handlers outside the Leptos renderer.
+#[cfg(feature = "ssr")]
+pub fn negotiate_headers(user: Option<Language>, headers: &http::HeaderMap) -> Locale {
+    let chosen = user.or_else(|| {
+        crate::prefs::cookie(headers, COOKIE).and_then(|v| v.parse::<Language>().ok())
+    });
     if let Some(language) = chosen {
         return from_language(language);
     }
-    let accepted = parts
-        .headers
+    let accepted = headers
         .get(http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map(accepted_languages)

@@ -8,6 +8,8 @@ pub mod components;
 pub mod error;
 pub mod islands;
 pub mod language;
+#[cfg(test)]
+mod literal_check;
 pub mod pages;
 pub mod prefs;
 #[cfg(feature = "ssr")]

@@ -6,6 +6,7 @@
 
 use app::api::context::ClientIp;
 use app::error::AppError;
+use app::language::{Locale, negotiate_headers};
 use axum::body::Body;
 use axum::extract::{Extension, Query, State};
 use axum::http::{StatusCode, header};
@@ -17,9 +18,9 @@ use tower_sessions::Session;
 use crate::state::AppState;
 
 /// An error as the UI words it, with its status.
-fn refuse(error: AppError) -> Response {
+fn refuse(l: Locale, error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, app::words::error_sentence(&error)).into_response()
+    (status, app::words::error_sentence(l, &error)).into_response()
 }
 
 async fn exporter(state: &AppState, session: &Session) -> Result<User, AppError> {
@@ -48,16 +49,17 @@ pub async fn audit_csv(
 ) -> Response {
     let user = match exporter(&state, &session).await {
         Ok(user) => user,
-        Err(e) => return refuse(e),
+        Err(e) => return refuse(negotiate_headers(None, &headers), e),
     };
+    let l = negotiate_headers(user.language, &headers);
     let Some(running) = state.services.exports.try_begin(&user.username) else {
-        return refuse(Problem::AlreadyRunning.into());
+        return refuse(l, Problem::AlreadyRunning.into());
     };
     let filter = query::with_defaults(filter);
     let pool = state.services.pool.clone();
     let stream = match audit::csv(pool, filter.clone(), state.export_time_limit, running) {
         Ok(stream) => stream,
-        Err(e) => return refuse(e.problem().into()),
+        Err(e) => return refuse(l, e.problem().into()),
     };
     let actor = Actor {
         user_id: Some(user.id),

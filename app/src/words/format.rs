@@ -191,8 +191,15 @@ mod tests {
     fn times_read_the_same_as_before() {
         let at: DateTime<Utc> = "2026-03-05T07:04:09Z".parse().unwrap();
         assert_eq!(clock_time(at, false), "07:04 UTC");
-        assert_eq!(date_time(at, false), "2026-03-05 07:04:09 UTC");
-        assert_eq!(utc_minute(at), "2026-03-05 07:04");
+        assert_eq!(date_time(EN, at, false), "2026-03-05 07:04:09 UTC");
+        assert_eq!(utc_minute(EN, at), "2026-03-05 07:04");
+    }
+
+    #[test]
+    fn dates_are_written_as_each_language_writes_them() {
+        let at: DateTime<Utc> = "2026-03-05T17:04:09Z".parse().unwrap();
+        assert_eq!(date_time(Locale::de, at, false), "05.03.2026 17:04:09 UTC");
+        assert_eq!(utc_minute(Locale::fr, at), "05.03.2026 17:04");
     }
 
     #[test]

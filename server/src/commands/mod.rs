@@ -37,9 +37,10 @@ pub async fn open_backend(
     Ok((evse_dashboard::audit::AuditLog::new(pool, key), vault))
 }
 
-/// A refusal worded as the dashboard words it.
+/// A refusal worded as the dashboard words it (in English: the command
+/// line has no language preference to go by).
 pub fn said(problem: evse_dashboard::types::Problem) -> Box<dyn std::error::Error> {
-    app::words::problem_sentence(&problem).into()
+    app::words::problem_sentence(app::language::Locale::en, &problem).into()
 }
 
 /// Reads one secret line: from a hidden prompt on a terminal, else from

@@ -240,14 +240,14 @@ async fn every_action_and_outcome_is_offered_as_a_filter_with_its_label() {
     for action in AuditAction::iter() {
         let option = format!(
             "<option value=\"{action}\">{}</option>",
-            app::words::action_label(action)
+            app::words::action_label(app::language::Locale::en, action)
         );
         assert!(html.contains(&option), "no filter option {option}");
     }
     for outcome in Outcome::iter() {
         let option = format!(
             "<option value=\"{outcome}\">{}</option>",
-            app::words::outcome_label(outcome)
+            app::words::outcome_label(app::language::Locale::en, outcome)
         );
         assert!(html.contains(&option), "no filter option {option}");
     }
