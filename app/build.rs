@@ -13,7 +13,8 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("i18n.rs");
 
     let mut dir = manifest_dir.clone();
-    let cfg_file = ConfigFile::new(&mut dir).unwrap_or_else(|e| panic!("[package.metadata.leptos-i18n]: {e}"));
+    let cfg_file =
+        ConfigFile::new(&mut dir).unwrap_or_else(|e| panic!("[package.metadata.leptos-i18n]: {e}"));
     let mut cfg: Config = cfg_file.into();
     cfg.options = std::mem::take(&mut cfg.options).interpolate_display(true);
 

@@ -21,7 +21,10 @@ pub fn locale() -> Locale {
         return locale;
     }
     #[cfg(feature = "hydrate")]
-    if let Some(lang) = document().document_element().and_then(|html| html.get_attribute("lang")) {
+    if let Some(lang) = document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+    {
         return lang.parse().unwrap_or_default();
     }
     Locale::default()
@@ -60,9 +63,8 @@ pub fn negotiate(parts: &http::request::Parts) -> Locale {
 /// headers, for handlers outside the Leptos renderer.
 #[cfg(feature = "ssr")]
 pub fn negotiate_headers(user: Option<Language>, headers: &http::HeaderMap) -> Locale {
-    let chosen = user.or_else(|| {
-        crate::prefs::cookie(headers, COOKIE).and_then(|v| v.parse::<Language>().ok())
-    });
+    let chosen = user
+        .or_else(|| crate::prefs::cookie(headers, COOKIE).and_then(|v| v.parse::<Language>().ok()));
     if let Some(language) = chosen {
         return from_language(language);
     }

@@ -48,8 +48,8 @@ const READ_ATTRIBUTES: &[&str] = &[
 
 /// English words that code identifiers and CSS classes do not contain.
 const FUNCTION_WORDS: &[&str] = &[
-    "the", "a", "an", "of", "to", "is", "are", "was", "not", "no", "and", "or", "for", "in",
-    "on", "at", "by", "with", "your", "you", "this", "it", "be", "has", "been", "yet",
+    "the", "a", "an", "of", "to", "is", "are", "was", "not", "no", "and", "or", "for", "in", "on",
+    "at", "by", "with", "your", "you", "this", "it", "be", "has", "been", "yet",
 ];
 
 struct Literal {

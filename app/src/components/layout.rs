@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::auth::{Logout, me};
+use crate::i18n::td_string;
 use crate::islands::ticker::TimeTicker;
 use crate::language::{Locale, SetLanguage, locale};
 use crate::prefs::{SetTheme, Theme, request_theme};
 use crate::words::role_label;
-use crate::i18n::td_string;
 use leptos_i18n::Locale as _;
 
 /// The logged-in user, read once per page and shared by every page.

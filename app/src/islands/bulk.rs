@@ -77,7 +77,8 @@ pub fn BulkReview() -> impl IntoView {
             l,
             bulk_summary,
             amps = amps,
-            duration = chosen_seconds(&duration, "").map_or_else(|| "?".into(), |s| human_duration(l, s)),
+            duration =
+                chosen_seconds(&duration, "").map_or_else(|| "?".into(), |s| human_duration(l, s)),
             count = ticked.len()
         )
         .to_string()
@@ -89,8 +90,15 @@ pub fn BulkReview() -> impl IntoView {
             .map(|t| {
                 let sent = amps.clamp(t.min, t.max.max(t.min));
                 let line = if sent != amps {
-                    td_string!(l, bulk_clamped, name = &t.name, amps = sent, min = t.min, max = t.max)
-                        .to_string()
+                    td_string!(
+                        l,
+                        bulk_clamped,
+                        name = &t.name,
+                        amps = sent,
+                        min = t.min,
+                        max = t.max
+                    )
+                    .to_string()
                 } else {
                     td_string!(l, bulk_sent, name = &t.name, amps = sent).to_string()
                 };

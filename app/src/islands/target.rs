@@ -12,9 +12,9 @@ use super::confirm::{Change, ConfirmControls};
 use super::dom::typed;
 use crate::components::duration::{DurationChoice, chosen_seconds};
 use crate::components::time::{use_hydrated, use_now};
+use crate::i18n::td_string;
 use crate::language::locale;
 use crate::words::{clock_time, decimal, human_duration};
-use crate::i18n::td_string;
 
 #[island]
 pub fn TargetControls(

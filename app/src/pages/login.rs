@@ -6,8 +6,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{Login, safe_next};
 use crate::components::feedback::{Card, action_error};
-use crate::language::locale;
 use crate::i18n::td_string;
+use crate::language::locale;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -2,8 +2,8 @@
 //! cannot know the browser's zone); once hydrated, the browser shows local
 //! time.
 
-use chrono::{DateTime, Datelike, Local, TimeZone, Timelike, Utc};
 use crate::i18n::td_string;
+use chrono::{DateTime, Datelike, Local, TimeZone, Timelike, Utc};
 
 use crate::language::Locale;
 

@@ -59,20 +59,23 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         (Field::Amps, Rule::OutOfRange { got, min, max }) => {
             td_string!(l, v_amps_out_of_range, got = got, min = min, max = max).to_string()
         }
-        (Field::Duration | Field::CustomMinutes, Rule::OutOfRange { got, min, max }) => {
-            td_string!(
-                l,
-                v_duration_out_of_range,
-                got = seconds(l, *got),
-                min = seconds(l, *min),
-                max = seconds(l, *max)
-            )
-            .to_string()
-        }
-        (_, Rule::OutOfRange { got, min, max }) => {
-            td_string!(l, v_out_of_range, what = what, got = got, min = min, max = max)
-                .to_string()
-        }
+        (Field::Duration | Field::CustomMinutes, Rule::OutOfRange { got, min, max }) => td_string!(
+            l,
+            v_duration_out_of_range,
+            got = seconds(l, *got),
+            min = seconds(l, *min),
+            max = seconds(l, *max)
+        )
+        .to_string(),
+        (_, Rule::OutOfRange { got, min, max }) => td_string!(
+            l,
+            v_out_of_range,
+            what = what,
+            got = got,
+            min = min,
+            max = max
+        )
+        .to_string(),
         (_, Rule::Required) => td_string!(l, v_required, what = what).to_string(),
         (_, Rule::ControlCharacters) => {
             td_string!(l, v_control_characters, what = what).to_string()

@@ -1,9 +1,9 @@
 //! Labels for the closed sets. Each match is exhaustive, so a new variant
 //! does not compile until it has a label.
 
+use crate::i18n::td_string;
 use evse_dashboard::clemap::model::PlugState;
 use evse_dashboard::types::{AuditAction, ChargerStatus, Outcome, Role};
-use crate::i18n::td_string;
 
 use crate::language::Locale;
 

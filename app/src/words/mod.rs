@@ -4,9 +4,9 @@
 
 mod event;
 mod format;
+mod invalid;
 mod labels;
 mod outcome;
-mod invalid;
 mod problem;
 
 pub use event::event_sentence;

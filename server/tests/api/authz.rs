@@ -14,8 +14,9 @@ use app::api::control::{
 use app::api::overview::{BulkResult, BulkSetTarget, FleetOverview};
 use app::api::system::ServerInfoCall;
 use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
+use app::language::SetLanguage;
 use app::prefs::{SetTheme, Theme};
-use evse_dashboard::types::{AuditAction, AuditFilter, ChargerInput, Role};
+use evse_dashboard::types::{AuditAction, AuditFilter, ChargerInput, Language, Role};
 use leptos::server_fn::ServerFn;
 use serde::Serialize;
 
@@ -89,6 +90,13 @@ fn rules() -> Vec<(&'static str, Rule, String)> {
             Public,
             SetTheme {
                 theme: Theme::Dark,
+                next: "/".into(),
+            },
+        ),
+        rule(
+            Public,
+            SetLanguage {
+                language: Language::Fr,
                 next: "/".into(),
             },
         ),

@@ -11,5 +11,6 @@ mod foundation;
 mod hardening;
 mod helpers;
 mod keys;
+mod languages;
 mod login_security;
 mod sessions;

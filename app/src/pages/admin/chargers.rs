@@ -14,8 +14,8 @@ use crate::api::chargers::{
 use crate::components::feedback::{Card, ErrorBanner, Loaded, action_error};
 use crate::components::table::Table;
 use crate::error::AppError;
-use crate::islands::confirm::{Change, ConfirmStep};
 use crate::i18n::td_string;
+use crate::islands::confirm::{Change, ConfirmStep};
 use crate::language::{Locale, locale};
 use crate::words::{clock_time, problem_sentence};
 

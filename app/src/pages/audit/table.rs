@@ -39,7 +39,16 @@ fn columns(l: Locale) -> [&'static str; 8] {
 #[component]
 fn AuditRow(entry: AuditEntry) -> impl IntoView {
     let l = locale();
-    let [time, user, action, charger_col, requested_col, outcome, clemap, more] = columns(l);
+    let [
+        time,
+        user,
+        action,
+        charger_col,
+        requested_col,
+        outcome,
+        clemap,
+        more,
+    ] = columns(l);
     let e = entry;
     let at = e.at;
     let charger = match (e.charger_id, e.charger_name.clone()) {
@@ -49,8 +58,14 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
     };
     let details: Vec<(&str, Option<String>)> = vec![
         (td_string!(l, clemap_answer), e.upstream_answer.clone()),
-        (td_string!(l, previous_settings), e.previous_settings.clone()),
-        (td_string!(l, error), e.problem.as_ref().map(|p| problem_sentence(l, p))),
+        (
+            td_string!(l, previous_settings),
+            e.previous_settings.clone(),
+        ),
+        (
+            td_string!(l, error),
+            e.problem.as_ref().map(|p| problem_sentence(l, p)),
+        ),
         (td_string!(l, subject), e.subject.clone()),
         (td_string!(l, request_id), e.request_id.clone()),
         (td_string!(l, client_ip), e.client_ip.clone()),

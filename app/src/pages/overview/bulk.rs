@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use crate::api::overview::{BulkSetTarget, bulk_result};
 use crate::components::duration::{DEFAULT_PRESET, DurationSelect};
 use crate::components::feedback::{Card, Loaded, action_error};
-use crate::islands::bulk::{BulkReview, FORM_ID};
 use crate::i18n::td_string;
+use crate::islands::bulk::{BulkReview, FORM_ID};
 use crate::language::locale;
 use crate::words::outcome_sentence;
 

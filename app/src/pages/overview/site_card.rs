@@ -9,8 +9,8 @@ use crate::components::badge::{PlugBadge, UnreadableBadge};
 use crate::components::charts::SiteBars;
 use crate::components::table::Table;
 use crate::components::time::{Countdown, Since};
-use crate::islands::bulk::{FORM_ID, SelectSite};
 use crate::i18n::td_string;
+use crate::islands::bulk::{FORM_ID, SelectSite};
 use crate::language::{Locale, locale};
 use crate::words::{decimal, problem_sentence};
 
@@ -92,7 +92,14 @@ fn phases(l: Locale, c: &ChargerOverview) -> String {
 #[component]
 fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoView {
     let l = locale();
-    let [col_charger, col_status, col_power, _, col_target, col_updated] = columns(l);
+    let [
+        col_charger,
+        col_status,
+        col_power,
+        _,
+        col_target,
+        col_updated,
+    ] = columns(l);
     let id = c.charger.id;
     let now = chrono::Utc::now();
     let target = c.settings.as_ref().and_then(|s| s.active_at(now));

@@ -1,0 +1,162 @@
+//! The dashboard speaks English, German and French: the user's saved
+//! choice, then the `lang` cookie, then `Accept-Language`, then English,
+//! decided on the server for the first paint.
+
+use evse_dashboard::types::Role;
+
+use crate::helpers::{client, spawn_app};
+
+/// The `<html lang>` of a page.
+fn html_lang(html: &str) -> &str {
+    let start = html.find("<html lang=\"").expect("<html lang>") + "<html lang=\"".len();
+    &html[start..start + html[start..].find('"').unwrap()]
+}
+
+async fn login_page(app: &crate::helpers::TestApp, accept: &str) -> String {
+    client()
+        .get(app.url("/login"))
+        .header("accept-language", accept)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_swiss_browser_gets_the_login_page_in_its_language() {
+    let app = spawn_app().await;
+    let german = login_page(&app, "de-CH").await;
+    assert_eq!(html_lang(&german), "de");
+    assert!(german.contains(">Benutzername<") || german.contains("Benutzername"));
+    assert!(german.contains("Anmelden"));
+    assert!(!german.contains("Username"));
+
+    let french = login_page(&app, "fr-CH, fr;q=0.9, en;q=0.8").await;
+    assert_eq!(html_lang(&french), "fr");
+    assert!(french.contains("Mot de passe"));
+
+    let italian = login_page(&app, "it-CH, it;q=0.9").await;
+    assert_eq!(html_lang(&italian), "en");
+    assert!(italian.contains("Password"));
+}
+
+/// Posts the header's language switch as a browser would (a plain form).
+async fn switch(
+    app: &crate::helpers::TestApp,
+    client: &reqwest::Client,
+    language: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/set_language"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", app.url("/login"))
+        .body(format!("language={language}&next=/login"))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_switch_sets_a_cookie_that_beats_the_browser_language() {
+    let app = spawn_app().await;
+    let browser = client();
+    let res = switch(&app, &browser, "fr").await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"], "/login");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("lang=fr;"), "{cookie}");
+
+    let html = browser
+        .get(app.url("/login"))
+        .header("accept-language", "de-CH")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&html), "fr");
+}
+
+#[tokio::test]
+async fn a_user_s_choice_follows_them_to_another_browser() {
+    let app = spawn_app().await;
+    app.create_user("maria", Role::Operator).await;
+    let laptop = app.login("maria").await;
+    assert!(switch(&app, &laptop, "de").await.status().is_redirection());
+
+    // A phone with a French browser and no cookie: after login, German.
+    let phone = app.login("maria").await;
+    let html = phone
+        .get(app.url("/"))
+        .header("accept-language", "fr-CH")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&html), "de");
+    assert!(html.contains("Übersicht"));
+    let saved: Option<String> =
+        sqlx::query_scalar("SELECT language FROM users WHERE username = 'maria'")
+            .fetch_one(&app.services.pool)
+            .await
+            .unwrap();
+    assert_eq!(saved.as_deref(), Some("de"));
+}
+
+#[tokio::test]
+async fn an_unknown_language_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let browser = client();
+    let res = switch(&app, &browser, "klingon").await;
+    assert!(res.headers().get("set-cookie").is_none());
+    let html = browser
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&html), "en");
+}
+
+#[tokio::test]
+async fn one_audit_row_reads_in_each_language_and_the_csv_stays_english() {
+    let app = spawn_app().await;
+    app.create_user("op", Role::Operator).await;
+    let op = app.login("op").await;
+    for (language, label) in [
+        ("de", "Angemeldet"),
+        ("fr", "Connexion"),
+        ("en", "Logged in"),
+    ] {
+        let html = op
+            .get(app.url("/audit?action=login"))
+            .header("accept-language", language)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(html_lang(&html), language);
+        assert!(html.contains(label), "{language}: no {label}");
+    }
+    let csv = op
+        .get(app.url("/audit/export.csv"))
+        .header("accept-language", "de-CH")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("id,at_utc,actor,action"), "{csv}");
+    assert!(csv.contains(",login,"));
+}
