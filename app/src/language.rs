@@ -107,17 +107,7 @@ pub async fn set_language(language: Language, next: String) -> Result<(), AppErr
             .set_language(user.id, Some(language))
             .await?;
     }
-    let value = format!(
-        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        language.as_str()
-    );
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&value),
-    ) {
-        response.append_header(http::header::SET_COOKIE, value);
-    }
-    leptos_axum::redirect(crate::api::auth::safe_next(&next));
+    crate::prefs::remember(COOKIE, Some(language.as_str()), &next);
     Ok(())
 }
 

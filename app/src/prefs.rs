@@ -69,19 +69,23 @@ pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
 #[server(name = SetTheme, prefix = "/api", endpoint = "set_theme")]
 pub async fn set_theme(theme: Theme, next: String) -> Result<(), AppError> {
     crate::api::guard::anyone();
-    let value = match theme.attribute() {
-        Some(v) => format!(
-            "{}={v}; Path=/; Max-Age=31536000; SameSite=Lax",
-            Theme::COOKIE
-        ),
-        None => format!("{}=; Path=/; Max-Age=0; SameSite=Lax", Theme::COOKIE),
-    };
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&value),
-    ) {
-        response.append_header(http::header::SET_COOKIE, value);
-    }
-    leptos_axum::redirect(crate::api::auth::safe_next(&next));
+    remember(Theme::COOKIE, theme.attribute(), &next);
     Ok(())
+}
+
+/// Stores (or with `None` forgets) a preference cookie for a year, then
+/// sends the browser back to `next` (a local path only).
+#[cfg(feature = "ssr")]
+pub fn remember(cookie: &str, value: Option<&str>, next: &str) {
+    let header = match value {
+        Some(v) => format!("{cookie}={v}; Path=/; Max-Age=31536000; SameSite=Lax"),
+        None => format!("{cookie}=; Path=/; Max-Age=0; SameSite=Lax"),
+    };
+    if let (Some(response), Ok(header)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&header),
+    ) {
+        response.append_header(http::header::SET_COOKIE, header);
+    }
+    leptos_axum::redirect(crate::api::auth::safe_next(next));
 }

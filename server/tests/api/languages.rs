@@ -4,7 +4,7 @@
 
 use evse_dashboard::types::Role;
 
-use crate::helpers::{client, spawn_app};
+use crate::helpers::{TestApp, client, spawn_app};
 
 /// The `<html lang>` of a page.
 fn html_lang(html: &str) -> &str {
@@ -12,16 +12,19 @@ fn html_lang(html: &str) -> &str {
     &html[start..start + html[start..].find('"').unwrap()]
 }
 
-async fn login_page(app: &crate::helpers::TestApp, accept: &str) -> String {
-    client()
-        .get(app.url("/login"))
+/// `path` as `client` sees it from a browser that asks for `accept`.
+async fn page_for(app: &TestApp, client: &reqwest::Client, path: &str, accept: &str) -> String {
+    let res = client
+        .get(app.url(path))
         .header("accept-language", accept)
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+        .unwrap();
+    res.text().await.unwrap()
+}
+
+async fn login_page(app: &TestApp, accept: &str) -> String {
+    page_for(app, &client(), "/login", accept).await
 }
 
 #[tokio::test]
@@ -43,11 +46,7 @@ async fn a_swiss_browser_gets_the_login_page_in_its_language() {
 }
 
 /// Posts the header's language switch as a browser would (a plain form).
-async fn switch(
-    app: &crate::helpers::TestApp,
-    client: &reqwest::Client,
-    language: &str,
-) -> reqwest::Response {
+async fn switch(app: &TestApp, client: &reqwest::Client, language: &str) -> reqwest::Response {
     client
         .post(app.url("/api/set_language"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -69,15 +68,7 @@ async fn the_switch_sets_a_cookie_that_beats_the_browser_language() {
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("lang=fr;"), "{cookie}");
 
-    let html = browser
-        .get(app.url("/login"))
-        .header("accept-language", "de-CH")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_for(&app, &browser, "/login", "de-CH").await;
     assert_eq!(html_lang(&html), "fr");
 }
 
@@ -90,15 +81,7 @@ async fn a_user_s_choice_follows_them_to_another_browser() {
 
     // A phone with a French browser and no cookie: after login, German.
     let phone = app.login("maria").await;
-    let html = phone
-        .get(app.url("/"))
-        .header("accept-language", "fr-CH")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_for(&app, &phone, "/", "fr-CH").await;
     assert_eq!(html_lang(&html), "de");
     assert!(html.contains("Übersicht"));
     let saved: Option<String> =
@@ -115,14 +98,7 @@ async fn an_unknown_language_is_refused_and_changes_nothing() {
     let browser = client();
     let res = switch(&app, &browser, "klingon").await;
     assert!(res.headers().get("set-cookie").is_none());
-    let html = browser
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_for(&app, &browser, "/login", "").await;
     assert_eq!(html_lang(&html), "en");
 }
 
@@ -136,27 +112,11 @@ async fn one_audit_row_reads_in_each_language_and_the_csv_stays_english() {
         ("fr", "Connexion"),
         ("en", "Logged in"),
     ] {
-        let html = op
-            .get(app.url("/audit?action=login"))
-            .header("accept-language", language)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page_for(&app, &op, "/audit?action=login", language).await;
         assert_eq!(html_lang(&html), language);
         assert!(html.contains(label), "{language}: no {label}");
     }
-    let csv = op
-        .get(app.url("/audit/export.csv"))
-        .header("accept-language", "de-CH")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = page_for(&app, &op, "/audit/export.csv", "de-CH").await;
     assert!(csv.starts_with("id,at_utc,actor,action"), "{csv}");
     assert!(csv.contains(",login,"));
 }
