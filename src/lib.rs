@@ -27,6 +27,8 @@ pub mod overview;
 #[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
+pub mod schedule;
+#[cfg(feature = "ssr")]
 pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod services;
