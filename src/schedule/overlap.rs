@@ -45,13 +45,13 @@ pub fn overlap(a: &Weekly, b: &Weekly, now: DateTime<Utc>) -> Option<Overlap> {
     })
 }
 
+/// A stretch of time both windows are in force, with the local date of
+/// `a`'s occurrence.
+type Shared = (chrono::NaiveDate, (DateTime<Utc>, DateTime<Utc>));
+
 /// Each stretch where an occurrence of `a` and one of `b` are both in
-/// force, with the date of `a`'s occurrence; both lists are in order and
-/// do not overlap themselves.
-fn intersections(
-    a: &[Occurrence],
-    b: &[Occurrence],
-) -> Vec<(chrono::NaiveDate, (DateTime<Utc>, DateTime<Utc>))> {
+/// force; both lists are in order and do not overlap themselves.
+fn intersections(a: &[Occurrence], b: &[Occurrence]) -> Vec<Shared> {
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
     while i < a.len() && j < b.len() {
         let start = a[i].start.max(b[j].start);
