@@ -59,8 +59,7 @@ pub fn resolve(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
             // 30 December 2011): the first minute that exists.
             let mut probe = local
                 .with_second(0)
-                .unwrap_or(local)
-                .with_nanosecond(0)
+                .and_then(|t| t.with_nanosecond(0))
                 .unwrap_or(local);
             for _ in 0..2 * 24 * 60 {
                 probe += Duration::minutes(1);

@@ -4,9 +4,8 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use crate::i18n::td_string;
 use crate::language::locale;
-use crate::words::{clock_time, date_time, seconds_ago, time_left};
+use crate::words::{clock_time, date_time, seconds_ago, until_time};
 
 /// `true` once an island runs in the browser (after hydration).
 pub fn use_hydrated() -> ReadSignal<bool> {
@@ -51,7 +50,7 @@ pub fn LocalTime(at: DateTime<Utc>, #[prop(optional)] clock: bool) -> impl IntoV
 /// "until 14:32 (1 h 12 min left)", kept running in the browser.
 #[component]
 pub fn Countdown(until: DateTime<Utc>) -> impl IntoView {
-    let text = until_text(until, Utc::now(), false);
+    let text = until_time(locale(), until, Utc::now(), false);
     view! { <span data-until=until.to_rfc3339()>{text}</span> }
 }
 
@@ -60,20 +59,4 @@ pub fn Countdown(until: DateTime<Utc>) -> impl IntoView {
 pub fn Since(at: DateTime<Utc>) -> impl IntoView {
     let text = seconds_ago(locale(), at, Utc::now());
     view! { <span data-since=at.to_rfc3339()>{text}</span> }
-}
-
-/// "until 14:32 (1 h 12 min left)", or "expired"; `local` in the
-/// browser's time zone rather than UTC.
-pub fn until_text(until: DateTime<Utc>, now: DateTime<Utc>, local: bool) -> String {
-    let l = locale();
-    if until <= now {
-        return td_string!(l, expired).to_owned();
-    }
-    td_string!(
-        l,
-        until_left,
-        time = clock_time(until, local),
-        left = time_left(l, until, now)
-    )
-    .to_string()
 }

@@ -10,9 +10,8 @@ use leptos::prelude::*;
 #[cfg(feature = "hydrate")]
 use {
     super::dom::each_with,
-    crate::components::time::until_text,
     crate::language::locale,
-    crate::words::{clock_time, date_time, seconds_ago},
+    crate::words::{clock_time, date_time, seconds_ago, until_time},
 };
 
 /// Rewrites every marked time on the page for `now`.
@@ -21,14 +20,16 @@ fn refresh_times(now: DateTime<Utc>) {
     #[cfg(feature = "hydrate")]
     {
         let parse = |v: &str| v.parse::<DateTime<Utc>>().ok();
+        // Read once per tick, not per element: it is an attribute of <html>.
+        let l = locale();
         each_with("data-until", |el, v| {
             if let Some(until) = parse(v) {
-                el.set_text_content(Some(&until_text(until, now, true)));
+                el.set_text_content(Some(&until_time(l, until, now, true)));
             }
         });
         each_with("data-since", |el, v| {
             if let Some(at) = parse(v) {
-                el.set_text_content(Some(&seconds_ago(locale(), at, now)));
+                el.set_text_content(Some(&seconds_ago(l, at, now)));
             }
         });
         each_with("data-local", |el, v| {
@@ -36,7 +37,7 @@ fn refresh_times(now: DateTime<Utc>) {
                 let text = if el.get_attribute("data-clock").is_some() {
                     clock_time(at, true)
                 } else {
-                    date_time(locale(), at, true)
+                    date_time(l, at, true)
                 };
                 el.set_text_content(Some(&text));
             }

@@ -127,24 +127,19 @@ pub fn seconds_ago(l: Locale, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     td_string!(l, seconds_ago, seconds = seconds).to_string()
 }
 
-/// "10 A until 14:32 (1 h 12 min left)" while a target is in force.
-pub fn target_in_force(
-    l: Locale,
-    target: Option<(u32, DateTime<Utc>)>,
-    now: DateTime<Utc>,
-    local: bool,
-) -> Option<String> {
-    let (amps, until) = target.filter(|(_, until)| *until > now)?;
-    Some(
-        td_string!(
-            l,
-            target_until,
-            amps = amps,
-            time = clock_time(until, local),
-            left = time_left(l, until, now)
-        )
-        .to_string(),
+/// "until 14:32 (1 h 12 min left)", or "expired"; `local` in the
+/// browser's time zone rather than UTC.
+pub fn until_time(l: Locale, until: DateTime<Utc>, now: DateTime<Utc>, local: bool) -> String {
+    if until <= now {
+        return td_string!(l, expired).to_owned();
+    }
+    td_string!(
+        l,
+        until_left,
+        time = clock_time(until, local),
+        left = time_left(l, until, now)
     )
+    .to_string()
 }
 
 #[cfg(test)]
@@ -217,5 +212,20 @@ mod tests {
             time_left(EN, now - chrono::Duration::seconds(5), now),
             "0 s left"
         );
+    }
+
+    #[test]
+    fn a_countdown_says_until_when_and_then_expired() {
+        let now: DateTime<Utc> = "2026-03-05T07:04:09Z".parse().unwrap();
+        let until = now + chrono::Duration::seconds(7170);
+        assert_eq!(
+            until_time(EN, until, now, false),
+            "until 09:03 UTC (1 h 59 min left)"
+        );
+        assert_eq!(
+            until_time(Locale::de, until, now, false),
+            "bis 09:03 UTC (noch 1 Std. 59 Min.)"
+        );
+        assert_eq!(until_time(EN, now, now, false), "expired");
     }
 }

@@ -12,7 +12,7 @@ mod problem;
 pub use event::event_sentence;
 pub use format::{
     amps, clock_time, date_time, decimal, human_duration, kilowatts, requested, seconds_ago,
-    target_in_force, time_left, utc_minute,
+    time_left, until_time, utc_minute,
 };
 pub use labels::{action_label, charger_status_label, outcome_label, plug_label, role_label};
 pub use outcome::outcome_sentence;
