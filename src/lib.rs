@@ -7,6 +7,7 @@
 
 pub mod clemap;
 pub mod problem;
+pub mod schedule;
 pub mod types;
 pub mod vocabulary;
 
@@ -26,8 +27,6 @@ pub mod keys;
 pub mod overview;
 #[cfg(feature = "ssr")]
 pub mod registry;
-#[cfg(feature = "ssr")]
-pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod secret;
 #[cfg(feature = "ssr")]

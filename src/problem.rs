@@ -52,6 +52,15 @@ pub enum Problem {
     Interrupted,
     /// A charger registered since the overview last read CLEMAP.
     NotReadYet,
+    /// A schedule would be in force together with another on a charger:
+    /// the other's name, and where they meet (weekday bits, Monday = 1;
+    /// local `HH:MM`).
+    ScheduleOverlap {
+        other: String,
+        days: u8,
+        from: String,
+        to: String,
+    },
     /// The server failed; the details are in its log.
     Internal,
     /// Free text from before problems were typed (older audit rows).
@@ -117,6 +126,19 @@ pub enum Field {
     FirstDay,
     /// The audit filter's last day.
     LastDay,
+    /// A schedule's weekdays.
+    Days,
+    /// A schedule's local start time.
+    StartTime,
+    /// A schedule's local end time.
+    EndTime,
+    TimeZone,
+    /// The first day a schedule applies.
+    ValidFrom,
+    /// The last day a schedule applies.
+    ValidTo,
+    /// A site's supply limit, ampere.
+    SupplyLimit,
 }
 
 /// The rule a field breaks. Values the person typed are kept short.
@@ -157,6 +179,16 @@ pub enum Rule {
     UsernameCharacters,
     /// A confirmation that differs from the original.
     Mismatch,
+    /// Not a time of day (`HH:MM`).
+    NotATime {
+        text: String,
+    },
+    /// Not an IANA time zone name such as `Europe/Zurich`.
+    UnknownTimeZone {
+        text: String,
+    },
+    /// A last day before the first.
+    BeforeFirstDay,
 }
 
 impl Rule {
@@ -170,6 +202,14 @@ impl Rule {
 
     pub fn not_a_date(text: &str) -> Self {
         Self::NotADate { text: echo(text) }
+    }
+
+    pub fn not_a_time(text: &str) -> Self {
+        Self::NotATime { text: echo(text) }
+    }
+
+    pub fn unknown_time_zone(text: &str) -> Self {
+        Self::UnknownTimeZone { text: echo(text) }
     }
 }
 
@@ -193,6 +233,8 @@ pub enum Missing {
     Charger(i64),
     User(String),
     AuditEvent(i64),
+    Schedule(i64),
+    Site(i64),
 }
 
 /// How CLEMAP failed, without anything secret: statuses and a short,

@@ -11,6 +11,8 @@ use crate::control::Control;
 use crate::db;
 use crate::overview::{Overview, OverviewConfig};
 use crate::registry::Registry;
+use crate::schedule::Schedules;
+use crate::schedule::engine::Engine;
 use crate::types::{ServerInfo, TargetLimits};
 use crate::vault::Vault;
 
@@ -25,6 +27,9 @@ pub struct Services {
     pub clemap: ClemapClient,
     pub control: Control,
     pub overview: Overview,
+    pub schedules: Schedules,
+    /// Applies the schedules; `Application` runs it.
+    pub engine: Engine,
     pub started_at: DateTime<Utc>,
 }
 
@@ -37,8 +42,12 @@ impl Services {
     ) -> Self {
         let registry = Registry::new(pool.clone(), vault);
         let audit = AuditLog::new(pool.clone(), audit_key);
+        let control = Control::new(audit.clone(), registry.clone(), clemap.clone(), limits);
+        let schedules = Schedules::new(audit.clone());
         Self {
-            control: Control::new(audit.clone(), registry.clone(), clemap.clone(), limits),
+            engine: Engine::new(schedules.clone(), registry.clone(), control.clone()),
+            schedules,
+            control,
             audit: audit.clone(),
             exports: Default::default(),
             overview: Overview::new(registry.clone(), clemap.clone(), OverviewConfig::default()),

@@ -45,6 +45,13 @@ pub enum AuditAction {
     AuditExported,
     /// The token key was rotated (`evse-dashboard rotate-key`).
     KeyRotated,
+    ScheduleCreated,
+    ScheduleUpdated,
+    ScheduleEnabled,
+    ScheduleDisabled,
+    ScheduleDeleted,
+    /// A site's time zone or supply limit changed.
+    SiteUpdated,
 }
 
 impl AuditAction {

@@ -135,6 +135,9 @@ impl Application {
             .migrate()
             .await
             .map_err(|e| StartError::Sessions(e.to_string()))?;
+        // The schedule engine applies schedules in force from the start,
+        // with the time they have left.
+        tokio::spawn(services.engine.clone().run());
         // Expired sessions are deleted in the background, once a minute.
         tokio::spawn(
             store

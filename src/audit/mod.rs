@@ -13,7 +13,7 @@ pub mod verify;
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use event::{Actor, Completion, Event, Intent, json};
 pub use export::{CSV_COLUMNS, csv};
@@ -103,12 +103,8 @@ impl AuditLog {
         problem: Option<&Problem>,
     ) -> Result<i64, sqlx::Error> {
         let mut row = base_row(actor, intent.action, outcome);
-        row.charger_id = Some(intent.charger_id);
-        row.charger_name = Some(intent.charger_name.to_owned());
-        row.requested_current = intent.requested_current.map(i64::from);
-        row.requested_duration = intent.requested_duration.map(i64::from);
+        fill_intent(&mut row, intent);
         row.error = problem.map(Problem::to_json);
-        row.batch_id = intent.batch_id.clone();
         if outcome != Outcome::Pending {
             row.completed_at = Some(String::new()); // stamped by `append`
         }
@@ -124,15 +120,39 @@ impl AuditLog {
     /// `at` is stamped here, under the lock, so it grows with `id` (the
     /// date filter relies on that); a row complete when written is
     /// completed then.
-    async fn append(&self, mut row: chain::Inserted) -> Result<i64, sqlx::Error> {
+    async fn append(&self, row: chain::Inserted) -> Result<i64, sqlx::Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id = self.append_in(&mut tx, row).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Writes a `pending` row inside the caller's `BEGIN IMMEDIATE`
+    /// transaction, so it commits together with what the caller writes
+    /// beside it (the schedule engine's claim on an occurrence).
+    pub async fn begin_in(
+        &self,
+        tx: &mut Transaction<'_, Sqlite>,
+        actor: &Actor,
+        intent: Intent<'_>,
+    ) -> Result<i64, sqlx::Error> {
+        let mut row = base_row(actor, intent.action, Outcome::Pending);
+        fill_intent(&mut row, &intent);
+        self.append_in(tx, row).await
+    }
+
+    async fn append_in(
+        &self,
+        tx: &mut Transaction<'_, Sqlite>,
+        mut row: chain::Inserted,
+    ) -> Result<i64, sqlx::Error> {
         row.at = now_text();
         if row.completed_at.is_some() {
             row.completed_at = Some(row.at.clone());
         }
         let prev: Option<String> =
             sqlx::query_scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         let prev = prev.unwrap_or_else(|| chain::GENESIS.to_owned());
         let hash = chain::row_hash(&self.key, &prev, &row);
@@ -162,9 +182,8 @@ impl AuditLog {
         .bind(&row.batch_id)
         .bind(&prev)
         .bind(&hash)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -239,6 +258,14 @@ impl AuditLog {
     ) -> Result<verify::Verified, sqlx::Error> {
         verify::verify(&self.pool, &self.key, anchor).await
     }
+}
+
+fn fill_intent(row: &mut chain::Inserted, intent: &Intent<'_>) {
+    row.charger_id = Some(intent.charger_id);
+    row.charger_name = Some(intent.charger_name.to_owned());
+    row.requested_current = intent.requested_current.map(i64::from);
+    row.requested_duration = intent.requested_duration.map(i64::from);
+    row.batch_id = intent.batch_id.clone();
 }
 
 fn base_row(actor: &Actor, action: AuditAction, outcome: Outcome) -> chain::Inserted {

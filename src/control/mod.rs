@@ -5,10 +5,11 @@
 
 mod bulk;
 mod outcome;
+mod scheduled;
 pub mod validate;
 
 use crate::audit::{self, Actor, AuditLog, Completion, Intent};
-use crate::clemap::model::TargetState;
+use crate::clemap::model::{TargetRequest, TargetState};
 use crate::clemap::{ClemapClient, ClemapError, EvseAddress};
 use crate::problem::{Missing, Problem};
 use crate::registry::{Registry, RegistryError};
@@ -218,18 +219,8 @@ impl Control {
             }
         };
         let on = &charger;
-        self.attempt(actor, intent, on, |address, token| async move {
-            match self.clemap.set_target(&address, &token, request).await {
-                Ok(answer) => {
-                    let outcome = match answer.state {
-                        TargetState::Received => Outcome::Received,
-                        TargetState::Rejected => Outcome::Rejected,
-                        TargetState::Unknown => Outcome::Unknown,
-                    };
-                    Completion::answered(outcome, 201, &answer)
-                }
-                Err(e) => upstream_failure(&e, on),
-            }
+        self.attempt(actor, intent, on, |address, token| {
+            self.post_target(on, address, token, request)
         })
         .await
     }
@@ -258,16 +249,47 @@ impl Control {
             batch_id: None,
         };
         let on = &charger;
-        self.attempt(actor, intent, on, |address, token| async move {
-            match self.clemap.reset(&address, &token).await {
-                Ok(previous) => Completion {
-                    previous_settings: audit::json(&previous),
-                    ..Completion::answered(Outcome::Received, 200, &previous)
-                },
-                Err(e) => upstream_failure(&e, on),
-            }
+        self.attempt(actor, intent, on, |address, token| {
+            self.delete_target(on, address, token)
         })
         .await
+    }
+
+    /// POSTs a target; the completion of its audit row.
+    async fn post_target(
+        &self,
+        charger: &Charger,
+        address: EvseAddress,
+        token: EvseToken,
+        request: TargetRequest,
+    ) -> Completion {
+        match self.clemap.set_target(&address, &token, request).await {
+            Ok(answer) => {
+                let outcome = match answer.state {
+                    TargetState::Received => Outcome::Received,
+                    TargetState::Rejected => Outcome::Rejected,
+                    TargetState::Unknown => Outcome::Unknown,
+                };
+                Completion::answered(outcome, 201, &answer)
+            }
+            Err(e) => upstream_failure(&e, charger),
+        }
+    }
+
+    /// DELETEs the target in force; the completion of its audit row.
+    async fn delete_target(
+        &self,
+        charger: &Charger,
+        address: EvseAddress,
+        token: EvseToken,
+    ) -> Completion {
+        match self.clemap.reset(&address, &token).await {
+            Ok(previous) => Completion {
+                previous_settings: audit::json(&previous),
+                ..Completion::answered(Outcome::Received, 200, &previous)
+            },
+            Err(e) => upstream_failure(&e, charger),
+        }
     }
 
     /// The audited shape of every upstream write: the intent row is
@@ -285,6 +307,21 @@ impl Control {
         Fut: std::future::Future<Output = Completion>,
     {
         let id = self.audit.begin(actor, intent).await?;
+        self.carry_out(id, charger, call).await
+    }
+
+    /// An attempt whose intent row `id` is written: opens the token, calls,
+    /// completes the row.
+    async fn carry_out<F, Fut>(
+        &self,
+        id: i64,
+        charger: &Charger,
+        call: F,
+    ) -> Result<ControlOutcome, ControlError>
+    where
+        F: FnOnce(EvseAddress, EvseToken) -> Fut,
+        Fut: std::future::Future<Output = Completion>,
+    {
         let _fresh_after = ForgetOnDrop(self, charger.id);
         let done = match self.registry.credentials(charger.id).await {
             Err(RegistryError::Vault(e)) => Completion::failed(e.problem()),

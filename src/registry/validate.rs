@@ -79,7 +79,7 @@ pub fn charger(input: &ChargerInput) -> Result<ValidCharger, Invalid> {
 }
 
 /// A human label: trimmed, not empty, no control characters.
-fn label(field: Field, value: &str) -> Result<String, Invalid> {
+pub(crate) fn label(field: Field, value: &str) -> Result<String, Invalid> {
     let value = value.trim();
     let rule = if value.is_empty() {
         Rule::Required

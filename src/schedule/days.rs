@@ -10,9 +10,20 @@ pub struct Days(u8);
 const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Why a day list was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a day list: {0:?} (use e.g. mon-fri, daily, weekend or mon,wed,sat)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadDays(pub String);
+
+impl std::fmt::Display for BadDays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not a day list: {:?} (use e.g. mon-fri, daily, weekend or mon,wed,sat)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadDays {}
 
 impl Days {
     pub const EVERY_DAY: Days = Days(0b111_1111);

@@ -5,6 +5,7 @@ mod audit;
 mod charger;
 mod control;
 mod overview;
+mod schedule;
 mod secret_text;
 mod system;
 mod user;
@@ -15,6 +16,9 @@ pub use control::{
     BulkItem, BulkOutcome, CUSTOM_DURATION, ChargerLive, ControlOutcome, TargetLimits, estimated_kw,
 };
 pub use overview::{ChargerOverview, ChargerStatus};
+pub use schedule::{
+    DEFAULT_TIME_ZONE, Schedule, ScheduleHeldBack, ScheduleInput, ScheduleScope, Site, actor_prefix,
+};
 pub use secret_text::SecretText;
 pub use system::ServerInfo;
 pub use user::{Language, Role, User};

@@ -10,4 +10,5 @@ mod control;
 mod fixtures;
 mod overview;
 mod registry;
+mod schedules;
 mod vocabulary;

@@ -1,0 +1,349 @@
+//! Saving schedules: checked, refused when they would overlap another on
+//! a charger, and audited (every change and every refusal). The engine
+//! is woken after each change, so a disabled schedule's target is
+//! withdrawn at once rather than at the next tick.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sqlx::SqlitePool;
+use tokio::sync::Notify;
+
+use super::checks::{bounds, refuse_overlap};
+use super::overlap::Overlap;
+use super::store::{self, FOR_CHARGER, FOR_SITE, Saved};
+use super::validate;
+use crate::audit::{Actor, AuditLog, Event};
+use crate::problem::{Invalid, Missing, Problem};
+use crate::types::{CURRENT_LIMIT, Schedule, ScheduleInput, ScheduleScope};
+use crate::vocabulary::AuditAction;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("invalid schedule: {0:?}")]
+    Invalid(Invalid),
+    #[error("the schedule would overlap schedule {other:?}")]
+    Overlap { other: String, overlap: Overlap },
+    #[error("schedule {0} does not exist (it may have been deleted)")]
+    NotFound(i64),
+    #[error("{0:?} does not exist")]
+    Missing(Missing),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<Invalid> for ScheduleError {
+    fn from(invalid: Invalid) -> Self {
+        Self::Invalid(invalid)
+    }
+}
+
+impl ScheduleError {
+    /// What the UI and the audit trail say about it.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Self::Invalid(invalid) => Problem::Invalid(invalid.clone()),
+            Self::Overlap { other, overlap } => Problem::ScheduleOverlap {
+                other: other.clone(),
+                days: overlap.days.bits(),
+                from: overlap.from.format("%H:%M").to_string(),
+                to: overlap.to.format("%H:%M").to_string(),
+            },
+            Self::NotFound(id) => Problem::NotFound(Missing::Schedule(*id)),
+            Self::Missing(missing) => Problem::NotFound(missing.clone()),
+            Self::Db(_) => Problem::Internal,
+        }
+    }
+}
+
+/// Where a new schedule applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Charger(i64),
+    Site(i64),
+}
+
+#[derive(Clone, Debug)]
+pub struct Schedules {
+    pool: SqlitePool,
+    audit: AuditLog,
+    wake: Arc<Notify>,
+}
+
+impl Schedules {
+    pub fn new(audit: AuditLog) -> Self {
+        Self {
+            pool: audit.pool().clone(),
+            audit,
+            wake: Arc::default(),
+        }
+    }
+
+    /// Notified after every change (the engine waits on it between ticks).
+    pub fn changes(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub fn audit(&self) -> &AuditLog {
+        &self.audit
+    }
+
+    /// Every saved schedule.
+    pub async fn all(&self) -> Result<Vec<Saved>, ScheduleError> {
+        Ok(store::select(&self.pool, "1", None, Utc::now()).await?)
+    }
+
+    /// A charger's own schedules and its site's.
+    pub async fn for_charger(&self, charger_id: i64) -> Result<Vec<Saved>, ScheduleError> {
+        Ok(store::select(&self.pool, FOR_CHARGER, Some(charger_id), Utc::now()).await?)
+    }
+
+    /// A site's own schedules and its chargers'.
+    pub async fn for_site(&self, site_id: i64) -> Result<Vec<Saved>, ScheduleError> {
+        Ok(store::select(&self.pool, FOR_SITE, Some(site_id), Utc::now()).await?)
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Saved, ScheduleError> {
+        store::select(&self.pool, "s.id = ?1", Some(id), Utc::now())
+            .await?
+            .pop()
+            .ok_or(ScheduleError::NotFound(id))
+    }
+
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        target: Target,
+        input: &ScheduleInput,
+    ) -> Result<Schedule, ScheduleError> {
+        let result = self.create_in(target, input).await;
+        let charger = match target {
+            Target::Charger(id) => Some(id),
+            Target::Site(_) => None,
+        };
+        self.audited(
+            actor,
+            AuditAction::ScheduleCreated,
+            (charger, &input.name),
+            result,
+        )
+        .await
+    }
+
+    async fn create_in(
+        &self,
+        target: Target,
+        input: &ScheduleInput,
+    ) -> Result<Schedule, ScheduleError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let bounds = bounds(&mut tx, target).await?;
+        let plan = validate::plan(input, &bounds.zone, bounds.range)?;
+        refuse_overlap(&mut tx, &bounds, &plan, None).await?;
+        let w = &plan.weekly;
+        let (charger_id, site_id) = match target {
+            Target::Charger(id) => (Some(id), None),
+            Target::Site(id) => (None, Some(id)),
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO schedules (name, charger_id, site_id, days, start_time, end_time, \
+             time_zone, current, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             RETURNING id",
+        )
+        .bind(&plan.name)
+        .bind(charger_id)
+        .bind(site_id)
+        .bind(i64::from(w.days.bits()))
+        .bind(w.start.format("%H:%M").to_string())
+        .bind(w.end.format("%H:%M").to_string())
+        .bind(w.zone.name())
+        .bind(i64::from(plan.current))
+        .bind(w.valid_from.map(|d| d.to_string()))
+        .bind(w.valid_to.map(|d| d.to_string()))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(self.get(id).await?.0)
+    }
+
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ScheduleInput,
+    ) -> Result<Schedule, ScheduleError> {
+        let (before, _) = self.get(id).await?;
+        let result = self.update_in(&before, input).await;
+        self.audited(
+            actor,
+            AuditAction::ScheduleUpdated,
+            charger_of(&before),
+            result,
+        )
+        .await
+    }
+
+    async fn update_in(
+        &self,
+        before: &Schedule,
+        input: &ScheduleInput,
+    ) -> Result<Schedule, ScheduleError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let bounds = bounds(&mut tx, target_of(before)).await?;
+        let plan = validate::plan(input, &bounds.zone, bounds.range)?;
+        if before.enabled {
+            refuse_overlap(&mut tx, &bounds, &plan, Some(before.id)).await?;
+        }
+        let w = &plan.weekly;
+        sqlx::query(
+            "UPDATE schedules SET name = ?, days = ?, start_time = ?, end_time = ?, \
+             time_zone = ?, current = ?, valid_from = ?, valid_to = ?, last_error = NULL, \
+             last_error_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(&plan.name)
+        .bind(i64::from(w.days.bits()))
+        .bind(w.start.format("%H:%M").to_string())
+        .bind(w.end.format("%H:%M").to_string())
+        .bind(w.zone.name())
+        .bind(i64::from(plan.current))
+        .bind(w.valid_from.map(|d| d.to_string()))
+        .bind(w.valid_to.map(|d| d.to_string()))
+        .bind(before.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(self.get(before.id).await?.0)
+    }
+
+    /// Enables (checked for overlaps again) or disables a schedule. A
+    /// disabled one's target in force is withdrawn by the engine.
+    pub async fn set_enabled(
+        &self,
+        actor: &Actor,
+        id: i64,
+        enabled: bool,
+    ) -> Result<Schedule, ScheduleError> {
+        let (before, _) = self.get(id).await?;
+        let result = self.set_enabled_in(&before, enabled).await;
+        let action = if enabled {
+            AuditAction::ScheduleEnabled
+        } else {
+            AuditAction::ScheduleDisabled
+        };
+        self.audited(actor, action, charger_of(&before), result)
+            .await
+    }
+
+    async fn set_enabled_in(
+        &self,
+        before: &Schedule,
+        enabled: bool,
+    ) -> Result<Schedule, ScheduleError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if enabled && !before.enabled {
+            let bounds = bounds(&mut tx, target_of(before)).await?;
+            let input = ScheduleInput::from_schedule(before);
+            let plan = validate::plan(&input, &bounds.zone, (0, CURRENT_LIMIT))?;
+            refuse_overlap(&mut tx, &bounds, &plan, Some(before.id)).await?;
+        }
+        sqlx::query(
+            "UPDATE schedules SET enabled = ?, last_error = NULL, last_error_at = NULL, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(enabled)
+        .bind(before.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(self.get(before.id).await?.0)
+    }
+
+    /// Deletes a schedule (softly: the engine still withdraws its target).
+    pub async fn delete(&self, actor: &Actor, id: i64) -> Result<Schedule, ScheduleError> {
+        let (before, _) = self.get(id).await?;
+        let result = sqlx::query(
+            "UPDATE schedules SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map(|_| before.clone())
+        .map_err(ScheduleError::from);
+        self.audited(
+            actor,
+            AuditAction::ScheduleDeleted,
+            charger_of(&before),
+            result,
+        )
+        .await
+    }
+
+    /// Audits a change (or its refusal) under the schedule's name, and
+    /// wakes the engine after a change.
+    async fn audited(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        (charger, name): (Option<i64>, &str),
+        result: Result<Schedule, ScheduleError>,
+    ) -> Result<Schedule, ScheduleError> {
+        if let Err(ScheduleError::Db(e)) = &result {
+            tracing::error!(error = %e, %action, "saving a schedule failed");
+        }
+        let mut event =
+            Event::of(action, &result.as_ref().map_err(ScheduleError::problem)).about(name.trim());
+        if let Some(id) = charger {
+            let charger_name: Option<String> =
+                sqlx::query_scalar("SELECT name FROM chargers WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            event = event.on_charger(Some(id), charger_name.unwrap_or_default());
+        }
+        self.audit.record_or_log(actor, event).await;
+        if result.is_ok() {
+            self.wake.notify_one();
+        }
+        result
+    }
+
+    /// Notes the engine's failure on the schedule (shown until a call
+    /// succeeds), or clears it.
+    pub(crate) async fn note_failure(
+        &self,
+        id: i64,
+        problem: Option<&Problem>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE schedules SET last_error = ?, \
+             last_error_at = CASE WHEN ? IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END \
+             WHERE id = ? AND last_error IS NOT ?",
+        )
+        .bind(problem.map(Problem::to_json))
+        .bind(problem.map(|_| 1))
+        .bind(id)
+        .bind(problem.map(Problem::to_json))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+}
+
+fn target_of(s: &Schedule) -> Target {
+    match &s.scope {
+        ScheduleScope::Charger { id, .. } => Target::Charger(*id),
+        ScheduleScope::Site { id, .. } => Target::Site(*id),
+    }
+}
+
+fn charger_of(s: &Schedule) -> (Option<i64>, &str) {
+    match &s.scope {
+        ScheduleScope::Charger { id, .. } => (Some(*id), &s.name),
+        ScheduleScope::Site { .. } => (None, &s.name),
+    }
+}

@@ -1,0 +1,128 @@
+//! Reading saved schedules and the sites they plan for.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sqlx::SqlitePool;
+
+use super::days::Days;
+use super::occurrence::Weekly;
+use crate::problem::Problem;
+use crate::types::{Schedule, ScheduleScope};
+
+/// The columns every schedule read selects (`s` schedules, `c` chargers,
+/// `t` sites).
+pub(super) const COLUMNS: &str = "s.id, s.name, s.charger_id, c.name AS charger_name, \
+     s.site_id, t.name AS site_name, s.days, s.start_time, s.end_time, s.time_zone, s.current, \
+     s.valid_from, s.valid_to, s.enabled, s.last_error, s.last_error_at";
+
+pub(super) const FROM: &str = "schedules s LEFT JOIN chargers c ON c.id = s.charger_id \
+     LEFT JOIN sites t ON t.id = s.site_id";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct Row {
+    id: i64,
+    name: String,
+    charger_id: Option<i64>,
+    charger_name: Option<String>,
+    site_id: Option<i64>,
+    site_name: Option<String>,
+    days: i64,
+    start_time: String,
+    end_time: String,
+    time_zone: String,
+    current: i64,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    enabled: bool,
+    last_error: Option<String>,
+    last_error_at: Option<DateTime<Utc>>,
+}
+
+/// A saved schedule and the window it plans (`None` when the stored
+/// values no longer read, e.g. a zone a newer tz database dropped: such a
+/// schedule is shown but never applied).
+pub type Saved = (Schedule, Option<Weekly>);
+
+impl Row {
+    pub(super) fn read(self, now: DateTime<Utc>) -> Saved {
+        let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").unwrap_or(NaiveTime::MIN);
+        let date = |d: &Option<String>| {
+            d.as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        };
+        let (start, end) = (time(&self.start_time), time(&self.end_time));
+        let (valid_from, valid_to) = (date(&self.valid_from), date(&self.valid_to));
+        let days = u8::try_from(self.days).unwrap_or(0);
+        let weekly = Days::from_bits(days)
+            .zip(self.time_zone.parse().ok())
+            .map(|(days, zone)| Weekly {
+                days,
+                start,
+                end,
+                zone,
+                valid_from,
+                valid_to,
+            });
+        let next = weekly
+            .as_ref()
+            .and_then(|w| w.in_force(now).or_else(|| w.next_after(now)))
+            .map(|o| (o.start, o.end));
+        let scope = match (self.charger_id, self.site_id) {
+            (Some(id), _) => ScheduleScope::Charger {
+                id,
+                name: self.charger_name.unwrap_or_default(),
+            },
+            (None, id) => ScheduleScope::Site {
+                id: id.unwrap_or_default(),
+                name: self.site_name.unwrap_or_default(),
+            },
+        };
+        let schedule = Schedule {
+            id: self.id,
+            name: self.name,
+            scope,
+            days,
+            start,
+            end,
+            time_zone: self.time_zone,
+            current: u32::try_from(self.current).unwrap_or(0),
+            valid_from,
+            valid_to,
+            enabled: self.enabled,
+            last_error: self
+                .last_error
+                .as_deref()
+                .map(Problem::from_stored)
+                .zip(self.last_error_at),
+            next,
+        };
+        (schedule, weekly)
+    }
+}
+
+/// Saved schedules matching `condition` (SQL over `s`, `c`, `t`, with `?1`
+/// bound to `id`), by name. A deleted charger's schedules are gone with it.
+pub(super) async fn select(
+    pool: &SqlitePool,
+    condition: &str,
+    id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Saved>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL AND ({condition}) \
+         ORDER BY s.name COLLATE NOCASE, s.id"
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql);
+    if let Some(id) = id {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|r| r.read(now)).collect())
+}
+
+/// The schedules that apply to a charger: its own and its site's.
+pub const FOR_CHARGER: &str = "s.charger_id = ?1 \
+     OR s.site_id = (SELECT site_id FROM chargers WHERE id = ?1)";
+
+/// The schedules of a site: its own and its chargers'.
+pub const FOR_SITE: &str = "s.site_id = ?1 \
+     OR s.charger_id IN (SELECT id FROM chargers WHERE site_id = ?1 AND deleted_at IS NULL)";
