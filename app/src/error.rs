@@ -59,7 +59,8 @@ impl AppError {
                 | Problem::DuplicateCharger { .. }
                 | Problem::TokenKeyMismatch
                 | Problem::TokenTampered
-                | Problem::AlreadyRunning => 409,
+                | Problem::AlreadyRunning
+                | Problem::ScheduleOverlap { .. } => 409,
                 _ => 422,
             },
             Self::Upstream(_) => 502,
@@ -132,6 +133,7 @@ mod from_domain {
     use evse_dashboard::auth::AuthError;
     use evse_dashboard::control::ControlError;
     use evse_dashboard::registry::RegistryError;
+    use evse_dashboard::schedule::ScheduleError;
     use evse_dashboard::types::Problem;
 
     use super::AppError;
@@ -153,7 +155,13 @@ mod from_domain {
         )*};
     }
 
-    from_domain_error!(ControlError, RegistryError, AuthError, QueryError);
+    from_domain_error!(
+        ControlError,
+        RegistryError,
+        AuthError,
+        QueryError,
+        ScheduleError
+    );
 
     impl From<sqlx::Error> for AppError {
         fn from(e: sqlx::Error) -> Self {

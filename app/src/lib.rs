@@ -28,8 +28,14 @@ include!(concat!(env!("OUT_DIR"), "/i18n.rs"));
 use components::layout::Layout;
 use i18n::td_string;
 use pages::{
-    account::AccountPage, admin::AdminPage, audit::AuditPage, charger::ChargerPage,
-    login::LoginPage, not_found::NotFound, overview::OverviewPage,
+    account::AccountPage,
+    admin::AdminPage,
+    audit::AuditPage,
+    charger::ChargerPage,
+    login::LoginPage,
+    not_found::NotFound,
+    overview::OverviewPage,
+    schedules::{SchedulePage, SitePage},
 };
 
 /// The HTML document the server renders around the app.
@@ -79,6 +85,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/chargers/:id") view=ChargerPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/schedules/:id") view=SchedulePage ssr=SsrMode::Async />
+                    <Route path=path!("/sites/:id") view=SitePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

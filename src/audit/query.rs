@@ -81,9 +81,15 @@ pub(super) fn push_filters(
             .push(")");
     }
     if let Some(user) = &filter.user {
-        qb.push(" AND actor = ")
-            .push_bind(user.trim().to_owned())
-            .push(" COLLATE NOCASE");
+        let user = user.trim();
+        if is_schedule_actor(user) {
+            // `schedule:7` finds the schedule's calls under every name it had.
+            qb.push(" AND actor LIKE ").push_bind(format!("{user} (%"));
+        } else {
+            qb.push(" AND actor = ")
+                .push_bind(user.to_owned())
+                .push(" COLLATE NOCASE");
+        }
     }
     if let Some(action) = filter.action {
         qb.push(" AND action = ").push_bind(action);
@@ -141,6 +147,12 @@ pub async fn count(pool: &SqlitePool, filter: &AuditFilter) -> Result<i64, Query
     let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM audit_events WHERE 1 = 1");
     push_filters(&mut qb, filter)?;
     Ok(qb.build_query_scalar().fetch_one(pool).await?)
+}
+
+/// `schedule:ID`, as the engine's audit rows begin.
+fn is_schedule_actor(user: &str) -> bool {
+    user.strip_prefix("schedule:")
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

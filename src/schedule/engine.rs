@@ -228,12 +228,9 @@ impl Engine {
         schedules: &[(Schedule, Option<Weekly>)],
         now: DateTime<Utc>,
     ) -> Option<ScheduleHeldBack> {
-        let (schedule, occurrence) = schedules.iter().find_map(|(s, w)| {
-            let o = w
-                .as_ref()
-                .filter(|_| s.enabled)
-                .and_then(|w| w.in_force(now))?;
-            Some((s, o))
+        let (schedule, weekly, occurrence) = schedules.iter().find_map(|(s, w)| {
+            let w = w.as_ref().filter(|_| s.enabled)?;
+            Some((s, w, w.in_force(now)?))
         })?;
         let changes = claims::changes(self.control_audit(), charger.id)
             .await
@@ -245,6 +242,7 @@ impl Engine {
             Decision::HeldBack { until } => Some(ScheduleHeldBack {
                 schedule: schedule.name.clone(),
                 until,
+                until_local: until.map(|at| at.with_timezone(&weekly.zone).naive_local()),
             }),
             _ => None,
         }

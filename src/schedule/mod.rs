@@ -22,9 +22,12 @@ mod properties;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+mod sites;
+#[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod validate;
+pub mod week;
 
 pub use days::{BadDays, Days};
 #[cfg(feature = "ssr")]
@@ -32,4 +35,4 @@ pub use occurrence::{Occurrence, Weekly, resolve};
 #[cfg(feature = "ssr")]
 pub use overlap::{Overlap, overlap};
 #[cfg(feature = "ssr")]
-pub use service::{ScheduleError, Schedules, Target};
+pub use service::{Changed, ScheduleError, Schedules, Target};

@@ -56,6 +56,14 @@ impl ScheduleError {
     }
 }
 
+/// A saved change: the schedule as it is now, and the audit row that
+/// records the change (when it could be written).
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub schedule: Schedule,
+    pub event: Option<i64>,
+}
+
 /// Where a new schedule applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -119,7 +127,7 @@ impl Schedules {
         actor: &Actor,
         target: Target,
         input: &ScheduleInput,
-    ) -> Result<Schedule, ScheduleError> {
+    ) -> Result<Changed, ScheduleError> {
         let result = self.create_in(target, input).await;
         let charger = match target {
             Target::Charger(id) => Some(id),
@@ -174,7 +182,7 @@ impl Schedules {
         actor: &Actor,
         id: i64,
         input: &ScheduleInput,
-    ) -> Result<Schedule, ScheduleError> {
+    ) -> Result<Changed, ScheduleError> {
         let (before, _) = self.get(id).await?;
         let result = self.update_in(&before, input).await;
         self.audited(
@@ -226,7 +234,7 @@ impl Schedules {
         actor: &Actor,
         id: i64,
         enabled: bool,
-    ) -> Result<Schedule, ScheduleError> {
+    ) -> Result<Changed, ScheduleError> {
         let (before, _) = self.get(id).await?;
         let result = self.set_enabled_in(&before, enabled).await;
         let action = if enabled {
@@ -263,7 +271,7 @@ impl Schedules {
     }
 
     /// Deletes a schedule (softly: the engine still withdraws its target).
-    pub async fn delete(&self, actor: &Actor, id: i64) -> Result<Schedule, ScheduleError> {
+    pub async fn delete(&self, actor: &Actor, id: i64) -> Result<Changed, ScheduleError> {
         let (before, _) = self.get(id).await?;
         let result = sqlx::query(
             "UPDATE schedules SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
@@ -291,7 +299,7 @@ impl Schedules {
         action: AuditAction,
         (charger, name): (Option<i64>, &str),
         result: Result<Schedule, ScheduleError>,
-    ) -> Result<Schedule, ScheduleError> {
+    ) -> Result<Changed, ScheduleError> {
         if let Err(ScheduleError::Db(e)) = &result {
             tracing::error!(error = %e, %action, "saving a schedule failed");
         }
@@ -305,11 +313,10 @@ impl Schedules {
                     .await?;
             event = event.on_charger(Some(id), charger_name.unwrap_or_default());
         }
-        self.audit.record_or_log(actor, event).await;
-        if result.is_ok() {
-            self.wake.notify_one();
-        }
-        result
+        let event = self.audit.record_or_log(actor, event).await;
+        let schedule = result?;
+        self.wake.notify_one();
+        Ok(Changed { schedule, event })
     }
 
     /// Notes the engine's failure on the schedule (shown until a call

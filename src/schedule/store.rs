@@ -66,6 +66,10 @@ impl Row {
             .as_ref()
             .and_then(|w| w.in_force(now).or_else(|| w.next_after(now)))
             .map(|o| (o.start, o.end));
+        let next_local = weekly.as_ref().zip(next).map(|(w, (start, end))| {
+            let local = |at: DateTime<Utc>| at.with_timezone(&w.zone).naive_local();
+            (local(start), local(end))
+        });
         let scope = match (self.charger_id, self.site_id) {
             (Some(id), _) => ScheduleScope::Charger {
                 id,
@@ -94,6 +98,7 @@ impl Row {
                 .map(Problem::from_stored)
                 .zip(self.last_error_at),
             next,
+            next_local,
         };
         (schedule, weekly)
     }

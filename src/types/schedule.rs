@@ -1,6 +1,6 @@
 //! Recurring current limits as the UI shows and edits them.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::Problem;
@@ -36,6 +36,8 @@ pub struct Schedule {
     pub last_error: Option<(Problem, DateTime<Utc>)>,
     /// The occurrence in force now, else the next one (start, end).
     pub next: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The same on the schedule's own wall clock.
+    pub next_local: Option<(NaiveDateTime, NaiveDateTime)>,
 }
 
 impl Schedule {
@@ -142,6 +144,8 @@ pub struct ScheduleHeldBack {
     /// When the manual target ends; `None`: it was a reset, and the
     /// schedule resumes at its next occurrence.
     pub until: Option<DateTime<Utc>>,
+    /// The same on the schedule's wall clock.
+    pub until_local: Option<NaiveDateTime>,
 }
 
 #[cfg(test)]

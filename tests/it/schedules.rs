@@ -78,6 +78,7 @@ impl Setup {
             .create(&actor("olga"), target, &input)
             .await
             .unwrap()
+            .schedule
     }
 
     /// Moves the simulator's clock to `at` (only forward) and ticks there.

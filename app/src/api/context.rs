@@ -109,6 +109,38 @@ pub async fn audit(user: &User, event: Event) -> Option<i64> {
     services.audit.record_or_log(&actor, event).await
 }
 
+/// After a refused plain form post, sends the browser back to `page` with
+/// what was typed (`draft`, JSON) and the error, so the form shows both
+/// and nothing typed is lost. Returns the error for a script's answer.
+pub fn back_with_draft<F>(page: &str, draft: &impl serde::Serialize, error: AppError) -> AppError
+where
+    F: leptos::server_fn::ServerFn<Error = AppError>,
+{
+    if is_plain_form() {
+        let draft = serde_json::to_string(draft).unwrap_or_default();
+        let base = format!("http://here{page}?draft={}", percent_encode(&draft));
+        let url =
+            leptos::server_fn::error::ServerFnUrlError::new(F::PATH, error.clone()).to_url(&base);
+        if let Ok(url) = url {
+            let location = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+            leptos_axum::redirect(&location);
+        }
+    }
+    error
+}
+
+/// Percent-encodes everything but the URL's unreserved characters.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// After a plain form post, shows `page` with the audited event's outcome.
 pub fn show_event(page: &str, event: Option<i64>) {
     match event {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod chargers;
 pub mod control;
 pub mod overview;
+pub mod schedules;
 pub mod system;
 pub mod users;
 

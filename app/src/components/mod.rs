@@ -5,3 +5,4 @@ pub mod feedback;
 pub mod layout;
 pub mod table;
 pub mod time;
+pub mod week;

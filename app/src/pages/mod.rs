@@ -5,3 +5,4 @@ pub mod charger;
 pub mod login;
 pub mod not_found;
 pub mod overview;
+pub mod schedules;

@@ -105,6 +105,13 @@ pub fn date_time(l: Locale, at: DateTime<Utc>, local: bool) -> String {
     }
 }
 
+/// "2026-11-24 14:32" on a wall clock the server already chose (a
+/// schedule's zone).
+pub fn wall_clock(l: Locale, at: chrono::NaiveDateTime) -> String {
+    let at = at.and_utc();
+    format!("{} {}", date(l, &at), hh_mm(&at))
+}
+
 /// "2026-11-24 14:32" in UTC.
 pub fn utc_minute(l: Locale, at: DateTime<Utc>) -> String {
     format!("{} {}", date(l, &at), hh_mm(&at))

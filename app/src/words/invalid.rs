@@ -26,6 +26,13 @@ fn field_name(l: Locale, field: Field) -> &'static str {
         Field::PasswordConfirmation => td_string!(l, f_password_confirmation),
         Field::FirstDay => td_string!(l, f_first_day),
         Field::LastDay => td_string!(l, f_last_day),
+        Field::Days => td_string!(l, f_days),
+        Field::StartTime => td_string!(l, f_start_time),
+        Field::EndTime => td_string!(l, f_end_time),
+        Field::TimeZone => td_string!(l, f_time_zone),
+        Field::ValidFrom => td_string!(l, f_valid_from),
+        Field::ValidTo => td_string!(l, f_valid_to),
+        Field::SupplyLimit => td_string!(l, f_supply_limit),
     }
 }
 
@@ -47,6 +54,7 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         }
         (Field::CustomMinutes, Rule::Required) => td_string!(l, v_minutes_required).to_owned(),
         (Field::Chargers, Rule::Required) => td_string!(l, v_chargers_required).to_owned(),
+        (Field::Days, Rule::Required) => td_string!(l, v_days_required).to_owned(),
         (Field::Amps, Rule::NotAWholeNumber { text }) => {
             td_string!(l, v_amps_not_whole, text = text).to_string()
         }
@@ -95,6 +103,13 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         (_, Rule::SameAsUsername) => td_string!(l, v_same_as_username).to_owned(),
         (_, Rule::UsernameCharacters) => td_string!(l, v_username_characters).to_owned(),
         (_, Rule::Mismatch) => td_string!(l, v_mismatch).to_owned(),
+        (_, Rule::NotATime { text }) => {
+            td_string!(l, v_not_a_time, what = what, text = text).to_string()
+        }
+        (_, Rule::UnknownTimeZone { text }) => {
+            td_string!(l, v_unknown_time_zone, text = text).to_string()
+        }
+        (_, Rule::BeforeFirstDay) => td_string!(l, v_before_first_day).to_owned(),
     };
     if is_target_field(*field) {
         format!("{sentence} {}", td_string!(l, nothing_sent))

@@ -26,6 +26,12 @@ pub fn action_label(l: Locale, action: AuditAction) -> &'static str {
         ChargerTokenReplaced => td_string!(l, action_charger_token_replaced),
         AuditExported => td_string!(l, action_audit_exported),
         KeyRotated => td_string!(l, action_key_rotated),
+        ScheduleCreated => td_string!(l, action_schedule_created),
+        ScheduleUpdated => td_string!(l, action_schedule_updated),
+        ScheduleEnabled => td_string!(l, action_schedule_enabled),
+        ScheduleDisabled => td_string!(l, action_schedule_disabled),
+        ScheduleDeleted => td_string!(l, action_schedule_deleted),
+        SiteUpdated => td_string!(l, action_site_updated),
     }
 }
 

@@ -2,6 +2,7 @@
 //! domain and the server speak in kinds (`Problem`, `Outcome`,
 //! `AuditAction`…), and only this module turns them into words.
 
+mod days;
 mod event;
 mod format;
 mod invalid;
@@ -9,10 +10,11 @@ mod labels;
 mod outcome;
 mod problem;
 
+pub use days::{day_name, days_label};
 pub use event::event_sentence;
 pub use format::{
     amps, clock_time, date_time, decimal, human_duration, kilowatts, requested, seconds_ago,
-    time_left, until_time, utc_minute,
+    time_left, until_time, utc_minute, wall_clock,
 };
 pub use labels::{action_label, charger_status_label, outcome_label, plug_label, role_label};
 pub use outcome::outcome_sentence;

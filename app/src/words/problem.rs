@@ -2,6 +2,7 @@
 
 use evse_dashboard::types::{ClemapFailure, Missing, Problem};
 
+use super::days::days_label;
 use super::format::human_duration;
 use super::invalid::invalid_sentence;
 use super::labels::role_label;
@@ -57,6 +58,20 @@ pub fn problem_sentence(l: Locale, problem: &Problem) -> String {
         Problem::OwnAccount => td_string!(l, e_own_account).into(),
         Problem::Interrupted => td_string!(l, e_interrupted).into(),
         Problem::NotReadYet => td_string!(l, e_not_read_yet).into(),
+        Problem::ScheduleOverlap {
+            other,
+            days,
+            from,
+            to,
+        } => td_string!(
+            l,
+            e_schedule_overlap,
+            other = other,
+            days = days_label(l, *days),
+            from = from,
+            to = to
+        )
+        .to_string(),
         Problem::Internal => td_string!(l, e_internal).into(),
         // Written by an earlier version, in English; kept as it was.
         Problem::Legacy(text) => text.clone(),
@@ -79,6 +94,8 @@ fn missing_sentence(l: Locale, missing: &Missing) -> String {
         Missing::Charger(id) => td_string!(l, e_missing_charger, id = id).to_string(),
         Missing::User(name) => td_string!(l, e_missing_user, name = name).to_string(),
         Missing::AuditEvent(id) => td_string!(l, e_missing_event, id = id).to_string(),
+        Missing::Schedule(id) => td_string!(l, e_missing_schedule, id = id).to_string(),
+        Missing::Site(id) => td_string!(l, e_missing_site, id = id).to_string(),
     }
 }
 

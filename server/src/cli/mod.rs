@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod options;
+mod schedule;
 
 pub use options::{DataArgs, LogArgs, LogFormat, ServeArgs, WebArgs};
+pub use schedule::{ScheduleAddArgs, ScheduleCommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,6 +67,9 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Add, list, disable and remove recurring current limits.
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod charger;
 pub mod demo;
 pub mod rotate_key;
+pub mod schedule;
 pub mod serve;
 pub mod simulate;
 pub mod user;

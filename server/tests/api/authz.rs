@@ -12,11 +12,17 @@ use app::api::control::{
     ChargerHistory, ChargerLiveCall, ControlOutcomeCall, ResetTarget, SetTarget, TargetLimitsCall,
 };
 use app::api::overview::{BulkResult, BulkSetTarget, FleetOverview};
+use app::api::schedules::{
+    ChargerSchedules, CreateSchedule, DeleteSchedule, GetSchedule, SetScheduleEnabled,
+    SitePlanCall, UpdateSchedule, UpdateSite,
+};
 use app::api::system::ServerInfoCall;
 use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
 use app::language::SetLanguage;
 use app::prefs::{SetTheme, Theme};
-use evse_dashboard::types::{AuditAction, AuditFilter, ChargerInput, Language, Role};
+use evse_dashboard::types::{
+    AuditAction, AuditFilter, ChargerInput, Language, Role, ScheduleInput,
+};
 use leptos::server_fn::ServerFn;
 use serde::Serialize;
 
@@ -178,6 +184,46 @@ fn rules() -> Vec<(&'static str, Rule, String)> {
             ResetUserPassword {
                 id: NONE,
                 password: "x".into(),
+            },
+        ),
+        rule(AtLeast(Viewer), ChargerSchedules { charger_id: NONE }),
+        rule(AtLeast(Viewer), SitePlanCall { site_id: NONE }),
+        rule(AtLeast(Viewer), GetSchedule { id: NONE }),
+        rule(
+            AtLeast(Operator),
+            CreateSchedule {
+                charger_id: Some(NONE),
+                site_id: None,
+                input: ScheduleInput::default(),
+            },
+        ),
+        rule(
+            AtLeast(Operator),
+            UpdateSchedule {
+                id: NONE,
+                input: ScheduleInput::default(),
+            },
+        ),
+        rule(
+            AtLeast(Operator),
+            SetScheduleEnabled {
+                id: NONE,
+                enabled: false,
+            },
+        ),
+        rule(
+            AtLeast(Operator),
+            DeleteSchedule {
+                id: NONE,
+                confirmed: None,
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            UpdateSite {
+                id: NONE,
+                time_zone: "UTC".into(),
+                supply_limit: String::new(),
             },
         ),
     ]

@@ -6,6 +6,7 @@
 mod history;
 mod live;
 mod reset_form;
+mod schedules;
 mod target_form;
 
 use evse_dashboard::types::{Charger, ControlOutcome, Role};
@@ -17,7 +18,7 @@ use crate::api::chargers::get_charger;
 use crate::api::control::{
     ResetTarget, SetTarget, charger_history, charger_live, control_outcome, target_limits,
 };
-use crate::components::feedback::{Card, Loaded, action_error, error_fallback};
+use crate::components::feedback::{Card, EventBanner, Loaded, action_error, error_fallback};
 use crate::components::layout::CurrentUser;
 use crate::i18n::td_string;
 use crate::language::locale;
@@ -25,6 +26,7 @@ use crate::words::outcome_sentence;
 use history::History;
 use live::LiveReading;
 use reset_form::ResetForm;
+use schedules::ChargerSchedules;
 use target_form::TargetForm;
 
 #[derive(Params, Clone, PartialEq)]
@@ -87,7 +89,10 @@ fn ChargerView(charger: Charger) -> impl IntoView {
     let for_forms = StoredValue::new(charger.clone());
 
     view! {
-        <p class="crumbs"><a href="/">{td_string!(l, nav_overview)}</a> " › " {charger.site_name.clone()}</p>
+        <p class="crumbs">
+            <a href="/">{td_string!(l, nav_overview)}</a> " › "
+            <a href=format!("/sites/{}", charger.site_id)>{charger.site_name.clone()}</a>
+        </p>
         <h1>{charger.name.clone()}</h1>
         <p class="muted meta">
             {td_string!(
@@ -100,6 +105,7 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                 max = charger.max_current
             )}
         </p>
+        <EventBanner />
         <div data-testid="outcome" aria-live="polite">
             {action_error(set)}
             {action_error(reset)}
@@ -139,6 +145,7 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                 </ErrorBoundary>
             </Show>
         </Transition>
+        <ChargerSchedules charger=for_forms.get_value() can_edit=Signal::derive(can_control) />
         <Card id="history-heading" heading=td_string!(l, latest_changes)>
             <Loaded>
                 {move || Suspend::new(async move {

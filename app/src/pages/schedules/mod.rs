@@ -1,0 +1,13 @@
+//! Schedules in the UI: the list shown on a charger's and a site's page,
+//! the form to create or edit one, the schedule's own page (edit, enable
+//! or disable, delete) and the site's plan.
+
+mod edit;
+mod form;
+mod list;
+mod site;
+
+pub use edit::SchedulePage;
+pub use form::{NewScheduleForm, Scope};
+pub use list::{HeldBackBanner, ScheduleTable};
+pub use site::SitePage;

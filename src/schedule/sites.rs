@@ -1,0 +1,86 @@
+//! A site's planning settings: its time zone (the default of its
+//! schedules) and the current its supply carries.
+
+use super::service::{ScheduleError, Schedules};
+use super::validate::time_zone;
+use crate::audit::{Actor, Event};
+use crate::problem::{Field, Invalid, Missing, Rule};
+use crate::types::Site;
+use crate::vocabulary::AuditAction;
+
+/// The largest supply limit that can be typed, ampere.
+const SUPPLY_LIMIT_MAX: i64 = 100_000;
+
+type SiteRow = (i64, String, String, Option<i64>);
+
+fn site_of((id, name, time_zone, supply_limit): SiteRow) -> Site {
+    Site {
+        id,
+        name,
+        time_zone,
+        supply_limit: supply_limit.and_then(|a| u32::try_from(a).ok()),
+    }
+}
+
+impl Schedules {
+    pub async fn site(&self, id: i64) -> Result<Site, ScheduleError> {
+        let row: Option<SiteRow> =
+            sqlx::query_as("SELECT id, name, time_zone, supply_limit FROM sites WHERE id = ?")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(site_of)
+            .ok_or(ScheduleError::Missing(Missing::Site(id)))
+    }
+
+    /// Sets a site's zone and supply limit (empty: none), audited.
+    pub async fn update_site(
+        &self,
+        actor: &Actor,
+        id: i64,
+        zone: &str,
+        supply_limit: &str,
+    ) -> Result<Site, ScheduleError> {
+        let before = self.site(id).await?;
+        let result = async {
+            let zone = time_zone(zone)?;
+            let limit = supply(supply_limit)?;
+            sqlx::query("UPDATE sites SET time_zone = ?, supply_limit = ? WHERE id = ?")
+                .bind(zone.name())
+                .bind(limit)
+                .bind(id)
+                .execute(self.pool())
+                .await?;
+            self.site(id).await
+        }
+        .await;
+        let event = Event::of(
+            AuditAction::SiteUpdated,
+            &result.as_ref().map_err(ScheduleError::problem),
+        )
+        .about(before.name);
+        self.audit().record_or_log(actor, event).await;
+        result
+    }
+}
+
+fn supply(text: &str) -> Result<Option<i64>, Invalid> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let amps: i64 = text
+        .parse()
+        .map_err(|_| Invalid::new(Field::SupplyLimit, Rule::not_a_whole_number(text)))?;
+    if !(1..=SUPPLY_LIMIT_MAX).contains(&amps) {
+        return Err(Invalid::new(
+            Field::SupplyLimit,
+            Rule::OutOfRange {
+                got: amps,
+                min: 1,
+                max: SUPPLY_LIMIT_MAX,
+            },
+        ));
+    }
+    Ok(Some(amps))
+}
