@@ -17,7 +17,7 @@ const LEFT: f64 = 40.0;
 const HOUR: f64 = 12.5;
 const ROW: f64 = 22.0;
 const TOP: f64 = 4.0;
-const WIDTH: f64 = LEFT + 24.0 * HOUR + 4.0;
+const WIDTH: f64 = LEFT + 24.0 * HOUR + 10.0;
 const HEIGHT: f64 = TOP + 7.0 * ROW + 16.0;
 
 fn weekday(i: u8) -> Weekday {
@@ -40,7 +40,7 @@ fn frame() -> impl IntoView {
             let x = LEFT + f64::from(h) * HOUR;
             view! {
                 <line x1=x x2=x y1=TOP y2=TOP + 7.0 * ROW class="week-grid" />
-                <text x=x - 4.0 y=HEIGHT - 3.0 class="week-label">{h}</text>
+                <text x=x y=HEIGHT - 3.0 text-anchor="middle" class="week-label">{h}</text>
             }
         })
         .collect_view();

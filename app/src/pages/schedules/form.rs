@@ -60,7 +60,7 @@ pub fn ScheduleFields(input: ScheduleInput) -> impl IntoView {
             <span id="to-hint" class="muted small">{td_string!(l, label_to_hint)}</span>
         </label>
         <label>
-            {td_string!(l, current_amps)}
+            {td_string!(l, planned_current_amps)}
             <input type="number" name="input[current]" min="0" max="80" step="1" value=input.current.clone() required />
         </label>
         <label>
