@@ -25,7 +25,7 @@ for (const scheme of schemes) {
     }
     await login(page);
     const id = await chargerId(page, 'Depot bay 1');
-    const pages = ['/', `/chargers/${id}`, '/audit', '/admin', '/account'];
+    const pages = ['/', `/chargers/${id}`, '/sites/1', '/audit', '/admin', '/account'];
     for (const size of widths) {
       await page.setViewportSize(size);
       for (const path of pages) {
