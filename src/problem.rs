@@ -126,6 +126,8 @@ pub enum Field {
     FirstDay,
     /// The audit filter's last day.
     LastDay,
+    /// A schedule's current, ampere (planned: nothing is sent yet).
+    PlannedCurrent,
     /// A schedule's weekdays.
     Days,
     /// A schedule's local start time.

@@ -73,12 +73,12 @@ pub fn time_zone(text: &str) -> Result<Tz, Invalid> {
 }
 
 fn current(text: &str, (min, max): (u32, u32)) -> Result<u32, Invalid> {
-    let amps = parse_amps(text)?;
+    let amps = parse_amps(text).map_err(|i| Invalid::new(Field::PlannedCurrent, i.rule))?;
     u32::try_from(amps)
         .ok()
         .filter(|a| (min..=max).contains(a))
         .ok_or(Invalid::new(
-            Field::Amps,
+            Field::PlannedCurrent,
             Rule::OutOfRange {
                 got: amps,
                 min: min.into(),
@@ -148,6 +148,7 @@ mod tests {
             current: "40".into(),
             ..office()
         };
+        assert_eq!(refusal(strong.clone()).field, Field::PlannedCurrent);
         assert!(matches!(
             refusal(strong).rule,
             Rule::OutOfRange {

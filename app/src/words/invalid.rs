@@ -26,6 +26,7 @@ fn field_name(l: Locale, field: Field) -> &'static str {
         Field::PasswordConfirmation => td_string!(l, f_password_confirmation),
         Field::FirstDay => td_string!(l, f_first_day),
         Field::LastDay => td_string!(l, f_last_day),
+        Field::PlannedCurrent => td_string!(l, f_planned_current),
         Field::Days => td_string!(l, f_days),
         Field::StartTime => td_string!(l, f_start_time),
         Field::EndTime => td_string!(l, f_end_time),

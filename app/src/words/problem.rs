@@ -134,6 +134,24 @@ mod tests {
     }
 
     #[test]
+    fn an_overlap_names_the_other_schedule_its_days_and_times() {
+        let overlap = Problem::ScheduleOverlap {
+            other: "Office hours".into(),
+            days: 0b001_0001,
+            from: "17:00".into(),
+            to: "18:00".into(),
+        };
+        assert!(problem_sentence(Locale::en, &overlap).starts_with(
+            "This would overlap the schedule “Office hours” on Mon, Fri, 17:00–18:00."
+        ));
+        assert!(
+            problem_sentence(Locale::de, &overlap)
+                .contains("„Office hours“ am Mo, Fr, 17:00–18:00")
+        );
+        assert!(problem_sentence(Locale::fr, &overlap).contains("le lun., ven., 17:00–18:00"));
+    }
+
+    #[test]
     fn a_long_lockout_is_rounded_to_minutes_in_the_reader_s_units() {
         let s = problem_sentence(Locale::de, &Problem::Throttled { seconds: 7170 });
         assert!(s.ends_with("in 2 Std. erneut."), "{s}");

@@ -100,7 +100,13 @@ async fn list(data: &DataArgs) -> CommandResult {
     for c in chargers {
         println!(
             "{:>4}  {:<24} {:<24} {:<18} {:<38} {:>3}–{:<3}A",
-            c.id, c.name, c.site_name, c.edge_device_id, c.evse_uuid, c.min_current, c.max_current
+            c.id,
+            c.name,
+            format!("{} (site {})", c.site_name, c.site_id),
+            c.edge_device_id,
+            c.evse_uuid,
+            c.min_current,
+            c.max_current
         );
     }
     Ok(())
