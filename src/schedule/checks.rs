@@ -4,17 +4,17 @@
 use chrono::Utc;
 use sqlx::{Sqlite, Transaction};
 
+use super::occurrence::Weekly;
 use super::overlap::overlap;
 use super::service::{ScheduleError, Target};
 use super::store::{self, FOR_CHARGER, FOR_SITE};
-use super::validate::Plan;
 use crate::problem::Missing;
 use crate::types::CURRENT_LIMIT;
 
 /// What a schedule's scope allows: the site it plans in (for the default
 /// zone and overlaps) and the currents it may plan.
 pub(super) struct Bounds {
-    pub charger: Option<(i64, String)>,
+    pub charger: Option<i64>,
     pub site_id: i64,
     pub zone: String,
     pub range: (u32, u32),
@@ -26,19 +26,19 @@ pub(super) async fn bounds(
 ) -> Result<Bounds, ScheduleError> {
     match target {
         Target::Charger(id) => {
-            let row: Option<(String, i64, String, i64, i64)> = sqlx::query_as(
-                "SELECT c.name, c.site_id, t.time_zone, c.min_current, c.max_current \
+            let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+                "SELECT c.site_id, t.time_zone, c.min_current, c.max_current \
                  FROM chargers c JOIN sites t ON t.id = c.site_id \
                  WHERE c.id = ? AND c.deleted_at IS NULL",
             )
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?;
-            let (name, site_id, zone, min, max) =
+            let (site_id, zone, min, max) =
                 row.ok_or(ScheduleError::Missing(Missing::Charger(id)))?;
             let amps = |a: i64| u32::try_from(a).unwrap_or(0);
             Ok(Bounds {
-                charger: Some((id, name)),
+                charger: Some(id),
                 site_id,
                 zone,
                 range: (amps(min), amps(max)),
@@ -60,35 +60,26 @@ pub(super) async fn bounds(
     }
 }
 
-/// Refuses `plan` when it would be in force together with another enabled
-/// schedule on one of its chargers (a charger's schedules meet its site's).
+/// Refuses `weekly` when it would be in force together with another
+/// enabled schedule on one of its chargers (a charger's schedules meet its
+/// site's).
 pub(super) async fn refuse_overlap(
     tx: &mut Transaction<'_, Sqlite>,
     bounds: &Bounds,
-    plan: &Plan,
+    weekly: &Weekly,
     itself: Option<i64>,
 ) -> Result<(), ScheduleError> {
-    let condition = match &bounds.charger {
-        Some(_) => FOR_CHARGER,
-        None => FOR_SITE,
+    let (condition, id) = match bounds.charger {
+        Some(id) => (FOR_CHARGER, id),
+        None => (FOR_SITE, bounds.site_id),
     };
-    let id = bounds
-        .charger
-        .as_ref()
-        .map_or(bounds.site_id, |(id, _)| *id);
-    let sql = format!(
-        "SELECT {} FROM {} WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL AND s.enabled \
-         AND ({condition}) ORDER BY s.id",
-        store::COLUMNS,
-        store::FROM
-    );
-    let others: Vec<store::Row> = sqlx::query_as(&sql).bind(id).fetch_all(&mut **tx).await?;
     let now = Utc::now();
-    for (other, weekly) in others.into_iter().map(|r| r.read(now)) {
+    let enabled = format!("s.enabled AND ({condition})");
+    for (other, theirs) in store::select(&mut **tx, &enabled, Some(id), now).await? {
         if Some(other.id) == itself {
             continue;
         }
-        if let Some(shared) = weekly.and_then(|w| overlap(&plan.weekly, &w, now)) {
+        if let Some(shared) = theirs.and_then(|w| overlap(weekly, &w, now)) {
             return Err(ScheduleError::Overlap {
                 other: other.name,
                 overlap: shared,

@@ -4,7 +4,8 @@
 //! given target, and a claim whose attempt failed may be taken again.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{Sqlite, Transaction};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Sqlite, SqliteConnection};
 
 use crate::audit::{Actor, AuditLog, Intent};
 
@@ -30,6 +31,26 @@ fn stamp(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+/// The key columns, in the order `KEY` names them.
+const KEY: &str = "schedule_id, charger_id, occurrence, round, manual_mark, current, ends";
+
+impl Claim {
+    /// Binds the key, in the order of [`KEY`].
+    fn bind_key<'q, O>(
+        &self,
+        query: sqlx::query::QueryAs<'q, Sqlite, O, SqliteArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, Sqlite, O, SqliteArguments<'q>> {
+        query
+            .bind(self.schedule_id)
+            .bind(self.charger_id)
+            .bind(self.occurrence.to_string())
+            .bind(self.round)
+            .bind(self.manual_mark)
+            .bind(i64::from(self.current))
+            .bind(stamp(self.ends))
+    }
+}
+
 /// Takes `claim` and writes the intent row; `None` when the claim is held
 /// by an attempt that succeeded or still runs (nothing to send).
 pub async fn take(
@@ -43,42 +64,34 @@ pub async fn take(
         return Ok(None); // dropping `tx` rolls back
     }
     let audit_id = audit.begin_in(&mut tx, actor, intent).await?;
-    sqlx::query(
-        "INSERT INTO schedule_claims (schedule_id, charger_id, occurrence, round, manual_mark, \
-         current, ends, until, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT DO UPDATE SET until = excluded.until, audit_id = excluded.audit_id",
-    )
-    .bind(claim.schedule_id)
-    .bind(claim.charger_id)
-    .bind(claim.occurrence.to_string())
-    .bind(claim.round)
-    .bind(claim.manual_mark)
-    .bind(i64::from(claim.current))
-    .bind(stamp(claim.ends))
-    .bind(stamp(claim.until))
-    .bind(audit_id)
-    .execute(&mut *tx)
-    .await?;
+    let insert = format!(
+        "INSERT INTO schedule_claims ({KEY}, until, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT DO UPDATE SET until = excluded.until, audit_id = excluded.audit_id \
+         RETURNING audit_id"
+    );
+    claim
+        .bind_key(sqlx::query_as::<_, (i64,)>(&insert))
+        .bind(stamp(claim.until))
+        .bind(audit_id)
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Some(audit_id))
 }
 
-async fn held(tx: &mut Transaction<'_, Sqlite>, claim: &Claim) -> Result<bool, sqlx::Error> {
-    let outcome: Option<String> = sqlx::query_scalar(
-        "SELECT a.outcome FROM schedule_claims k JOIN audit_events a ON a.id = k.audit_id \
-         WHERE k.schedule_id = ? AND k.charger_id = ? AND k.occurrence = ? AND k.round = ? \
-         AND k.manual_mark = ? AND k.current = ? AND k.ends = ?",
-    )
-    .bind(claim.schedule_id)
-    .bind(claim.charger_id)
-    .bind(claim.occurrence.to_string())
-    .bind(claim.round)
-    .bind(claim.manual_mark)
-    .bind(i64::from(claim.current))
-    .bind(stamp(claim.ends))
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(matches!(outcome.as_deref(), Some("pending" | "received")))
+async fn held(conn: &mut SqliteConnection, claim: &Claim) -> Result<bool, sqlx::Error> {
+    let select = format!(
+        "SELECT outcome FROM audit_events WHERE id = \
+         (SELECT audit_id FROM schedule_claims WHERE ({KEY}) = (?, ?, ?, ?, ?, ?, ?))"
+    );
+    let outcome: Option<(String,)> = claim
+        .bind_key(sqlx::query_as(&select))
+        .fetch_optional(conn)
+        .await?;
+    Ok(matches!(
+        outcome.as_ref().map(|(o,)| o.as_str()),
+        Some("pending" | "received")
+    ))
 }
 
 /// A target a schedule sent that is still in force although the schedule
@@ -178,6 +191,5 @@ pub async fn changes(audit: &AuditLog, charger_id: i64) -> Result<Changes, sqlx:
 /// Whether `claim` is held already (read outside a transaction, to spare
 /// CLEMAP a reading when there is clearly nothing to do).
 pub async fn is_held(audit: &AuditLog, claim: &Claim) -> Result<bool, sqlx::Error> {
-    let mut tx = audit.pool().begin().await?;
-    held(&mut tx, claim).await
+    held(&mut *audit.pool().acquire().await?, claim).await
 }

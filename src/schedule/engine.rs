@@ -17,7 +17,7 @@ use crate::audit::Actor;
 use crate::control::{Control, ControlError};
 use crate::problem::Problem;
 use crate::registry::Registry;
-use crate::types::{Charger, Schedule, ScheduleHeldBack, ScheduleScope, actor_prefix};
+use crate::types::{Charger, Schedule, ScheduleHeldBack, actor_prefix};
 
 /// How often the engine looks (windows start within this).
 pub const TICK: Duration = Duration::from_secs(15);
@@ -78,10 +78,7 @@ impl Engine {
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<Tick, ControlError> {
         let mut tick = Tick::default();
         self.withdraw_orphans(now, &mut tick).await?;
-        let saved = self.schedules.all().await.map_err(|e| match e {
-            super::ScheduleError::Db(db) => ControlError::Db(db),
-            other => ControlError::Aborted(other.to_string()),
-        })?;
+        let saved = self.schedules.all().await?;
         let fleet = self.registry.list().await?;
         for (schedule, weekly) in saved {
             let Some(occurrence) = weekly
@@ -90,7 +87,7 @@ impl Engine {
             else {
                 continue;
             };
-            for charger in chargers_of(&schedule, &fleet) {
+            for charger in fleet.iter().filter(|c| schedule.applies_to(c)) {
                 self.apply(&schedule, &occurrence, charger, now, &mut tick)
                     .await;
             }
@@ -133,14 +130,14 @@ impl Engine {
         charger: &Charger,
         now: DateTime<Utc>,
     ) -> Result<Option<Decision>, Problem> {
-        let audit = self.control_audit();
+        let audit = self.schedules.audit();
         let max = self.control.limits().max_duration;
         let db = |e: sqlx::Error| {
             tracing::error!(error = %e, "schedule claims could not be read");
             Problem::Internal
         };
         let changes = claims::changes(audit, charger.id).await.map_err(db)?;
-        let mut claim = Claim {
+        let claim = Claim {
             schedule_id: schedule.id,
             charger_id: charger.id,
             occurrence: occurrence.date,
@@ -162,7 +159,6 @@ impl Engine {
         let Decision::Send { until } = decision else {
             return Ok(Some(decision));
         };
-        claim.until = until;
         let seconds = u32::try_from((until - now).num_seconds()).unwrap_or(0);
         if seconds < self.control.limits().min_duration {
             return Ok(Some(Decision::InPlace)); // the window is all but over
@@ -187,7 +183,7 @@ impl Engine {
         now: DateTime<Utc>,
         tick: &mut Tick,
     ) -> Result<(), ControlError> {
-        for orphan in claims::orphans(self.control_audit(), now).await? {
+        for orphan in claims::orphans(self.schedules.audit(), now).await? {
             let Ok(charger) = self.registry.get(orphan.charger_id).await else {
                 continue; // deleted since: nothing to reset
             };
@@ -232,7 +228,7 @@ impl Engine {
             let w = w.as_ref().filter(|_| s.enabled)?;
             Some((s, w, w.in_force(now)?))
         })?;
-        let changes = claims::changes(self.control_audit(), charger.id)
+        let changes = claims::changes(self.schedules.audit(), charger.id)
             .await
             .ok()?;
         let in_force = self.control.live(charger.id).await.ok()?.settings;
@@ -246,10 +242,6 @@ impl Engine {
             }),
             _ => None,
         }
-    }
-
-    fn control_audit(&self) -> &crate::audit::AuditLog {
-        self.schedules.audit()
     }
 
     fn waiting(&self, key: (i64, i64), now: DateTime<Utc>) -> bool {
@@ -304,15 +296,4 @@ fn actor(schedule: &Schedule) -> Actor {
         username: schedule.actor_name(),
         ..Actor::default()
     }
-}
-
-/// The live chargers a schedule applies to.
-fn chargers_of<'a>(schedule: &Schedule, fleet: &'a [Charger]) -> Vec<&'a Charger> {
-    fleet
-        .iter()
-        .filter(|c| match &schedule.scope {
-            ScheduleScope::Charger { id, .. } => c.id == *id,
-            ScheduleScope::Site { id, .. } => c.site_id == *id,
-        })
-        .collect()
 }

@@ -6,16 +6,18 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use sqlx::SqlitePool;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Sqlite, SqlitePool};
 use tokio::sync::Notify;
 
 use super::checks::{bounds, refuse_overlap};
+use super::occurrence::Weekly;
 use super::overlap::Overlap;
 use super::store::{self, FOR_CHARGER, FOR_SITE, Saved};
-use super::validate;
+use super::validate::{self, Plan};
 use crate::audit::{Actor, AuditLog, Event};
-use crate::problem::{Invalid, Missing, Problem};
-use crate::types::{CURRENT_LIMIT, Schedule, ScheduleInput, ScheduleScope};
+use crate::problem::{Field, Invalid, Missing, Problem, Rule};
+use crate::types::{Schedule, ScheduleInput, ScheduleScope};
 use crate::vocabulary::AuditAction;
 
 #[derive(Debug, thiserror::Error)]
@@ -101,8 +103,8 @@ impl Schedules {
     }
 
     /// Every saved schedule.
-    pub async fn all(&self) -> Result<Vec<Saved>, ScheduleError> {
-        Ok(store::select(&self.pool, "1", None, Utc::now()).await?)
+    pub async fn all(&self) -> Result<Vec<Saved>, sqlx::Error> {
+        store::select(&self.pool, "1", None, Utc::now()).await
     }
 
     /// A charger's own schedules and its site's.
@@ -150,29 +152,20 @@ impl Schedules {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let bounds = bounds(&mut tx, target).await?;
         let plan = validate::plan(input, &bounds.zone, bounds.range)?;
-        refuse_overlap(&mut tx, &bounds, &plan, None).await?;
-        let w = &plan.weekly;
+        refuse_overlap(&mut tx, &bounds, &plan.weekly, None).await?;
         let (charger_id, site_id) = match target {
             Target::Charger(id) => (Some(id), None),
             Target::Site(id) => (None, Some(id)),
         };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO schedules (name, charger_id, site_id, days, start_time, end_time, \
-             time_zone, current, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             RETURNING id",
-        )
-        .bind(&plan.name)
-        .bind(charger_id)
-        .bind(site_id)
-        .bind(i64::from(w.days.bits()))
-        .bind(w.start.format("%H:%M").to_string())
-        .bind(w.end.format("%H:%M").to_string())
-        .bind(w.zone.name())
-        .bind(i64::from(plan.current))
-        .bind(w.valid_from.map(|d| d.to_string()))
-        .bind(w.valid_to.map(|d| d.to_string()))
-        .fetch_one(&mut *tx)
-        .await?;
+        let insert = format!(
+            "INSERT INTO schedules ({PLAN_COLUMNS}, charger_id, site_id) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+        );
+        let (id,): (i64,) = bind_plan(sqlx::query_as(&insert), &plan)
+            .bind(charger_id)
+            .bind(site_id)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(self.get(id).await?.0)
     }
@@ -203,26 +196,18 @@ impl Schedules {
         let bounds = bounds(&mut tx, target_of(before)).await?;
         let plan = validate::plan(input, &bounds.zone, bounds.range)?;
         if before.enabled {
-            refuse_overlap(&mut tx, &bounds, &plan, Some(before.id)).await?;
+            refuse_overlap(&mut tx, &bounds, &plan.weekly, Some(before.id)).await?;
         }
-        let w = &plan.weekly;
-        sqlx::query(
-            "UPDATE schedules SET name = ?, days = ?, start_time = ?, end_time = ?, \
-             time_zone = ?, current = ?, valid_from = ?, valid_to = ?, last_error = NULL, \
-             last_error_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-             WHERE id = ? AND deleted_at IS NULL",
-        )
-        .bind(&plan.name)
-        .bind(i64::from(w.days.bits()))
-        .bind(w.start.format("%H:%M").to_string())
-        .bind(w.end.format("%H:%M").to_string())
-        .bind(w.zone.name())
-        .bind(i64::from(plan.current))
-        .bind(w.valid_from.map(|d| d.to_string()))
-        .bind(w.valid_to.map(|d| d.to_string()))
-        .bind(before.id)
-        .execute(&mut *tx)
-        .await?;
+        let update = format!(
+            "UPDATE schedules SET ({PLAN_COLUMNS}) = (?, ?, ?, ?, ?, ?, ?, ?), \
+             last_error = NULL, last_error_at = NULL, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE id = ? AND deleted_at IS NULL RETURNING id"
+        );
+        bind_plan(sqlx::query_as::<_, (i64,)>(&update), &plan)
+            .bind(before.id)
+            .fetch_optional(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(self.get(before.id).await?.0)
     }
@@ -235,8 +220,8 @@ impl Schedules {
         id: i64,
         enabled: bool,
     ) -> Result<Changed, ScheduleError> {
-        let (before, _) = self.get(id).await?;
-        let result = self.set_enabled_in(&before, enabled).await;
+        let (before, weekly) = self.get(id).await?;
+        let result = self.set_enabled_in(&before, weekly.as_ref(), enabled).await;
         let action = if enabled {
             AuditAction::ScheduleEnabled
         } else {
@@ -246,17 +231,21 @@ impl Schedules {
             .await
     }
 
+    /// `weekly`: the saved window (`None` when its zone no longer reads,
+    /// which cannot be checked, so it is refused like a typed one).
     async fn set_enabled_in(
         &self,
         before: &Schedule,
+        weekly: Option<&Weekly>,
         enabled: bool,
     ) -> Result<Schedule, ScheduleError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         if enabled && !before.enabled {
+            let weekly = weekly.ok_or_else(|| {
+                Invalid::new(Field::TimeZone, Rule::unknown_time_zone(&before.time_zone))
+            })?;
             let bounds = bounds(&mut tx, target_of(before)).await?;
-            let input = ScheduleInput::from_schedule(before);
-            let plan = validate::plan(&input, &bounds.zone, (0, CURRENT_LIMIT))?;
-            refuse_overlap(&mut tx, &bounds, &plan, Some(before.id)).await?;
+            refuse_overlap(&mut tx, &bounds, weekly, Some(before.id)).await?;
         }
         sqlx::query(
             "UPDATE schedules SET enabled = ?, last_error = NULL, last_error_at = NULL, \
@@ -339,6 +328,26 @@ impl Schedules {
         .await
         .map(|_| ())
     }
+}
+
+/// The columns a plan fills, in the order [`bind_plan`] binds them.
+const PLAN_COLUMNS: &str =
+    "name, days, start_time, end_time, time_zone, current, valid_from, valid_to";
+
+fn bind_plan<'q, O>(
+    query: sqlx::query::QueryAs<'q, Sqlite, O, SqliteArguments<'q>>,
+    plan: &Plan,
+) -> sqlx::query::QueryAs<'q, Sqlite, O, SqliteArguments<'q>> {
+    let w = &plan.weekly;
+    query
+        .bind(plan.name.clone())
+        .bind(i64::from(w.days.bits()))
+        .bind(w.start.format("%H:%M").to_string())
+        .bind(w.end.format("%H:%M").to_string())
+        .bind(w.zone.name())
+        .bind(i64::from(plan.current))
+        .bind(w.valid_from.map(|d| d.to_string()))
+        .bind(w.valid_to.map(|d| d.to_string()))
 }
 
 fn target_of(s: &Schedule) -> Target {

@@ -1,7 +1,6 @@
 //! Reading saved schedules and the sites they plan for.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use sqlx::SqlitePool;
 
 use super::days::Days;
 use super::occurrence::Weekly;
@@ -107,7 +106,7 @@ impl Row {
 /// Saved schedules matching `condition` (SQL over `s`, `c`, `t`, with `?1`
 /// bound to `id`), by name. A deleted charger's schedules are gone with it.
 pub(super) async fn select(
-    pool: &SqlitePool,
+    db: impl sqlx::SqliteExecutor<'_>,
     condition: &str,
     id: Option<i64>,
     now: DateTime<Utc>,
@@ -120,7 +119,7 @@ pub(super) async fn select(
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query.fetch_all(pool).await?;
+    let rows = query.fetch_all(db).await?;
     Ok(rows.into_iter().map(|r| r.read(now)).collect())
 }
 

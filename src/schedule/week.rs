@@ -3,7 +3,9 @@
 //! week how much current a site's schedules plan. Wall-clock only (a DST
 //! night shifts an hour; a plan is drawn as people read it).
 
-use crate::types::{Charger, Schedule, ScheduleScope};
+#[cfg(test)]
+use crate::types::ScheduleScope;
+use crate::types::{Charger, Schedule};
 
 /// Minutes in a day.
 const DAY: u16 = 24 * 60;
@@ -59,10 +61,7 @@ pub fn planned_per_hour(schedules: &[Schedule], chargers: &[Charger]) -> Vec<u32
     for schedule in schedules.iter().filter(|s| s.enabled) {
         let amps: u32 = chargers
             .iter()
-            .filter(|c| match &schedule.scope {
-                ScheduleScope::Charger { id, .. } => c.id == *id,
-                ScheduleScope::Site { id, .. } => c.site_id == *id,
-            })
+            .filter(|c| schedule.applies_to(c))
             .map(|c| c.clamp(schedule.current.into()))
             .sum();
         for s in stretches(schedule) {

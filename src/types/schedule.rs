@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Charger;
 use crate::problem::Problem;
 
 /// The time zone of a site that names none, and of a schedule that names
@@ -45,6 +46,14 @@ impl Schedule {
     /// audit page filters on the `schedule:ID` prefix).
     pub fn actor_name(&self) -> String {
         format!("{} ({})", actor_prefix(self.id), self.name)
+    }
+
+    /// Whether the schedule plans for `charger` (its own, or its site's).
+    pub fn applies_to(&self, charger: &Charger) -> bool {
+        match &self.scope {
+            ScheduleScope::Charger { id, .. } => charger.id == *id,
+            ScheduleScope::Site { id, .. } => charger.site_id == *id,
+        }
     }
 
     pub fn in_force(&self, now: DateTime<Utc>) -> bool {

@@ -118,7 +118,8 @@ where
 {
     if is_plain_form() {
         let draft = serde_json::to_string(draft).unwrap_or_default();
-        let base = format!("http://here{page}?draft={}", percent_encode(&draft));
+        let draft = leptos_router::location::Url::escape(&draft);
+        let base = format!("http://here{page}?draft={draft}");
         let url =
             leptos::server_fn::error::ServerFnUrlError::new(F::PATH, error.clone()).to_url(&base);
         if let Ok(url) = url {
@@ -127,18 +128,6 @@ where
         }
     }
     error
-}
-
-/// Percent-encodes everything but the URL's unreserved characters.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// After a plain form post, shows `page` with the audited event's outcome.

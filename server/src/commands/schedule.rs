@@ -86,11 +86,7 @@ fn summary(s: &evse_dashboard::types::Schedule) -> String {
 }
 
 async fn list(data: &DataArgs) -> CommandResult {
-    let all = schedules(data)
-        .await?
-        .all()
-        .await
-        .map_err(|e| said(e.problem()))?;
+    let all = schedules(data).await?.all().await?;
     if all.is_empty() {
         println!("no schedules");
     }
