@@ -2,6 +2,7 @@
 //! Run: `cargo bench -p evse-dashboard --features ssr --bench audit_query`
 //! Goal: page query (rows + count) p50 ≤ 20 ms; export in constant memory.
 
+use evse_dashboard::db::{Db, Location};
 use std::time::{Duration, Instant};
 
 use evse_dashboard::audit::query;
@@ -30,8 +31,11 @@ fn percentile(samples: &mut [Duration], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = evse_dashboard::db::open(dir.path()).await.unwrap();
-    evse_dashboard::db::migrate(&pool).await.unwrap();
+    let db = Db::connect(&Location::DataDir(dir.path().into()))
+        .await
+        .unwrap();
+    // The data is generated with SQLite's recursive CTEs.
+    let pool = db.as_sqlite().unwrap().clone();
 
     let started = Instant::now();
     // 1M events over the last 90 days: 40 chargers on 3 sites, 25 users,
@@ -126,16 +130,16 @@ async fn main() {
         let mut total = 0;
         for _ in 0..25 {
             let t = Instant::now();
-            let page = query::page(&pool, &filter, None).await.unwrap();
+            let page = query::page(&db, &filter, None).await.unwrap();
             whole.push(t.elapsed());
             total = page.total;
         }
         // The rows alone, second page (keyset), to separate them from the count.
-        let first = query::page(&pool, &filter, None).await.unwrap();
+        let first = query::page(&db, &filter, None).await.unwrap();
         let mut rows_only = Vec::new();
         for _ in 0..25 {
             let t = Instant::now();
-            let _ = query::page_rows(&pool, &filter, first.next_before)
+            let _ = query::page_rows(&db, &filter, first.next_before)
                 .await
                 .unwrap();
             rows_only.push(t.elapsed());
@@ -159,7 +163,7 @@ async fn main() {
     let mut bytes = 0usize;
     let mut lines = 0usize;
     let limit = std::time::Duration::from_secs(3600);
-    let mut stream = Box::pin(evse_dashboard::audit::csv(pool.clone(), all, limit, ()).unwrap());
+    let mut stream = Box::pin(evse_dashboard::audit::csv(db.clone(), all, limit, ()).unwrap());
     while let Some(chunk) = stream.try_next().await.unwrap() {
         bytes += chunk.len();
         lines += chunk.iter().filter(|b| **b == b'\n').count();

@@ -23,8 +23,10 @@ fn p50(mut v: Vec<Duration>) -> f64 {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = evse_dashboard::db::open(dir.path()).await.unwrap();
-    evse_dashboard::db::migrate(&pool).await.unwrap();
+    let pool =
+        evse_dashboard::db::Db::connect(&evse_dashboard::db::Location::DataDir(dir.path().into()))
+            .await
+            .unwrap();
     let stations = (0..N)
         .map(|i| {
             StationSpec::new(

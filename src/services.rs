@@ -2,7 +2,6 @@
 //! function may use, cheap to clone, provided to Leptos as context.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 use crate::audit::{AuditKey, AuditLog};
 use crate::auth::Users;
@@ -18,7 +17,7 @@ use crate::vault::Vault;
 
 #[derive(Clone, Debug)]
 pub struct Services {
-    pub pool: SqlitePool,
+    pub db: db::Db,
     pub audit: AuditLog,
     /// One CSV export at a time per user.
     pub exports: crate::inflight::OnePerUser,
@@ -35,13 +34,13 @@ pub struct Services {
 
 impl Services {
     pub fn new(
-        pool: SqlitePool,
+        db: db::Db,
         (vault, audit_key): (Vault, AuditKey),
         clemap: ClemapClient,
         limits: TargetLimits,
     ) -> Self {
-        let registry = Registry::new(pool.clone(), vault);
-        let audit = AuditLog::new(pool.clone(), audit_key);
+        let registry = Registry::new(db.clone(), vault);
+        let audit = AuditLog::new(db.clone(), audit_key);
         let control = Control::new(audit.clone(), registry.clone(), clemap.clone(), limits);
         let schedules = Schedules::new(audit.clone());
         Self {
@@ -52,8 +51,8 @@ impl Services {
             exports: Default::default(),
             overview: Overview::new(registry.clone(), clemap.clone(), OverviewConfig::default()),
             registry,
-            users: Users::new(pool.clone(), audit.clone()),
-            pool,
+            users: Users::new(db.clone(), audit.clone()),
+            db,
             clemap,
             started_at: Utc::now(),
         }
@@ -67,10 +66,10 @@ impl Services {
 
     /// Version and database facts; fails when the database does.
     pub async fn server_info(&self) -> Result<ServerInfo, db::DbError> {
-        let health = db::health(&self.pool).await?;
+        let health = self.db.health().await?;
         Ok(ServerInfo {
             version: crate::VERSION.to_owned(),
-            sqlite_version: health.sqlite_version,
+            database: health.version,
             migrations_applied: health.migrations_applied,
             started_at: self.started_at,
         })

@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 
 use evse_dashboard::audit::key::{self as audit_key, AuditKey};
 use evse_dashboard::audit::verify::has_keyed_rows;
-use evse_dashboard::db::{self, DbError};
+use evse_dashboard::db::{Db, DbError};
 use evse_dashboard::keys::{Creation, KeyError, KeySource};
 use evse_dashboard::vault::{self, Vault, VaultError};
-use sqlx::SqlitePool;
+
+use crate::cli::DataArgs;
+use evse_dashboard::on_db;
 
 /// The environment variable that may hold the token key (base64, 32 bytes).
 /// Deliberately not a flag: argv is visible to every user through `ps`.
@@ -80,19 +82,19 @@ impl DataDirLock {
     }
 }
 
-pub async fn open_database(data_dir: &Path) -> Result<SqlitePool, DbError> {
-    let pool = db::open(data_dir).await?;
-    db::migrate(&pool).await?;
-    Ok(pool)
+/// The database (SQLite in the data directory, or `--database-url`),
+/// migrated.
+pub async fn open_database(data: &DataArgs) -> Result<Db, DbError> {
+    Db::connect(&data.location()).await
 }
 
 /// The key ids the live chargers' tokens are sealed with.
-async fn stored_key_ids(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+async fn stored_key_ids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(
         "SELECT DISTINCT token_key_id FROM chargers WHERE deleted_at IS NULL AND token_key_id <> ''",
     )
     .fetch_all(pool)
-    .await
+    .await)
 }
 
 fn env(name: &str) -> Option<String> {
@@ -102,11 +104,8 @@ fn env(name: &str) -> Option<String> {
 /// The vault over the token key from the environment or the key file. A
 /// new key file is made only while no token is sealed; a key that does not
 /// open the stored tokens is refused.
-pub async fn open_vault(
-    data_dir: &Path,
-    pool: &SqlitePool,
-) -> Result<(Vault, KeySource), BackendError> {
-    let stored = stored_key_ids(pool).await.map_err(DbError::Query)?;
+pub async fn open_vault(data_dir: &Path, db: &Db) -> Result<(Vault, KeySource), BackendError> {
+    let stored = stored_key_ids(db).await.map_err(DbError::Query)?;
     let creation = if stored.is_empty() {
         Creation::Allowed
     } else {
@@ -155,8 +154,8 @@ pub async fn open_vault(
 
 /// The audit chain's key: from the environment or the key file, created
 /// only while no row is keyed with an earlier one.
-pub async fn open_audit_key(data_dir: &Path, pool: &SqlitePool) -> Result<AuditKey, BackendError> {
-    let creation = if has_keyed_rows(pool).await.map_err(DbError::Query)? {
+pub async fn open_audit_key(data_dir: &Path, db: &Db) -> Result<AuditKey, BackendError> {
+    let creation = if has_keyed_rows(db).await.map_err(DbError::Query)? {
         Creation::Forbidden
     } else {
         Creation::Allowed
@@ -174,9 +173,9 @@ pub async fn open_audit_key(data_dir: &Path, pool: &SqlitePool) -> Result<AuditK
 }
 
 /// The database and both keys.
-pub async fn open(data_dir: &Path) -> Result<(SqlitePool, Vault, AuditKey), BackendError> {
-    let pool = open_database(data_dir).await?;
-    let (vault, _) = open_vault(data_dir, &pool).await?;
-    let audit = open_audit_key(data_dir, &pool).await?;
-    Ok((pool, vault, audit))
+pub async fn open(data: &DataArgs) -> Result<(Db, Vault, AuditKey), BackendError> {
+    let db = open_database(data).await?;
+    let (vault, _) = open_vault(&data.data_dir, &db).await?;
+    let audit = open_audit_key(&data.data_dir, &db).await?;
+    Ok((db, vault, audit))
 }

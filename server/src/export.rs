@@ -56,7 +56,7 @@ pub async fn audit_csv(
         return refuse(l, Problem::AlreadyRunning.into());
     };
     let filter = query::with_defaults(filter);
-    let pool = state.services.pool.clone();
+    let pool = state.services.db.clone();
     let stream = match audit::csv(pool, filter.clone(), state.export_time_limit, running) {
         Ok(stream) => stream,
         Err(e) => return refuse(l, e.problem().into()),

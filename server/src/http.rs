@@ -19,7 +19,6 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::security;
 pub use crate::state::AppState;
@@ -33,12 +32,15 @@ pub struct SessionConfig {
     pub idle_timeout: std::time::Duration,
 }
 
-pub fn router(
+pub fn router<S>(
     state: AppState,
-    store: SqliteStore,
+    store: S,
     sessions: &SessionConfig,
     request_timeout: std::time::Duration,
-) -> Router {
+) -> Router
+where
+    S: tower_sessions::SessionStore + Clone,
+{
     let routes = route_list();
     let context = {
         let services = state.services.clone();
@@ -167,13 +169,13 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 
 /// Liveness and readiness in one: 200 when the database answers, else 503.
 async fn healthz(State(services): State<Services>) -> impl IntoResponse {
-    match evse_dashboard::db::health(&services.pool).await {
+    match services.db.health().await {
         Ok(health) => (
             StatusCode::OK,
             Json(json!({
                 "status": "ok",
                 "version": evse_dashboard::VERSION,
-                "sqlite_version": health.sqlite_version,
+                "database": health.version,
                 "migrations_applied": health.migrations_applied,
             })),
         ),

@@ -21,15 +21,19 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use evse_dashboard::clemap::{ClemapClient, ClientBuildError, ClientConfig};
+use evse_dashboard::db::{DatabaseUrl, Db};
 use evse_dashboard::services::Services;
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 /// Everything `serve` needs, resolved from flags, environment and defaults.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
+    /// Holds the key files, and the SQLite database unless `database_url`.
     pub data_dir: PathBuf,
+    /// PostgreSQL (or another SQLite file) instead of the data directory's.
+    pub database_url: Option<DatabaseUrl>,
     pub listen: SocketAddr,
     pub site_dir: PathBuf,
     pub clemap: ClientConfig,
@@ -44,14 +48,15 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
-    pub fn new(data_dir: PathBuf, web: cli::WebArgs, clemap_url: String) -> Self {
+    pub fn new(data: cli::DataArgs, web: cli::WebArgs, clemap_url: String) -> Self {
         let mut clemap = ClientConfig::new(clemap_url);
         clemap.request_timeout = Duration::from_secs(web.clemap_timeout);
         clemap.connect_timeout = Duration::from_secs(web.clemap_connect_timeout);
         clemap.allow_plain_http = web.clemap_allow_http;
         Self {
             site_dir: site::resolve_site_dir(web.site_dir.as_deref()),
-            data_dir,
+            data_dir: data.data_dir,
+            database_url: data.database_url,
             listen: web.listen,
             clemap,
             sessions: http::SessionConfig {
@@ -98,6 +103,66 @@ pub enum StartError {
     Serve(#[source] std::io::Error),
 }
 
+impl ServeConfig {
+    /// Where the data and the database are.
+    pub fn data(&self) -> cli::DataArgs {
+        cli::DataArgs {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+        }
+    }
+}
+
+/// The session store, in the same database as everything else: a session
+/// made on one instance is good on every other.
+enum Sessions {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl Sessions {
+    /// Creates the store's table if needed and deletes expired sessions
+    /// once a minute in the background.
+    async fn open(db: &Db) -> Result<Self, StartError> {
+        let failed = |e: sqlx::Error| StartError::Sessions(e.to_string());
+        let every = tokio::time::Duration::from_secs(60);
+        Ok(match db {
+            Db::Sqlite(pool) => {
+                let store = SqliteStore::new(pool.clone())
+                    .with_table_name("sessions")
+                    .expect("a valid table name");
+                store.migrate().await.map_err(failed)?;
+                tokio::spawn(store.clone().continuously_delete_expired(every));
+                Sessions::Sqlite(store)
+            }
+            Db::Postgres(pool) => {
+                let store = PostgresStore::new(pool.clone())
+                    .with_table_name("sessions")
+                    .expect("a valid table name");
+                store.migrate().await.map_err(failed)?;
+                tokio::spawn(store.clone().continuously_delete_expired(every));
+                Sessions::Postgres(store)
+            }
+        })
+    }
+}
+
+/// Marks `unknown` the attempts left pending longer than any call can
+/// run: written by an instance (or a run) that died before the outcome.
+async fn sweep_stale_pending(audit: evse_dashboard::audit::AuditLog) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let cutoff = chrono::Utc::now() - evse_dashboard::audit::STALE_PENDING;
+        match audit.resolve_pending(cutoff).await {
+            Ok(0) => {}
+            Ok(rows) => tracing::warn!(rows, "stale pending audit rows marked unknown"),
+            Err(e) => tracing::error!(error = %e, "could not resolve stale pending audit rows"),
+        }
+    }
+}
+
 /// A server that is bound and ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -113,37 +178,34 @@ impl Application {
     /// port (port 0 picks a free one: see [`Application::local_addr`]).
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
         let lock = backend::DataDirLock::acquire(&config.data_dir)?;
-        let (pool, vault, audit_key) = backend::open(&config.data_dir).await?;
+        let (db, vault, audit_key) = backend::open(&config.data()).await?;
         let clemap = ClemapClient::new(config.clemap.clone())?;
-        let services = Services::new(pool.clone(), (vault, audit_key), clemap, config.limits)
+        let services = Services::new(db.clone(), (vault, audit_key), clemap, config.limits)
             .with_overview_config(config.overview);
+        // One process owns a SQLite file (the data directory's lock), so
+        // every pending row is from a run that ended. Instances sharing
+        // PostgreSQL leave a row alone while another may still be waiting
+        // on its call; the sweep below resolves it once it is stale.
+        let cutoff = match db {
+            Db::Sqlite(_) => chrono::Utc::now(),
+            Db::Postgres(_) => chrono::Utc::now() - evse_dashboard::audit::STALE_PENDING,
+        };
         let unknown = services
             .audit
-            .resolve_pending()
+            .resolve_pending(cutoff)
             .await
             .map_err(|e| StartError::Backend(evse_dashboard::db::DbError::Query(e).into()))?;
         if unknown > 0 {
             tracing::warn!(
                 rows = unknown,
-                "audit rows were still pending from the last run; marked unknown"
+                "audit rows were still pending from an earlier run; marked unknown"
             );
         }
-        let store = SqliteStore::new(pool)
-            .with_table_name("sessions")
-            .expect("a valid table name");
-        store
-            .migrate()
-            .await
-            .map_err(|e| StartError::Sessions(e.to_string()))?;
+        tokio::spawn(sweep_stale_pending(services.audit.clone()));
         // The schedule engine applies schedules in force from the start,
         // with the time they have left.
         tokio::spawn(services.engine.clone().run());
-        // Expired sessions are deleted in the background, once a minute.
-        tokio::spawn(
-            store
-                .clone()
-                .continuously_delete_expired(tokio::time::Duration::from_secs(60)),
-        );
+        let sessions = Sessions::open(&db).await?;
 
         let listener =
             TcpListener::bind(config.listen)
@@ -161,12 +223,20 @@ impl Application {
         };
         Ok(Self {
             listener,
-            router: http::router(
-                state,
-                store,
-                &config.sessions,
-                config.connections.request_timeout,
-            ),
+            router: match sessions {
+                Sessions::Sqlite(store) => http::router(
+                    state,
+                    store,
+                    &config.sessions,
+                    config.connections.request_timeout,
+                ),
+                Sessions::Postgres(store) => http::router(
+                    state,
+                    store,
+                    &config.sessions,
+                    config.connections.request_timeout,
+                ),
+            },
             connections: config.connections,
             services,
             _lock: lock,

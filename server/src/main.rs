@@ -38,20 +38,16 @@ async fn async_main() -> ExitCode {
 async fn run(command: Command) -> CommandResult {
     match command {
         Command::Serve(args) => {
-            commands::serve::run(ServeConfig::new(
-                args.data.data_dir,
-                args.web,
-                args.clemap_url,
-            ))
-            .await
+            commands::serve::run(ServeConfig::new(args.data, args.web, args.clemap_url)).await
         }
         Command::Demo(args) => commands::demo::run(args).await,
         Command::Simulate(args) => commands::simulate::run(args).await,
-        Command::Migrate(args) => commands::serve::migrate(&args.data_dir).await,
+        Command::Migrate(args) => commands::serve::migrate(&args).await,
         Command::Charger(command) => commands::charger::run(command).await,
         Command::Schedule(command) => commands::schedule::run(command).await,
         Command::RotateKey(args) => commands::rotate_key::run(args).await,
         Command::User(command) => commands::user::run(command).await,
         Command::Audit(command) => commands::audit::run(command).await,
+        Command::ExportSqliteToPostgres(args) => commands::move_to_postgres::run(args).await,
     }
 }

@@ -5,7 +5,10 @@
 
 use futures::{Stream, TryStreamExt};
 use serde::Serialize;
-use sqlx::{QueryBuilder, SqlitePool};
+use sqlx::QueryBuilder;
+
+use crate::db::Db;
+use crate::on_db;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::query::{QueryError, push_filters};
@@ -100,16 +103,16 @@ type Chunk = Result<Vec<u8>, std::io::Error>;
 /// an error (the download fails rather than ending short but "complete").
 /// `hold` is kept until the export ends (the one-per-user guard).
 pub fn csv(
-    pool: SqlitePool,
+    db: Db,
     filter: AuditFilter,
     limit: std::time::Duration,
     hold: impl Send + 'static,
 ) -> Result<impl Stream<Item = Chunk> + Send + 'static, QueryError> {
-    push_filters(&mut QueryBuilder::new(""), &filter)?;
+    push_filters(&mut QueryBuilder::<sqlx::Sqlite>::new(""), &filter)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
     tokio::spawn(async move {
         let _hold = hold;
-        let failure = match tokio::time::timeout(limit, write_rows(&pool, &filter, &tx)).await {
+        let failure = match tokio::time::timeout(limit, write_rows(&db, &filter, &tx)).await {
             Ok(Ok(())) => return,
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "audit export failed");
@@ -138,29 +141,31 @@ enum ExportError {
 }
 
 async fn write_rows(
-    pool: &SqlitePool,
+    db: &Db,
     filter: &AuditFilter,
     tx: &tokio::sync::mpsc::Sender<Chunk>,
 ) -> Result<(), ExportError> {
-    let mut qb = QueryBuilder::new(format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE 1 = 1"
-    ));
-    push_filters(&mut qb, filter)?;
-    qb.push(" ORDER BY id DESC");
-    let mut rows = qb.build_query_as::<EntryRow>().fetch(pool);
     let mut out = writer();
     out.write_record(CSV_COLUMNS)?;
-    while let Some(row) = rows.try_next().await? {
-        out.serialize(CsvRow::from(AuditEntry::from(row)))?;
-        if out.get_ref().len() > CHUNK_BYTES {
-            let chunk = std::mem::replace(&mut out, writer())
-                .into_inner()
-                .map_err(|e| e.into_error())?;
-            if tx.send(Ok(chunk)).await.is_err() {
-                return Ok(()); // the client went away
+    on_db!(db, pool => {
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE 1 = 1"
+        ));
+        push_filters(&mut qb, filter)?;
+        qb.push(" ORDER BY id DESC");
+        let mut rows = qb.build_query_as::<EntryRow>().fetch(pool);
+        while let Some(row) = rows.try_next().await? {
+            out.serialize(CsvRow::from(AuditEntry::from(row)))?;
+            if out.get_ref().len() > CHUNK_BYTES {
+                let chunk = std::mem::replace(&mut out, writer())
+                    .into_inner()
+                    .map_err(|e| e.into_error())?;
+                if tx.send(Ok(chunk)).await.is_err() {
+                    return Ok(()); // the client went away
+                }
             }
         }
-    }
+    });
     let rest = out.into_inner().map_err(|e| e.into_error())?;
     if !rest.is_empty() {
         let _ = tx.send(Ok(rest)).await;

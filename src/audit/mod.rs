@@ -13,7 +13,10 @@ pub mod verify;
 
 use std::sync::Arc;
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use chrono::{DateTime, Utc};
+
+use crate::db::{Db, Stamp, Tx};
+use crate::{on_db, on_tx};
 
 pub use event::{Actor, Completion, Event, Intent, json};
 pub use export::{CSV_COLUMNS, csv};
@@ -24,29 +27,30 @@ use crate::problem::Problem;
 use crate::vocabulary::{AuditAction, Outcome};
 
 /// The timestamp format of every audit column (UTC, milliseconds).
-pub fn now_text() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
-}
+pub use crate::db::now_text;
+
+/// Longer than any CLEMAP attempt can run (the read before it with its
+/// retries, the queue and the call itself): a row pending for longer was
+/// cut off, whichever instance wrote it.
+pub const STALE_PENDING: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
 /// The audit trail's writer: the database and the chain's key.
 #[derive(Clone, Debug)]
 pub struct AuditLog {
-    pool: SqlitePool,
+    db: Db,
     key: Arc<AuditKey>,
 }
 
 impl AuditLog {
-    pub fn new(pool: SqlitePool, key: AuditKey) -> Self {
+    pub fn new(db: Db, key: AuditKey) -> Self {
         Self {
-            pool,
+            db,
             key: Arc::new(key),
         }
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     pub fn key(&self) -> &AuditKey {
@@ -121,7 +125,7 @@ impl AuditLog {
     /// date filter relies on that); a row complete when written is
     /// completed then.
     async fn append(&self, row: chain::Inserted) -> Result<i64, sqlx::Error> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db.begin_serialised().await?;
         let id = self.append_in(&mut tx, row).await?;
         tx.commit().await?;
         Ok(id)
@@ -132,7 +136,7 @@ impl AuditLog {
     /// beside it (the schedule engine's claim on an occurrence).
     pub async fn begin_in(
         &self,
-        tx: &mut Transaction<'_, Sqlite>,
+        tx: &mut Tx,
         actor: &Actor,
         intent: Intent<'_>,
     ) -> Result<i64, sqlx::Error> {
@@ -141,26 +145,24 @@ impl AuditLog {
         self.append_in(tx, row).await
     }
 
-    async fn append_in(
-        &self,
-        tx: &mut Transaction<'_, Sqlite>,
-        mut row: chain::Inserted,
-    ) -> Result<i64, sqlx::Error> {
+    async fn append_in(&self, tx: &mut Tx, mut row: chain::Inserted) -> Result<i64, sqlx::Error> {
         row.at = now_text();
         if row.completed_at.is_some() {
             row.completed_at = Some(row.at.clone());
         }
-        let prev: Option<String> =
+        let prev: Option<String> = on_tx!(tx, conn => {
             sqlx::query_scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut **tx)
-                .await?;
+                .fetch_optional(&mut *conn)
+                .await?
+        });
         let prev = prev.unwrap_or_else(|| chain::GENESIS.to_owned());
         let hash = chain::row_hash(&self.key, &prev, &row);
-        let id = sqlx::query_scalar(
+        let id = on_tx!(tx, conn => sqlx::query_scalar(
             "INSERT INTO audit_events (at, actor_id, actor, action, charger_id, charger_name, subject, \
              requested_current, requested_duration, outcome, upstream_status, upstream_answer, \
              previous_settings, error, request_id, client_ip, completed_at, batch_id, prev_hash, hash) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             RETURNING id",
         )
         .bind(&row.at)
         .bind(row.actor_id)
@@ -182,20 +184,20 @@ impl AuditLog {
         .bind(&row.batch_id)
         .bind(&prev)
         .bind(&hash)
-        .fetch_one(&mut **tx)
-        .await?;
+        .fetch_one(&mut *conn)
+        .await?);
         Ok(id)
     }
 
     /// Completes a pending row, once (the table's trigger refuses a second
     /// completion or any other change). Returns whether a row was completed.
     pub async fn complete(&self, id: i64, done: &Completion) -> Result<bool, sqlx::Error> {
-        let hash: Option<String> = sqlx::query_scalar(
-            "SELECT hash FROM audit_events WHERE id = ? AND outcome = 'pending'",
+        let hash: Option<String> = on_db!(&self.db, pool => sqlx::query_scalar(
+            "SELECT hash FROM audit_events WHERE id = $1 AND outcome = 'pending'",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(pool)
+        .await?);
         let Some(hash) = hash else {
             tracing::warn!(audit_id = id, "no pending audit row to complete");
             return Ok(false);
@@ -208,10 +210,11 @@ impl AuditLog {
             error: done.problem.as_ref().map(Problem::to_json),
             completed_at: Some(now_text()),
         };
-        let changed = sqlx::query(
-            "UPDATE audit_events SET outcome = ?, upstream_status = ?, upstream_answer = ?, \
-             previous_settings = ?, error = ?, completed_at = ?, outcome_hash = ? \
-             WHERE id = ? AND outcome = 'pending'",
+        let outcome_hash = chain::outcome_hash(&self.key, &hash, &completed);
+        let changed = on_db!(&self.db, pool => sqlx::query(
+            "UPDATE audit_events SET outcome = $1, upstream_status = $2, upstream_answer = $3, \
+             previous_settings = $4, error = $5, completed_at = $6, outcome_hash = $7 \
+             WHERE id = $8 AND outcome = 'pending'",
         )
         .bind(&completed.outcome)
         .bind(completed.upstream_status)
@@ -219,11 +222,11 @@ impl AuditLog {
         .bind(&completed.previous_settings)
         .bind(&completed.error)
         .bind(&completed.completed_at)
-        .bind(chain::outcome_hash(&self.key, &hash, &completed))
+        .bind(&outcome_hash)
         .bind(id)
-        .execute(&self.pool)
+        .execute(pool)
         .await?
-        .rows_affected();
+        .rows_affected());
         if changed == 0 {
             tracing::warn!(
                 audit_id = id,
@@ -233,14 +236,21 @@ impl AuditLog {
         Ok(changed == 1)
     }
 
-    /// At start-up: attempts still `pending` were cut off by a crash or a
-    /// stop between the intent and the outcome; whether CLEMAP got them is
-    /// unknown. Returns how many rows that was.
-    pub async fn resolve_pending(&self) -> Result<u64, sqlx::Error> {
-        let pending: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM audit_events WHERE outcome = 'pending' ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
+    /// Attempts still `pending` that began before `cutoff` were cut off by
+    /// a crash or a stop between the intent and the outcome; whether
+    /// CLEMAP got them is unknown. Returns how many rows that was.
+    ///
+    /// One process (SQLite) passes its own start: every pending row is
+    /// from a run that ended. Instances sharing PostgreSQL pass now minus
+    /// [`STALE_PENDING`], so a row another live instance is still waiting
+    /// on is left alone until no call can still be running.
+    pub async fn resolve_pending(&self, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+        let pending: Vec<i64> = on_db!(&self.db, pool => sqlx::query_scalar(
+            "SELECT id FROM audit_events WHERE outcome = 'pending' AND at < $1 ORDER BY id",
+        )
+        .bind(Stamp(cutoff))
+        .fetch_all(pool)
+        .await?);
         let done = Completion {
             outcome: Outcome::Unknown,
             ..Completion::failed(Problem::Interrupted)
@@ -256,7 +266,7 @@ impl AuditLog {
         &self,
         anchor: Option<&verify::Anchor>,
     ) -> Result<verify::Verified, sqlx::Error> {
-        verify::verify(&self.pool, &self.key, anchor).await
+        verify::verify(&self.db, &self.key, anchor).await
     }
 }
 

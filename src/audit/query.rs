@@ -2,7 +2,12 @@
 //! matches. The CSV export (`super::csv`) uses exactly the same filter.
 
 use chrono::{Duration, NaiveDate};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+
+use crate::vocabulary::{AuditAction, Outcome};
+
+use crate::db::Db;
+use crate::on_db;
 
 use super::read::{ENTRY_COLUMNS, EntryRow};
 use crate::problem::{Field, Invalid, Problem, Rule};
@@ -48,12 +53,21 @@ pub fn with_defaults(mut filter: AuditFilter) -> AuditFilter {
 
 /// Appends ` AND …` for each filter. Dates become an id range first (ids
 /// grow with time: the first row at or after the start, found by one index
-/// seek), so the scan touches only that slice of the table; the
-/// `+at` keeps SQLite from scanning the `at` index and sorting instead.
-pub(super) fn push_filters(
-    qb: &mut QueryBuilder<'_, Sqlite>,
+/// seek), so the scan touches only that slice of the table; on SQLite the
+/// `+at` keeps it from scanning the `at` index and sorting instead.
+pub(super) fn push_filters<'a, DB>(
+    qb: &mut QueryBuilder<'a, DB>,
     filter: &AuditFilter,
-) -> Result<(), QueryError> {
+) -> Result<(), QueryError>
+where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+    AuditAction: Encode<'a, DB> + Type<DB>,
+    Outcome: Encode<'a, DB> + Type<DB>,
+{
+    let sqlite = DB::NAME == sqlx::Sqlite::NAME;
+    let at = if sqlite { "+at" } else { "at" };
     if let Some(from) = &filter.from {
         let start = format!(
             "{}T00:00:00.000Z",
@@ -61,7 +75,9 @@ pub(super) fn push_filters(
         );
         qb.push(" AND id >= coalesce((SELECT id FROM audit_events WHERE at >= ")
             .push_bind(start.clone())
-            .push(" ORDER BY at, id LIMIT 1), 9223372036854775807) AND +at >= ")
+            .push(format!(
+                " ORDER BY at, id LIMIT 1), 9223372036854775807) AND {at} >= "
+            ))
             .push_bind(start);
     }
     if let Some(to) = &filter.to {
@@ -69,7 +85,9 @@ pub(super) fn push_filters(
         let end = format!("{}T00:00:00.000Z", end.format("%Y-%m-%d"));
         qb.push(" AND id <= coalesce((SELECT id FROM audit_events WHERE at < ")
             .push_bind(end.clone())
-            .push(" ORDER BY at DESC, id DESC LIMIT 1), 0) AND +at < ")
+            .push(format!(
+                " ORDER BY at DESC, id DESC LIMIT 1), 0) AND {at} < "
+            ))
             .push_bind(end);
     }
     if let Some(charger) = filter.charger {
@@ -86,9 +104,17 @@ pub(super) fn push_filters(
             // `schedule:7` finds the schedule's calls under every name it had.
             qb.push(" AND actor LIKE ").push_bind(format!("{user} (%"));
         } else {
-            qb.push(" AND actor = ")
-                .push_bind(user.to_owned())
-                .push(" COLLATE NOCASE");
+            // SQLite's index is on `actor COLLATE NOCASE`, PostgreSQL's on
+            // `lower(actor)`: each compares the way its index can serve.
+            if sqlite {
+                qb.push(" AND actor = ")
+                    .push_bind(user.to_owned())
+                    .push(" COLLATE NOCASE");
+            } else {
+                qb.push(" AND lower(actor) = lower(")
+                    .push_bind(user.to_owned())
+                    .push(")");
+            }
         }
     }
     if let Some(action) = filter.action {
@@ -103,14 +129,14 @@ pub(super) fn push_filters(
 /// One page, newest first, older than `before` (an id) when given, with
 /// the count of all matches.
 pub async fn page(
-    pool: &SqlitePool,
+    db: &Db,
     filter: &AuditFilter,
     before: Option<i64>,
 ) -> Result<AuditPage, QueryError> {
-    let (entries, next_before) = page_rows(pool, filter, before).await?;
+    let (entries, next_before) = page_rows(db, filter, before).await?;
     Ok(AuditPage {
         entries,
-        total: count(pool, filter).await?,
+        total: count(db, filter).await?,
         next_before,
     })
 }
@@ -118,19 +144,21 @@ pub async fn page(
 /// The rows of one page (keyset: `id < before`, never OFFSET) and the
 /// cursor of the next one.
 pub async fn page_rows(
-    pool: &SqlitePool,
+    db: &Db,
     filter: &AuditFilter,
     before: Option<i64>,
 ) -> Result<(Vec<AuditEntry>, Option<i64>), QueryError> {
-    let mut qb = QueryBuilder::new(format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE 1 = 1"
-    ));
-    push_filters(&mut qb, filter)?;
-    if let Some(before) = before {
-        qb.push(" AND id < ").push_bind(before);
-    }
-    qb.push(" ORDER BY id DESC LIMIT ").push_bind(PAGE_SIZE + 1);
-    let mut rows: Vec<EntryRow> = qb.build_query_as().fetch_all(pool).await?;
+    let mut rows: Vec<EntryRow> = on_db!(db, pool => {
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE 1 = 1"
+        ));
+        push_filters(&mut qb, filter)?;
+        if let Some(before) = before {
+            qb.push(" AND id < ").push_bind(before);
+        }
+        qb.push(" ORDER BY id DESC LIMIT ").push_bind(PAGE_SIZE + 1);
+        qb.build_query_as().fetch_all(pool).await?
+    });
     let next_before = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
         rows.last().map(|r| r.id)
@@ -143,10 +171,12 @@ pub async fn page_rows(
     ))
 }
 
-pub async fn count(pool: &SqlitePool, filter: &AuditFilter) -> Result<i64, QueryError> {
-    let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM audit_events WHERE 1 = 1");
-    push_filters(&mut qb, filter)?;
-    Ok(qb.build_query_scalar().fetch_one(pool).await?)
+pub async fn count(db: &Db, filter: &AuditFilter) -> Result<i64, QueryError> {
+    Ok(on_db!(db, pool => {
+        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM audit_events WHERE 1 = 1");
+        push_filters(&mut qb, filter)?;
+        qb.build_query_scalar().fetch_one(pool).await?
+    }))
 }
 
 /// `schedule:ID`, as the engine's audit rows begin.
@@ -173,7 +203,7 @@ mod tests {
 
     #[test]
     fn bad_dates_are_named() {
-        let mut qb = QueryBuilder::new("");
+        let mut qb = QueryBuilder::<sqlx::Sqlite>::new("");
         let err = push_filters(
             &mut qb,
             &AuditFilter {

@@ -1,7 +1,7 @@
 //! Reading single audit rows back, typed.
 
-use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use crate::db::{Db, Stamp};
+use crate::on_db;
 
 use crate::problem::Problem;
 use crate::types::AuditEntry;
@@ -10,7 +10,7 @@ use crate::vocabulary::{AuditAction, Outcome};
 #[derive(sqlx::FromRow)]
 pub(crate) struct EntryRow {
     pub(crate) id: i64,
-    pub(crate) at: DateTime<Utc>,
+    pub(crate) at: Stamp,
     pub(crate) actor: String,
     pub(crate) action: AuditAction,
     pub(crate) charger_id: Option<i64>,
@@ -31,7 +31,7 @@ impl From<EntryRow> for AuditEntry {
     fn from(r: EntryRow) -> Self {
         Self {
             id: r.id,
-            at: r.at,
+            at: r.at.0,
             actor: r.actor,
             action: r.action,
             charger_id: r.charger_id,
@@ -56,37 +56,34 @@ pub(crate) const ENTRY_COLUMNS: &str = "id, at, actor, action, charger_id, charg
 
 /// The latest `limit` events of one charger, newest first.
 pub async fn recent_for_charger(
-    pool: &SqlitePool,
+    db: &Db,
     charger_id: i64,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows: Vec<EntryRow> = sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE charger_id = ? ORDER BY id DESC LIMIT ?"
-    ))
-    .bind(charger_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE charger_id = $1 ORDER BY id DESC LIMIT $2"
+    );
+    let rows: Vec<EntryRow> = on_db!(db, pool => sqlx::query_as(&sql)
+        .bind(charger_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn entry(pool: &SqlitePool, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
-    let row: Option<EntryRow> = sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
+pub async fn entry(db: &Db, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_events WHERE id = $1");
+    let row: Option<EntryRow> =
+        on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
     Ok(row.map(Into::into))
 }
 
 /// The rows of one bulk change, by charger name.
-pub async fn batch(pool: &SqlitePool, batch_id: &str) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows: Vec<EntryRow> = sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE batch_id = ? ORDER BY charger_name, id"
-    ))
-    .bind(batch_id)
-    .fetch_all(pool)
-    .await?;
+pub async fn batch(db: &Db, batch_id: &str) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE batch_id = $1 ORDER BY charger_name, id"
+    );
+    let rows: Vec<EntryRow> =
+        on_db!(db, pool => sqlx::query_as(&sql).bind(batch_id).fetch_all(pool).await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }

@@ -1,8 +1,9 @@
 //! Walking the chain: every row must link to the one before and match its
 //! hash; a saved head (an [`Anchor`]) catches rows cut off the end.
 
+use crate::db::Db;
+use crate::on_db;
 use futures::TryStreamExt;
-use sqlx::SqlitePool;
 
 use super::chain::{Completed, GENESIS, Inserted, KEYED, expected_outcome_hash, expected_row_hash};
 use super::key::AuditKey;
@@ -69,12 +70,12 @@ struct StoredRow {
 }
 
 /// The head of the chain now.
-pub async fn head(pool: &SqlitePool) -> Result<Option<Anchor>, sqlx::Error> {
-    let head: Option<(i64, String)> = sqlx::query_as(
+pub async fn head(db: &Db) -> Result<Option<Anchor>, sqlx::Error> {
+    let head: Option<(i64, String)> = on_db!(db, pool => sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM audit_events), hash FROM audit_events ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(pool)
-    .await?;
+    .await?);
     Ok(head.map(|(rows, hash)| Anchor {
         rows: u64::try_from(rows).unwrap_or_default(),
         hash,
@@ -82,10 +83,12 @@ pub async fn head(pool: &SqlitePool) -> Result<Option<Anchor>, sqlx::Error> {
 }
 
 /// Whether any row is keyed, i.e. the audit key is needed to verify.
-pub async fn has_keyed_rows(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit_events WHERE hash LIKE 'h2:%')")
-        .fetch_one(pool)
-        .await
+pub async fn has_keyed_rows(db: &Db) -> Result<bool, sqlx::Error> {
+    on_db!(db, pool => {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit_events WHERE hash LIKE 'h2:%')")
+            .fetch_one(pool)
+            .await
+    })
 }
 
 /// The row as it was inserted (a completed pending row was inserted as
@@ -141,17 +144,14 @@ fn fault(key: &AuditKey, stored: &StoredRow, prev: &str, keyed_seen: bool) -> Op
 /// Walks every row in order, streaming (constant memory); with an anchor,
 /// also checks that the chain still holds that head.
 pub async fn verify(
-    pool: &SqlitePool,
+    db: &Db,
     key: &AuditKey,
     anchor: Option<&Anchor>,
 ) -> Result<Verified, sqlx::Error> {
-    let mut rows = sqlx::query_as::<_, StoredRow>(
-        "SELECT id, prev_hash, hash, outcome_hash, at, actor_id, actor, action, charger_id, \
+    const SELECT: &str = "SELECT id, prev_hash, hash, outcome_hash, at, actor_id, actor, action, charger_id, \
          charger_name, subject, requested_current, requested_duration, outcome, upstream_status, \
          upstream_answer, previous_settings, error, request_id, client_ip, completed_at, batch_id \
-         FROM audit_events ORDER BY id",
-    )
-    .fetch(pool);
+         FROM audit_events ORDER BY id";
     let mut result = Verified {
         rows: 0,
         legacy_rows: 0,
@@ -159,30 +159,33 @@ pub async fn verify(
         broken: None,
     };
     let mut prev = GENESIS.to_owned();
-    while let Some(stored) = rows.try_next().await? {
-        result.rows += 1;
-        if let Some(reason) = fault(key, &stored, &prev, result.rows > result.legacy_rows + 1) {
-            result.broken = Some(Broken {
-                id: Some(stored.id),
-                reason: reason.to_owned(),
-            });
-            return Ok(result);
+    on_db!(db, pool => {
+        let mut rows = sqlx::query_as::<_, StoredRow>(SELECT).fetch(pool);
+        while let Some(stored) = rows.try_next().await? {
+            result.rows += 1;
+            if let Some(reason) = fault(key, &stored, &prev, result.rows > result.legacy_rows + 1) {
+                result.broken = Some(Broken {
+                    id: Some(stored.id),
+                    reason: reason.to_owned(),
+                });
+                return Ok(result);
+            }
+            if !stored.hash.starts_with(KEYED) {
+                result.legacy_rows += 1;
+            }
+            if let Some(a) = anchor
+                && a.rows == result.rows
+                && a.hash != stored.hash
+            {
+                result.broken = Some(Broken {
+                    id: Some(stored.id),
+                    reason: format!("it is not the saved head {a} (the trail was rewritten)"),
+                });
+                return Ok(result);
+            }
+            prev = stored.hash;
         }
-        if !stored.hash.starts_with(KEYED) {
-            result.legacy_rows += 1;
-        }
-        if let Some(a) = anchor
-            && a.rows == result.rows
-            && a.hash != stored.hash
-        {
-            result.broken = Some(Broken {
-                id: Some(stored.id),
-                reason: format!("it is not the saved head {a} (the trail was rewritten)"),
-            });
-            return Ok(result);
-        }
-        prev = stored.hash;
-    }
+    });
     if let Some(a) = anchor.filter(|a| a.rows > result.rows) {
         result.broken = Some(Broken {
             id: None,

@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use super::throttle::{self, Admission};
 use super::{AuthError, SESSION_MAX_AGE, Users, check_username, password};
 use crate::audit::{Actor, Event};
+use crate::db::now_text;
+use crate::on_db;
 use crate::problem::Problem;
 use crate::secret::Password;
 use crate::types::User;
@@ -26,12 +28,12 @@ type Credentials = (i64, String, bool);
 
 impl Users {
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, AuthError> {
-        Ok(
-            sqlx::query_as("SELECT id, password_hash, disabled FROM users WHERE username = ?")
-                .bind(username)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        Ok(on_db!(&self.db, pool => sqlx::query_as(
+                "SELECT id, password_hash, disabled FROM users WHERE lower(username) = lower($1)",
+            )
+            .bind(username)
+            .fetch_optional(pool)
+            .await?))
     }
 
     /// How the trail names who tried: the user, or a pseudonym.
@@ -53,10 +55,10 @@ impl Users {
         actor: &Actor,
     ) -> Result<password::Slot, AuthError> {
         let slot = self.hasher.slot().await?;
-        for (name, attempts) in throttle::forget_old(&self.pool).await? {
+        for (name, attempts) in throttle::forget_old(&self.db).await? {
             self.report_refused(actor, &name, attempts).await;
         }
-        match throttle::admit(&self.pool, username, ip).await? {
+        match throttle::admit(&self.db, username, ip).await? {
             Admission::Throttled { retry_after } => Err(AuthError::Throttled {
                 seconds: retry_after,
             }),
@@ -103,13 +105,15 @@ impl Users {
         let ok = slot.verify(attempt.password, phc).await;
         match stored {
             Some((id, _, false)) if ok => {
-                throttle::clear(&self.pool, &username, attempt.ip).await?;
-                sqlx::query(
-                    "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                throttle::clear(&self.db, &username, attempt.ip).await?;
+                on_db!(&self.db, pool => sqlx::query(
+                    "UPDATE users SET last_login_at = $1 WHERE id = $2",
                 )
+                .bind(now_text())
                 .bind(id)
-                .execute(&self.pool)
-                .await?;
+                .execute(pool)
+                .await?
+            .rows_affected());
                 let user = self.get(id).await?.expect("the user was just read");
                 let actor = Actor {
                     user_id: Some(id),
@@ -144,28 +148,29 @@ impl Users {
         if !slot.verify(current, phc).await {
             return Err(AuthError::WrongCurrentPassword);
         }
-        throttle::clear(&self.pool, &user.username, ip).await?;
+        throttle::clear(&self.db, &user.username, ip).await?;
         password::check_new(&user.username, new)?;
         let phc = slot.hash(new).await;
         drop(slot);
-        sqlx::query(
-            "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?",
+        on_db!(&self.db, pool => sqlx::query(
+            "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2",
         )
-        .bind(phc)
+        .bind(&phc)
         .bind(user.id)
-        .execute(&self.pool)
-        .await?;
+        .execute(pool)
+        .await?
+            .rows_affected());
         Ok(())
     }
 
     /// The user's session epoch: a session made with another one is over.
     pub async fn session_epoch(&self, user_id: i64) -> Result<Option<i64>, AuthError> {
-        Ok(
-            sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = ?")
+        Ok(on_db!(&self.db, pool => {
+            sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
                 .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+                .fetch_optional(pool)
+                .await?
+        }))
     }
 
     /// The user a session belongs to, if the session is still good: the

@@ -5,8 +5,9 @@ mod login;
 pub mod password;
 pub mod throttle;
 
+use crate::db::{Db, Stamp};
+use crate::on_db;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 use crate::audit::AuditLog;
 use crate::problem::{Field, Invalid, Missing, Problem, Rule};
@@ -77,8 +78,8 @@ struct UserRow {
     username: String,
     role: Role,
     disabled: bool,
-    created_at: DateTime<Utc>,
-    last_login_at: Option<DateTime<Utc>>,
+    created_at: Stamp,
+    last_login_at: Option<Stamp>,
     language: Option<Language>,
 }
 
@@ -89,8 +90,8 @@ impl From<UserRow> for User {
             username: r.username,
             role: r.role,
             disabled: r.disabled,
-            created_at: r.created_at,
-            last_login_at: r.last_login_at,
+            created_at: r.created_at.0,
+            last_login_at: r.last_login_at.map(DateTime::<Utc>::from),
             language: r.language,
         }
     }
@@ -100,7 +101,7 @@ const USER_COLUMNS: &str = "id, username, role, disabled, created_at, last_login
 
 #[derive(Clone, Debug)]
 pub struct Users {
-    pool: SqlitePool,
+    db: Db,
     hasher: Hasher,
     audit: AuditLog,
 }
@@ -129,9 +130,9 @@ pub fn check_username(username: &str) -> Result<String, Invalid> {
 
 impl Users {
     /// Logins are audited in `audit`; hashing is bounded to the machine.
-    pub fn new(pool: SqlitePool, audit: AuditLog) -> Self {
+    pub fn new(db: Db, audit: AuditLog) -> Self {
         Self {
-            pool,
+            db,
             hasher: Hasher::for_this_machine(),
             audit,
         }
@@ -147,36 +148,33 @@ impl Users {
     }
 
     pub async fn count(&self) -> Result<i64, AuthError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            on_db!(&self.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(pool)
+            .await?),
+        )
     }
 
     pub async fn list(&self) -> Result<Vec<User>, AuthError> {
-        let rows: Vec<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users ORDER BY username COLLATE NOCASE"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY lower(username)");
+        let rows: Vec<UserRow> =
+            on_db!(&self.db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
         Ok(rows.into_iter().map(User::from).collect())
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<User>, AuthError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let row: Option<UserRow> =
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+            on_db!(&self.db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
         Ok(row.map(User::from))
     }
 
     pub async fn by_name(&self, username: &str) -> Result<User, AuthError> {
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE username = ?"
-        ))
-        .bind(username.trim())
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE lower(username) = lower($1)");
+        let row: Option<UserRow> = on_db!(&self.db, pool => sqlx::query_as(&sql)
+            .bind(username.trim())
+            .fetch_optional(pool)
+            .await?);
         row.map(User::from)
             .ok_or_else(|| AuthError::NotFound(username.trim().to_owned()))
     }
@@ -190,16 +188,16 @@ impl Users {
         let username = check_username(username)?;
         password::check_new(&username, password)?;
         let phc = self.hasher.hash(password).await?;
-        let inserted = sqlx::query(
-            "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) \
-             ON CONFLICT (username) DO NOTHING",
+        let inserted = on_db!(&self.db, pool => sqlx::query(
+            "INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(&username)
         .bind(&phc)
         .bind(role)
-        .execute(&self.pool)
+        .execute(pool)
         .await?
-        .rows_affected();
+        .rows_affected());
         if inserted == 0 {
             return Err(AuthError::Duplicate(username));
         }
@@ -208,22 +206,23 @@ impl Users {
 
     /// Ends the user's sessions (a role change takes effect at once).
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), AuthError> {
-        self.update(id, "role = ?", role).await
+        self.update(id, "role = $1", role).await
     }
 
     /// Keeps the user's language (none: follow the browser).
     pub async fn set_language(&self, id: i64, language: Option<Language>) -> Result<(), AuthError> {
-        sqlx::query("UPDATE users SET language = ? WHERE id = ?")
+        on_db!(&self.db, pool => sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
             .bind(language)
             .bind(id)
-            .execute(&self.pool)
-            .await?;
+            .execute(pool)
+            .await?
+            .rows_affected());
         Ok(())
     }
 
     /// Ends the user's sessions.
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), AuthError> {
-        self.update(id, "disabled = ?", i64::from(disabled)).await
+        self.update(id, "disabled = $1", disabled).await
     }
 
     /// Ends the user's sessions.
@@ -234,22 +233,26 @@ impl Users {
             .ok_or_else(|| AuthError::NotFound(format!("#{id}")))?;
         password::check_new(&user.username, password)?;
         let phc = self.hasher.hash(password).await?;
-        self.update(id, "password_hash = ?", phc).await
+        self.update(id, "password_hash = $1", phc).await
     }
 
     async fn update<T>(&self, id: i64, set: &str, value: T) -> Result<(), AuthError>
     where
-        T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+        T: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+            + sqlx::Type<sqlx::Sqlite>
+            + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+            + sqlx::Type<sqlx::Postgres>
+            + Send,
     {
         // Every change to who someone is or may do ends their sessions.
-        let changed = sqlx::query(&format!(
-            "UPDATE users SET {set}, session_epoch = session_epoch + 1 WHERE id = ?"
-        ))
-        .bind(value)
-        .bind(id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
+        let sql =
+            format!("UPDATE users SET {set}, session_epoch = session_epoch + 1 WHERE id = $2");
+        let changed = on_db!(&self.db, pool => sqlx::query(&sql)
+            .bind(value)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected());
         if changed == 0 {
             return Err(AuthError::NotFound(format!("#{id}")));
         }

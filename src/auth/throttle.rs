@@ -5,8 +5,9 @@
 //! all pass the check before any failure is recorded. Keying on the pair
 //! means nobody can lock an account for someone on another address.
 
-use chrono::{DateTime, TimeDelta, Utc};
-use sqlx::SqlitePool;
+use crate::db::{Db, Stamp};
+use crate::{on_db, on_tx};
+use chrono::{TimeDelta, Utc};
 
 /// Failures allowed before waiting starts.
 pub const FREE_FAILURES: i64 = 5;
@@ -38,30 +39,33 @@ pub enum Admission {
     Throttled { retry_after: i64 },
 }
 
-type Row = (i64, i64, DateTime<Utc>);
+type Row = (i64, i64, Stamp);
 
 /// Decides, and records, one attempt for `username` from `ip`.
-pub async fn admit(pool: &SqlitePool, username: &str, ip: &str) -> Result<Admission, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn admit(db: &Db, username: &str, ip: &str) -> Result<Admission, sqlx::Error> {
+    let username = &key(username);
+    let mut tx = db.begin_serialised().await?;
     let now = Utc::now();
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT failures, refused, next_allowed_at FROM login_throttle WHERE username = ? AND ip = ?",
+    let row: Option<Row> = on_tx!(&mut tx, conn => sqlx::query_as(
+        "SELECT failures, refused, next_allowed_at FROM login_throttle \
+         WHERE username = $1 AND ip = $2",
     )
     .bind(username)
     .bind(ip)
-    .fetch_optional(&mut *tx)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?);
     let admission = match row {
-        Some((_, _, next)) if next > now => {
-            sqlx::query(
-                "UPDATE login_throttle SET refused = refused + 1, updated_at = ? \
-                 WHERE username = ? AND ip = ?",
+        Some((_, _, Stamp(next))) if next > now => {
+            on_tx!(&mut tx, conn => sqlx::query(
+                "UPDATE login_throttle SET refused = refused + 1, updated_at = $1 \
+                 WHERE username = $2 AND ip = $3",
             )
-            .bind(now)
+            .bind(Stamp(now))
             .bind(username)
             .bind(ip)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
             let wait = (next - now).num_milliseconds();
             Admission::Throttled {
                 retry_after: (wait + 999) / 1000,
@@ -70,19 +74,20 @@ pub async fn admit(pool: &SqlitePool, username: &str, ip: &str) -> Result<Admiss
         row => {
             let (failures, refused) = row.map_or((0, 0), |(f, r, _)| (f, r));
             let failures = failures + 1;
-            sqlx::query(
+            on_tx!(&mut tx, conn => sqlx::query(
                 "INSERT INTO login_throttle (username, ip, failures, refused, next_allowed_at, updated_at) \
-                 VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (username, ip) DO UPDATE SET \
+                 VALUES ($1, $2, $3, 0, $4, $5) ON CONFLICT (username, ip) DO UPDATE SET \
                  failures = excluded.failures, refused = 0, next_allowed_at = excluded.next_allowed_at, \
                  updated_at = excluded.updated_at",
             )
             .bind(username)
             .bind(ip)
             .bind(failures)
-            .bind(now + TimeDelta::seconds(delay_after(failures)))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            .bind(Stamp(now + TimeDelta::seconds(delay_after(failures))))
+            .bind(Stamp(now))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
             Admission::Granted {
                 refused_meanwhile: refused,
             }
@@ -93,28 +98,35 @@ pub async fn admit(pool: &SqlitePool, username: &str, ip: &str) -> Result<Admiss
 }
 
 /// A successful attempt wipes the slate for this username and address.
-pub async fn clear(pool: &SqlitePool, username: &str, ip: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_throttle WHERE username = ? AND ip = ?")
-        .bind(username)
+pub async fn clear(db: &Db, username: &str, ip: &str) -> Result<(), sqlx::Error> {
+    on_db!(db, pool => sqlx::query("DELETE FROM login_throttle WHERE username = $1 AND ip = $2")
+        .bind(key(username))
         .bind(ip)
         .execute(pool)
-        .await?;
+        .await?
+            .rows_affected());
     Ok(())
 }
 
 /// Forgets pairs untouched for a day that no longer throttle; returns the
 /// refusals they had not yet reported, per username, for the audit.
-pub async fn forget_old(pool: &SqlitePool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn forget_old(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let cutoff = Utc::now() - FORGET_AFTER;
-    let unreported: Vec<(String, i64)> = sqlx::query_as(
-        "DELETE FROM login_throttle WHERE updated_at < ? AND next_allowed_at < ? \
+    let unreported: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(
+        "DELETE FROM login_throttle WHERE updated_at < $1 AND next_allowed_at < $2 \
          RETURNING username, refused",
     )
-    .bind(cutoff)
-    .bind(Utc::now())
+    .bind(Stamp(cutoff))
+    .bind(Stamp(Utc::now()))
     .fetch_all(pool)
-    .await?;
+    .await?);
     Ok(unreported.into_iter().filter(|(_, n)| *n > 0).collect())
+}
+
+/// The row's key: usernames compare without case (as logins do), so the
+/// stored key is lower-cased and exact in both backends.
+fn key(username: &str) -> String {
+    username.to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -341,19 +341,19 @@ impl Control {
         charger_id: i64,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, ControlError> {
-        Ok(audit::recent_for_charger(self.audit.pool(), charger_id, limit).await?)
+        Ok(audit::recent_for_charger(self.audit.db(), charger_id, limit).await?)
     }
 
     /// The outcomes of a bulk change, one per charger, from the trail.
     pub async fn batch(&self, batch_id: &str) -> Result<Vec<ControlOutcome>, ControlError> {
-        let entries = audit::batch(self.audit.pool(), batch_id).await?;
+        let entries = audit::batch(self.audit.db(), batch_id).await?;
         Ok(entries.into_iter().map(outcome_of).collect())
     }
 
     /// The outcome of an earlier attempt, rebuilt from its audit row (how
     /// a page without JavaScript shows the result after its form POST).
     pub async fn outcome(&self, audit_id: i64) -> Result<ControlOutcome, ControlError> {
-        let entry = audit::entry(self.audit.pool(), audit_id)
+        let entry = audit::entry(self.audit.db(), audit_id)
             .await?
             .filter(|e| e.action.is_upstream_call())
             .ok_or(ControlError::NoSuchEvent(audit_id))?;

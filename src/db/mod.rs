@@ -1,32 +1,45 @@
-//! Opening the SQLite database and keeping its schema current.
+//! The repository layer's handle: one database, SQLite (the embedded
+//! default) or PostgreSQL (shared by several instances), opened, migrated
+//! and checked.
+//!
+//! Stores hold a [`Db`] and run each query through [`on_db!`] or
+//! [`on_tx!`], which compile the same code once per backend: every query
+//! is type-checked against that backend's own types (no `sqlx::Any`). The
+//! SQL itself is written once, in the dialect both understand: `$1`
+//! placeholders, `lower(…)` for case-insensitive names, `TRUE`/`FALSE`,
+//! `RETURNING`, `ON CONFLICT`, text timestamps ([`Stamp`]).
 
+pub mod copy;
+mod location;
+mod postgres;
+pub mod scratch;
+mod sqlite;
+mod stamp;
 mod vocabulary;
 
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::time::Duration;
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
-use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, SqlitePool};
+pub use location::{DatabaseUrl, Location};
+pub use sqlite::{DATABASE_FILE, open, open_file};
+pub use stamp::{Stamp, now_text, stamp};
 
-/// The schema, embedded at compile time so a copied binary carries it.
-pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
-
-/// The database file's name inside the data directory.
-pub const DATABASE_FILE: &str = "evse-dashboard.sqlite3";
+/// Each backend's schema, embedded at compile time so a copied binary
+/// carries it.
+pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("cannot create the data directory {path}: {source}")]
     CreateDataDir {
-        path: PathBuf,
+        path: std::path::PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot open the database {path}: {source}")]
+    #[error("cannot open the database {place}: {source}")]
     Open {
-        path: PathBuf,
+        /// A file path or a URL with its password hidden.
+        place: String,
         #[source]
         source: sqlx::Error,
     },
@@ -36,138 +49,166 @@ pub enum DbError {
     Query(#[from] sqlx::Error),
 }
 
-/// Opens (creating if missing) the database in `data_dir`, in WAL mode with
-/// foreign keys enforced. Does not migrate: see [`migrate`].
-pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| DbError::CreateDataDir {
-        path: data_dir.to_owned(),
-        source,
-    })?;
-    let path = data_dir.join(DATABASE_FILE);
-    create_private(&path).map_err(|source| DbError::CreateDataDir {
-        path: path.clone(),
-        source,
-    })?;
-    open_file(&path).await
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display)]
+pub enum Backend {
+    #[strum(to_string = "SQLite")]
+    Sqlite,
+    #[strum(to_string = "PostgreSQL")]
+    Postgres,
 }
 
-/// Creates the database file owner-only (0600) before SQLite opens it: it
-/// holds sealed tokens and password hashes, and SQLite gives its WAL and
-/// shared-memory files the database file's permissions.
-fn create_private(path: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// Opens one database file. WAL lets the dashboard read while a write is in
-/// flight; `busy_timeout` makes concurrent writers wait instead of failing.
-pub async fn open_file(path: &Path) -> Result<SqlitePool, DbError> {
-    let options = SqliteConnectOptions::from_str("sqlite://")
-        .expect("static sqlite url")
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    SqlitePoolOptions::new()
-        .max_connections(8)
-        // A future dropped between BEGIN and its Transaction (a request
-        // abandoned at the wrong moment) can hand back a connection that is
-        // still in a transaction: close it rather than lend it out again.
-        .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
-        .connect_with(options)
-        .await
-        .map_err(|source| DbError::Open {
-            path: path.to_owned(),
-            source,
-        })
-}
-
-/// Applies every embedded migration that the database does not have yet,
-/// then the checks generated from the code's closed sets.
-pub async fn migrate(pool: &SqlitePool) -> Result<(), DbError> {
-    MIGRATOR.run(pool).await?;
-    vocabulary::install(pool).await?;
-    Ok(())
-}
-
-/// Facts about the live database; doubles as the health check.
+/// A pool on one backend; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct DbHealth {
-    pub sqlite_version: String,
-    pub migrations_applied: i64,
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
 }
 
-/// Asks the database something real: fails when it is unreachable.
-pub async fn health(pool: &SqlitePool) -> Result<DbHealth, DbError> {
-    let sqlite_version: String = sqlx::query_scalar("SELECT sqlite_version()")
-        .fetch_one(pool)
-        .await?;
-    let migrations_applied: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
-            .fetch_one(pool)
-            .await?;
-    Ok(DbHealth {
-        sqlite_version,
-        migrations_applied,
-    })
+/// An open transaction on either backend. Dropping it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Runs `$body` with `$pool` bound to the backend's pool. The body is
+/// compiled once per backend, so it must produce a backend-free value.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
 
-    #[tokio::test]
-    async fn open_creates_the_database_in_wal_mode_with_foreign_keys() {
-        let dir = tempfile::tempdir().unwrap();
-        let data_dir = dir.path().join("nested/data");
-        let pool = open(&data_dir).await.unwrap();
-        migrate(&pool).await.unwrap();
-        assert!(data_dir.join(DATABASE_FILE).exists());
+/// Runs `$body` with `$conn` bound to the transaction's connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`; reborrow it as
+/// `&mut *$conn` for each query).
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::db::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
 
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(mode, "wal");
-        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(fk, 1);
+impl Db {
+    /// Opens the database at `location` and applies pending migrations.
+    pub async fn connect(location: &Location) -> Result<Self, DbError> {
+        let db = match location {
+            Location::DataDir(dir) => Db::Sqlite(sqlite::open(dir).await?),
+            Location::Url(url) => match url.backend() {
+                Backend::Sqlite => Db::Sqlite(sqlite::open_url(url).await?),
+                Backend::Postgres => Db::Postgres(postgres::open(url).await?),
+            },
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
 
-        let health = health(&pool).await.unwrap();
-        assert_eq!(health.migrations_applied, MIGRATOR.iter().count() as i64);
-        assert!(health.sqlite_version.starts_with('3'));
-
-        #[cfg(unix)]
-        for file in [DATABASE_FILE.to_owned(), format!("{DATABASE_FILE}-wal")] {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(data_dir.join(&file))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600, "{file}");
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
         }
     }
 
-    #[tokio::test]
-    async fn migrating_twice_is_harmless() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = open(dir.path()).await.unwrap();
-        migrate(&pool).await.unwrap();
-        migrate(&pool).await.unwrap();
-        assert_eq!(
-            health(&pool).await.unwrap().migrations_applied,
-            MIGRATOR.iter().count() as i64
-        );
+    /// Applies every embedded migration the database does not have yet,
+    /// then the checks generated from the code's closed sets. Safe to run
+    /// from several instances at once (PostgreSQL: under advisory locks).
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
+        }
+        vocabulary::install(self).await?;
+        Ok(())
     }
+
+    /// A plain transaction.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A transaction that holds the database's one write lock from its
+    /// first statement to its end: the audit chain's head, a login
+    /// throttle row or a schedule claim read in it cannot change before it
+    /// commits, in this process or any other. SQLite: `BEGIN IMMEDIATE`;
+    /// PostgreSQL: a transaction-scoped advisory lock, released by commit
+    /// or rollback (also when the connection dies).
+    pub async fn begin_serialised(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                postgres::lock(&mut tx, postgres::WRITE_LOCK).await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
+    /// The SQLite pool, for what only SQLite has (its file, `PRAGMA`s).
+    pub fn as_sqlite(&self) -> Option<&SqlitePool> {
+        match self {
+            Db::Sqlite(pool) => Some(pool),
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// Facts about the live database; doubles as the health check.
+    pub async fn health(&self) -> Result<DbHealth, DbError> {
+        let (version, migrations_applied): (String, i64) = match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT 'SQLite ' || sqlite_version(), \
+                     (SELECT COUNT(*) FROM _sqlx_migrations WHERE success)",
+                )
+                .fetch_one(pool)
+                .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT 'PostgreSQL ' || current_setting('server_version'), \
+                     (SELECT COUNT(*) FROM _sqlx_migrations WHERE success)",
+                )
+                .fetch_one(pool)
+                .await?
+            }
+        };
+        Ok(DbHealth {
+            version,
+            migrations_applied,
+        })
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
+/// Facts about the live database.
+#[derive(Debug, Clone)]
+pub struct DbHealth {
+    /// The backend and its version, e.g. "SQLite 3.46.0".
+    pub version: String,
+    pub migrations_applied: i64,
 }

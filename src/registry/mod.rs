@@ -3,9 +3,8 @@
 
 pub mod validate;
 
-use sqlx::SqlitePool;
-
-use chrono::{DateTime, Utc};
+use crate::db::{Db, Stamp, Tx, now_text};
+use crate::{on_db, on_tx};
 
 use crate::clemap::EvseAddress;
 use crate::problem::{Invalid, Missing, Problem};
@@ -72,8 +71,8 @@ struct ChargerRow {
     max_current: i64,
     notes: Option<String>,
     token_set: bool,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    created_at: Stamp,
+    updated_at: Stamp,
 }
 
 impl From<ChargerRow> for Charger {
@@ -90,8 +89,8 @@ impl From<ChargerRow> for Charger {
             max_current: u32::try_from(r.max_current).unwrap_or(0),
             notes: r.notes,
             token_set: r.token_set,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
+            created_at: r.created_at.0,
+            updated_at: r.updated_at.0,
         }
     }
 }
@@ -115,33 +114,32 @@ impl From<SealedRow> for SealedToken {
 
 #[derive(Clone, Debug)]
 pub struct Registry {
-    pool: SqlitePool,
+    db: Db,
     vault: Vault,
 }
 
 impl Registry {
-    pub fn new(pool: SqlitePool, vault: Vault) -> Self {
-        Self { pool, vault }
+    pub fn new(db: Db, vault: Vault) -> Self {
+        Self { db, vault }
     }
 
     pub async fn list(&self) -> Result<Vec<Charger>, RegistryError> {
-        let rows: Vec<ChargerRow> = sqlx::query_as(&format!(
+        let sql = format!(
             "SELECT {CHARGER_COLUMNS} FROM chargers c JOIN sites s ON s.id = c.site_id \
-             WHERE c.deleted_at IS NULL ORDER BY s.name COLLATE NOCASE, c.name COLLATE NOCASE, c.id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE c.deleted_at IS NULL ORDER BY lower(s.name), lower(c.name), c.id"
+        );
+        let rows: Vec<ChargerRow> =
+            on_db!(&self.db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
         Ok(rows.into_iter().map(Charger::from).collect())
     }
 
     pub async fn get(&self, id: i64) -> Result<Charger, RegistryError> {
-        let row: Option<ChargerRow> = sqlx::query_as(&format!(
+        let sql = format!(
             "SELECT {CHARGER_COLUMNS} FROM chargers c JOIN sites s ON s.id = c.site_id \
-             WHERE c.id = ? AND c.deleted_at IS NULL"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+             WHERE c.id = $1 AND c.deleted_at IS NULL"
+        );
+        let row: Option<ChargerRow> =
+            on_db!(&self.db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
         row.map(Charger::from).ok_or(RegistryError::NotFound(id))
     }
 
@@ -154,25 +152,26 @@ impl Registry {
     ) -> Result<Charger, RegistryError> {
         let valid = validate::charger(input)?;
         validate::token(token.expose())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         ensure_unique(&mut tx, &valid.edge_device_id, &valid.evse_uuid, None).await?;
         let site_id = site_id(&mut tx, &valid.site).await?;
         // Placeholder blobs satisfy the table's CHECK until the real seal,
         // which needs the id, replaces them below.
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
             "INSERT INTO chargers (name, site_id, edge_device_id, evse_uuid, min_current, \
              max_current, notes, token_ciphertext, token_nonce, token_key_id) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, x'', x'', '') RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, '') RETURNING id",
         )
         .bind(&valid.name)
         .bind(site_id)
         .bind(&valid.edge_device_id)
         .bind(&valid.evse_uuid)
-        .bind(valid.min_current)
-        .bind(valid.max_current)
+        .bind(i64::from(valid.min_current))
+        .bind(i64::from(valid.max_current))
         .bind(&valid.notes)
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(Vec::<u8>::new())
+        .fetch_one(&mut *conn)
+        .await?);
         store_sealed(&mut tx, id, &self.vault.seal(id, token)).await?;
         tx.commit().await?;
         self.get(id).await
@@ -181,26 +180,26 @@ impl Registry {
     /// Changes everything but the token.
     pub async fn update(&self, id: i64, input: &ChargerInput) -> Result<Charger, RegistryError> {
         let valid = validate::charger(input)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         ensure_unique(&mut tx, &valid.edge_device_id, &valid.evse_uuid, Some(id)).await?;
         let site_id = site_id(&mut tx, &valid.site).await?;
-        let changed = sqlx::query(
-            "UPDATE chargers SET name = ?, site_id = ?, edge_device_id = ?, evse_uuid = ?, \
-             min_current = ?, max_current = ?, notes = ?, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-             WHERE id = ? AND deleted_at IS NULL",
+        let changed = on_tx!(&mut tx, conn => sqlx::query(
+            "UPDATE chargers SET name = $1, site_id = $2, edge_device_id = $3, evse_uuid = $4, \
+             min_current = $5, max_current = $6, notes = $7, updated_at = $8 \
+             WHERE id = $9 AND deleted_at IS NULL",
         )
         .bind(&valid.name)
         .bind(site_id)
         .bind(&valid.edge_device_id)
         .bind(&valid.evse_uuid)
-        .bind(valid.min_current)
-        .bind(valid.max_current)
+        .bind(i64::from(valid.min_current))
+        .bind(i64::from(valid.max_current))
         .bind(&valid.notes)
+        .bind(now_text())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
-        .rows_affected();
+        .rows_affected());
         if changed == 0 {
             return Err(RegistryError::NotFound(id));
         }
@@ -210,7 +209,7 @@ impl Registry {
 
     pub async fn set_token(&self, id: i64, token: &EvseToken) -> Result<(), RegistryError> {
         validate::token(token.expose())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         if !store_sealed(&mut tx, id, &self.vault.seal(id, token)).await? {
             return Err(RegistryError::NotFound(id));
         }
@@ -221,16 +220,16 @@ impl Registry {
     /// Soft delete: the row stays so history can name it; the sealed token
     /// is wiped.
     pub async fn delete(&self, id: i64) -> Result<(), RegistryError> {
-        let changed = sqlx::query(
-            "UPDATE chargers SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
+        let changed = on_db!(&self.db, pool => sqlx::query(
+            "UPDATE chargers SET deleted_at = $1, updated_at = $1, \
              token_ciphertext = NULL, token_nonce = NULL, token_key_id = NULL \
-             WHERE id = ? AND deleted_at IS NULL",
+             WHERE id = $2 AND deleted_at IS NULL",
         )
+        .bind(now_text())
         .bind(id)
-        .execute(&self.pool)
+        .execute(pool)
         .await?
-        .rows_affected();
+        .rows_affected());
         if changed == 0 {
             return Err(RegistryError::NotFound(id));
         }
@@ -248,13 +247,13 @@ impl Registry {
     }
 
     pub async fn token(&self, id: i64) -> Result<EvseToken, RegistryError> {
-        let sealed: Option<SealedRow> = sqlx::query_as(
+        let sealed: Option<SealedRow> = on_db!(&self.db, pool => sqlx::query_as(
             "SELECT token_ciphertext, token_nonce, token_key_id FROM chargers \
-             WHERE id = ? AND deleted_at IS NULL",
+             WHERE id = $1 AND deleted_at IS NULL",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(pool)
+        .await?);
         let sealed = sealed.ok_or(RegistryError::NotFound(id))?;
         Ok(self.vault.open(id, &sealed.into())?)
     }
@@ -262,18 +261,14 @@ impl Registry {
 
 /// Re-seals every live token under `new` in one transaction. Fails without
 /// changing anything if any token does not open under `old`.
-pub async fn rotate_key(
-    pool: &SqlitePool,
-    old: &Vault,
-    new: &Vault,
-) -> Result<usize, RegistryError> {
-    let mut tx = pool.begin().await?;
-    let rows: Vec<(i64, Vec<u8>, Vec<u8>, String)> = sqlx::query_as(
+pub async fn rotate_key(db: &Db, old: &Vault, new: &Vault) -> Result<usize, RegistryError> {
+    let mut tx = db.begin().await?;
+    let rows: Vec<(i64, Vec<u8>, Vec<u8>, String)> = on_tx!(&mut tx, conn => sqlx::query_as(
         "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
          WHERE deleted_at IS NULL ORDER BY id",
     )
-    .fetch_all(&mut *tx)
-    .await?;
+    .fetch_all(&mut *conn)
+    .await?);
     for (id, ciphertext, nonce, key_id) in &rows {
         let sealed = SealedToken {
             ciphertext: ciphertext.clone(),
@@ -287,50 +282,51 @@ pub async fn rotate_key(
     Ok(rows.len())
 }
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
-
-async fn store_sealed(tx: &mut Tx<'_>, id: i64, sealed: &SealedToken) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(
-        "UPDATE chargers SET token_ciphertext = ?, token_nonce = ?, token_key_id = ?, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-         WHERE id = ? AND deleted_at IS NULL",
+async fn store_sealed(tx: &mut Tx, id: i64, sealed: &SealedToken) -> Result<bool, sqlx::Error> {
+    let changed = on_tx!(tx, conn => sqlx::query(
+        "UPDATE chargers SET token_ciphertext = $1, token_nonce = $2, token_key_id = $3, \
+         updated_at = $4 WHERE id = $5 AND deleted_at IS NULL",
     )
     .bind(&sealed.ciphertext)
     .bind(&sealed.nonce)
     .bind(&sealed.key_id)
+    .bind(now_text())
     .bind(id)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?
-    .rows_affected();
+    .rows_affected());
     Ok(changed == 1)
 }
 
-async fn site_id(tx: &mut Tx<'_>, name: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO sites (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query_scalar("SELECT id FROM sites WHERE name = ?")
-        .bind(name)
-        .fetch_one(&mut **tx)
-        .await
+/// The site named `name` (in any case), created if new.
+async fn site_id(tx: &mut Tx, name: &str) -> Result<i64, sqlx::Error> {
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO sites (name) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query_scalar("SELECT id FROM sites WHERE lower(name) = lower($1)")
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await
+    })
 }
 
 async fn ensure_unique(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     edge_device_id: &str,
     evse_uuid: &str,
     except: Option<i64>,
 ) -> Result<(), RegistryError> {
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT name FROM chargers WHERE edge_device_id = ? AND evse_uuid = ? \
-         AND deleted_at IS NULL AND id IS NOT ?",
+    let existing: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT name FROM chargers WHERE edge_device_id = $1 AND evse_uuid = $2 \
+         AND deleted_at IS NULL AND id IS DISTINCT FROM $3",
     )
     .bind(edge_device_id)
     .bind(evse_uuid)
     .bind(except)
-    .fetch_optional(&mut **tx)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?);
     match existing {
         Some(existing) => Err(RegistryError::Duplicate {
             edge_device_id: edge_device_id.to_owned(),

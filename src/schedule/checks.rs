@@ -1,8 +1,9 @@
 //! What a schedule is checked against before it is saved: its scope's
 //! zone and current range, and the other schedules on its chargers.
 
+use crate::db::Tx;
+use crate::on_tx;
 use chrono::Utc;
-use sqlx::{Sqlite, Transaction};
 
 use super::occurrence::Weekly;
 use super::overlap::overlap;
@@ -20,20 +21,17 @@ pub(super) struct Bounds {
     pub range: (u32, u32),
 }
 
-pub(super) async fn bounds(
-    tx: &mut Transaction<'_, Sqlite>,
-    target: Target,
-) -> Result<Bounds, ScheduleError> {
+pub(super) async fn bounds(tx: &mut Tx, target: Target) -> Result<Bounds, ScheduleError> {
     match target {
         Target::Charger(id) => {
-            let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            let row: Option<(i64, String, i64, i64)> = on_tx!(tx, conn => sqlx::query_as(
                 "SELECT c.site_id, t.time_zone, c.min_current, c.max_current \
                  FROM chargers c JOIN sites t ON t.id = c.site_id \
-                 WHERE c.id = ? AND c.deleted_at IS NULL",
+                 WHERE c.id = $1 AND c.deleted_at IS NULL",
             )
             .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+            .fetch_optional(&mut *conn)
+            .await?);
             let (site_id, zone, min, max) =
                 row.ok_or(ScheduleError::Missing(Missing::Charger(id)))?;
             let amps = |a: i64| u32::try_from(a).unwrap_or(0);
@@ -45,11 +43,12 @@ pub(super) async fn bounds(
             })
         }
         Target::Site(id) => {
-            let zone: Option<String> =
-                sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = ?")
+            let zone: Option<String> = on_tx!(tx, conn => {
+                sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = $1")
                     .bind(id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
+                    .fetch_optional(&mut *conn)
+                    .await?
+            });
             Ok(Bounds {
                 charger: None,
                 site_id: id,
@@ -64,7 +63,7 @@ pub(super) async fn bounds(
 /// enabled schedule on one of its chargers (a charger's schedules meet its
 /// site's).
 pub(super) async fn refuse_overlap(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     bounds: &Bounds,
     weekly: &Weekly,
     itself: Option<i64>,
@@ -75,7 +74,7 @@ pub(super) async fn refuse_overlap(
     };
     let now = Utc::now();
     let enabled = format!("s.enabled AND ({condition})");
-    for (other, theirs) in store::select(&mut **tx, &enabled, Some(id), now).await? {
+    for (other, theirs) in store::select_in(tx, &enabled, Some(id), now).await? {
         if Some(other.id) == itself {
             continue;
         }

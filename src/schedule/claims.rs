@@ -1,13 +1,17 @@
 //! Claims make each scheduled call happen once: a claim row is written in
-//! the same `BEGIN IMMEDIATE` transaction as the call's audit intent, so
-//! of two engines (or one before and after a restart) only one sends a
+//! the same serialised transaction as the call's audit intent (SQLite's
+//! `BEGIN IMMEDIATE`, PostgreSQL's write lock: `Db::begin_serialised`), so
+//! of two engines (two instances, or one before and after a restart) only
+//! one sends a
 //! given target, and a claim whose attempt failed may be taken again.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{Sqlite, SqliteConnection};
+use sqlx::query::QueryAs;
+use sqlx::{Database, Encode, Type};
 
 use crate::audit::{Actor, AuditLog, Intent};
+use crate::db::{Stamp, stamp};
+use crate::{on_db, on_tx};
 
 /// One target a schedule sends to one charger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,19 +31,20 @@ pub struct Claim {
     pub until: DateTime<Utc>,
 }
 
-fn stamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
 /// The key columns, in the order `KEY` names them.
 const KEY: &str = "schedule_id, charger_id, occurrence, round, manual_mark, current, ends";
 
 impl Claim {
     /// Binds the key, in the order of [`KEY`].
-    fn bind_key<'q, O>(
+    fn bind_key<'q, DB, O>(
         &self,
-        query: sqlx::query::QueryAs<'q, Sqlite, O, SqliteArguments<'q>>,
-    ) -> sqlx::query::QueryAs<'q, Sqlite, O, SqliteArguments<'q>> {
+        query: QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>,
+    ) -> QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>
+    where
+        DB: Database,
+        i64: Encode<'q, DB> + Type<DB>,
+        String: Encode<'q, DB> + Type<DB>,
+    {
         query
             .bind(self.schedule_id)
             .bind(self.charger_id)
@@ -51,6 +56,25 @@ impl Claim {
     }
 }
 
+/// Whether `$claim` is held, read on `$executor`: by an attempt that
+/// succeeded or still runs. (A macro: the executor is either backend's.)
+macro_rules! held {
+    ($executor:expr, $claim:expr) => {{
+        let sql = format!(
+            "SELECT outcome FROM audit_events WHERE id = \
+             (SELECT audit_id FROM schedule_claims WHERE ({KEY}) = ($1, $2, $3, $4, $5, $6, $7))"
+        );
+        let outcome: Option<(String,)> = $claim
+            .bind_key(sqlx::query_as(&sql))
+            .fetch_optional($executor)
+            .await?;
+        matches!(
+            outcome.as_ref().map(|(o,)| o.as_str()),
+            Some("pending" | "received")
+        )
+    }};
+}
+
 /// Takes `claim` and writes the intent row; `None` when the claim is held
 /// by an attempt that succeeded or still runs (nothing to send).
 pub async fn take(
@@ -59,39 +83,25 @@ pub async fn take(
     intent: Intent<'_>,
     claim: &Claim,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = audit.pool().begin_with("BEGIN IMMEDIATE").await?;
-    if held(&mut tx, claim).await? {
+    let mut tx = audit.db().begin_serialised().await?;
+    if on_tx!(&mut tx, conn => held!(conn, claim)) {
         return Ok(None); // dropping `tx` rolls back
     }
     let audit_id = audit.begin_in(&mut tx, actor, intent).await?;
     let insert = format!(
-        "INSERT INTO schedule_claims ({KEY}, until, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT DO UPDATE SET until = excluded.until, audit_id = excluded.audit_id \
+        "INSERT INTO schedule_claims ({KEY}, until, audit_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT ({KEY}) DO UPDATE SET until = excluded.until, audit_id = excluded.audit_id \
          RETURNING audit_id"
     );
-    claim
+    on_tx!(&mut tx, conn => claim
         .bind_key(sqlx::query_as::<_, (i64,)>(&insert))
         .bind(stamp(claim.until))
         .bind(audit_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut *conn)
+        .await?);
     tx.commit().await?;
     Ok(Some(audit_id))
-}
-
-async fn held(conn: &mut SqliteConnection, claim: &Claim) -> Result<bool, sqlx::Error> {
-    let select = format!(
-        "SELECT outcome FROM audit_events WHERE id = \
-         (SELECT audit_id FROM schedule_claims WHERE ({KEY}) = (?, ?, ?, ?, ?, ?, ?))"
-    );
-    let outcome: Option<(String,)> = claim
-        .bind_key(sqlx::query_as(&select))
-        .fetch_optional(conn)
-        .await?;
-    Ok(matches!(
-        outcome.as_ref().map(|(o,)| o.as_str()),
-        Some("pending" | "received")
-    ))
 }
 
 /// A target a schedule sent that is still in force although the schedule
@@ -107,16 +117,16 @@ pub struct Orphan {
 
 /// The orphans at `now`.
 pub async fn orphans(audit: &AuditLog, now: DateTime<Utc>) -> Result<Vec<Orphan>, sqlx::Error> {
-    sqlx::query_as(
+    on_db!(audit.db(), pool => sqlx::query_as(
         "SELECT k.schedule_id, s.name AS schedule_name, k.charger_id, k.audit_id, k.current \
          FROM schedule_claims k JOIN schedules s ON s.id = k.schedule_id \
          JOIN audit_events a ON a.id = k.audit_id \
-         WHERE k.until > ? AND NOT k.withdrawn AND a.outcome = 'received' \
+         WHERE k.until > $1 AND NOT k.withdrawn AND a.outcome = 'received' \
          AND (NOT s.enabled OR s.deleted_at IS NOT NULL) ORDER BY k.audit_id",
     )
     .bind(stamp(now))
-    .fetch_all(audit.pool())
-    .await
+    .fetch_all(pool)
+    .await)
 }
 
 /// Marks an orphan as dealt with and, when a reset is to be sent (`intent`),
@@ -128,12 +138,13 @@ pub async fn withdraw(
     orphan: &Orphan,
     intent: Option<Intent<'_>>,
 ) -> Result<Option<Option<i64>>, sqlx::Error> {
-    let mut tx = audit.pool().begin_with("BEGIN IMMEDIATE").await?;
-    let open: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM schedule_claims WHERE audit_id = ? AND NOT withdrawn")
-            .bind(orphan.audit_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let mut tx = audit.db().begin_serialised().await?;
+    let open: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(
+        "SELECT audit_id FROM schedule_claims WHERE audit_id = $1 AND NOT withdrawn",
+    )
+    .bind(orphan.audit_id)
+    .fetch_optional(&mut *conn)
+    .await?);
     if open.is_none() {
         return Ok(None);
     }
@@ -141,13 +152,14 @@ pub async fn withdraw(
         Some(intent) => Some(audit.begin_in(&mut tx, actor, intent).await?),
         None => None,
     };
-    sqlx::query(
-        "UPDATE schedule_claims SET withdrawn = 1, withdrawn_audit_id = ? WHERE audit_id = ?",
+    on_tx!(&mut tx, conn => sqlx::query(
+        "UPDATE schedule_claims SET withdrawn = TRUE, withdrawn_audit_id = $1 WHERE audit_id = $2",
     )
     .bind(reset_id)
     .bind(orphan.audit_id)
-    .execute(&mut *tx)
-    .await?;
+    .execute(&mut *conn)
+    .await?
+            .rows_affected());
     tx.commit().await?;
     Ok(Some(reset_id))
 }
@@ -166,23 +178,23 @@ pub struct Changes {
 /// Reads [`Changes`] for a charger from the audit trail (both reads walk
 /// the `(charger_id, id)` index from the newest row).
 pub async fn changes(audit: &AuditLog, charger_id: i64) -> Result<Changes, sqlx::Error> {
-    const RECEIVED: &str = "FROM audit_events WHERE charger_id = ? \
+    const RECEIVED: &str = "FROM audit_events WHERE charger_id = $1 \
          AND action IN ('set_target', 'reset_target') AND outcome = 'received'";
-    let last: Option<(String, String, DateTime<Utc>)> = sqlx::query_as(&format!(
-        "SELECT actor, action, at {RECEIVED} ORDER BY id DESC LIMIT 1"
-    ))
-    .bind(charger_id)
-    .fetch_optional(audit.pool())
-    .await?;
-    let manual: Option<i64> = sqlx::query_scalar(&format!(
+    let last_sql = format!("SELECT actor, action, at {RECEIVED} ORDER BY id DESC LIMIT 1");
+    let manual_sql = format!(
         "SELECT id {RECEIVED} AND substr(actor, 1, 9) <> 'schedule:' ORDER BY id DESC LIMIT 1"
-    ))
-    .bind(charger_id)
-    .fetch_optional(audit.pool())
-    .await?;
+    );
+    let (last, manual): (Option<(String, String, Stamp)>, Option<i64>) = on_db!(audit.db(), pool => (
+        sqlx::query_as(&last_sql).bind(charger_id).fetch_optional(pool).await?,
+        sqlx::query_scalar(&manual_sql).bind(charger_id).fetch_optional(pool).await?,
+    ));
     Ok(Changes {
         last: last.map(|(actor, action, at)| {
-            (actor.starts_with("schedule:"), action == "reset_target", at)
+            (
+                actor.starts_with("schedule:"),
+                action == "reset_target",
+                at.0,
+            )
         }),
         manual_mark: manual.unwrap_or(0),
     })
@@ -191,5 +203,5 @@ pub async fn changes(audit: &AuditLog, charger_id: i64) -> Result<Changes, sqlx:
 /// Whether `claim` is held already (read outside a transaction, to spare
 /// CLEMAP a reading when there is clearly nothing to do).
 pub async fn is_held(audit: &AuditLog, claim: &Claim) -> Result<bool, sqlx::Error> {
-    held(&mut *audit.pool().acquire().await?, claim).await
+    Ok(on_db!(audit.db(), pool => held!(pool, claim)))
 }

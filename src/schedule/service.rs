@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::query::QueryAs;
+use sqlx::{Database, Encode, Type};
 use tokio::sync::Notify;
 
 use super::checks::{bounds, refuse_overlap};
@@ -16,9 +16,11 @@ use super::overlap::Overlap;
 use super::store::{self, FOR_CHARGER, FOR_SITE, Saved};
 use super::validate::{self, Plan};
 use crate::audit::{Actor, AuditLog, Event};
+use crate::db::{Db, now_text};
 use crate::problem::{Field, Invalid, Missing, Problem, Rule};
 use crate::types::{Schedule, ScheduleInput, ScheduleScope};
 use crate::vocabulary::AuditAction;
+use crate::{on_db, on_tx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleError {
@@ -75,7 +77,7 @@ pub enum Target {
 
 #[derive(Clone, Debug)]
 pub struct Schedules {
-    pool: SqlitePool,
+    db: Db,
     audit: AuditLog,
     wake: Arc<Notify>,
 }
@@ -83,7 +85,7 @@ pub struct Schedules {
 impl Schedules {
     pub fn new(audit: AuditLog) -> Self {
         Self {
-            pool: audit.pool().clone(),
+            db: audit.db().clone(),
             audit,
             wake: Arc::default(),
         }
@@ -94,8 +96,8 @@ impl Schedules {
         self.wake.clone()
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     pub fn audit(&self) -> &AuditLog {
@@ -104,21 +106,21 @@ impl Schedules {
 
     /// Every saved schedule.
     pub async fn all(&self) -> Result<Vec<Saved>, sqlx::Error> {
-        store::select(&self.pool, "1", None, Utc::now()).await
+        store::select(&self.db, "TRUE", None, Utc::now()).await
     }
 
     /// A charger's own schedules and its site's.
     pub async fn for_charger(&self, charger_id: i64) -> Result<Vec<Saved>, ScheduleError> {
-        Ok(store::select(&self.pool, FOR_CHARGER, Some(charger_id), Utc::now()).await?)
+        Ok(store::select(&self.db, FOR_CHARGER, Some(charger_id), Utc::now()).await?)
     }
 
     /// A site's own schedules and its chargers'.
     pub async fn for_site(&self, site_id: i64) -> Result<Vec<Saved>, ScheduleError> {
-        Ok(store::select(&self.pool, FOR_SITE, Some(site_id), Utc::now()).await?)
+        Ok(store::select(&self.db, FOR_SITE, Some(site_id), Utc::now()).await?)
     }
 
     pub async fn get(&self, id: i64) -> Result<Saved, ScheduleError> {
-        store::select(&self.pool, "s.id = ?1", Some(id), Utc::now())
+        store::select(&self.db, "s.id = $1", Some(id), Utc::now())
             .await?
             .pop()
             .ok_or(ScheduleError::NotFound(id))
@@ -149,7 +151,7 @@ impl Schedules {
         target: Target,
         input: &ScheduleInput,
     ) -> Result<Schedule, ScheduleError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db.begin_serialised().await?;
         let bounds = bounds(&mut tx, target).await?;
         let plan = validate::plan(input, &bounds.zone, bounds.range)?;
         refuse_overlap(&mut tx, &bounds, &plan.weekly, None).await?;
@@ -159,13 +161,13 @@ impl Schedules {
         };
         let insert = format!(
             "INSERT INTO schedules ({PLAN_COLUMNS}, charger_id, site_id) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
         );
-        let (id,): (i64,) = bind_plan(sqlx::query_as(&insert), &plan)
+        let (id,): (i64,) = on_tx!(&mut tx, conn => bind_plan(sqlx::query_as(&insert), &plan)
             .bind(charger_id)
             .bind(site_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            .fetch_one(&mut *conn)
+            .await?);
         tx.commit().await?;
         Ok(self.get(id).await?.0)
     }
@@ -192,22 +194,22 @@ impl Schedules {
         before: &Schedule,
         input: &ScheduleInput,
     ) -> Result<Schedule, ScheduleError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db.begin_serialised().await?;
         let bounds = bounds(&mut tx, target_of(before)).await?;
         let plan = validate::plan(input, &bounds.zone, bounds.range)?;
         if before.enabled {
             refuse_overlap(&mut tx, &bounds, &plan.weekly, Some(before.id)).await?;
         }
         let update = format!(
-            "UPDATE schedules SET ({PLAN_COLUMNS}) = (?, ?, ?, ?, ?, ?, ?, ?), \
-             last_error = NULL, last_error_at = NULL, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-             WHERE id = ? AND deleted_at IS NULL RETURNING id"
+            "UPDATE schedules SET ({PLAN_COLUMNS}) = ($1, $2, $3, $4, $5, $6, $7, $8), \
+             last_error = NULL, last_error_at = NULL, updated_at = $9 \
+             WHERE id = $10 AND deleted_at IS NULL RETURNING id"
         );
-        bind_plan(sqlx::query_as::<_, (i64,)>(&update), &plan)
+        on_tx!(&mut tx, conn => bind_plan(sqlx::query_as::<_, (i64,)>(&update), &plan)
+            .bind(now_text())
             .bind(before.id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(&mut *conn)
+            .await?);
         tx.commit().await?;
         Ok(self.get(before.id).await?.0)
     }
@@ -239,7 +241,7 @@ impl Schedules {
         weekly: Option<&Weekly>,
         enabled: bool,
     ) -> Result<Schedule, ScheduleError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db.begin_serialised().await?;
         if enabled && !before.enabled {
             let weekly = weekly.ok_or_else(|| {
                 Invalid::new(Field::TimeZone, Rule::unknown_time_zone(&before.time_zone))
@@ -247,14 +249,16 @@ impl Schedules {
             let bounds = bounds(&mut tx, target_of(before)).await?;
             refuse_overlap(&mut tx, &bounds, weekly, Some(before.id)).await?;
         }
-        sqlx::query(
-            "UPDATE schedules SET enabled = ?, last_error = NULL, last_error_at = NULL, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        on_tx!(&mut tx, conn => sqlx::query(
+            "UPDATE schedules SET enabled = $1, last_error = NULL, last_error_at = NULL, \
+             updated_at = $2 WHERE id = $3",
         )
         .bind(enabled)
+        .bind(now_text())
         .bind(before.id)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut *conn)
+        .await?
+            .rows_affected());
         tx.commit().await?;
         Ok(self.get(before.id).await?.0)
     }
@@ -262,14 +266,14 @@ impl Schedules {
     /// Deletes a schedule (softly: the engine still withdraws its target).
     pub async fn delete(&self, actor: &Actor, id: i64) -> Result<Changed, ScheduleError> {
         let (before, _) = self.get(id).await?;
-        let result = sqlx::query(
-            "UPDATE schedules SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-             WHERE id = ? AND deleted_at IS NULL",
+        let result = on_db!(&self.db, pool => sqlx::query(
+            "UPDATE schedules SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
         )
+        .bind(now_text())
         .bind(id)
-        .execute(&self.pool)
+        .execute(pool)
         .await
-        .map(|_| before.clone())
+        .map(|_| before.clone()))
         .map_err(ScheduleError::from);
         self.audited(
             actor,
@@ -295,11 +299,12 @@ impl Schedules {
         let mut event =
             Event::of(action, &result.as_ref().map_err(ScheduleError::problem)).about(name.trim());
         if let Some(id) = charger {
-            let charger_name: Option<String> =
-                sqlx::query_scalar("SELECT name FROM chargers WHERE id = ?")
+            let charger_name: Option<String> = on_db!(&self.db, pool => {
+                sqlx::query_scalar("SELECT name FROM chargers WHERE id = $1")
                     .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?;
+                    .fetch_optional(pool)
+                    .await?
+            });
             event = event.on_charger(Some(id), charger_name.unwrap_or_default());
         }
         let event = self.audit.record_or_log(actor, event).await;
@@ -315,18 +320,17 @@ impl Schedules {
         id: i64,
         problem: Option<&Problem>,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE schedules SET last_error = ?, \
-             last_error_at = CASE WHEN ? IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END \
-             WHERE id = ? AND last_error IS NOT ?",
+        let error = problem.map(Problem::to_json);
+        on_db!(&self.db, pool => sqlx::query(
+            "UPDATE schedules SET last_error = $1, last_error_at = $2 \
+             WHERE id = $3 AND last_error IS DISTINCT FROM $1",
         )
-        .bind(problem.map(Problem::to_json))
-        .bind(problem.map(|_| 1))
+        .bind(&error)
+        .bind(problem.map(|_| now_text()))
         .bind(id)
-        .bind(problem.map(Problem::to_json))
-        .execute(&self.pool)
+        .execute(pool)
         .await
-        .map(|_| ())
+        .map(|_| ()))
     }
 }
 
@@ -334,17 +338,23 @@ impl Schedules {
 const PLAN_COLUMNS: &str =
     "name, days, start_time, end_time, time_zone, current, valid_from, valid_to";
 
-fn bind_plan<'q, O>(
-    query: sqlx::query::QueryAs<'q, Sqlite, O, SqliteArguments<'q>>,
+fn bind_plan<'q, DB, O>(
+    query: QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>,
     plan: &Plan,
-) -> sqlx::query::QueryAs<'q, Sqlite, O, SqliteArguments<'q>> {
+) -> QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    i64: Encode<'q, DB> + Type<DB>,
+    String: Encode<'q, DB> + Type<DB>,
+    Option<String>: Encode<'q, DB> + Type<DB>,
+{
     let w = &plan.weekly;
     query
         .bind(plan.name.clone())
         .bind(i64::from(w.days.bits()))
         .bind(w.start.format("%H:%M").to_string())
         .bind(w.end.format("%H:%M").to_string())
-        .bind(w.zone.name())
+        .bind(w.zone.name().to_owned())
         .bind(i64::from(plan.current))
         .bind(w.valid_from.map(|d| d.to_string()))
         .bind(w.valid_to.map(|d| d.to_string()))

@@ -4,6 +4,7 @@
 use super::service::{ScheduleError, Schedules};
 use super::validate::time_zone;
 use crate::audit::{Actor, Event};
+use crate::on_db;
 use crate::problem::{Field, Invalid, Missing, Rule};
 use crate::types::Site;
 use crate::vocabulary::AuditAction;
@@ -24,11 +25,12 @@ fn site_of((id, name, time_zone, supply_limit): SiteRow) -> Site {
 
 impl Schedules {
     pub async fn site(&self, id: i64) -> Result<Site, ScheduleError> {
-        let row: Option<SiteRow> =
-            sqlx::query_as("SELECT id, name, time_zone, supply_limit FROM sites WHERE id = ?")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
+        let row: Option<SiteRow> = on_db!(self.db(), pool => sqlx::query_as(
+            "SELECT id, name, time_zone, supply_limit FROM sites WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
         row.map(site_of)
             .ok_or(ScheduleError::Missing(Missing::Site(id)))
     }
@@ -45,12 +47,15 @@ impl Schedules {
         let result = async {
             let zone = time_zone(zone)?;
             let limit = supply(supply_limit)?;
-            sqlx::query("UPDATE sites SET time_zone = ?, supply_limit = ? WHERE id = ?")
-                .bind(zone.name())
-                .bind(limit)
-                .bind(id)
-                .execute(self.pool())
-                .await?;
+            on_db!(self.db(), pool => sqlx::query(
+                "UPDATE sites SET time_zone = $1, supply_limit = $2 WHERE id = $3",
+            )
+            .bind(zone.name())
+            .bind(limit)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected());
             self.site(id).await
         }
         .await;

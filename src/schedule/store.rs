@@ -4,8 +4,10 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::days::Days;
 use super::occurrence::Weekly;
+use crate::db::{Db, Stamp, Tx};
 use crate::problem::Problem;
 use crate::types::{Schedule, ScheduleScope};
+use crate::{on_db, on_tx};
 
 /// The columns every schedule read selects (`s` schedules, `c` chargers,
 /// `t` sites).
@@ -33,7 +35,7 @@ pub(super) struct Row {
     valid_to: Option<String>,
     enabled: bool,
     last_error: Option<String>,
-    last_error_at: Option<DateTime<Utc>>,
+    last_error_at: Option<Stamp>,
 }
 
 /// A saved schedule and the window it plans (`None` when the stored
@@ -95,7 +97,7 @@ impl Row {
                 .last_error
                 .as_deref()
                 .map(Problem::from_stored)
-                .zip(self.last_error_at),
+                .zip(self.last_error_at.map(DateTime::<Utc>::from)),
             next,
             next_local,
         };
@@ -103,30 +105,55 @@ impl Row {
     }
 }
 
-/// Saved schedules matching `condition` (SQL over `s`, `c`, `t`, with `?1`
+/// Saved schedules matching `condition` (SQL over `s`, `c`, `t`, with `$1`
 /// bound to `id`), by name. A deleted charger's schedules are gone with it.
 pub(super) async fn select(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: &Db,
     condition: &str,
     id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Saved>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL AND ({condition}) \
-         ORDER BY s.name COLLATE NOCASE, s.id"
-    );
-    let mut query = sqlx::query_as::<_, Row>(&sql);
-    if let Some(id) = id {
-        query = query.bind(id);
-    }
-    let rows = query.fetch_all(db).await?;
+    let sql = select_sql(condition);
+    let rows: Vec<Row> = on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql);
+        if let Some(id) = id {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    });
     Ok(rows.into_iter().map(|r| r.read(now)).collect())
 }
 
+/// [`select`] inside a transaction (the overlap check reads what its
+/// write lock protects).
+pub(super) async fn select_in(
+    tx: &mut Tx,
+    condition: &str,
+    id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Saved>, sqlx::Error> {
+    let sql = select_sql(condition);
+    let rows: Vec<Row> = on_tx!(tx, conn => {
+        let mut query = sqlx::query_as(&sql);
+        if let Some(id) = id {
+            query = query.bind(id);
+        }
+        query.fetch_all(&mut *conn).await?
+    });
+    Ok(rows.into_iter().map(|r| r.read(now)).collect())
+}
+
+fn select_sql(condition: &str) -> String {
+    format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL \
+         AND ({condition}) ORDER BY lower(s.name), s.id"
+    )
+}
+
 /// The schedules that apply to a charger: its own and its site's.
-pub const FOR_CHARGER: &str = "s.charger_id = ?1 \
-     OR s.site_id = (SELECT site_id FROM chargers WHERE id = ?1)";
+pub const FOR_CHARGER: &str = "s.charger_id = $1 \
+     OR s.site_id = (SELECT site_id FROM chargers WHERE id = $1)";
 
 /// The schedules of a site: its own and its chargers'.
-pub const FOR_SITE: &str = "s.site_id = ?1 \
-     OR s.charger_id IN (SELECT id FROM chargers WHERE site_id = ?1 AND deleted_at IS NULL)";
+pub const FOR_SITE: &str = "s.site_id = $1 \
+     OR s.charger_id IN (SELECT id FROM chargers WHERE site_id = $1 AND deleted_at IS NULL)";

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct ServerInfo {
     /// The server's crate version.
     pub version: String,
-    /// The SQLite library version the server's database answered with.
-    pub sqlite_version: String,
+    /// The database and its version as it answered, e.g. "SQLite 3.46.0"
+    /// or "PostgreSQL 15.18".
+    pub database: String,
     /// How many schema migrations are applied.
     pub migrations_applied: i64,
     pub started_at: DateTime<Utc>,

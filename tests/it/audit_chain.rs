@@ -4,13 +4,37 @@
 use evse_dashboard::audit::{AuditKey, AuditLog, Completion, Event, Intent};
 use evse_dashboard::types::{AuditAction, Outcome};
 
+use evse_dashboard::db::Db;
+use evse_dashboard::on_db;
+
 use crate::fixtures::{actor, database};
 
-/// A fresh trail: its directory, pool and writer.
-async fn pool() -> (tempfile::TempDir, sqlx::SqlitePool, AuditLog) {
+/// A fresh trail: its directory, database and writer.
+async fn pool() -> (tempfile::TempDir, Db, AuditLog) {
     let db = database().await;
-    let log = AuditLog::new(db.pool.clone(), AuditKey::generate());
-    (db.dir, db.pool, log)
+    let log = AuditLog::new(db.db.clone(), AuditKey::generate());
+    (db.dir, db.db, log)
+}
+
+/// A value bound to a statement run behind the app's back.
+enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+use Arg::{Int, Text};
+
+/// Runs `sql` directly on the database, binding `args` in order.
+async fn exec(db: &Db, sql: &str, args: &[Arg<'_>]) -> Result<u64, sqlx::Error> {
+    on_db!(db, pool => {
+        let mut query = sqlx::query(sql);
+        for arg in args {
+            query = match arg {
+                Int(i) => query.bind(*i),
+                Text(t) => query.bind(t.to_string()),
+            };
+        }
+        query.execute(pool).await.map(|r| r.rows_affected())
+    })
 }
 
 async fn seed(log: &AuditLog) -> (i64, i64, i64) {
@@ -54,24 +78,24 @@ async fn an_untouched_chain_verifies() {
 async fn deletes_and_edits_are_refused_by_the_database() {
     let (_d, pool, log) = pool().await;
     let (a, b, _) = seed(&log).await;
-    let err = sqlx::query("DELETE FROM audit_events WHERE id = ?")
-        .bind(a)
-        .execute(&pool)
+    let err = exec(&pool, "DELETE FROM audit_events WHERE id = $1", &[Int(a)])
         .await
         .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    let err = sqlx::query("UPDATE audit_events SET actor = 'mallory' WHERE id = ?")
-        .bind(a)
-        .execute(&pool)
-        .await
-        .unwrap_err();
+    let err = exec(
+        &pool,
+        "UPDATE audit_events SET actor = 'mallory' WHERE id = $1",
+        &[Int(a)],
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     // A completed row cannot be completed again.
-    let err = sqlx::query(
-        "UPDATE audit_events SET outcome = 'rejected', outcome_hash = 'x' WHERE id = ?",
+    let err = exec(
+        &pool,
+        "UPDATE audit_events SET outcome = 'rejected', outcome_hash = 'x' WHERE id = $1",
+        &[Int(b)],
     )
-    .bind(b)
-    .execute(&pool)
     .await
     .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
@@ -90,24 +114,33 @@ async fn deletes_and_edits_are_refused_by_the_database() {
         )
         .await
         .unwrap();
-    let err = sqlx::query("UPDATE audit_events SET outcome = 'received' WHERE id = ?")
-        .bind(p)
-        .execute(&pool)
-        .await
-        .unwrap_err();
+    let err = exec(
+        &pool,
+        "UPDATE audit_events SET outcome = 'received' WHERE id = $1",
+        &[Int(p)],
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     assert_eq!(log.verify(None).await.unwrap().broken, None);
 }
 
-async fn drop_guards(pool: &sqlx::SqlitePool) {
-    sqlx::query("DROP TRIGGER audit_events_no_delete")
-        .execute(pool)
-        .await
-        .unwrap();
-    sqlx::query("DROP TRIGGER audit_events_complete_once")
-        .execute(pool)
-        .await
-        .unwrap();
+/// Removes the append-only guards, as someone with the database's
+/// owner rights could.
+async fn drop_guards(db: &Db) {
+    let statements: &[&str] = match db {
+        Db::Sqlite(_) => &[
+            "DROP TRIGGER audit_events_no_delete",
+            "DROP TRIGGER audit_events_complete_once",
+        ],
+        Db::Postgres(_) => &[
+            "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_delete",
+            "ALTER TABLE audit_events DISABLE TRIGGER audit_events_complete_once",
+        ],
+    };
+    for sql in statements {
+        exec(db, sql, &[]).await.unwrap();
+    }
 }
 
 #[tokio::test]
@@ -115,11 +148,13 @@ async fn verify_finds_an_edit_made_behind_the_apps_back() {
     let (_d, pool, log) = pool().await;
     let (a, _, _) = seed(&log).await;
     drop_guards(&pool).await;
-    sqlx::query("UPDATE audit_events SET actor = 'mallory' WHERE id = ?")
-        .bind(a)
-        .execute(&pool)
-        .await
-        .unwrap();
+    exec(
+        &pool,
+        "UPDATE audit_events SET actor = 'mallory' WHERE id = $1",
+        &[Int(a)],
+    )
+    .await
+    .unwrap();
     let broken = log.verify(None).await.unwrap().broken.unwrap();
     assert_eq!(broken.id, Some(a));
     assert!(broken.reason.contains("edited"), "{}", broken.reason);
@@ -130,11 +165,13 @@ async fn verify_finds_an_edited_outcome() {
     let (_d, pool, log) = pool().await;
     let (_, b, _) = seed(&log).await;
     drop_guards(&pool).await;
-    sqlx::query("UPDATE audit_events SET outcome = 'rejected' WHERE id = ?")
-        .bind(b)
-        .execute(&pool)
-        .await
-        .unwrap();
+    exec(
+        &pool,
+        "UPDATE audit_events SET outcome = 'rejected' WHERE id = $1",
+        &[Int(b)],
+    )
+    .await
+    .unwrap();
     let broken = log.verify(None).await.unwrap().broken.unwrap();
     assert_eq!(broken.id, Some(b));
     assert!(broken.reason.contains("outcome"), "{}", broken.reason);
@@ -145,9 +182,7 @@ async fn verify_finds_a_deleted_row() {
     let (_d, pool, log) = pool().await;
     let (_, b, c) = seed(&log).await;
     drop_guards(&pool).await;
-    sqlx::query("DELETE FROM audit_events WHERE id = ?")
-        .bind(b)
-        .execute(&pool)
+    exec(&pool, "DELETE FROM audit_events WHERE id = $1", &[Int(b)])
         .await
         .unwrap();
     let broken = log.verify(None).await.unwrap().broken.unwrap();
@@ -218,10 +253,12 @@ async fn timestamps_grow_with_ids_under_concurrency() {
     for w in futures::future::join_all(writes).await {
         w.unwrap().unwrap();
     }
-    let ats: Vec<String> = sqlx::query_scalar("SELECT at FROM audit_events ORDER BY id")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let ats: Vec<String> = on_db!(&pool, pool => {
+        sqlx::query_scalar("SELECT at FROM audit_events ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
     assert!(ats.windows(2).all(|w| w[0] <= w[1]), "{ats:?}");
 }
 
@@ -234,17 +271,20 @@ async fn a_chain_recomputed_without_the_key_is_caught() {
     let (_d, pool, log) = pool().await;
     let (a, _, _) = seed(&log).await;
     drop_guards(&pool).await;
-    sqlx::query("UPDATE audit_events SET actor = 'mallory' WHERE id = ?")
-        .bind(a)
-        .execute(&pool)
-        .await
-        .unwrap();
+    exec(
+        &pool,
+        "UPDATE audit_events SET actor = 'mallory' WHERE id = $1",
+        &[Int(a)],
+    )
+    .await
+    .unwrap();
     // Re-link every row with SHA-256 over the previous hash and the row.
-    let rows: Vec<(i64, String, String)> =
+    let rows: Vec<(i64, String, String)> = on_db!(&pool, pool => {
         sqlx::query_as("SELECT id, actor, action FROM audit_events ORDER BY id")
-            .fetch_all(&pool)
+            .fetch_all(pool)
             .await
-            .unwrap();
+            .unwrap()
+    });
     let mut prev = evse_dashboard::audit::chain::GENESIS.to_owned();
     for (id, actor, action) in rows {
         let hash: String = Sha256::new()
@@ -255,13 +295,11 @@ async fn a_chain_recomputed_without_the_key_is_caught() {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        sqlx::query(
-            "UPDATE audit_events SET prev_hash = ?, hash = ?, outcome_hash = NULL WHERE id = ?",
+        exec(
+            &pool,
+            "UPDATE audit_events SET prev_hash = $1, hash = $2, outcome_hash = NULL WHERE id = $3",
+            &[Text(&prev), Text(&hash), Int(id)],
         )
-        .bind(&prev)
-        .bind(&hash)
-        .bind(id)
-        .execute(&pool)
         .await
         .unwrap();
         prev = hash;
@@ -292,9 +330,7 @@ async fn a_saved_head_catches_rows_cut_off_the_end() {
     assert_eq!(saved.to_string().parse::<Anchor>().unwrap(), saved);
 
     drop_guards(&pool).await;
-    sqlx::query("DELETE FROM audit_events WHERE id = ?")
-        .bind(c)
-        .execute(&pool)
+    exec(&pool, "DELETE FROM audit_events WHERE id = $1", &[Int(c)])
         .await
         .unwrap();
     assert_eq!(
@@ -335,15 +371,12 @@ async fn legacy_rows_verify_before_keyed_rows_only() {
     .to_string();
     let genesis = evse_dashboard::audit::chain::GENESIS;
     let hash = legacy_hash(genesis, &canonical);
-    sqlx::query(
+    exec(
+        &pool,
         "INSERT INTO audit_events (at, actor, action, outcome, completed_at, prev_hash, hash) \
-         VALUES (?, 'cli:old', 'login', 'ok', ?, ?, ?)",
+         VALUES ($1, 'cli:old', 'login', 'ok', $2, $3, $4)",
+        &[Text(at), Text(at), Text(genesis), Text(&hash)],
     )
-    .bind(at)
-    .bind(at)
-    .bind(genesis)
-    .bind(&hash)
-    .execute(&pool)
     .await
     .unwrap();
     seed(&log).await;

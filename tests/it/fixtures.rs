@@ -7,22 +7,35 @@ use evse_dashboard::audit::{Actor, AuditKey, AuditLog};
 use evse_dashboard::clemap::simulator::{self, Fleet, SimulatorHandle, StationSpec, Vehicle};
 use evse_dashboard::clemap::{ClemapClient, ClientConfig};
 use evse_dashboard::control::Control;
+use evse_dashboard::db::{Db, Location, scratch};
 use evse_dashboard::registry::Registry;
 use evse_dashboard::secret::EvseToken;
 use evse_dashboard::types::{ChargerInput, TargetLimits};
 use evse_dashboard::vault::{TokenKey, Vault};
 
-/// A migrated database in its own temporary directory.
-pub struct Db {
+/// A migrated database of its own (and a temporary directory: the SQLite
+/// file's, or for the test's own files).
+pub struct TestDb {
     pub dir: tempfile::TempDir,
-    pub pool: sqlx::SqlitePool,
+    pub db: Db,
 }
 
-pub async fn database() -> Db {
+/// Whether this run is on PostgreSQL (`EVSE_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("EVSE_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+pub async fn database() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
-    let pool = evse_dashboard::db::open(dir.path()).await.unwrap();
-    evse_dashboard::db::migrate(&pool).await.unwrap();
-    Db { dir, pool }
+    let location = if on_postgres() {
+        let admin = std::env::var("EVSE_TEST_POSTGRES_URL")
+            .expect("EVSE_TEST_BACKEND=postgres needs EVSE_TEST_POSTGRES_URL (see .ci/postgres)");
+        Location::Url(scratch::postgres(&admin).await.unwrap())
+    } else {
+        Location::DataDir(dir.path().into())
+    };
+    let db = Db::connect(&location).await.unwrap();
+    TestDb { dir, db }
 }
 
 /// A person acting through the dashboard.
@@ -63,7 +76,7 @@ pub fn fast_client(sim: &SimulatorHandle, tune: impl FnOnce(&mut ClientConfig)) 
 
 /// A database, a simulated CLEMAP and a registry over both.
 pub struct World {
-    pub db: Db,
+    pub db: TestDb,
     pub audit: AuditLog,
     pub sim: SimulatorHandle,
     pub clemap: ClemapClient,
@@ -82,9 +95,9 @@ impl World {
         let db = database().await;
         let sim = simulator::spawn(Fleet { stations }).await.unwrap();
         let clemap = fast_client(&sim, tune);
-        let registry = Registry::new(db.pool.clone(), Vault::new(TokenKey::generate()));
+        let registry = Registry::new(db.db.clone(), Vault::new(TokenKey::generate()));
         Self {
-            audit: AuditLog::new(db.pool.clone(), AuditKey::generate()),
+            audit: AuditLog::new(db.db.clone(), AuditKey::generate()),
             db,
             sim,
             clemap,
@@ -92,8 +105,8 @@ impl World {
         }
     }
 
-    pub fn pool(&self) -> &sqlx::SqlitePool {
-        &self.db.pool
+    pub fn db(&self) -> &Db {
+        &self.db.db
     }
 
     /// Registers `spec` as a charger with the given range (site "Depot");

@@ -1,6 +1,8 @@
 //! The root crate's integration tests, in one binary (one link, shared
-//! fixtures): the services against a real SQLite file and the in-process
-//! CLEMAP simulator.
+//! fixtures): the services against a real database and the in-process
+//! CLEMAP simulator. The database is a SQLite file, or with
+//! `EVSE_TEST_BACKEND=postgres` a fresh PostgreSQL database on the server
+//! `EVSE_TEST_POSTGRES_URL` names (`.ci/test` runs the suite both ways).
 
 mod audit_chain;
 mod clemap_contract;

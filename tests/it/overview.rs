@@ -186,12 +186,12 @@ async fn bulk_targets_clamp_share_a_batch_and_report_each_charger() {
     );
     assert_eq!(s.world.sim.active_target("evse-3").map(|t| t.0), Some(16));
 
-    let batch: Vec<(Option<String>, i64)> = sqlx::query_as(
+    let batch: Vec<(Option<String>, i64)> = evse_dashboard::on_db!(s.world.db(), pool => sqlx::query_as(
         "SELECT batch_id, requested_current FROM audit_events WHERE action = 'set_target' ORDER BY charger_id",
     )
-    .fetch_all(s.world.pool())
+    .fetch_all(pool)
     .await
-    .unwrap();
+    .unwrap());
     assert_eq!(batch.len(), 6, "each charger is its own audit event");
     assert!(
         batch

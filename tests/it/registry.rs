@@ -1,5 +1,7 @@
 //! The charger registry with sealed tokens, against a real SQLite file.
 
+use evse_dashboard::db::Db;
+use evse_dashboard::on_db;
 use evse_dashboard::registry::{self, Registry, RegistryError};
 use evse_dashboard::secret::EvseToken;
 use evse_dashboard::types::{ChargerInput, Field};
@@ -24,10 +26,10 @@ fn tokens(n: usize) -> Vec<String> {
         .collect()
 }
 
-async fn setup() -> (tempfile::TempDir, sqlx::SqlitePool, Registry) {
+async fn setup() -> (tempfile::TempDir, Db, Registry) {
     let db = crate::fixtures::database().await;
-    let registry = Registry::new(db.pool.clone(), Vault::new(TokenKey::generate()));
-    (db.dir, db.pool, registry)
+    let registry = Registry::new(db.db.clone(), Vault::new(TokenKey::generate()));
+    (db.dir, db.db, registry)
 }
 
 #[tokio::test]
@@ -137,15 +139,16 @@ async fn a_ciphertext_swapped_between_rows_does_not_decrypt() {
         .await
         .unwrap();
     // Behind the app's back: copy A's sealed token into B's row.
-    sqlx::query(
+    on_db!(&pool, pool => sqlx::query(
         "UPDATE chargers SET (token_ciphertext, token_nonce, token_key_id) = \
-         (SELECT token_ciphertext, token_nonce, token_key_id FROM chargers WHERE id = ?) WHERE id = ?",
+         (SELECT token_ciphertext, token_nonce, token_key_id FROM chargers WHERE id = $1) WHERE id = $2",
     )
     .bind(a.id)
     .bind(b.id)
-    .execute(&pool)
+    .execute(pool)
     .await
-    .unwrap();
+    .unwrap()
+    .rows_affected());
     let err = reg.token(b.id).await.unwrap_err();
     assert!(
         matches!(err, RegistryError::Vault(VaultError::Tampered { .. })),
@@ -162,13 +165,20 @@ async fn a_tampered_ciphertext_does_not_decrypt() {
         .add(&input("A", "ua"), &EvseToken::new("token-a"))
         .await
         .unwrap();
-    sqlx::query(
-        "UPDATE chargers SET token_ciphertext = zeroblob(length(token_ciphertext)) WHERE id = ?",
-    )
-    .bind(a.id)
-    .execute(&pool)
-    .await
-    .unwrap();
+    let (ciphertext,): (Vec<u8>,) = on_db!(&pool, pool => {
+        sqlx::query_as("SELECT token_ciphertext FROM chargers WHERE id = $1")
+            .bind(a.id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    on_db!(&pool, pool => sqlx::query("UPDATE chargers SET token_ciphertext = $1 WHERE id = $2")
+        .bind(vec![0u8; ciphertext.len()])
+        .bind(a.id)
+        .execute(pool)
+        .await
+        .unwrap()
+        .rows_affected());
     assert!(matches!(
         reg.token(a.id).await,
         Err(RegistryError::Vault(VaultError::Tampered { .. }))
@@ -249,12 +259,27 @@ async fn no_token_is_in_the_database_file_or_its_wal() {
             .await
             .unwrap();
     }
+    // PostgreSQL's files are the server's: read every row as text instead.
+    if let Db::Postgres(pool) = &pool {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT c::text FROM chargers c")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 5);
+        for t in &secret {
+            assert!(
+                !rows.concat().contains(t.as_str()),
+                "a token was found in a row"
+            );
+        }
+        return;
+    }
     // Check the WAL before and after a checkpoint moves pages into the file.
     let mut checked = 0;
     for checkpoint in [false, true] {
         if checkpoint {
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&pool)
+                .execute(pool.as_sqlite().unwrap())
                 .await
                 .unwrap();
         }

@@ -35,11 +35,13 @@ async fn setup() -> Setup {
     let world = World::new(vec![a.clone(), b.clone()], Duration::from_millis(400)).await;
     let bay1 = world.register(&a, "Bay 1", 6, 16).await;
     world.register(&b, "Bay 2", 6, 32).await;
-    let site = sqlx::query_scalar("SELECT site_id FROM chargers WHERE id = ?")
-        .bind(bay1)
-        .fetch_one(world.pool())
-        .await
-        .unwrap();
+    let site = evse_dashboard::on_db!(world.db(), pool => {
+        sqlx::query_scalar("SELECT site_id FROM chargers WHERE id = $1")
+            .bind(bay1)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
     let schedules = Schedules::new(world.audit.clone());
     let engine = engine(&world, &schedules);
     let t0 = world.sim.now().duration_trunc(Span::minutes(1)).unwrap();
@@ -101,12 +103,12 @@ impl Setup {
     }
 
     async fn audit(&self) -> Vec<(String, String, String, Option<i64>)> {
-        sqlx::query_as(
+        evse_dashboard::on_db!(self.world.db(), pool => sqlx::query_as(
             "SELECT actor, action, outcome, requested_current FROM audit_events ORDER BY id",
         )
-        .fetch_all(self.world.pool())
+        .fetch_all(pool)
         .await
-        .unwrap()
+        .unwrap())
     }
 }
 

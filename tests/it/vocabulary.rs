@@ -10,7 +10,7 @@ use crate::fixtures::{actor, database};
 #[tokio::test]
 async fn every_action_and_outcome_is_written_and_found_by_its_filter() {
     let db = database().await;
-    let log = AuditLog::new(db.pool.clone(), AuditKey::generate());
+    let log = AuditLog::new(db.db.clone(), AuditKey::generate());
     for action in AuditAction::iter() {
         for outcome in [Outcome::Ok, Outcome::Failed] {
             let event = Event {
@@ -25,7 +25,7 @@ async fn every_action_and_outcome_is_written_and_found_by_its_filter() {
             action: Some(action),
             ..Default::default()
         };
-        let page = query::page(&db.pool, &query::with_defaults(filter), None)
+        let page = query::page(&db.db, &query::with_defaults(filter), None)
             .await
             .unwrap();
         assert_eq!(page.total, 2, "{action}");
@@ -35,7 +35,7 @@ async fn every_action_and_outcome_is_written_and_found_by_its_filter() {
         outcome: Some(Outcome::Failed),
         ..Default::default()
     };
-    let page = query::page(&db.pool, &query::with_defaults(failed), None)
+    let page = query::page(&db.db, &query::with_defaults(failed), None)
         .await
         .unwrap();
     assert_eq!(page.total, AuditAction::iter().count() as i64);
@@ -44,25 +44,19 @@ async fn every_action_and_outcome_is_written_and_found_by_its_filter() {
 #[tokio::test]
 async fn the_database_refuses_values_outside_the_vocabulary() {
     let db = database().await;
-    let insert = |action: &str, outcome: &str| {
-        sqlx::query(
-            "INSERT INTO audit_events (actor, action, outcome, hash) VALUES ('x', ?, ?, 'h')",
+    let insert = async |action: &str, outcome: &str| {
+        evse_dashboard::on_db!(&db.db, pool => sqlx::query(
+            "INSERT INTO audit_events (actor, action, outcome, hash) VALUES ('x', $1, $2, 'h')",
         )
         .bind(action.to_owned())
         .bind(outcome.to_owned())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
     };
-    let err = insert("drop_table", "ok")
-        .execute(&db.pool)
-        .await
-        .unwrap_err();
+    let err = insert("drop_table", "ok").await.unwrap_err();
     assert!(err.to_string().contains("outside the vocabulary"), "{err}");
-    let err = insert("login", "maybe")
-        .execute(&db.pool)
-        .await
-        .unwrap_err();
+    let err = insert("login", "maybe").await.unwrap_err();
     assert!(err.to_string().contains("outside the vocabulary"), "{err}");
-    insert("audit_exported", "ok")
-        .execute(&db.pool)
-        .await
-        .unwrap();
+    insert("audit_exported", "ok").await.unwrap();
 }

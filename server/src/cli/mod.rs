@@ -70,6 +70,10 @@ pub enum Command {
     /// Add, list, disable and remove recurring current limits.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Copy the data directory's SQLite database into an empty PostgreSQL
+    /// database (DATABASE_URL), then verify the audit chain and the tokens
+    /// there. Stop the dashboard first.
+    ExportSqliteToPostgres(DataArgs),
 }
 
 #[derive(Debug, Subcommand)]

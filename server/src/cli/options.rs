@@ -32,6 +32,31 @@ pub struct DataArgs {
         value_name = "DIR"
     )]
     pub data_dir: PathBuf,
+
+    /// The database, when it is not the SQLite file in the data directory:
+    /// `postgres://USER@HOST/DB` (PostgreSQL, shared by several instances)
+    /// or `sqlite://PATH`. A URL with a password belongs in the environment,
+    /// not on the command line (argv is visible to every user). The data
+    /// directory still holds the key files.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<evse_dashboard::db::DatabaseUrl>,
+}
+
+impl DataArgs {
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            database_url: None,
+        }
+    }
+
+    /// Where the database is.
+    pub fn location(&self) -> evse_dashboard::db::Location {
+        match &self.database_url {
+            Some(url) => evse_dashboard::db::Location::Url(url.clone()),
+            None => evse_dashboard::db::Location::DataDir(self.data_dir.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

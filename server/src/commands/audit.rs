@@ -7,10 +7,10 @@ use crate::cli::AuditCommand;
 
 pub async fn run(command: AuditCommand) -> CommandResult {
     match command {
-        AuditCommand::Verify { data, anchor } => verify(&data.data_dir, anchor.as_ref()).await,
+        AuditCommand::Verify { data, anchor } => verify(&data, anchor.as_ref()).await,
         AuditCommand::Head(data) => {
-            let (audit, _) = open_backend(&data.data_dir).await?;
-            match evse_dashboard::audit::verify::head(audit.pool()).await? {
+            let (audit, _) = open_backend(&data).await?;
+            match evse_dashboard::audit::verify::head(audit.db()).await? {
                 Some(head) => println!("{head}"),
                 None => println!("0:"),
             }
@@ -19,8 +19,8 @@ pub async fn run(command: AuditCommand) -> CommandResult {
     }
 }
 
-async fn verify(data_dir: &std::path::Path, anchor: Option<&Anchor>) -> CommandResult {
-    let (audit, _) = open_backend(data_dir).await?;
+async fn verify(data: &crate::cli::DataArgs, anchor: Option<&Anchor>) -> CommandResult {
+    let (audit, _) = open_backend(data).await?;
     let result = audit.verify(anchor).await?;
     let legacy = match result.legacy_rows {
         0 => String::new(),

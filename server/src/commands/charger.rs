@@ -8,8 +8,8 @@ use crate::backend;
 use crate::cli::{ChargerAddArgs, ChargerCommand, DataArgs};
 
 async fn registry(data: &DataArgs) -> Result<(Registry, AuditLog), backend::BackendError> {
-    let (audit, vault) = open_backend(&data.data_dir).await?;
-    Ok((Registry::new(audit.pool().clone(), vault), audit))
+    let (audit, vault) = open_backend(data).await?;
+    Ok((Registry::new(audit.db().clone(), vault), audit))
 }
 
 /// Audits a change made from the command line, success or not.

@@ -35,14 +35,16 @@ pub async fn run(args: DemoArgs) -> CommandResult {
     let sim = simulator::spawn(fleet.clone()).await?;
     tracing::info!(url = %sim.base_url(), stations = fleet.stations.len(), "CLEMAP simulator started");
 
-    let (pool, vault, audit_key) = backend::open(&args.data_dir).await?;
-    let registry = Registry::new(pool.clone(), vault);
+    // The demo is the first-run experience: always SQLite in its folder.
+    let data = crate::cli::DataArgs::new(args.data_dir.clone());
+    let (db, vault, audit_key) = backend::open(&data).await?;
+    let registry = Registry::new(db.clone(), vault);
     let added = register_fleet(&registry, &fleet.stations).await?;
     tracing::info!(added, "demo fleet registered");
-    let users = Users::new(pool.clone(), AuditLog::new(pool, audit_key));
+    let users = Users::new(db.clone(), AuditLog::new(db, audit_key));
     let login = ensure_admin(&users, args.admin_password).await?;
 
-    let config = ServeConfig::new(args.data_dir.clone(), args.web, sim.base_url());
+    let config = ServeConfig::new(data, args.web, sim.base_url());
     let app = Application::build(config.clone()).await?;
     println!();
     println!(

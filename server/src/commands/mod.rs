@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod charger;
 pub mod demo;
+pub mod move_to_postgres;
 pub mod rotate_key;
 pub mod schedule;
 pub mod serve;
@@ -26,7 +27,7 @@ pub fn cli_actor() -> evse_dashboard::audit::Actor {
 
 /// The data directory's database with its audit trail (and token vault).
 pub async fn open_backend(
-    data_dir: &std::path::Path,
+    data: &crate::cli::DataArgs,
 ) -> Result<
     (
         evse_dashboard::audit::AuditLog,
@@ -34,8 +35,8 @@ pub async fn open_backend(
     ),
     crate::backend::BackendError,
 > {
-    let (pool, vault, key) = crate::backend::open(data_dir).await?;
-    Ok((evse_dashboard::audit::AuditLog::new(pool, key), vault))
+    let (db, vault, key) = crate::backend::open(data).await?;
+    Ok((evse_dashboard::audit::AuditLog::new(db, key), vault))
 }
 
 /// A refusal worded as the dashboard words it (in English: the command

@@ -16,12 +16,9 @@ use crate::cli::RotateKeyArgs;
 pub async fn run(args: RotateKeyArgs) -> CommandResult {
     let data_dir = &args.data.data_dir;
     let _lock = DataDirLock::acquire(data_dir)?;
-    let pool = backend::open_database(data_dir).await?;
-    let (old, source) = backend::open_vault(data_dir, &pool).await?;
-    let audit = AuditLog::new(
-        pool.clone(),
-        backend::open_audit_key(data_dir, &pool).await?,
-    );
+    let db = backend::open_database(&args.data).await?;
+    let (old, source) = backend::open_vault(data_dir, &db).await?;
+    let audit = AuditLog::new(db.clone(), backend::open_audit_key(data_dir, &db).await?);
 
     let key_file = match (&source, &args.new_key_file) {
         (_, Some(path)) => path.clone(),
@@ -50,7 +47,7 @@ pub async fn run(args: RotateKeyArgs) -> CommandResult {
     let new_id = new_key.id().to_owned();
     new_key.write_to(&staged)?;
 
-    let count = registry::rotate_key(&pool, &old, &Vault::new(new_key)).await?;
+    let count = registry::rotate_key(&db, &old, &Vault::new(new_key)).await?;
     std::fs::rename(&staged, &key_file)?;
     let event = Event::of(AuditAction::KeyRotated, &Ok(())).about(format!(
         "token key {} → {new_id}, {count} tokens",

@@ -8,7 +8,7 @@ use super::{CommandResult, cli_actor, open_backend, said};
 use crate::cli::{DataArgs, ScheduleAddArgs, ScheduleCommand};
 
 async fn schedules(data: &DataArgs) -> Result<Schedules, crate::backend::BackendError> {
-    let (audit, _vault) = open_backend(&data.data_dir).await?;
+    let (audit, _vault) = open_backend(data).await?;
     Ok(Schedules::new(audit))
 }
 

@@ -34,13 +34,20 @@ pub async fn serve_app(app: Application, config: &ServeConfig) -> CommandResult 
     Ok(())
 }
 
-pub async fn migrate(data_dir: &std::path::Path) -> CommandResult {
-    let pool = crate::backend::open_database(data_dir).await?;
-    let health = evse_dashboard::db::health(&pool).await?;
+pub async fn migrate(data: &crate::cli::DataArgs) -> CommandResult {
+    let db = crate::backend::open_database(data).await?;
+    let health = db.health().await?;
+    let place = match &data.database_url {
+        Some(url) => url.to_string(),
+        None => data
+            .data_dir
+            .join(evse_dashboard::db::DATABASE_FILE)
+            .display()
+            .to_string(),
+    };
     println!(
-        "database {} is up to date ({} migrations applied)",
-        data_dir.join(evse_dashboard::db::DATABASE_FILE).display(),
-        health.migrations_applied
+        "database {place} ({}) is up to date ({} migrations applied)",
+        health.version, health.migrations_applied
     );
     Ok(())
 }

@@ -8,8 +8,8 @@ use crate::backend;
 use crate::cli::{DataArgs, UserCommand};
 
 async fn users(data: &DataArgs) -> Result<(Users, AuditLog), backend::BackendError> {
-    let (audit, _) = open_backend(&data.data_dir).await?;
-    Ok((Users::new(audit.pool().clone(), audit.clone()), audit))
+    let (audit, _) = open_backend(data).await?;
+    Ok((Users::new(audit.db().clone(), audit.clone()), audit))
 }
 
 async fn audited(audit: &AuditLog, action: AuditAction, subject: String) {

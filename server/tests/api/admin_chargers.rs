@@ -119,7 +119,7 @@ async fn register_test_and_read_back_without_the_token_ever_leaving() {
          WHERE charger_id = ? ORDER BY id",
     )
     .bind(id)
-    .fetch_all(&app.services.pool)
+    .fetch_all(app.sqlite())
     .await
     .unwrap();
     let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
@@ -136,7 +136,7 @@ async fn register_test_and_read_back_without_the_token_ever_leaving() {
     let dump: String = sqlx::query_scalar(
         "SELECT group_concat(coalesce(error,'') || coalesce(subject,''), '|') FROM audit_events",
     )
-    .fetch_one(&app.services.pool)
+    .fetch_one(app.sqlite())
     .await
     .unwrap_or_default();
     assert!(!dump.contains(TOKEN));

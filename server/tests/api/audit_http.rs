@@ -200,7 +200,7 @@ async fn the_csv_export_is_exactly_the_filter_and_not_for_viewers() {
     // The export itself is audited.
     let exports: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'audit_exported'")
-            .fetch_one(&app.services.pool)
+            .fetch_one(app.sqlite())
             .await
             .unwrap();
     assert_eq!(exports, 1);

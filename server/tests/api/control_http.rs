@@ -143,7 +143,7 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
     let data_dir = tempfile::tempdir().unwrap();
     let config = test_config(data_dir.path());
     let first = Application::build(config.clone()).await.unwrap();
-    let pool = first.services().pool.clone();
+    let pool = first.services().db.as_sqlite().unwrap().clone();
     let actor = Actor {
         username: "olga".into(),
         ..Default::default()
@@ -164,7 +164,7 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
     let second = Application::build(config).await.unwrap();
     let outcome: String = sqlx::query_scalar("SELECT outcome FROM audit_events WHERE id = ?")
         .bind(id)
-        .fetch_one(&second.services().pool)
+        .fetch_one(second.services().db.as_sqlite().unwrap())
         .await
         .unwrap();
     assert_eq!(outcome, "unknown");
@@ -194,7 +194,7 @@ async fn an_abandoned_set_still_completes_its_audit_row() {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let outcome: String =
         sqlx::query_scalar("SELECT outcome FROM audit_events WHERE action = 'set_target'")
-            .fetch_one(&app.services.pool)
+            .fetch_one(app.sqlite())
             .await
             .unwrap();
     assert_eq!(

@@ -12,7 +12,7 @@ async fn healthz_reports_the_database() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["version"], evse_dashboard::VERSION);
-    assert!(body["sqlite_version"].as_str().unwrap().starts_with('3'));
+    assert!(body["database"].as_str().unwrap().starts_with("SQLite 3"));
 }
 
 #[tokio::test]
@@ -49,10 +49,10 @@ async fn the_server_info_function_round_trips() {
     assert_eq!(res.status(), 200);
     let info: evse_dashboard::types::ServerInfo = res.json().await.unwrap();
     assert_eq!(info.version, evse_dashboard::VERSION);
-    assert!(info.sqlite_version.starts_with('3'));
+    assert!(info.database.starts_with("SQLite 3"));
     assert_eq!(
         info.migrations_applied,
-        evse_dashboard::db::MIGRATOR.iter().count() as i64
+        evse_dashboard::db::SQLITE_MIGRATOR.iter().count() as i64
     );
 }
 

@@ -249,7 +249,7 @@ async fn a_request_past_its_deadline_is_answered_and_its_attempt_still_finishes(
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let outcome: String =
         sqlx::query_scalar("SELECT outcome FROM audit_events WHERE action = 'set_target'")
-            .fetch_one(&app.services.pool)
+            .fetch_one(app.sqlite())
             .await
             .unwrap();
     assert_eq!(outcome, "received");
@@ -263,7 +263,7 @@ async fn many_rows(app: &TestApp, n: i64) {
          SELECT 'bulk', 'login', 'ok', printf('%0200d', i), 'h' FROM n",
     )
     .bind(n)
-    .execute(&app.services.pool)
+    .execute(app.sqlite())
     .await
     .unwrap();
 }
@@ -309,13 +309,11 @@ async fn cli_changes_are_audited_as_the_os_user() {
         .await
         .unwrap()
         .id;
-    let pool = app.services().pool.clone();
+    let pool = app.services().db.as_sqlite().unwrap().clone();
     drop(app);
     let remove = ChargerCommand::Remove {
         id,
-        data: DataArgs {
-            data_dir: dir.path().to_owned(),
-        },
+        data: DataArgs::new(dir.path().to_owned()),
     };
     server::commands::charger::run(remove).await.unwrap();
     let (actor, action): (String, String) = sqlx::query_as(

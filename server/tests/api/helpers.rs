@@ -28,6 +28,9 @@ pub struct TestApp {
     /// Held so the directory lives as long as the app.
     #[allow(dead_code)]
     pub data_dir: tempfile::TempDir,
+    /// The serving task: aborting it drops every connection and request
+    /// in flight at once.
+    pub server: tokio::task::JoinHandle<Result<(), server::StartError>>,
     _stop: oneshot::Sender<()>,
 }
 
@@ -39,6 +42,7 @@ pub async fn spawn_app() -> TestApp {
 pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
     ServeConfig {
         data_dir: data_dir.to_owned(),
+        database_url: None,
         listen: "127.0.0.1:0".parse().unwrap(),
         site_dir: PathBuf::from("target/site"),
         clemap: ClientConfig::new("http://127.0.0.1:9"),
@@ -66,11 +70,16 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut config = test_config(data_dir.path());
     tune(&mut config);
+    spawn_configured(data_dir, config).await
+}
+
+/// Builds and serves `config`, whose data directory is `data_dir`.
+pub async fn spawn_configured(data_dir: tempfile::TempDir, config: ServeConfig) -> TestApp {
     let app = Application::build(config).await.expect("app builds");
     let addr = app.local_addr();
     let services = app.services().clone();
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async {
+    let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
     TestApp {
@@ -78,6 +87,7 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut ServeConfig)) -> TestApp {
         client: client(),
         services,
         data_dir,
+        server,
         _stop: stop,
     }
 }
@@ -96,6 +106,15 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The API tests run on SQLite (the store-level tests and
+    /// `instances.rs` cover PostgreSQL).
+    pub fn sqlite(&self) -> &sqlx::SqlitePool {
+        self.services
+            .db
+            .as_sqlite()
+            .expect("the API tests run on SQLite")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

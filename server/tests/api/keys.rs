@@ -40,16 +40,14 @@ async fn data_dir_with_a_charger() -> tempfile::TempDir {
         )
         .await
         .unwrap();
-    app.services().pool.close().await;
+    app.services().db.as_sqlite().unwrap().close().await;
     drop(app);
     dir
 }
 
 fn rotate_args(dir: &std::path::Path) -> RotateKeyArgs {
     RotateKeyArgs {
-        data: DataArgs {
-            data_dir: dir.to_owned(),
-        },
+        data: DataArgs::new(dir.to_owned()),
         new_key_file: None,
     }
 }
@@ -90,15 +88,18 @@ async fn rotation_never_deletes_a_staged_key() {
 #[tokio::test]
 async fn a_start_with_the_wrong_key_names_the_staged_one() {
     let dir = data_dir_with_a_charger().await;
-    let pool = evse_dashboard::db::open(dir.path()).await.unwrap();
+    let db =
+        evse_dashboard::db::Db::connect(&evse_dashboard::db::Location::DataDir(dir.path().into()))
+            .await
+            .unwrap();
     let old_text = std::fs::read_to_string(dir.path().join("token.key")).unwrap();
     let old = Vault::new(TokenKey::from_base64(&old_text).unwrap());
     let new_key = TokenKey::generate();
     new_key.write_to(&dir.path().join("token.key.new")).unwrap();
-    evse_dashboard::registry::rotate_key(&pool, &old, &Vault::new(new_key))
+    evse_dashboard::registry::rotate_key(&db, &old, &Vault::new(new_key))
         .await
         .unwrap();
-    pool.close().await;
+    db.as_sqlite().unwrap().close().await;
 
     let err = Application::build(test_config(dir.path()))
         .await

@@ -86,7 +86,7 @@ async fn a_user_s_choice_follows_them_to_another_browser() {
     assert!(html.contains("Übersicht"));
     let saved: Option<String> =
         sqlx::query_scalar("SELECT language FROM users WHERE username = 'maria'")
-            .fetch_one(&app.services.pool)
+            .fetch_one(app.sqlite())
             .await
             .unwrap();
     assert_eq!(saved.as_deref(), Some("de"));

@@ -37,7 +37,7 @@ async fn behind_proxy() -> TestApp {
 
 async fn audit_rows(app: &TestApp) -> Vec<(String, String, Option<String>, Option<String>)> {
     sqlx::query_as("SELECT actor, outcome, subject, error FROM audit_events WHERE action = 'login' ORDER BY id")
-        .fetch_all(&app.services.pool)
+        .fetch_all(app.sqlite())
         .await
         .unwrap()
 }

@@ -10,6 +10,7 @@ mod control_http;
 mod foundation;
 mod hardening;
 mod helpers;
+mod instances;
 mod keys;
 mod languages;
 mod login_security;

@@ -111,7 +111,7 @@ async fn logout_deletes_the_server_side_session() {
     // Replaying the old cookie does not work: the server forgot it.
     assert_eq!(call("list_chargers").await.unwrap().status(), 401);
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&app.services.pool)
+        .fetch_one(app.sqlite())
         .await
         .unwrap();
     assert_eq!(rows, 0);
@@ -148,7 +148,7 @@ async fn passwords_are_stored_as_argon2id_phc() {
     let app = spawn_app().await;
     app.create_user("hash", Role::Viewer).await;
     let phc: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'HASH'")
-        .fetch_one(&app.services.pool)
+        .fetch_one(app.sqlite())
         .await
         .unwrap();
     assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
@@ -164,7 +164,7 @@ async fn logins_and_logouts_are_audited() {
     app.call(&client, "logout", "").await;
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT actor, action, outcome FROM audit_events ORDER BY id")
-            .fetch_all(&app.services.pool)
+            .fetch_all(app.sqlite())
             .await
             .unwrap();
     assert_eq!(
