@@ -18,7 +18,7 @@ pub async fn audit_page(
 ) -> Result<AuditPage, AppError> {
     guard::require(Role::Viewer).await?;
     let services = context::services()?;
-    Ok(query::page(&services.pool, &query::with_defaults(filter), before).await?)
+    Ok(query::page(&services.db, &query::with_defaults(filter), before).await?)
 }
 
 /// One event, for the banner a page shows after a plain form post.
@@ -26,7 +26,7 @@ pub async fn audit_page(
 pub async fn audit_event(id: i64) -> Result<AuditEntry, AppError> {
     guard::require(Role::Viewer).await?;
     let services = context::services()?;
-    evse_dashboard::audit::entry(&services.pool, id)
+    evse_dashboard::audit::entry(&services.db, id)
         .await?
         .ok_or(AppError::NotFound(
             evse_dashboard::types::Missing::AuditEvent(id),
