@@ -113,6 +113,9 @@ impl ServeConfig {
     }
 }
 
+/// Held while the PostgreSQL session store creates its schema.
+const SESSIONS_SCHEMA_LOCK: i64 = 0x4556_5345_0003;
+
 /// The session store, in the same database as everything else: a session
 /// made on one instance is good on every other.
 enum Sessions {
@@ -139,7 +142,22 @@ impl Sessions {
                 let store = PostgresStore::new(pool.clone())
                     .with_table_name("sessions")
                     .expect("a valid table name");
-                store.migrate().await.map_err(failed)?;
+                // Instances starting together would race to create the
+                // store's schema: they take turns under an advisory lock
+                // (released with the connection if this process dies).
+                let mut turn = pool.acquire().await.map_err(failed)?;
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(SESSIONS_SCHEMA_LOCK)
+                    .execute(&mut *turn)
+                    .await
+                    .map_err(failed)?;
+                let migrated = store.migrate().await;
+                sqlx::query("SELECT pg_advisory_unlock($1)")
+                    .bind(SESSIONS_SCHEMA_LOCK)
+                    .execute(&mut *turn)
+                    .await
+                    .map_err(failed)?;
+                migrated.map_err(failed)?;
                 tokio::spawn(store.clone().continuously_delete_expired(every));
                 Sessions::Postgres(store)
             }

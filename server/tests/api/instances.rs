@@ -310,3 +310,44 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chain_and_tokens() {
     );
     assert_eq!(sim.active_target("evse-m").map(|t| t.0), Some(9));
 }
+
+/// Instances started together on a fresh database take turns migrating
+/// (schema, vocabulary, session store) and both come up.
+#[tokio::test]
+async fn instances_started_together_on_a_fresh_database_both_come_up() {
+    let url: DatabaseUrl = scratch::postgres(&admin_url()).await.unwrap();
+    // The key files, made once, as an installation has them.
+    let keys = tempfile::tempdir().unwrap();
+    drop(
+        server::Application::build(test_config(keys.path()))
+            .await
+            .unwrap(),
+    );
+    let config = |dir: &tempfile::TempDir| {
+        for file in [
+            evse_dashboard::vault::KEY_FILE,
+            evse_dashboard::audit::key::KEY_FILE,
+        ] {
+            std::fs::copy(keys.path().join(file), dir.path().join(file)).unwrap();
+        }
+        let mut config = test_config(dir.path());
+        config.database_url = Some(url.clone());
+        config
+    };
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let starts = dirs
+        .iter()
+        .map(|dir| server::Application::build(config(dir)));
+    for started in futures::future::join_all(starts).await {
+        let app = started.expect("every instance starts");
+        assert!(
+            app.services()
+                .db
+                .health()
+                .await
+                .unwrap()
+                .version
+                .starts_with("PostgreSQL")
+        );
+    }
+}
