@@ -49,5 +49,6 @@ async fn run(command: Command) -> CommandResult {
         Command::User(command) => commands::user::run(command).await,
         Command::Audit(command) => commands::audit::run(command).await,
         Command::ExportSqliteToPostgres(args) => commands::move_to_postgres::run(args).await,
+        Command::Backup(args) => commands::backup::run(args).await.map(|_| ()),
     }
 }

@@ -9,6 +9,7 @@
 //! placeholders, `lower(…)` for case-insensitive names, `TRUE`/`FALSE`,
 //! `RETURNING`, `ON CONFLICT`, text timestamps ([`Stamp`]).
 
+pub mod backup;
 pub mod copy;
 mod location;
 mod postgres;
@@ -162,6 +163,12 @@ impl Db {
     }
 
     /// The SQLite pool, for what only SQLite has (its file, `PRAGMA`s).
+    /// Closes the pool, waiting for its connections to finish (a command
+    /// that hands the file on, like `backup`, closes before it does).
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+
     pub fn as_sqlite(&self) -> Option<&SqlitePool> {
         match self {
             Db::Sqlite(pool) => Some(pool),

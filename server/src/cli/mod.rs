@@ -74,6 +74,19 @@ pub enum Command {
     /// database (DATABASE_URL), then verify the audit chain and the tokens
     /// there. Stop the dashboard first.
     ExportSqliteToPostgres(DataArgs),
+    /// Copy the database and the key files into a new directory while the
+    /// dashboard runs, and check the copy's audit chain. The directory
+    /// works as a data directory: restoring is starting from it.
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// A directory that does not exist yet (or is empty).
+    #[arg(value_name = "PATH")]
+    pub target: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! One module per subcommand; `main` only parses and dispatches.
 
 pub mod audit;
+pub mod backup;
 pub mod charger;
 pub mod demo;
 pub mod move_to_postgres;

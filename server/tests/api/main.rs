@@ -6,6 +6,7 @@ mod admin_chargers;
 mod assets;
 mod audit_http;
 mod authz;
+mod backup;
 mod control_http;
 mod foundation;
 mod hardening;
