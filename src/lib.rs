@@ -24,6 +24,8 @@ pub mod inflight;
 #[cfg(feature = "ssr")]
 pub mod keys;
 #[cfg(feature = "ssr")]
+pub mod metrics;
+#[cfg(feature = "ssr")]
 pub mod overview;
 #[cfg(feature = "ssr")]
 pub mod registry;

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -56,6 +57,25 @@ pub struct Overview {
     /// One refresh at a time: a second viewer waits for the first's
     /// readings instead of asking CLEMAP again.
     refreshing: Arc<Mutex<()>>,
+    lookups: Arc<CacheLookups>,
+}
+
+/// How often the overview found a charger's reading fresh in the cache
+/// (a hit) or had to ask CLEMAP (a miss), since the start.
+#[derive(Debug, Default)]
+pub struct CacheLookups {
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+}
+
+impl CacheLookups {
+    /// (hits, misses)
+    pub fn read(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
 }
 
 impl std::fmt::Debug for Overview {
@@ -74,7 +94,12 @@ impl Overview {
             config,
             cache: Arc::default(),
             refreshing: Arc::default(),
+            lookups: Arc::default(),
         }
+    }
+
+    pub fn cache_lookups(&self) -> &CacheLookups {
+        &self.lookups
     }
 
     /// Every live charger, with a reading no older than the TTL.
@@ -94,6 +119,13 @@ impl Overview {
                     .cloned()
                     .collect()
             };
+            let stale_count = stale.len() as u64;
+            self.lookups
+                .misses
+                .fetch_add(stale_count, Ordering::Relaxed);
+            self.lookups
+                .hits
+                .fetch_add(chargers.len() as u64 - stale_count, Ordering::Relaxed);
             if !stale.is_empty() {
                 let fresh = self.read_all(stale).await;
                 self.cache.lock().await.extend(fresh);

@@ -241,8 +241,9 @@ pub enum Missing {
 
 /// How CLEMAP failed, without anything secret: statuses and a short,
 /// scrubbed excerpt of its answer at most.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ClemapFailure {
     /// 401 or 403: the evsetoken was not accepted.
     TokenRejected {

@@ -91,6 +91,8 @@ where
             state.clone(),
             security::require_login,
         ))
+        // Outside the login check, so refused requests are counted too.
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::client_ip::middleware,

@@ -10,6 +10,7 @@ pub mod export;
 pub mod http;
 pub mod listener;
 pub mod memory;
+pub mod metrics;
 pub mod security;
 pub mod site;
 pub mod state;
@@ -45,6 +46,8 @@ pub struct ServeConfig {
     pub connections: listener::ConnectionLimits,
     /// How long one CSV export may run.
     pub export_time_limit: Duration,
+    /// Where `/metrics` is served; off when `None`.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl ServeConfig {
@@ -79,6 +82,7 @@ impl ServeConfig {
                 request_timeout: Duration::from_secs(web.request_timeout_secs),
             },
             export_time_limit: Duration::from_secs(web.export_time_limit_secs),
+            metrics_listen: web.metrics_listen,
         }
     }
 }
@@ -187,6 +191,7 @@ pub struct Application {
     router: axum::Router,
     connections: listener::ConnectionLimits,
     services: Services,
+    metrics_addr: Option<SocketAddr>,
     /// Held while the server runs: no key rotation underneath it.
     _lock: backend::DataDirLock,
 }
@@ -233,6 +238,14 @@ impl Application {
                     source,
                 })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let metrics_addr = match config.metrics_listen {
+            Some(at) => Some(
+                metrics::start(at, services.clone(), db.clone())
+                    .await
+                    .map_err(|source| StartError::Bind { addr: at, source })?,
+            ),
+            None => None,
+        };
         let state = http::AppState {
             leptos_options: site::leptos_options(&config.site_dir, addr),
             services: services.clone(),
@@ -257,6 +270,7 @@ impl Application {
             },
             connections: config.connections,
             services,
+            metrics_addr,
             _lock: lock,
         })
     }
@@ -265,6 +279,11 @@ impl Application {
         self.listener
             .local_addr()
             .expect("bound listener has an address")
+    }
+
+    /// Where `/metrics` is served, when it is.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
     }
 
     pub fn services(&self) -> &Services {

@@ -94,9 +94,12 @@ pub async fn serve(
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _slot = slot;
+            let open = metrics::gauge!(evse_dashboard::metrics::HTTP_CONNECTIONS);
+            open.increment(1.0);
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
+            open.decrement(1.0);
         });
     }
     drop(listener);

@@ -186,6 +186,7 @@ impl AuditLog {
         .bind(&hash)
         .fetch_one(&mut *conn)
         .await?);
+        crate::metrics::audit_row_written(&row.action);
         Ok(id)
     }
 
@@ -232,6 +233,8 @@ impl AuditLog {
                 audit_id = id,
                 "the pending audit row was completed by someone else"
             );
+        } else {
+            crate::metrics::audit_completed(&completed.outcome);
         }
         Ok(changed == 1)
     }

@@ -198,7 +198,27 @@ impl ClemapClient {
             .await
     }
 
+    /// One exchange, counted and timed for the metrics.
     async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        evse: &EvseAddress,
+        token: &EvseToken,
+        resource: &str,
+        body: Option<TargetRequest>,
+    ) -> Result<T, ClemapError> {
+        let operation = operation(&method, resource);
+        let started = std::time::Instant::now();
+        let result = self.exchange(method, evse, token, resource, body).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(e) => e.failure().into(),
+        };
+        crate::metrics::clemap_call(operation, outcome, started.elapsed());
+        result
+    }
+
+    async fn exchange<T: DeserializeOwned>(
         &self,
         method: Method,
         evse: &EvseAddress,
@@ -304,6 +324,17 @@ impl ClemapClient {
 }
 
 /// Whether the URL's host is this machine.
+/// A closed set of labels (the API has four operations), never a URL.
+fn operation(method: &Method, resource: &str) -> &'static str {
+    match (method.as_str(), resource) {
+        ("GET", "status") => "get_status",
+        ("GET", _) => "get_currentsettings",
+        ("POST", _) => "post_currentsettings",
+        ("DELETE", _) => "delete_currentsettings",
+        _ => "other",
+    }
+}
+
 fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default();
     let host = host.trim_start_matches('[').trim_end_matches(']');

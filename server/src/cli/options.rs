@@ -159,6 +159,11 @@ pub struct WebArgs {
     #[arg(long, env = "CLEMAP_ALLOW_HTTP")]
     pub clemap_allow_http: bool,
 
+    /// Serve Prometheus metrics at http://ADDR/metrics, on their own port
+    /// so they can stay off the public network. Off unless given.
+    #[arg(long, env = "EVSE_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Connections open at once; more wait until one closes.
     #[arg(long, env = "EVSE_MAX_CONNECTIONS", default_value_t = 1024, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=100_000))]

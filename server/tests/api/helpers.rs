@@ -31,6 +31,8 @@ pub struct TestApp {
     /// The serving task: aborting it drops every connection and request
     /// in flight at once.
     pub server: tokio::task::JoinHandle<Result<(), server::StartError>>,
+    /// Where `/metrics` is served, when the config asked for it.
+    pub metrics: Option<SocketAddr>,
     _stop: oneshot::Sender<()>,
 }
 
@@ -55,6 +57,7 @@ pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
         trusted_proxies: Vec::new(),
         connections: Default::default(),
         export_time_limit: std::time::Duration::from_secs(600),
+        metrics_listen: None,
     }
 }
 
@@ -77,6 +80,7 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut ServeConfig)) -> TestApp {
 pub async fn spawn_configured(data_dir: tempfile::TempDir, config: ServeConfig) -> TestApp {
     let app = Application::build(config).await.expect("app builds");
     let addr = app.local_addr();
+    let metrics = app.metrics_addr();
     let services = app.services().clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
@@ -88,6 +92,7 @@ pub async fn spawn_configured(data_dir: tempfile::TempDir, config: ServeConfig) 
         services,
         data_dir,
         server,
+        metrics,
         _stop: stop,
     }
 }

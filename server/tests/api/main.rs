@@ -15,4 +15,5 @@ mod instances;
 mod keys;
 mod languages;
 mod login_security;
+mod metrics;
 mod sessions;

@@ -1,0 +1,61 @@
+//! The names of the operational metrics, and the few places that record
+//! them. Recording goes through the `metrics` facade: without an installed
+//! recorder (`--metrics-listen` unset) each call is a cheap no-op.
+
+use std::time::Duration;
+
+/// Requests served, by route, method and status class.
+pub const HTTP_REQUESTS: &str = "evse_http_requests_total";
+/// How long requests took, by route and method.
+pub const HTTP_DURATION: &str = "evse_http_request_duration_seconds";
+/// Connections open now.
+pub const HTTP_CONNECTIONS: &str = "evse_http_connections_open";
+/// Calls to CLEMAP, by operation and outcome (`ok` or the failure's kind).
+pub const CLEMAP_CALLS: &str = "evse_clemap_calls_total";
+/// How long CLEMAP calls took, by operation and outcome.
+pub const CLEMAP_DURATION: &str = "evse_clemap_call_duration_seconds";
+/// Audit rows appended, by action.
+pub const AUDIT_ROWS: &str = "evse_audit_rows_written_total";
+/// Pending audit rows completed, by outcome.
+pub const AUDIT_OUTCOMES: &str = "evse_audit_outcomes_total";
+
+/// One CLEMAP call: `operation` like `get_status`, `outcome` `ok` or the
+/// failure's kind (`timeout`, `upstream_error`, …).
+pub fn clemap_call(operation: &'static str, outcome: &'static str, took: Duration) {
+    let labels = [("operation", operation), ("outcome", outcome)];
+    metrics::counter!(CLEMAP_CALLS, &labels).increment(1);
+    metrics::histogram!(CLEMAP_DURATION, &labels).record(took.as_secs_f64());
+}
+
+pub fn audit_row_written(action: &str) {
+    metrics::counter!(AUDIT_ROWS, "action" => action.to_owned()).increment(1);
+}
+
+pub fn audit_completed(outcome: &str) {
+    metrics::counter!(AUDIT_OUTCOMES, "outcome" => outcome.to_owned()).increment(1);
+}
+
+/// What each series means, for Prometheus' `# HELP` lines.
+pub fn describe() {
+    metrics::describe_counter!(
+        HTTP_REQUESTS,
+        "Requests served, by route pattern, method and status"
+    );
+    metrics::describe_histogram!(
+        HTTP_DURATION,
+        metrics::Unit::Seconds,
+        "Time to answer a request, by route pattern and method"
+    );
+    metrics::describe_gauge!(HTTP_CONNECTIONS, "Client connections open now");
+    metrics::describe_counter!(CLEMAP_CALLS, "Calls to CLEMAP, by operation and outcome");
+    metrics::describe_histogram!(
+        CLEMAP_DURATION,
+        metrics::Unit::Seconds,
+        "Time CLEMAP took to answer, by operation and outcome"
+    );
+    metrics::describe_counter!(AUDIT_ROWS, "Audit rows appended, by action");
+    metrics::describe_counter!(
+        AUDIT_OUTCOMES,
+        "Attempts completed in the audit trail, by outcome"
+    );
+}
