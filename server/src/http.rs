@@ -136,6 +136,12 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
+/// The page routes' patterns (`/chargers/:id`), as the router serves them:
+/// for crawlers that must follow the app, not a list kept by hand.
+pub fn page_paths() -> Vec<String> {
+    route_list().iter().map(|r| r.path().to_owned()).collect()
+}
+
 /// Leptos put a fresh nonce into the context for its inline scripts; the
 /// page's CSP must name it.
 fn set_page_csp() {

@@ -1,0 +1,240 @@
+//! Every server function with well-formed arguments and the least role
+//! that may call it: shared by the authorisation matrix and the token-leak
+//! crawler.
+
+use app::api::audit::{AuditEventCall, AuditPageCall};
+use app::api::auth::{ChangePassword, Login, Logout, Me};
+use app::api::chargers::{
+    AddCharger, DeleteCharger, GetCharger, ListChargers, SetChargerToken, TestChargerConnection,
+    UpdateCharger,
+};
+use app::api::control::{
+    ChargerHistory, ChargerLiveCall, ControlOutcomeCall, ResetTarget, SetTarget, TargetLimitsCall,
+};
+use app::api::overview::{BulkResult, BulkSetTarget, FleetOverview};
+use app::api::schedules::{
+    ChargerSchedules, CreateSchedule, DeleteSchedule, GetSchedule, SetScheduleEnabled,
+    SitePlanCall, UpdateSchedule, UpdateSite,
+};
+use app::api::system::ServerInfoCall;
+use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
+use app::language::SetLanguage;
+use app::prefs::{SetTheme, Theme};
+use evse_dashboard::types::{
+    AuditAction, AuditFilter, ChargerInput, Language, Role, ScheduleInput,
+};
+use leptos::server_fn::ServerFn;
+use serde::Serialize;
+
+use crate::helpers::PASSWORD;
+
+/// Names nothing: an id no test creates.
+pub const NONE: i64 = 999_999;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Rule {
+    /// Anyone, logged in or not.
+    Public,
+    /// This role or a higher one.
+    AtLeast(Role),
+}
+
+/// A function's endpoint, its rule, and a well-formed body built from its
+/// typed arguments.
+pub fn rule<S: ServerFn + Serialize>(rule: Rule, args: S) -> (&'static str, Rule, String) {
+    let endpoint = S::PATH.strip_prefix("/api/").unwrap_or(S::PATH);
+    (endpoint, rule, serde_qs::to_string(&args).unwrap())
+}
+
+/// Every server function with well-formed arguments. Ids of chargers are
+/// `charger`; every other id names nothing (999999), so a call changes no
+/// user, schedule or site. [`NONE`] as `charger` makes every allowed call
+/// a no-op; a real charger's id lets reads, sets, the connection test and
+/// (last, before logging out) the deletion reach it.
+pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
+    use Role::*;
+    use Rule::*;
+    let charger_input = ChargerInput {
+        name: "X".into(),
+        site: "S".into(),
+        edge_device_id: "e".into(),
+        evse_uuid: "u".into(),
+        min_current: Some(20),
+        max_current: Some(10),
+        notes: None,
+    };
+    let login = Login {
+        username: "matrix".into(),
+        password: PASSWORD.into(),
+        next: "/".into(),
+    };
+    let set = SetTarget {
+        charger_id: charger,
+        amps: "10".into(),
+        duration: "600".into(),
+        custom_minutes: None,
+        confirmed: None,
+    };
+    let bulk = BulkSetTarget {
+        charger_ids: vec![charger],
+        amps: "10".into(),
+        duration: "600".into(),
+        custom_minutes: None,
+        confirmed: None,
+    };
+    let audit = AuditPageCall {
+        filter: AuditFilter {
+            action: Some(AuditAction::Login),
+            ..Default::default()
+        },
+        before: None,
+    };
+    let change_password = ChangePassword {
+        current: "wrong".into(),
+        new: "x".into(),
+        confirm: "y".into(),
+    };
+    vec![
+        rule(Public, ServerInfoCall {}),
+        rule(Public, Me {}),
+        rule(
+            Public,
+            SetTheme {
+                theme: Theme::Dark,
+                next: "/".into(),
+            },
+        ),
+        rule(
+            Public,
+            SetLanguage {
+                language: Language::Fr,
+                next: "/".into(),
+            },
+        ),
+        rule(Public, login),
+        rule(AtLeast(Viewer), change_password),
+        rule(AtLeast(Viewer), ListChargers {}),
+        rule(AtLeast(Viewer), GetCharger { id: charger }),
+        rule(
+            AtLeast(Admin),
+            AddCharger {
+                input: charger_input.clone(),
+                token: "t".into(),
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            UpdateCharger {
+                id: charger,
+                input: charger_input,
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            SetChargerToken {
+                id: charger,
+                token: "t".into(),
+            },
+        ),
+        rule(AtLeast(Admin), TestChargerConnection { id: charger }),
+        rule(AtLeast(Viewer), TargetLimitsCall {}),
+        rule(AtLeast(Viewer), ChargerLiveCall { id: charger }),
+        rule(AtLeast(Viewer), ChargerHistory { id: charger }),
+        rule(AtLeast(Viewer), ControlOutcomeCall { audit_id: NONE }),
+        rule(AtLeast(Operator), set),
+        rule(
+            AtLeast(Operator),
+            ResetTarget {
+                charger_id: charger,
+                confirmed: None,
+            },
+        ),
+        rule(AtLeast(Viewer), FleetOverview {}),
+        rule(AtLeast(Operator), bulk),
+        rule(
+            AtLeast(Viewer),
+            BulkResult {
+                batch_id: "none".into(),
+            },
+        ),
+        rule(AtLeast(Viewer), audit),
+        rule(AtLeast(Viewer), AuditEventCall { id: NONE }),
+        rule(AtLeast(Admin), ListUsers {}),
+        rule(
+            AtLeast(Admin),
+            CreateUser {
+                username: "bad name".into(),
+                password: "short".into(),
+                role: Viewer,
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            SetUserRole {
+                id: NONE,
+                role: Viewer,
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            SetUserDisabled {
+                id: NONE,
+                disabled: true,
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            ResetUserPassword {
+                id: NONE,
+                password: "x".into(),
+            },
+        ),
+        rule(
+            AtLeast(Viewer),
+            ChargerSchedules {
+                charger_id: charger,
+            },
+        ),
+        rule(AtLeast(Viewer), SitePlanCall { site_id: NONE }),
+        rule(AtLeast(Viewer), GetSchedule { id: NONE }),
+        rule(
+            AtLeast(Operator),
+            CreateSchedule {
+                charger_id: Some(charger),
+                site_id: None,
+                input: ScheduleInput::default(),
+            },
+        ),
+        rule(
+            AtLeast(Operator),
+            UpdateSchedule {
+                id: NONE,
+                input: ScheduleInput::default(),
+            },
+        ),
+        rule(
+            AtLeast(Operator),
+            SetScheduleEnabled {
+                id: NONE,
+                enabled: false,
+            },
+        ),
+        rule(
+            AtLeast(Operator),
+            DeleteSchedule {
+                id: NONE,
+                confirmed: None,
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            UpdateSite {
+                id: NONE,
+                time_zone: "UTC".into(),
+                supply_limit: String::new(),
+            },
+        ),
+        rule(AtLeast(Admin), DeleteCharger { id: charger }),
+        rule(AtLeast(Viewer), Logout {}),
+    ]
+}
