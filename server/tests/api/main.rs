@@ -7,6 +7,7 @@ mod assets;
 mod audit_http;
 mod authz;
 mod backup;
+mod bad_input;
 mod calls;
 mod control_http;
 mod foundation;
