@@ -53,7 +53,7 @@ impl Serving {
     pub async fn start(data: &Path, clemap: &str, site: &Path, log: PathBuf) -> Self {
         let (listen, metrics) = (free_port(), free_port());
         let file = std::fs::File::create(&log).unwrap();
-        let child = Command::new(BIN)
+        let mut child = Command::new(BIN)
             .arg("serve")
             .arg("--data-dir")
             .arg(data)
@@ -79,6 +79,8 @@ impl Serving {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!(
             "the server did not come up: {}",
             std::fs::read_to_string(&log).unwrap_or_default()
@@ -96,5 +98,6 @@ impl Serving {
 impl Drop for Serving {
     fn drop(&mut self) {
         let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
