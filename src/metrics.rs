@@ -19,6 +19,18 @@ pub const AUDIT_ROWS: &str = "evse_audit_rows_written_total";
 /// Pending audit rows completed, by outcome.
 pub const AUDIT_OUTCOMES: &str = "evse_audit_outcomes_total";
 
+/// A CLEMAP call's label: a closed set (the API has four operations),
+/// never a URL.
+pub fn clemap_operation(method: &str, resource: &str) -> &'static str {
+    match (method, resource) {
+        ("GET", "status") => "get_status",
+        ("GET", _) => "get_currentsettings",
+        ("POST", _) => "post_currentsettings",
+        ("DELETE", _) => "delete_currentsettings",
+        _ => "other",
+    }
+}
+
 /// One CLEMAP call: `operation` like `get_status`, `outcome` `ok` or the
 /// failure's kind (`timeout`, `upstream_error`, …).
 pub fn clemap_call(operation: &'static str, outcome: &'static str, took: Duration) {
