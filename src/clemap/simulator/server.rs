@@ -80,7 +80,11 @@ async fn handle(
         std::future::pending::<()>().await;
     }
     if fail {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "injected failure");
+        let status = faults
+            .error_status
+            .and_then(|code| StatusCode::from_u16(code).ok())
+            .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        return error(status, "injected failure");
     }
     if let Some(to) = &faults.redirect_to {
         return (
@@ -184,4 +188,43 @@ fn parse_target(body: &[u8]) -> Result<TargetRequest, Response> {
         ));
     }
     Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Faults, Fleet, StationSpec, Vehicle, spawn};
+
+    /// An injected failure answers 503 unless another status is asked for.
+    #[tokio::test]
+    async fn injected_errors_answer_503_or_the_status_asked_for() {
+        let station = StationSpec::new("edge", "evse", "sim-token", 32, Vehicle::None);
+        let sim = spawn(Fleet {
+            stations: vec![station],
+        })
+        .await
+        .unwrap();
+        let url = format!("{}/edgedevices/edge/evses/evse/status", sim.base_url());
+        let status = || async {
+            reqwest::Client::new()
+                .get(&url)
+                .header("evsetoken", "sim-token")
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        assert_eq!(status().await, 200);
+        sim.set_faults(Faults {
+            error_rate: 1.0,
+            ..Faults::default()
+        });
+        assert_eq!(status().await, 503);
+        sim.set_faults(Faults {
+            error_rate: 1.0,
+            error_status: Some(500),
+            ..Faults::default()
+        });
+        assert_eq!(status().await, 500);
+    }
 }

@@ -19,8 +19,11 @@ pub const MIN_CHARGING_AMPS: u32 = 6;
 pub struct Faults {
     /// Added before every answer.
     pub latency: Duration,
-    /// Share of requests (0.0–1.0) answered with 503.
+    /// Share of requests (0.0–1.0) answered with an error status.
     pub error_rate: f64,
+    /// The status of those errors: 503 when unset. Lets a test tell a
+    /// plain 500 (a server bug upstream) from an overloaded 503.
+    pub error_status: Option<u16>,
     /// Never answer (the client must time out).
     pub hang: bool,
     /// Answer 200 with a body that is not JSON.
