@@ -30,23 +30,6 @@ const UPSTREAM_LATENCY_MS: [u64; 3] = [20, 5, 0];
 /// The kill comes this long after the load starts, uniformly.
 const KILL_AFTER_MS: (u64, u64) = (300, 3000);
 
-/// xorshift64*: enough to spread kill moments; seeded from the clock
-/// unless `--seed` repeats a run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn between(&mut self, (low, high): (u64, u64)) -> u64 {
-        low + self.next() % (high - low + 1)
-    }
-}
-
 /// What a client was told: a complete 200 answer with its audit row.
 struct Ack {
     audit_id: i64,
@@ -124,12 +107,9 @@ fn audit_verify(bin: &Path, data: &Path) -> (bool, String) {
 }
 
 pub async fn run(args: &Args) -> Result<(), String> {
-    let seed = args.seed.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64)
-    }) | 1;
-    let mut rng = Rng(seed);
+    // Printed, so `--seed` repeats a run's kill moments.
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    let mut rng = fastrand::Rng::with_seed(seed);
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let data = dir.path().join("data");
     let fleet = setup::fleet(CHARGERS);
@@ -196,7 +176,7 @@ pub async fn run(args: &Args) -> Result<(), String> {
             latency: Duration::from_millis(latency),
             ..Faults::default()
         });
-        let kill_ms = rng.between(KILL_AFTER_MS);
+        let kill_ms = rng.u64(KILL_AFTER_MS.0..=KILL_AFTER_MS.1);
         tokio::time::sleep(Duration::from_millis(kill_ms)).await;
         stop.store(true, Ordering::Relaxed);
         server.kill9()?;
