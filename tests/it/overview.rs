@@ -128,6 +128,37 @@ async fn the_cache_serves_readings_until_they_are_stale_or_invalidated() {
 }
 
 #[tokio::test]
+async fn a_viewer_is_not_kept_waiting_by_another_viewers_slow_refresh() {
+    let s = setup().await;
+    let ov = overview(&s, Duration::from_secs(10));
+    ov.fleet().await.unwrap();
+    // Charger 0 now answers late (inside every deadline), and a change
+    // marks its reading outdated.
+    let slow = Faults {
+        latency: Duration::from_millis(550),
+        ..Faults::default()
+    };
+    s.world.sim.set_station_faults("evse-0", slow);
+    ov.invalidate(s.ids[0]).await;
+    let refresh = {
+        let ov = ov.clone();
+        tokio::spawn(async move { ov.fleet().await.unwrap() })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let meanwhile = ov.fleet().await.unwrap();
+    assert!(
+        !refresh.is_finished(),
+        "the second viewer waited for the first one's refresh"
+    );
+    // It shows the last reading there is, with its time, not a gap.
+    let old = meanwhile.iter().find(|c| c.charger.id == s.ids[0]).unwrap();
+    assert_eq!(old.problem, None);
+    let new = refresh.await.unwrap();
+    let new = new.iter().find(|c| c.charger.id == s.ids[0]).unwrap();
+    assert!(new.read_at > old.read_at, "the refresh read it again");
+}
+
+#[tokio::test]
 async fn bulk_targets_clamp_share_a_batch_and_report_each_charger() {
     let s = setup().await;
     s.world.sim.set_disconnected("evse-2", true);
