@@ -30,64 +30,46 @@ mod stats;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Which proof to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Proof {
+    Load,
+    Faults,
+    Crash,
+}
+
 /// What every command needs from the command line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Parser)]
+#[command(about = "Proof under load, faults and crashes (see .ci/proof)")]
 pub struct Args {
-    /// The release binary (`target/release/evse-dashboard`).
+    #[arg(value_enum)]
+    pub proof: Proof,
+    /// The release binary; build it first (`cargo leptos build --release`).
+    #[arg(long, default_value = "target/release/evse-dashboard")]
     pub bin: PathBuf,
-    /// The compiled site (`target/site`), for pages to render as deployed.
+    /// The compiled site, for pages to render as deployed.
+    #[arg(long, default_value = "target/site")]
     pub site_dir: PathBuf,
     /// `load`: how long the 200 sessions browse; `faults`: each phase.
+    #[arg(long)]
     pub seconds: Option<u64>,
     /// `crash`: how many kill -9 rounds.
+    #[arg(long, default_value_t = 20)]
     pub rounds: u32,
     /// `crash`: seed of the kill moments (printed, so a run can be repeated).
+    #[arg(long)]
     pub seed: Option<u64>,
 }
 
-const USAGE: &str = "usage: proof load|faults|crash --bin PATH [--site-dir DIR] [--seconds N] \
-                     [--rounds N] [--seed N]";
-
-fn parse(mut argv: impl Iterator<Item = String>) -> Result<(String, Args), String> {
-    let command = argv.next().ok_or(USAGE)?;
-    let mut args = Args {
-        bin: PathBuf::from("target/release/evse-dashboard"),
-        site_dir: PathBuf::from("target/site"),
-        seconds: None,
-        rounds: 20,
-        seed: None,
-    };
-    while let Some(flag) = argv.next() {
-        let mut value = || argv.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
-        let number = |v: String| v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
-        match flag.as_str() {
-            "--bin" => args.bin = value()?.into(),
-            "--site-dir" => args.site_dir = value()?.into(),
-            "--seconds" => args.seconds = Some(number(value()?)?),
-            "--rounds" => {
-                args.rounds = u32::try_from(number(value()?)?).map_err(|e| e.to_string())?
-            }
-            "--seed" => args.seed = Some(number(value()?)?),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
-    }
+fn main() -> ExitCode {
+    let args = <Args as clap::Parser>::parse();
     if !args.bin.is_file() {
-        return Err(format!(
+        eprintln!(
             "{} is not a file: build the release first",
             args.bin.display()
-        ));
+        );
+        return ExitCode::from(2);
     }
-    Ok((command, args))
-}
-
-fn main() -> ExitCode {
-    let (command, args) = match parse(std::env::args().skip(1)) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
     // Several worker threads: the harness drives hundreds of sessions and
     // serves the simulator at the same time.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -95,13 +77,13 @@ fn main() -> ExitCode {
         .build()
         .expect("a tokio runtime");
     let result = runtime.block_on(async {
-        match command.as_str() {
-            "load" => load::run(&args).await,
-            "faults" => faults::run(&args).await,
-            "crash" => crash::run(&args).await,
-            other => Err(format!("unknown command {other}\n{USAGE}")),
+        match args.proof {
+            Proof::Load => load::run(&args).await,
+            Proof::Faults => faults::run(&args).await,
+            Proof::Crash => crash::run(&args).await,
         }
     });
+    let command = format!("{:?}", args.proof).to_lowercase();
     // Don't wait for sessions that may still hang on a stopped server.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
