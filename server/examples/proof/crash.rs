@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use evse_dashboard::clemap::simulator::{self, Faults, Fleet};
+use evse_dashboard::clemap::simulator::Faults;
 use evse_dashboard::types::{AuditAction, Outcome};
 
 use crate::auditdb::AuditDb;
@@ -110,21 +110,16 @@ pub async fn run(args: &Args) -> Result<(), String> {
     // Printed, so `--seed` repeats a run's kill moments.
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
     let mut rng = fastrand::Rng::with_seed(seed);
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let data = dir.path().join("data");
-    let fleet = setup::fleet(CHARGERS);
-    let sim = simulator::spawn(Fleet {
-        stations: fleet.clone(),
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let ids = setup::register(&args.bin, &data, &fleet)?;
     let accounts: Vec<(String, bool)> = (1..=ACCOUNTS)
         .map(|i| (format!("crash{i}"), true))
         .collect();
-    for (name, _) in &accounts {
-        setup::add_user(&args.bin, &data, name, "operator")?;
-    }
+    let setup::Stage {
+        dir,
+        data,
+        sim,
+        ids,
+        ..
+    } = setup::stage(&args.bin, CHARGERS, &accounts).await?;
     let log = dir.path().join("server.log");
     let sim_url = sim.base_url();
     let launch = Launch {

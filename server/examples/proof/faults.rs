@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
-use evse_dashboard::clemap::simulator::{self, Fleet, SimulatorHandle, StationSpec};
 use evse_dashboard::types::ControlOutcome;
 
 use crate::client::{self, Answer, Session};
@@ -206,19 +205,10 @@ fn print_phase(name: &str, recorder: &Recorder) {
 
 pub async fn run(args: &Args) -> Result<(), String> {
     let seconds = args.seconds.unwrap_or(20);
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let data = dir.path().join("data");
-    let fleet: Vec<StationSpec> = setup::fleet(CHARGERS);
     // The last third misbehaves, two chargers per kind of fault.
     let plan: HashMap<usize, Fault> = (CHARGERS * 2 / 3..CHARGERS)
         .map(|i| (i, KINDS[i % KINDS.len()]))
         .collect();
-    let sim: SimulatorHandle = simulator::spawn(Fleet {
-        stations: fleet.clone(),
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let ids = setup::register(&args.bin, &data, &fleet)?;
     let accounts: Vec<(String, bool)> = vec![
         ("fop1".into(), true),
         ("fop2".into(), true),
@@ -226,14 +216,13 @@ pub async fn run(args: &Args) -> Result<(), String> {
         ("fview2".into(), false),
         ("fview3".into(), false),
     ];
-    for (name, operator) in &accounts {
-        setup::add_user(
-            &args.bin,
-            &data,
-            name,
-            if *operator { "operator" } else { "viewer" },
-        )?;
-    }
+    let setup::Stage {
+        dir,
+        data,
+        fleet,
+        sim,
+        ids,
+    } = setup::stage(&args.bin, CHARGERS, &accounts).await?;
     let log = dir.path().join("server.log");
     // Debug for our own crates and the HTTP client: the token check is
     // only as strong as what the log is allowed to say.

@@ -207,28 +207,18 @@ async fn browse(
 
 pub async fn run(args: &Args) -> Result<(), String> {
     let seconds = args.seconds.unwrap_or(60);
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let data = dir.path().join("data");
-    let fleet = setup::fleet(CHARGERS);
-    let sim = simulator::spawn(Fleet {
-        stations: fleet.clone(),
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let upstream_port = sim.addr().port();
-    let ids = setup::register(&args.bin, &data, &fleet)?;
     let accounts: Vec<(String, bool)> = (1..=5)
         .map(|i| (format!("operator{i}"), true))
         .chain((1..=5).map(|i| (format!("viewer{i}"), false)))
         .collect();
-    for (name, operator) in &accounts {
-        setup::add_user(
-            &args.bin,
-            &data,
-            name,
-            if *operator { "operator" } else { "viewer" },
-        )?;
-    }
+    let setup::Stage {
+        dir,
+        data,
+        fleet,
+        sim,
+        ids,
+    } = setup::stage(&args.bin, CHARGERS, &accounts).await?;
+    let upstream_port = sim.addr().port();
     let metrics = server::supports_metrics(&args.bin);
     let log = dir.path().join("server.log");
     let server = Server::start(&Launch {

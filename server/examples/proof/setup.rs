@@ -3,16 +3,18 @@
 //! on standard input (never argv, where `ps` would show them).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use evse_dashboard::clemap::simulator::{StationSpec, Vehicle, random_token};
+use evse_dashboard::clemap::simulator::{
+    self, Fleet, SimulatorHandle, StationSpec, Vehicle, random_token,
+};
 
 use crate::client::PASSWORD;
 
 /// `n` stations with a charging vehicle each, every one with its own
 /// random token (so a leaked token names the station it came from).
-pub fn fleet(n: usize) -> Vec<StationSpec> {
+fn fleet(n: usize) -> Vec<StationSpec> {
     (1..=n)
         .map(|i| {
             StationSpec::new(
@@ -56,7 +58,7 @@ fn run_with_stdin(bin: &Path, args: &[&str], secret: &str) -> Result<String, Str
 
 /// Registers every station (name "Bay i", site per edge device) and
 /// returns the charger ids, in the order of `fleet`.
-pub fn register(bin: &Path, data_dir: &Path, fleet: &[StationSpec]) -> Result<Vec<i64>, String> {
+fn register(bin: &Path, data_dir: &Path, fleet: &[StationSpec]) -> Result<Vec<i64>, String> {
     let dir = data_dir.to_string_lossy();
     fleet
         .iter()
@@ -89,8 +91,48 @@ pub fn register(bin: &Path, data_dir: &Path, fleet: &[StationSpec]) -> Result<Ve
 }
 
 /// Creates `name` with `role` (operator or viewer) and [`PASSWORD`].
-pub fn add_user(bin: &Path, data_dir: &Path, name: &str, role: &str) -> Result<(), String> {
+fn add_user(bin: &Path, data_dir: &Path, name: &str, role: &str) -> Result<(), String> {
     let dir = data_dir.to_string_lossy();
     let args = ["user", "add", name, "--role", role, "--data-dir", &dir];
     run_with_stdin(bin, &args, PASSWORD).map(drop)
+}
+
+/// A provisioned installation, as every command starts from it.
+pub struct Stage {
+    /// Holds the data directory (and the server's log) for the run.
+    pub dir: tempfile::TempDir,
+    pub data: PathBuf,
+    pub fleet: Vec<StationSpec>,
+    pub sim: SimulatorHandle,
+    /// The charger ids, in the order of `fleet`.
+    pub ids: Vec<i64>,
+}
+
+/// `chargers` stations served by the simulator and registered in a fresh
+/// data directory, and `accounts` (name, operator?) created there.
+pub async fn stage(
+    bin: &Path,
+    chargers: usize,
+    accounts: &[(String, bool)],
+) -> Result<Stage, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let data = dir.path().join("data");
+    let fleet = fleet(chargers);
+    let sim = simulator::spawn(Fleet {
+        stations: fleet.clone(),
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let ids = register(bin, &data, &fleet)?;
+    for (name, operator) in accounts {
+        let role = if *operator { "operator" } else { "viewer" };
+        add_user(bin, &data, name, role)?;
+    }
+    Ok(Stage {
+        dir,
+        data,
+        fleet,
+        sim,
+        ids,
+    })
 }
