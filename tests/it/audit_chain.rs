@@ -78,27 +78,20 @@ async fn an_untouched_chain_verifies() {
 async fn deletes_and_edits_are_refused_by_the_database() {
     let (_d, pool, log) = pool().await;
     let (a, b, _) = seed(&log).await;
-    let err = exec(&pool, "DELETE FROM audit_events WHERE id = $1", &[Int(a)])
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
-    let err = exec(
+    assert_append_only(&pool, "DELETE FROM audit_events WHERE id = $1", a).await;
+    assert_append_only(
         &pool,
         "UPDATE audit_events SET actor = 'mallory' WHERE id = $1",
-        &[Int(a)],
+        a,
     )
-    .await
-    .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
+    .await;
     // A completed row cannot be completed again.
-    let err = exec(
+    assert_append_only(
         &pool,
         "UPDATE audit_events SET outcome = 'rejected', outcome_hash = 'x' WHERE id = $1",
-        &[Int(b)],
+        b,
     )
-    .await
-    .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
+    .await;
     // Completing a pending row without its outcome hash is refused too.
     let p = log
         .begin(
@@ -114,15 +107,19 @@ async fn deletes_and_edits_are_refused_by_the_database() {
         )
         .await
         .unwrap();
-    let err = exec(
+    assert_append_only(
         &pool,
         "UPDATE audit_events SET outcome = 'received' WHERE id = $1",
-        &[Int(p)],
+        p,
     )
-    .await
-    .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
+    .await;
     assert_eq!(log.verify(None).await.unwrap().broken, None);
+}
+
+/// `sql` on row `id` must be refused by the append-only guards.
+async fn assert_append_only(db: &Db, sql: &str, id: i64) {
+    let err = exec(db, sql, &[Int(id)]).await.unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{sql}: {err}");
 }
 
 /// Removes the append-only guards, as someone with the database's

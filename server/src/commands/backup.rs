@@ -88,8 +88,9 @@ fn private_dir(path: &Path) -> std::io::Result<()> {
 }
 
 /// Copies the key files the data directory has (keys from the environment
-/// have none); owner-only, as the originals.
-fn copy_keys(from: &Path, to: &Path) -> std::io::Result<Vec<&'static str>> {
+/// have none); owner-only, as the originals. Returns the names copied.
+/// Also what a second instance of one installation needs.
+pub fn copy_keys(from: &Path, to: &Path) -> std::io::Result<Vec<&'static str>> {
     let mut copied = Vec::new();
     for name in [TOKEN_KEY_FILE, AUDIT_KEY_FILE] {
         let source = from.join(name);

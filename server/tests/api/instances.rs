@@ -16,6 +16,7 @@ use evse_dashboard::db::{DatabaseUrl, scratch};
 use evse_dashboard::on_db;
 use evse_dashboard::schedule::Target;
 use evse_dashboard::types::{ControlOutcome, Outcome, Role, ScheduleInput};
+use server::commands::backup::copy_keys;
 
 use crate::helpers::{TestApp, ok, spawn_configured, test_config};
 
@@ -34,12 +35,7 @@ async fn two_instances(stations: Vec<StationSpec>) -> (TestApp, TestApp, Simulat
     let start = async |keys_from: Option<&std::path::Path>| {
         let dir = tempfile::tempdir().unwrap();
         if let Some(from) = keys_from {
-            for file in [
-                evse_dashboard::vault::KEY_FILE,
-                evse_dashboard::audit::key::KEY_FILE,
-            ] {
-                std::fs::copy(from.join(file), dir.path().join(file)).unwrap();
-            }
+            assert_eq!(copy_keys(from, dir.path()).unwrap().len(), 2);
         }
         let mut config = test_config(dir.path());
         config.database_url = Some(url.clone());
@@ -324,12 +320,7 @@ async fn instances_started_together_on_a_fresh_database_both_come_up() {
             .unwrap(),
     );
     let config = |dir: &tempfile::TempDir| {
-        for file in [
-            evse_dashboard::vault::KEY_FILE,
-            evse_dashboard::audit::key::KEY_FILE,
-        ] {
-            std::fs::copy(keys.path().join(file), dir.path().join(file)).unwrap();
-        }
+        assert_eq!(copy_keys(keys.path(), dir.path()).unwrap().len(), 2);
         let mut config = test_config(dir.path());
         config.database_url = Some(url.clone());
         config
