@@ -31,11 +31,7 @@ pub enum BackupError {
 /// holds sealed tokens and password hashes (SQLite accepts an empty file).
 pub async fn sqlite_into(db: &Db, target: &Path) -> Result<(), BackupError> {
     let pool = db.as_sqlite().ok_or(BackupError::NotSqlite)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(target).map_err(|source| match source.kind() {
+    super::sqlite::create_owner_only(target).map_err(|source| match source.kind() {
         std::io::ErrorKind::AlreadyExists => BackupError::Exists(target.to_owned()),
         _ => BackupError::Create {
             path: target.to_owned(),

@@ -15,10 +15,7 @@ pub const DATABASE_FILE: &str = "evse-dashboard.sqlite3";
 /// Opens (creating if missing) the database in `data_dir`, in WAL mode with
 /// foreign keys enforced. Does not migrate: see [`super::Db::migrate`].
 pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| DbError::CreateDataDir {
-        path: data_dir.to_owned(),
-        source,
-    })?;
+    create_dir(data_dir)?;
     open_file(&data_dir.join(DATABASE_FILE)).await
 }
 
@@ -29,24 +26,34 @@ pub(super) async fn open_url(url: &DatabaseUrl) -> Result<SqlitePool, DbError> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
     {
-        std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDataDir {
-            path: dir.to_owned(),
-            source,
-        })?;
+        create_dir(dir)?;
     }
     open_file(Path::new(&path)).await
 }
 
-/// Creates the database file owner-only (0600) before SQLite opens it: it
-/// holds sealed tokens and password hashes, and SQLite gives its WAL and
-/// shared-memory files the database file's permissions.
-fn create_private(path: &Path) -> std::io::Result<()> {
+fn create_dir(dir: &Path) -> Result<(), DbError> {
+    std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDataDir {
+        path: dir.to_owned(),
+        source,
+    })
+}
+
+/// Creates a new, empty database file owner-only (0600); fails when it
+/// exists. Database files hold sealed tokens and password hashes.
+pub(super) fn create_owner_only(path: &Path) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
+    options.open(path).map(drop)
+}
+
+/// Creates the database file owner-only before SQLite opens it, unless it
+/// exists: SQLite gives its WAL and shared-memory files the database
+/// file's permissions.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    match create_owner_only(path) {
+        Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
