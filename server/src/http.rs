@@ -72,7 +72,7 @@ where
         .with_secure(sessions.secure_cookies)
         .with_expiry(Expiry::OnInactivity(idle));
 
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
         // Liveness without the database: also the bare handler the
         // benchmark compares page throughput with.
@@ -90,9 +90,14 @@ where
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::require_login,
-        ))
-        // Outside the login check, so refused requests are counted too.
-        .layer(middleware::from_fn(crate::metrics::track))
+        ));
+    // Outside the login check, so refused requests are counted too.
+    let router = if state.metrics {
+        router.layer(middleware::from_fn(crate::metrics::track))
+    } else {
+        router
+    };
+    router
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::client_ip::middleware,

@@ -251,6 +251,7 @@ impl Application {
             services: services.clone(),
             trusted_proxies: config.trusted_proxies.clone().into(),
             export_time_limit: config.export_time_limit,
+            metrics: metrics_addr.is_some(),
         };
         Ok(Self {
             listener,
