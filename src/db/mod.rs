@@ -10,6 +10,7 @@
 //! `RETURNING`, `ON CONFLICT`, text timestamps ([`Stamp`]).
 
 pub mod backup;
+pub mod checked;
 pub mod copy;
 mod location;
 mod postgres;
@@ -74,29 +75,46 @@ pub enum Tx {
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool. The body is
-/// compiled once per backend, so it must produce a backend-free value.
+/// compiled once per backend, so it must produce a backend-free value; in
+/// it, `checked!`, `checked_as!` and `checked_scalar!` are that backend's
+/// compile-time-checked queries ([`checked`]).
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
+        $crate::on_db!(@ [$] $db, $pool => $body)
+    };
+    (@ [$d:tt] $db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+            $crate::db::Db::Sqlite($pool) => {
+                $crate::__checked_macros!([$d] __on_sqlite);
+                $body
+            }
+            $crate::db::Db::Postgres($pool) => {
+                $crate::__checked_macros!([$d] __on_postgres);
+                $body
+            }
         }
     };
 }
 
 /// Runs `$body` with `$conn` bound to the transaction's connection
 /// (`&mut SqliteConnection` or `&mut PgConnection`; reborrow it as
-/// `&mut *$conn` for each query).
+/// `&mut *$conn` for each query), with the checked query macros as in
+/// [`on_db!`].
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
+        $crate::on_tx!(@ [$] $tx, $conn => $body)
+    };
+    (@ [$d:tt] $tx:expr, $conn:ident => $body:expr) => {
         match $tx {
             $crate::db::Tx::Sqlite(tx) => {
+                $crate::__checked_macros!([$d] __on_sqlite);
                 let $conn = &mut **tx;
                 $body
             }
             $crate::db::Tx::Postgres(tx) => {
+                $crate::__checked_macros!([$d] __on_postgres);
                 let $conn = &mut **tx;
                 $body
             }
