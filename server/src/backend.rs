@@ -14,7 +14,7 @@ use evse_dashboard::keys::{Creation, KeyError, KeySource};
 use evse_dashboard::vault::{self, Vault, VaultError};
 
 use crate::cli::DataArgs;
-use evse_dashboard::on_db;
+use evse_dashboard::registry::token_key_ids;
 
 /// The environment variable that may hold the token key (base64, 32 bytes).
 /// Deliberately not a flag: argv is visible to every user through `ps`.
@@ -88,15 +88,6 @@ pub async fn open_database(data: &DataArgs) -> Result<Db, DbError> {
     Db::connect(&data.location()).await
 }
 
-/// The key ids the live chargers' tokens are sealed with.
-async fn stored_key_ids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_scalar(
-        "SELECT DISTINCT token_key_id FROM chargers WHERE deleted_at IS NULL AND token_key_id <> ''",
-    )
-    .fetch_all(pool)
-    .await)
-}
-
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -105,7 +96,7 @@ fn env(name: &str) -> Option<String> {
 /// new key file is made only while no token is sealed; a key that does not
 /// open the stored tokens is refused.
 pub async fn open_vault(data_dir: &Path, db: &Db) -> Result<(Vault, KeySource), BackendError> {
-    let stored = stored_key_ids(db).await.map_err(DbError::Query)?;
+    let stored = token_key_ids(db).await.map_err(DbError::Query)?;
     let creation = if stored.is_empty() {
         Creation::Allowed
     } else {

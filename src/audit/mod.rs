@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{Db, Stamp, Tx};
+use crate::db::{Db, Tx, stamp};
 use crate::{on_db, on_tx};
 
 pub use event::{Actor, Completion, Event, Intent, json};
@@ -151,39 +151,39 @@ impl AuditLog {
             row.completed_at = Some(row.at.clone());
         }
         let prev: Option<String> = on_tx!(tx, conn => {
-            sqlx::query_scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+            checked_scalar!("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
                 .fetch_optional(&mut *conn)
                 .await?
         });
         let prev = prev.unwrap_or_else(|| chain::GENESIS.to_owned());
         let hash = chain::row_hash(&self.key, &prev, &row);
-        let id = on_tx!(tx, conn => sqlx::query_scalar(
+        let id = on_tx!(tx, conn => checked_scalar!(
             "INSERT INTO audit_events (at, actor_id, actor, action, charger_id, charger_name, subject, \
              requested_current, requested_duration, outcome, upstream_status, upstream_answer, \
              previous_settings, error, request_id, client_ip, completed_at, batch_id, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
-             RETURNING id",
+             RETURNING id AS \"id!\"",
+            row.at,
+            row.actor_id,
+            row.actor,
+            row.action,
+            row.charger_id,
+            row.charger_name,
+            row.subject,
+            row.requested_current,
+            row.requested_duration,
+            row.outcome,
+            row.upstream_status,
+            row.upstream_answer,
+            row.previous_settings,
+            row.error,
+            row.request_id,
+            row.client_ip,
+            row.completed_at,
+            row.batch_id,
+            prev,
+            hash,
         )
-        .bind(&row.at)
-        .bind(row.actor_id)
-        .bind(&row.actor)
-        .bind(&row.action)
-        .bind(row.charger_id)
-        .bind(&row.charger_name)
-        .bind(&row.subject)
-        .bind(row.requested_current)
-        .bind(row.requested_duration)
-        .bind(&row.outcome)
-        .bind(row.upstream_status)
-        .bind(&row.upstream_answer)
-        .bind(&row.previous_settings)
-        .bind(&row.error)
-        .bind(&row.request_id)
-        .bind(&row.client_ip)
-        .bind(&row.completed_at)
-        .bind(&row.batch_id)
-        .bind(&prev)
-        .bind(&hash)
         .fetch_one(&mut *conn)
         .await?);
         crate::metrics::audit_row_written(&row.action);
@@ -193,10 +193,10 @@ impl AuditLog {
     /// Completes a pending row, once (the table's trigger refuses a second
     /// completion or any other change). Returns whether a row was completed.
     pub async fn complete(&self, id: i64, done: &Completion) -> Result<bool, sqlx::Error> {
-        let hash: Option<String> = on_db!(&self.db, pool => sqlx::query_scalar(
+        let hash: Option<String> = on_db!(&self.db, pool => checked_scalar!(
             "SELECT hash FROM audit_events WHERE id = $1 AND outcome = 'pending'",
+            id,
         )
-        .bind(id)
         .fetch_optional(pool)
         .await?);
         let Some(hash) = hash else {
@@ -212,19 +212,19 @@ impl AuditLog {
             completed_at: Some(now_text()),
         };
         let outcome_hash = chain::outcome_hash(&self.key, &hash, &completed);
-        let changed = on_db!(&self.db, pool => sqlx::query(
+        let changed = on_db!(&self.db, pool => checked!(
             "UPDATE audit_events SET outcome = $1, upstream_status = $2, upstream_answer = $3, \
              previous_settings = $4, error = $5, completed_at = $6, outcome_hash = $7 \
              WHERE id = $8 AND outcome = 'pending'",
+            completed.outcome,
+            completed.upstream_status,
+            completed.upstream_answer,
+            completed.previous_settings,
+            completed.error,
+            completed.completed_at,
+            outcome_hash,
+            id,
         )
-        .bind(&completed.outcome)
-        .bind(completed.upstream_status)
-        .bind(&completed.upstream_answer)
-        .bind(&completed.previous_settings)
-        .bind(&completed.error)
-        .bind(&completed.completed_at)
-        .bind(&outcome_hash)
-        .bind(id)
         .execute(pool)
         .await?
         .rows_affected());
@@ -248,10 +248,11 @@ impl AuditLog {
     /// [`STALE_PENDING`], so a row another live instance is still waiting
     /// on is left alone until no call can still be running.
     pub async fn resolve_pending(&self, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-        let pending: Vec<i64> = on_db!(&self.db, pool => sqlx::query_scalar(
-            "SELECT id FROM audit_events WHERE outcome = 'pending' AND at < $1 ORDER BY id",
+        let cutoff = stamp(cutoff);
+        let pending: Vec<i64> = on_db!(&self.db, pool => checked_scalar!(
+            r#"SELECT id AS "id!" FROM audit_events WHERE outcome = 'pending' AND at < $1 ORDER BY id"#,
+            cutoff,
         )
-        .bind(Stamp(cutoff))
         .fetch_all(pool)
         .await?);
         let done = Completion {

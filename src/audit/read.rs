@@ -50,9 +50,26 @@ impl From<EntryRow> for AuditEntry {
     }
 }
 
+/// The columns of an [`EntryRow`] for the audit filter's query, which is
+/// built at run time and read by name; the checked reads below name the
+/// same columns with sqlx's type overrides instead.
 pub(crate) const ENTRY_COLUMNS: &str = "id, at, actor, action, charger_id, charger_name, subject, \
      requested_current, requested_duration, outcome, upstream_status, upstream_answer, \
      previous_settings, error, request_id, client_ip";
+
+/// Every checked read of [`EntryRow`]s, then `$rest` (`WHERE …`). Used
+/// inside `on_db!`, where `checked_as!` is defined.
+macro_rules! select_entries {
+    ($rest:literal $(, $arg:expr)*) => {
+        checked_as!(
+            EntryRow,
+            r#"SELECT id AS "id!", at AS "at: Stamp", actor, action AS "action: AuditAction",
+               charger_id, charger_name, subject, requested_current, requested_duration,
+               outcome AS "outcome: Outcome", upstream_status, upstream_answer, previous_settings,
+               error, request_id, client_ip FROM audit_events "# + $rest $(, $arg)*
+        )
+    };
+}
 
 /// The latest `limit` events of one charger, newest first.
 pub async fn recent_for_charger(
@@ -60,30 +77,27 @@ pub async fn recent_for_charger(
     charger_id: i64,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE charger_id = $1 ORDER BY id DESC LIMIT $2"
-    );
-    let rows: Vec<EntryRow> = on_db!(db, pool => sqlx::query_as(&sql)
-        .bind(charger_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?);
+    let rows = on_db!(db, pool => select_entries!(
+        "WHERE charger_id = $1 ORDER BY id DESC LIMIT $2", charger_id, limit
+    )
+    .fetch_all(pool)
+    .await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
 pub async fn entry(db: &Db, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_events WHERE id = $1");
-    let row: Option<EntryRow> =
-        on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+    let row = on_db!(db, pool => select_entries!("WHERE id = $1", id)
+        .fetch_optional(pool)
+        .await?);
     Ok(row.map(Into::into))
 }
 
 /// The rows of one bulk change, by charger name.
 pub async fn batch(db: &Db, batch_id: &str) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE batch_id = $1 ORDER BY charger_name, id"
-    );
-    let rows: Vec<EntryRow> =
-        on_db!(db, pool => sqlx::query_as(&sql).bind(batch_id).fetch_all(pool).await?);
+    let rows = on_db!(db, pool => select_entries!(
+        "WHERE batch_id = $1 ORDER BY charger_name, id", batch_id
+    )
+    .fetch_all(pool)
+    .await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }

@@ -59,35 +59,102 @@ pub struct Verified {
     pub broken: Option<Broken>,
 }
 
-#[derive(sqlx::FromRow)]
 struct StoredRow {
     id: i64,
     prev_hash: Option<String>,
     hash: String,
     outcome_hash: Option<String>,
-    #[sqlx(flatten)]
     row: Inserted,
+}
+
+/// A stored row as the checked query reads it, flat (`query_as!` fills
+/// one struct, field by field).
+#[derive(sqlx::FromRow)]
+struct FlatRow {
+    id: i64,
+    prev_hash: Option<String>,
+    hash: String,
+    outcome_hash: Option<String>,
+    at: String,
+    actor_id: Option<i64>,
+    actor: String,
+    action: String,
+    charger_id: Option<i64>,
+    charger_name: Option<String>,
+    subject: Option<String>,
+    requested_current: Option<i64>,
+    requested_duration: Option<i64>,
+    outcome: String,
+    upstream_status: Option<i64>,
+    upstream_answer: Option<String>,
+    previous_settings: Option<String>,
+    error: Option<String>,
+    request_id: Option<String>,
+    client_ip: Option<String>,
+    completed_at: Option<String>,
+    batch_id: Option<String>,
+}
+
+impl From<FlatRow> for StoredRow {
+    fn from(r: FlatRow) -> Self {
+        StoredRow {
+            id: r.id,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+            outcome_hash: r.outcome_hash,
+            row: Inserted {
+                at: r.at,
+                actor_id: r.actor_id,
+                actor: r.actor,
+                action: r.action,
+                charger_id: r.charger_id,
+                charger_name: r.charger_name,
+                subject: r.subject,
+                requested_current: r.requested_current,
+                requested_duration: r.requested_duration,
+                outcome: r.outcome,
+                upstream_status: r.upstream_status,
+                upstream_answer: r.upstream_answer,
+                previous_settings: r.previous_settings,
+                error: r.error,
+                request_id: r.request_id,
+                client_ip: r.client_ip,
+                completed_at: r.completed_at,
+                batch_id: r.batch_id,
+            },
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Head {
+    rows: i64,
+    hash: String,
 }
 
 /// The head of the chain now.
 pub async fn head(db: &Db) -> Result<Option<Anchor>, sqlx::Error> {
-    let head: Option<(i64, String)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM audit_events), hash FROM audit_events ORDER BY id DESC LIMIT 1",
+    let head = on_db!(db, pool => checked_as!(
+        Head,
+        r#"SELECT (SELECT COUNT(*) FROM audit_events) AS "rows!", hash
+           FROM audit_events ORDER BY id DESC LIMIT 1"#,
     )
     .fetch_optional(pool)
     .await?);
-    Ok(head.map(|(rows, hash)| Anchor {
-        rows: u64::try_from(rows).unwrap_or_default(),
-        hash,
+    Ok(head.map(|h| Anchor {
+        rows: u64::try_from(h.rows).unwrap_or_default(),
+        hash: h.hash,
     }))
 }
 
 /// Whether any row is keyed, i.e. the audit key is needed to verify.
 pub async fn has_keyed_rows(db: &Db) -> Result<bool, sqlx::Error> {
     on_db!(db, pool => {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit_events WHERE hash LIKE 'h2:%')")
-            .fetch_one(pool)
-            .await
+        checked_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM audit_events WHERE hash LIKE 'h2:%') AS "keyed!: bool""#
+        )
+        .fetch_one(pool)
+        .await
     })
 }
 
@@ -148,10 +215,6 @@ pub async fn verify(
     key: &AuditKey,
     anchor: Option<&Anchor>,
 ) -> Result<Verified, sqlx::Error> {
-    const SELECT: &str = "SELECT id, prev_hash, hash, outcome_hash, at, actor_id, actor, action, charger_id, \
-         charger_name, subject, requested_current, requested_duration, outcome, upstream_status, \
-         upstream_answer, previous_settings, error, request_id, client_ip, completed_at, batch_id \
-         FROM audit_events ORDER BY id";
     let mut result = Verified {
         rows: 0,
         legacy_rows: 0,
@@ -160,8 +223,16 @@ pub async fn verify(
     };
     let mut prev = GENESIS.to_owned();
     on_db!(db, pool => {
-        let mut rows = sqlx::query_as::<_, StoredRow>(SELECT).fetch(pool);
+        let mut rows = checked_as!(
+            FlatRow,
+            r#"SELECT id AS "id!", prev_hash, hash, outcome_hash, at, actor_id, actor, action,
+               charger_id, charger_name, subject, requested_current, requested_duration, outcome,
+               upstream_status, upstream_answer, previous_settings, error, request_id, client_ip,
+               completed_at, batch_id FROM audit_events ORDER BY id"#
+        )
+        .fetch(pool);
         while let Some(stored) = rows.try_next().await? {
+            let stored = StoredRow::from(stored);
             result.rows += 1;
             if let Some(reason) = fault(key, &stored, &prev, result.rows > result.legacy_rows + 1) {
                 result.broken = Some(Broken {

@@ -24,14 +24,21 @@ pub struct LoginAttempt<'a> {
 }
 
 /// A user row as a password check needs it.
-type Credentials = (i64, String, bool);
+#[derive(sqlx::FromRow)]
+struct Credentials {
+    id: i64,
+    password_hash: String,
+    disabled: bool,
+}
 
 impl Users {
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, AuthError> {
-        Ok(on_db!(&self.db, pool => sqlx::query_as(
-                "SELECT id, password_hash, disabled FROM users WHERE lower(username) = lower($1)",
+        Ok(on_db!(&self.db, pool => checked_as!(
+                Credentials,
+                r#"SELECT id AS "id!", password_hash, disabled AS "disabled: bool" FROM users
+                   WHERE lower(username) = lower($1)"#,
+                username,
             )
-            .bind(username)
             .fetch_optional(pool)
             .await?))
     }
@@ -101,19 +108,22 @@ impl Users {
         };
         let slot = self.admit(&username, attempt.ip, &actor).await?;
         // Always verify (against a dummy when unknown): equal timing.
-        let phc = stored.as_ref().map(|(_, phc, _)| phc.clone());
+        let phc = stored.as_ref().map(|c| c.password_hash.clone());
         let ok = slot.verify(attempt.password, phc).await;
         match stored {
-            Some((id, _, false)) if ok => {
+            Some(Credentials {
+                id,
+                disabled: false,
+                ..
+            }) if ok => {
                 throttle::clear(&self.db, &username, attempt.ip).await?;
-                on_db!(&self.db, pool => sqlx::query(
-                    "UPDATE users SET last_login_at = $1 WHERE id = $2",
+                let now = now_text();
+                on_db!(&self.db, pool => checked!(
+                    "UPDATE users SET last_login_at = $1 WHERE id = $2", now, id
                 )
-                .bind(now_text())
-                .bind(id)
                 .execute(pool)
                 .await?
-            .rows_affected());
+                .rows_affected());
                 let user = self.get(id).await?.expect("the user was just read");
                 let actor = Actor {
                     user_id: Some(id),
@@ -144,7 +154,7 @@ impl Users {
         let ip = actor.client_ip.as_deref().unwrap_or("unknown");
         let slot = self.admit(&user.username, ip, actor).await?;
         let stored = self.credentials(&user.username).await?;
-        let phc = stored.map(|(_, phc, _)| phc);
+        let phc = stored.map(|c| c.password_hash);
         if !slot.verify(current, phc).await {
             return Err(AuthError::WrongCurrentPassword);
         }
@@ -152,22 +162,13 @@ impl Users {
         password::check_new(&user.username, new)?;
         let phc = slot.hash(new).await;
         drop(slot);
-        on_db!(&self.db, pool => sqlx::query(
-            "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2",
-        )
-        .bind(&phc)
-        .bind(user.id)
-        .execute(pool)
-        .await?
-            .rows_affected());
-        Ok(())
+        self.store_password_hash(user.id, &phc).await
     }
 
     /// The user's session epoch: a session made with another one is over.
     pub async fn session_epoch(&self, user_id: i64) -> Result<Option<i64>, AuthError> {
         Ok(on_db!(&self.db, pool => {
-            sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
-                .bind(user_id)
+            checked_scalar!("SELECT session_epoch FROM users WHERE id = $1", user_id)
                 .fetch_optional(pool)
                 .await?
         }))

@@ -97,7 +97,33 @@ impl From<UserRow> for User {
     }
 }
 
-const USER_COLUMNS: &str = "id, username, role, disabled, created_at, last_login_at, language";
+/// Every user read: the same columns, then `$rest` (`WHERE …`). Used
+/// inside `on_db!`, where `checked_as!` is defined.
+macro_rules! select_users {
+    ($rest:literal $(, $arg:expr)*) => {
+        checked_as!(
+            UserRow,
+            r#"SELECT id AS "id!", username, role AS "role: Role", disabled AS "disabled: bool",
+               created_at AS "created_at: Stamp", last_login_at AS "last_login_at: Stamp",
+               language AS "language: Language" FROM users "# + $rest $(, $arg)*
+        )
+    };
+}
+
+/// Changes one thing about user `$id`; like every change to who someone
+/// is or may do, it ends their sessions.
+macro_rules! update_ending_sessions {
+    ($db:expr, $id:expr, $set:literal, $value:expr) => {
+        on_db!($db, pool => checked!(
+            "UPDATE users SET " + $set + ", session_epoch = session_epoch + 1 WHERE id = $2",
+            $value,
+            $id,
+        )
+        .execute(pool)
+        .await?
+        .rows_affected())
+    };
+}
 
 #[derive(Clone, Debug)]
 pub struct Users {
@@ -149,30 +175,29 @@ impl Users {
 
     pub async fn count(&self) -> Result<i64, AuthError> {
         Ok(
-            on_db!(&self.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            on_db!(&self.db, pool => checked_scalar!(r#"SELECT COUNT(*) AS "count!" FROM users"#)
             .fetch_one(pool)
             .await?),
         )
     }
 
     pub async fn list(&self) -> Result<Vec<User>, AuthError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY lower(username)");
-        let rows: Vec<UserRow> =
-            on_db!(&self.db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+        let rows = on_db!(&self.db, pool => select_users!("ORDER BY lower(username)")
+            .fetch_all(pool)
+            .await?);
         Ok(rows.into_iter().map(User::from).collect())
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<User>, AuthError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row: Option<UserRow> =
-            on_db!(&self.db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+        let row = on_db!(&self.db, pool => select_users!("WHERE id = $1", id)
+            .fetch_optional(pool)
+            .await?);
         Ok(row.map(User::from))
     }
 
     pub async fn by_name(&self, username: &str) -> Result<User, AuthError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE lower(username) = lower($1)");
-        let row: Option<UserRow> = on_db!(&self.db, pool => sqlx::query_as(&sql)
-            .bind(username.trim())
+        let name = username.trim();
+        let row = on_db!(&self.db, pool => select_users!("WHERE lower(username) = lower($1)", name)
             .fetch_optional(pool)
             .await?);
         row.map(User::from)
@@ -188,13 +213,14 @@ impl Users {
         let username = check_username(username)?;
         password::check_new(&username, password)?;
         let phc = self.hasher.hash(password).await?;
-        let inserted = on_db!(&self.db, pool => sqlx::query(
+        let role: &str = role.into();
+        let inserted = on_db!(&self.db, pool => checked!(
             "INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
+            username,
+            phc,
+            role,
         )
-        .bind(&username)
-        .bind(&phc)
-        .bind(role)
         .execute(pool)
         .await?
         .rows_affected());
@@ -206,14 +232,15 @@ impl Users {
 
     /// Ends the user's sessions (a role change takes effect at once).
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), AuthError> {
-        self.update(id, "role = $1", role).await
+        let role: &str = role.into();
+        let changed = update_ending_sessions!(&self.db, id, "role = $1", role);
+        found(changed, id)
     }
 
     /// Keeps the user's language (none: follow the browser).
     pub async fn set_language(&self, id: i64, language: Option<Language>) -> Result<(), AuthError> {
-        on_db!(&self.db, pool => sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
-            .bind(language)
-            .bind(id)
+        let language = language.map(Language::as_str);
+        on_db!(&self.db, pool => checked!("UPDATE users SET language = $1 WHERE id = $2", language, id)
             .execute(pool)
             .await?
             .rows_affected());
@@ -222,7 +249,8 @@ impl Users {
 
     /// Ends the user's sessions.
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), AuthError> {
-        self.update(id, "disabled = $1", disabled).await
+        let changed = update_ending_sessions!(&self.db, id, "disabled = $1", disabled);
+        found(changed, id)
     }
 
     /// Ends the user's sessions.
@@ -233,29 +261,20 @@ impl Users {
             .ok_or_else(|| AuthError::NotFound(format!("#{id}")))?;
         password::check_new(&user.username, password)?;
         let phc = self.hasher.hash(password).await?;
-        self.update(id, "password_hash = $1", phc).await
+        self.store_password_hash(id, &phc).await
     }
 
-    async fn update<T>(&self, id: i64, set: &str, value: T) -> Result<(), AuthError>
-    where
-        T: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
-            + sqlx::Type<sqlx::Sqlite>
-            + for<'q> sqlx::Encode<'q, sqlx::Postgres>
-            + sqlx::Type<sqlx::Postgres>
-            + Send,
-    {
-        // Every change to who someone is or may do ends their sessions.
-        let sql =
-            format!("UPDATE users SET {set}, session_epoch = session_epoch + 1 WHERE id = $2");
-        let changed = on_db!(&self.db, pool => sqlx::query(&sql)
-            .bind(value)
-            .bind(id)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        if changed == 0 {
-            return Err(AuthError::NotFound(format!("#{id}")));
-        }
-        Ok(())
+    /// Ends the user's sessions.
+    async fn store_password_hash(&self, id: i64, phc: &str) -> Result<(), AuthError> {
+        let changed = update_ending_sessions!(&self.db, id, "password_hash = $1", phc);
+        found(changed, id)
     }
+}
+
+/// `changed` rows were updated for user `id`: none means no such user.
+fn found(changed: u64, id: i64) -> Result<(), AuthError> {
+    if changed == 0 {
+        return Err(AuthError::NotFound(format!("#{id}")));
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@
 //! all pass the check before any failure is recorded. Keying on the pair
 //! means nobody can lock an account for someone on another address.
 
-use crate::db::{Db, Stamp};
+use crate::db::{Db, Stamp, stamp};
 use crate::{on_db, on_tx};
 use chrono::{TimeDelta, Utc};
 
@@ -39,30 +39,46 @@ pub enum Admission {
     Throttled { retry_after: i64 },
 }
 
-type Row = (i64, i64, Stamp);
+#[derive(sqlx::FromRow)]
+struct Row {
+    failures: i64,
+    refused: i64,
+    next_allowed_at: Stamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct Unreported {
+    username: String,
+    refused: i64,
+}
 
 /// Decides, and records, one attempt for `username` from `ip`.
 pub async fn admit(db: &Db, username: &str, ip: &str) -> Result<Admission, sqlx::Error> {
     let username = &key(username);
     let mut tx = db.begin_serialised().await?;
     let now = Utc::now();
-    let row: Option<Row> = on_tx!(&mut tx, conn => sqlx::query_as(
-        "SELECT failures, refused, next_allowed_at FROM login_throttle \
-         WHERE username = $1 AND ip = $2",
+    let now_text = stamp(now);
+    let row = on_tx!(&mut tx, conn => checked_as!(
+        Row,
+        r#"SELECT failures, refused, next_allowed_at AS "next_allowed_at: Stamp"
+           FROM login_throttle WHERE username = $1 AND ip = $2"#,
+        username,
+        ip,
     )
-    .bind(username)
-    .bind(ip)
     .fetch_optional(&mut *conn)
     .await?);
     let admission = match row {
-        Some((_, _, Stamp(next))) if next > now => {
-            on_tx!(&mut tx, conn => sqlx::query(
+        Some(Row {
+            next_allowed_at: Stamp(next),
+            ..
+        }) if next > now => {
+            on_tx!(&mut tx, conn => checked!(
                 "UPDATE login_throttle SET refused = refused + 1, updated_at = $1 \
                  WHERE username = $2 AND ip = $3",
+                now_text,
+                username,
+                ip,
             )
-            .bind(Stamp(now))
-            .bind(username)
-            .bind(ip)
             .execute(&mut *conn)
             .await?
             .rows_affected());
@@ -72,19 +88,20 @@ pub async fn admit(db: &Db, username: &str, ip: &str) -> Result<Admission, sqlx:
             }
         }
         row => {
-            let (failures, refused) = row.map_or((0, 0), |(f, r, _)| (f, r));
+            let (failures, refused) = row.map_or((0, 0), |r| (r.failures, r.refused));
             let failures = failures + 1;
-            on_tx!(&mut tx, conn => sqlx::query(
+            let next_allowed_at = stamp(now + TimeDelta::seconds(delay_after(failures)));
+            on_tx!(&mut tx, conn => checked!(
                 "INSERT INTO login_throttle (username, ip, failures, refused, next_allowed_at, updated_at) \
                  VALUES ($1, $2, $3, 0, $4, $5) ON CONFLICT (username, ip) DO UPDATE SET \
                  failures = excluded.failures, refused = 0, next_allowed_at = excluded.next_allowed_at, \
                  updated_at = excluded.updated_at",
+                username,
+                ip,
+                failures,
+                next_allowed_at,
+                now_text,
             )
-            .bind(username)
-            .bind(ip)
-            .bind(failures)
-            .bind(Stamp(now + TimeDelta::seconds(delay_after(failures))))
-            .bind(Stamp(now))
             .execute(&mut *conn)
             .await?
             .rows_affected());
@@ -99,28 +116,35 @@ pub async fn admit(db: &Db, username: &str, ip: &str) -> Result<Admission, sqlx:
 
 /// A successful attempt wipes the slate for this username and address.
 pub async fn clear(db: &Db, username: &str, ip: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM login_throttle WHERE username = $1 AND ip = $2")
-        .bind(key(username))
-        .bind(ip)
-        .execute(pool)
-        .await?
-            .rows_affected());
+    let username = key(username);
+    on_db!(db, pool => checked!(
+        "DELETE FROM login_throttle WHERE username = $1 AND ip = $2", username, ip
+    )
+    .execute(pool)
+    .await?
+    .rows_affected());
     Ok(())
 }
 
 /// Forgets pairs untouched for a day that no longer throttle; returns the
 /// refusals they had not yet reported, per username, for the audit.
 pub async fn forget_old(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let cutoff = Utc::now() - FORGET_AFTER;
-    let unreported: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(
+    let now = Utc::now();
+    let (cutoff, now) = (stamp(now - FORGET_AFTER), stamp(now));
+    let unreported = on_db!(db, pool => checked_as!(
+        Unreported,
         "DELETE FROM login_throttle WHERE updated_at < $1 AND next_allowed_at < $2 \
          RETURNING username, refused",
+        cutoff,
+        now,
     )
-    .bind(Stamp(cutoff))
-    .bind(Stamp(Utc::now()))
     .fetch_all(pool)
     .await?);
-    Ok(unreported.into_iter().filter(|(_, n)| *n > 0).collect())
+    Ok(unreported
+        .into_iter()
+        .filter(|u| u.refused > 0)
+        .map(|u| (u.username, u.refused))
+        .collect())
 }
 
 /// The row's key: usernames compare without case (as logins do), so the

@@ -54,10 +54,20 @@ impl RegistryError {
     }
 }
 
-/// The columns every charger read selects.
-const CHARGER_COLUMNS: &str = "c.id, c.name, c.site_id, s.name AS site_name, c.edge_device_id, \
-     c.evse_uuid, c.min_current, c.max_current, c.notes, \
-     c.token_ciphertext IS NOT NULL AS token_set, c.created_at, c.updated_at";
+/// Every charger read: the same columns and join, then `$rest` (`WHERE
+/// …`). Used inside `on_db!`, where `checked_as!` is defined.
+macro_rules! select_chargers {
+    ($rest:literal $(+ $more:literal)* $(, $arg:expr)*) => {
+        checked_as!(
+            ChargerRow,
+            "SELECT c.id AS \"id!\", c.name, c.site_id, s.name AS site_name, c.edge_device_id, \
+             c.evse_uuid, c.min_current, c.max_current, c.notes, \
+             c.token_ciphertext IS NOT NULL AS \"token_set!: bool\", \
+             c.created_at AS \"created_at: Stamp\", c.updated_at AS \"updated_at: Stamp\" \
+             FROM chargers c JOIN sites s ON s.id = c.site_id " + $rest $(+ $more)* $(, $arg)*
+        )
+    };
+}
 
 #[derive(sqlx::FromRow)]
 struct ChargerRow {
@@ -97,6 +107,7 @@ impl From<ChargerRow> for Charger {
 
 #[derive(sqlx::FromRow)]
 struct SealedRow {
+    id: i64,
     token_ciphertext: Vec<u8>,
     token_nonce: Vec<u8>,
     token_key_id: String,
@@ -124,22 +135,20 @@ impl Registry {
     }
 
     pub async fn list(&self) -> Result<Vec<Charger>, RegistryError> {
-        let sql = format!(
-            "SELECT {CHARGER_COLUMNS} FROM chargers c JOIN sites s ON s.id = c.site_id \
-             WHERE c.deleted_at IS NULL ORDER BY lower(s.name), lower(c.name), c.id"
-        );
-        let rows: Vec<ChargerRow> =
-            on_db!(&self.db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+        let rows = on_db!(&self.db, pool => select_chargers!(
+            "WHERE c.deleted_at IS NULL ORDER BY lower(s.name), lower(c.name), c.id"
+        )
+        .fetch_all(pool)
+        .await?);
         Ok(rows.into_iter().map(Charger::from).collect())
     }
 
     pub async fn get(&self, id: i64) -> Result<Charger, RegistryError> {
-        let sql = format!(
-            "SELECT {CHARGER_COLUMNS} FROM chargers c JOIN sites s ON s.id = c.site_id \
-             WHERE c.id = $1 AND c.deleted_at IS NULL"
-        );
-        let row: Option<ChargerRow> =
-            on_db!(&self.db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+        let row = on_db!(&self.db, pool => select_chargers!(
+            "WHERE c.id = $1 AND c.deleted_at IS NULL", id
+        )
+        .fetch_optional(pool)
+        .await?);
         row.map(Charger::from).ok_or(RegistryError::NotFound(id))
     }
 
@@ -157,19 +166,22 @@ impl Registry {
         let site_id = site_id(&mut tx, &valid.site).await?;
         // Placeholder blobs satisfy the table's CHECK until the real seal,
         // which needs the id, replaces them below.
-        let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
+        let (min_current, max_current) =
+            (i64::from(valid.min_current), i64::from(valid.max_current));
+        let no_seal_yet: Vec<u8> = Vec::new();
+        let id: i64 = on_tx!(&mut tx, conn => checked_scalar!(
             "INSERT INTO chargers (name, site_id, edge_device_id, evse_uuid, min_current, \
              max_current, notes, token_ciphertext, token_nonce, token_key_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, '') RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, '') RETURNING id AS \"id!\"",
+            valid.name,
+            site_id,
+            valid.edge_device_id,
+            valid.evse_uuid,
+            min_current,
+            max_current,
+            valid.notes,
+            no_seal_yet,
         )
-        .bind(&valid.name)
-        .bind(site_id)
-        .bind(&valid.edge_device_id)
-        .bind(&valid.evse_uuid)
-        .bind(i64::from(valid.min_current))
-        .bind(i64::from(valid.max_current))
-        .bind(&valid.notes)
-        .bind(Vec::<u8>::new())
         .fetch_one(&mut *conn)
         .await?);
         store_sealed(&mut tx, id, &self.vault.seal(id, token)).await?;
@@ -183,20 +195,23 @@ impl Registry {
         let mut tx = self.db.begin().await?;
         ensure_unique(&mut tx, &valid.edge_device_id, &valid.evse_uuid, Some(id)).await?;
         let site_id = site_id(&mut tx, &valid.site).await?;
-        let changed = on_tx!(&mut tx, conn => sqlx::query(
+        let (min_current, max_current) =
+            (i64::from(valid.min_current), i64::from(valid.max_current));
+        let now = now_text();
+        let changed = on_tx!(&mut tx, conn => checked!(
             "UPDATE chargers SET name = $1, site_id = $2, edge_device_id = $3, evse_uuid = $4, \
              min_current = $5, max_current = $6, notes = $7, updated_at = $8 \
              WHERE id = $9 AND deleted_at IS NULL",
+            valid.name,
+            site_id,
+            valid.edge_device_id,
+            valid.evse_uuid,
+            min_current,
+            max_current,
+            valid.notes,
+            now,
+            id,
         )
-        .bind(&valid.name)
-        .bind(site_id)
-        .bind(&valid.edge_device_id)
-        .bind(&valid.evse_uuid)
-        .bind(i64::from(valid.min_current))
-        .bind(i64::from(valid.max_current))
-        .bind(&valid.notes)
-        .bind(now_text())
-        .bind(id)
         .execute(&mut *conn)
         .await?
         .rows_affected());
@@ -220,13 +235,14 @@ impl Registry {
     /// Soft delete: the row stays so history can name it; the sealed token
     /// is wiped.
     pub async fn delete(&self, id: i64) -> Result<(), RegistryError> {
-        let changed = on_db!(&self.db, pool => sqlx::query(
+        let now = now_text();
+        let changed = on_db!(&self.db, pool => checked!(
             "UPDATE chargers SET deleted_at = $1, updated_at = $1, \
              token_ciphertext = NULL, token_nonce = NULL, token_key_id = NULL \
              WHERE id = $2 AND deleted_at IS NULL",
+            now,
+            id,
         )
-        .bind(now_text())
-        .bind(id)
         .execute(pool)
         .await?
         .rows_affected());
@@ -247,11 +263,12 @@ impl Registry {
     }
 
     pub async fn token(&self, id: i64) -> Result<EvseToken, RegistryError> {
-        let sealed: Option<SealedRow> = on_db!(&self.db, pool => sqlx::query_as(
-            "SELECT token_ciphertext, token_nonce, token_key_id FROM chargers \
-             WHERE id = $1 AND deleted_at IS NULL",
+        let sealed = on_db!(&self.db, pool => checked_as!(
+            SealedRow,
+            "SELECT id, token_ciphertext AS \"token_ciphertext!\", token_nonce AS \"token_nonce!\", \
+             token_key_id AS \"token_key_id!\" FROM chargers WHERE id = $1 AND deleted_at IS NULL",
+            id,
         )
-        .bind(id)
         .fetch_optional(pool)
         .await?);
         let sealed = sealed.ok_or(RegistryError::NotFound(id))?;
@@ -259,39 +276,48 @@ impl Registry {
     }
 }
 
+/// The key ids the live chargers' tokens are sealed with.
+pub async fn token_key_ids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    on_db!(db, pool => checked_scalar!(
+        r#"SELECT DISTINCT token_key_id AS "token_key_id!" FROM chargers
+           WHERE deleted_at IS NULL AND token_key_id <> ''"#
+    )
+    .fetch_all(pool)
+    .await)
+}
+
 /// Re-seals every live token under `new` in one transaction. Fails without
 /// changing anything if any token does not open under `old`.
 pub async fn rotate_key(db: &Db, old: &Vault, new: &Vault) -> Result<usize, RegistryError> {
     let mut tx = db.begin().await?;
-    let rows: Vec<(i64, Vec<u8>, Vec<u8>, String)> = on_tx!(&mut tx, conn => sqlx::query_as(
-        "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
-         WHERE deleted_at IS NULL ORDER BY id",
+    let rows = on_tx!(&mut tx, conn => checked_as!(
+        SealedRow,
+        "SELECT id, token_ciphertext AS \"token_ciphertext!\", token_nonce AS \"token_nonce!\", \
+         token_key_id AS \"token_key_id!\" FROM chargers WHERE deleted_at IS NULL ORDER BY id",
     )
     .fetch_all(&mut *conn)
     .await?);
-    for (id, ciphertext, nonce, key_id) in &rows {
-        let sealed = SealedToken {
-            ciphertext: ciphertext.clone(),
-            nonce: nonce.clone(),
-            key_id: key_id.clone(),
-        };
-        let token = old.open(*id, &sealed)?;
-        store_sealed(&mut tx, *id, &new.seal(*id, &token)).await?;
+    let count = rows.len();
+    for row in rows {
+        let id = row.id;
+        let token = old.open(id, &row.into())?;
+        store_sealed(&mut tx, id, &new.seal(id, &token)).await?;
     }
     tx.commit().await?;
-    Ok(rows.len())
+    Ok(count)
 }
 
 async fn store_sealed(tx: &mut Tx, id: i64, sealed: &SealedToken) -> Result<bool, sqlx::Error> {
-    let changed = on_tx!(tx, conn => sqlx::query(
+    let now = now_text();
+    let changed = on_tx!(tx, conn => checked!(
         "UPDATE chargers SET token_ciphertext = $1, token_nonce = $2, token_key_id = $3, \
          updated_at = $4 WHERE id = $5 AND deleted_at IS NULL",
+        sealed.ciphertext,
+        sealed.nonce,
+        sealed.key_id,
+        now,
+        id,
     )
-    .bind(&sealed.ciphertext)
-    .bind(&sealed.nonce)
-    .bind(&sealed.key_id)
-    .bind(now_text())
-    .bind(id)
     .execute(&mut *conn)
     .await?
     .rows_affected());
@@ -301,12 +327,10 @@ async fn store_sealed(tx: &mut Tx, id: i64, sealed: &SealedToken) -> Result<bool
 /// The site named `name` (in any case), created if new.
 async fn site_id(tx: &mut Tx, name: &str) -> Result<i64, sqlx::Error> {
     on_tx!(tx, conn => {
-        sqlx::query("INSERT INTO sites (name) VALUES ($1) ON CONFLICT DO NOTHING")
-            .bind(name)
+        checked!("INSERT INTO sites (name) VALUES ($1) ON CONFLICT DO NOTHING", name)
             .execute(&mut *conn)
             .await?;
-        sqlx::query_scalar("SELECT id FROM sites WHERE lower(name) = lower($1)")
-            .bind(name)
+        checked_scalar!(r#"SELECT id AS "id!" FROM sites WHERE lower(name) = lower($1)"#, name)
             .fetch_one(&mut *conn)
             .await
     })
@@ -318,13 +342,13 @@ async fn ensure_unique(
     evse_uuid: &str,
     except: Option<i64>,
 ) -> Result<(), RegistryError> {
-    let existing: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+    let existing: Option<String> = on_tx!(tx, conn => checked_scalar!(
         "SELECT name FROM chargers WHERE edge_device_id = $1 AND evse_uuid = $2 \
          AND deleted_at IS NULL AND id IS DISTINCT FROM $3",
+        edge_device_id,
+        evse_uuid,
+        except,
     )
-    .bind(edge_device_id)
-    .bind(evse_uuid)
-    .bind(except)
     .fetch_optional(&mut *conn)
     .await?);
     match existing {

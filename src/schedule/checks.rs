@@ -8,7 +8,7 @@ use chrono::Utc;
 use super::occurrence::Weekly;
 use super::overlap::overlap;
 use super::service::{ScheduleError, Target};
-use super::store::{self, FOR_CHARGER, FOR_SITE};
+use super::store::{self, Which};
 use crate::problem::Missing;
 use crate::types::CURRENT_LIMIT;
 
@@ -21,31 +21,39 @@ pub(super) struct Bounds {
     pub range: (u32, u32),
 }
 
+/// A charger's row as its schedules' bounds need it.
+#[derive(sqlx::FromRow)]
+struct ChargerBounds {
+    site_id: i64,
+    time_zone: String,
+    min_current: i64,
+    max_current: i64,
+}
+
 pub(super) async fn bounds(tx: &mut Tx, target: Target) -> Result<Bounds, ScheduleError> {
     match target {
         Target::Charger(id) => {
-            let row: Option<(i64, String, i64, i64)> = on_tx!(tx, conn => sqlx::query_as(
+            let row = on_tx!(tx, conn => checked_as!(
+                ChargerBounds,
                 "SELECT c.site_id, t.time_zone, c.min_current, c.max_current \
                  FROM chargers c JOIN sites t ON t.id = c.site_id \
                  WHERE c.id = $1 AND c.deleted_at IS NULL",
+                id,
             )
-            .bind(id)
             .fetch_optional(&mut *conn)
             .await?);
-            let (site_id, zone, min, max) =
-                row.ok_or(ScheduleError::Missing(Missing::Charger(id)))?;
+            let row = row.ok_or(ScheduleError::Missing(Missing::Charger(id)))?;
             let amps = |a: i64| u32::try_from(a).unwrap_or(0);
             Ok(Bounds {
                 charger: Some(id),
-                site_id,
-                zone,
-                range: (amps(min), amps(max)),
+                site_id: row.site_id,
+                zone: row.time_zone,
+                range: (amps(row.min_current), amps(row.max_current)),
             })
         }
         Target::Site(id) => {
             let zone: Option<String> = on_tx!(tx, conn => {
-                sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = $1")
-                    .bind(id)
+                checked_scalar!("SELECT time_zone FROM sites WHERE id = $1", id)
                     .fetch_optional(&mut *conn)
                     .await?
             });
@@ -68,14 +76,13 @@ pub(super) async fn refuse_overlap(
     weekly: &Weekly,
     itself: Option<i64>,
 ) -> Result<(), ScheduleError> {
-    let (condition, id) = match bounds.charger {
-        Some(id) => (FOR_CHARGER, id),
-        None => (FOR_SITE, bounds.site_id),
+    let which = match bounds.charger {
+        Some(id) => Which::ForCharger(id),
+        None => Which::ForSite(bounds.site_id),
     };
     let now = Utc::now();
-    let enabled = format!("s.enabled AND ({condition})");
-    for (other, theirs) in store::select_in(tx, &enabled, Some(id), now).await? {
-        if Some(other.id) == itself {
+    for (other, theirs) in store::select_in(tx, which, now).await? {
+        if !other.enabled || Some(other.id) == itself {
             continue;
         }
         if let Some(shared) = theirs.and_then(|w| overlap(weekly, &w, now)) {

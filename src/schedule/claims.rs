@@ -6,11 +6,10 @@
 //! given target, and a claim whose attempt failed may be taken again.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::query::QueryAs;
-use sqlx::{Database, Encode, Type};
 
 use crate::audit::{Actor, AuditLog, Intent};
 use crate::db::{Stamp, stamp};
+use crate::vocabulary::{AuditAction, Outcome};
 use crate::{on_db, on_tx};
 
 /// One target a schedule sends to one charger.
@@ -31,28 +30,21 @@ pub struct Claim {
     pub until: DateTime<Utc>,
 }
 
-/// The key columns, in the order `KEY` names them.
-const KEY: &str = "schedule_id, charger_id, occurrence, round, manual_mark, current, ends";
+/// A claim's key as its columns store it (`schedule_claims`' unique key:
+/// schedule_id, charger_id, occurrence, round, manual_mark, current, ends).
+struct Key {
+    occurrence: String,
+    current: i64,
+    ends: String,
+}
 
 impl Claim {
-    /// Binds the key, in the order of [`KEY`].
-    fn bind_key<'q, DB, O>(
-        &self,
-        query: QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>,
-    ) -> QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>
-    where
-        DB: Database,
-        i64: Encode<'q, DB> + Type<DB>,
-        String: Encode<'q, DB> + Type<DB>,
-    {
-        query
-            .bind(self.schedule_id)
-            .bind(self.charger_id)
-            .bind(self.occurrence.to_string())
-            .bind(self.round)
-            .bind(self.manual_mark)
-            .bind(i64::from(self.current))
-            .bind(stamp(self.ends))
+    fn key(&self) -> Key {
+        Key {
+            occurrence: self.occurrence.to_string(),
+            current: i64::from(self.current),
+            ends: stamp(self.ends),
+        }
     }
 }
 
@@ -60,18 +52,24 @@ impl Claim {
 /// succeeded or still runs. (A macro: the executor is either backend's.)
 macro_rules! held {
     ($executor:expr, $claim:expr) => {{
-        let sql = format!(
-            "SELECT outcome FROM audit_events WHERE id = \
-             (SELECT audit_id FROM schedule_claims WHERE ({KEY}) = ($1, $2, $3, $4, $5, $6, $7))"
-        );
-        let outcome: Option<(String,)> = $claim
-            .bind_key(sqlx::query_as(&sql))
-            .fetch_optional($executor)
-            .await?;
-        matches!(
-            outcome.as_ref().map(|(o,)| o.as_str()),
-            Some("pending" | "received")
+        let claim = $claim;
+        let key = claim.key();
+        let outcome: Option<Outcome> = checked_scalar!(
+            r#"SELECT outcome AS "outcome: Outcome" FROM audit_events WHERE id =
+               (SELECT audit_id FROM schedule_claims
+                WHERE (schedule_id, charger_id, occurrence, round, manual_mark, current, ends)
+                = ($1, $2, $3, $4, $5, $6, $7))"#,
+            claim.schedule_id,
+            claim.charger_id,
+            key.occurrence,
+            claim.round,
+            claim.manual_mark,
+            key.current,
+            key.ends,
         )
+        .fetch_optional($executor)
+        .await?;
+        matches!(outcome, Some(Outcome::Pending | Outcome::Received))
     }};
 }
 
@@ -88,18 +86,25 @@ pub async fn take(
         return Ok(None); // dropping `tx` rolls back
     }
     let audit_id = audit.begin_in(&mut tx, actor, intent).await?;
-    let insert = format!(
-        "INSERT INTO schedule_claims ({KEY}, until, audit_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT ({KEY}) DO UPDATE SET until = excluded.until, audit_id = excluded.audit_id \
-         RETURNING audit_id"
-    );
-    on_tx!(&mut tx, conn => claim
-        .bind_key(sqlx::query_as::<_, (i64,)>(&insert))
-        .bind(stamp(claim.until))
-        .bind(audit_id)
-        .fetch_one(&mut *conn)
-        .await?);
+    let (key, until) = (claim.key(), stamp(claim.until));
+    on_tx!(&mut tx, conn => checked!(
+        "INSERT INTO schedule_claims (schedule_id, charger_id, occurrence, round, manual_mark, \
+         current, ends, until, audit_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (schedule_id, charger_id, occurrence, round, manual_mark, current, ends) \
+         DO UPDATE SET until = excluded.until, audit_id = excluded.audit_id",
+        claim.schedule_id,
+        claim.charger_id,
+        key.occurrence,
+        claim.round,
+        claim.manual_mark,
+        key.current,
+        key.ends,
+        until,
+        audit_id,
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected());
     tx.commit().await?;
     Ok(Some(audit_id))
 }
@@ -117,14 +122,16 @@ pub struct Orphan {
 
 /// The orphans at `now`.
 pub async fn orphans(audit: &AuditLog, now: DateTime<Utc>) -> Result<Vec<Orphan>, sqlx::Error> {
-    on_db!(audit.db(), pool => sqlx::query_as(
+    let now = stamp(now);
+    on_db!(audit.db(), pool => checked_as!(
+        Orphan,
         "SELECT k.schedule_id, s.name AS schedule_name, k.charger_id, k.audit_id, k.current \
          FROM schedule_claims k JOIN schedules s ON s.id = k.schedule_id \
          JOIN audit_events a ON a.id = k.audit_id \
          WHERE k.until > $1 AND NOT k.withdrawn AND a.outcome = 'received' \
          AND (NOT s.enabled OR s.deleted_at IS NOT NULL) ORDER BY k.audit_id",
+        now,
     )
-    .bind(stamp(now))
     .fetch_all(pool)
     .await)
 }
@@ -139,10 +146,10 @@ pub async fn withdraw(
     intent: Option<Intent<'_>>,
 ) -> Result<Option<Option<i64>>, sqlx::Error> {
     let mut tx = audit.db().begin_serialised().await?;
-    let open: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(
+    let open: Option<i64> = on_tx!(&mut tx, conn => checked_scalar!(
         "SELECT audit_id FROM schedule_claims WHERE audit_id = $1 AND NOT withdrawn",
+        orphan.audit_id,
     )
-    .bind(orphan.audit_id)
     .fetch_optional(&mut *conn)
     .await?);
     if open.is_none() {
@@ -152,14 +159,14 @@ pub async fn withdraw(
         Some(intent) => Some(audit.begin_in(&mut tx, actor, intent).await?),
         None => None,
     };
-    on_tx!(&mut tx, conn => sqlx::query(
+    on_tx!(&mut tx, conn => checked!(
         "UPDATE schedule_claims SET withdrawn = TRUE, withdrawn_audit_id = $1 WHERE audit_id = $2",
+        reset_id,
+        orphan.audit_id,
     )
-    .bind(reset_id)
-    .bind(orphan.audit_id)
     .execute(&mut *conn)
     .await?
-            .rows_affected());
+    .rows_affected());
     tx.commit().await?;
     Ok(Some(reset_id))
 }
@@ -175,25 +182,43 @@ pub struct Changes {
     pub manual_mark: i64,
 }
 
+/// The last set or reset CLEMAP received on a charger.
+#[derive(sqlx::FromRow)]
+struct Received {
+    actor: String,
+    action: AuditAction,
+    at: Stamp,
+}
+
 /// Reads [`Changes`] for a charger from the audit trail (both reads walk
 /// the `(charger_id, id)` index from the newest row).
 pub async fn changes(audit: &AuditLog, charger_id: i64) -> Result<Changes, sqlx::Error> {
-    const RECEIVED: &str = "FROM audit_events WHERE charger_id = $1 \
-         AND action IN ('set_target', 'reset_target') AND outcome = 'received'";
-    let last_sql = format!("SELECT actor, action, at {RECEIVED} ORDER BY id DESC LIMIT 1");
-    let manual_sql = format!(
-        "SELECT id {RECEIVED} AND substr(actor, 1, 9) <> 'schedule:' ORDER BY id DESC LIMIT 1"
-    );
-    let (last, manual): (Option<(String, String, Stamp)>, Option<i64>) = on_db!(audit.db(), pool => (
-        sqlx::query_as(&last_sql).bind(charger_id).fetch_optional(pool).await?,
-        sqlx::query_scalar(&manual_sql).bind(charger_id).fetch_optional(pool).await?,
+    let (last, manual) = on_db!(audit.db(), pool => (
+        checked_as!(
+            Received,
+            r#"SELECT actor, action AS "action: AuditAction", at AS "at: Stamp"
+               FROM audit_events WHERE charger_id = $1
+               AND action IN ('set_target', 'reset_target') AND outcome = 'received'
+               ORDER BY id DESC LIMIT 1"#,
+            charger_id
+        )
+        .fetch_optional(pool)
+        .await?,
+        checked_scalar!(
+            r#"SELECT id AS "id!" FROM audit_events WHERE charger_id = $1
+               AND action IN ('set_target', 'reset_target') AND outcome = 'received'
+               AND substr(actor, 1, 9) <> 'schedule:' ORDER BY id DESC LIMIT 1"#,
+            charger_id
+        )
+        .fetch_optional(pool)
+        .await?,
     ));
     Ok(Changes {
-        last: last.map(|(actor, action, at)| {
+        last: last.map(|r| {
             (
-                actor.starts_with("schedule:"),
-                action == "reset_target",
-                at.0,
+                r.actor.starts_with("schedule:"),
+                r.action == AuditAction::ResetTarget,
+                r.at.0,
             )
         }),
         manual_mark: manual.unwrap_or(0),

@@ -6,14 +6,12 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use sqlx::query::QueryAs;
-use sqlx::{Database, Encode, Type};
 use tokio::sync::Notify;
 
 use super::checks::{bounds, refuse_overlap};
 use super::occurrence::Weekly;
 use super::overlap::Overlap;
-use super::store::{self, FOR_CHARGER, FOR_SITE, Saved};
+use super::store::{self, Saved, Which};
 use super::validate::{self, Plan};
 use crate::audit::{Actor, AuditLog, Event};
 use crate::db::{Db, now_text};
@@ -106,21 +104,21 @@ impl Schedules {
 
     /// Every saved schedule.
     pub async fn all(&self) -> Result<Vec<Saved>, sqlx::Error> {
-        store::select(&self.db, "TRUE", None, Utc::now()).await
+        store::select(&self.db, Which::All, Utc::now()).await
     }
 
     /// A charger's own schedules and its site's.
     pub async fn for_charger(&self, charger_id: i64) -> Result<Vec<Saved>, ScheduleError> {
-        Ok(store::select(&self.db, FOR_CHARGER, Some(charger_id), Utc::now()).await?)
+        Ok(store::select(&self.db, Which::ForCharger(charger_id), Utc::now()).await?)
     }
 
     /// A site's own schedules and its chargers'.
     pub async fn for_site(&self, site_id: i64) -> Result<Vec<Saved>, ScheduleError> {
-        Ok(store::select(&self.db, FOR_SITE, Some(site_id), Utc::now()).await?)
+        Ok(store::select(&self.db, Which::ForSite(site_id), Utc::now()).await?)
     }
 
     pub async fn get(&self, id: i64) -> Result<Saved, ScheduleError> {
-        store::select(&self.db, "s.id = $1", Some(id), Utc::now())
+        store::select(&self.db, Which::One(id), Utc::now())
             .await?
             .pop()
             .ok_or(ScheduleError::NotFound(id))
@@ -159,15 +157,24 @@ impl Schedules {
             Target::Charger(id) => (Some(id), None),
             Target::Site(id) => (None, Some(id)),
         };
-        let insert = format!(
-            "INSERT INTO schedules ({PLAN_COLUMNS}, charger_id, site_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
-        );
-        let (id,): (i64,) = on_tx!(&mut tx, conn => bind_plan(sqlx::query_as(&insert), &plan)
-            .bind(charger_id)
-            .bind(site_id)
-            .fetch_one(&mut *conn)
-            .await?);
+        let p = PlanColumns::of(&plan);
+        let id: i64 = on_tx!(&mut tx, conn => checked_scalar!(
+            r#"INSERT INTO schedules (name, days, start_time, end_time, time_zone, current,
+               valid_from, valid_to, charger_id, site_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id AS "id!""#,
+            p.name,
+            p.days,
+            p.start_time,
+            p.end_time,
+            p.time_zone,
+            p.current,
+            p.valid_from,
+            p.valid_to,
+            charger_id,
+            site_id,
+        )
+        .fetch_one(&mut *conn)
+        .await?);
         tx.commit().await?;
         Ok(self.get(id).await?.0)
     }
@@ -200,16 +207,26 @@ impl Schedules {
         if before.enabled {
             refuse_overlap(&mut tx, &bounds, &plan.weekly, Some(before.id)).await?;
         }
-        let update = format!(
-            "UPDATE schedules SET ({PLAN_COLUMNS}) = ($1, $2, $3, $4, $5, $6, $7, $8), \
+        let (p, now) = (PlanColumns::of(&plan), now_text());
+        on_tx!(&mut tx, conn => checked!(
+            "UPDATE schedules SET name = $1, days = $2, start_time = $3, end_time = $4, \
+             time_zone = $5, current = $6, valid_from = $7, valid_to = $8, \
              last_error = NULL, last_error_at = NULL, updated_at = $9 \
-             WHERE id = $10 AND deleted_at IS NULL RETURNING id"
-        );
-        on_tx!(&mut tx, conn => bind_plan(sqlx::query_as::<_, (i64,)>(&update), &plan)
-            .bind(now_text())
-            .bind(before.id)
-            .fetch_optional(&mut *conn)
-            .await?);
+             WHERE id = $10 AND deleted_at IS NULL",
+            p.name,
+            p.days,
+            p.start_time,
+            p.end_time,
+            p.time_zone,
+            p.current,
+            p.valid_from,
+            p.valid_to,
+            now,
+            before.id,
+        )
+        .execute(&mut *conn)
+        .await?
+        .rows_affected());
         tx.commit().await?;
         Ok(self.get(before.id).await?.0)
     }
@@ -249,16 +266,17 @@ impl Schedules {
             let bounds = bounds(&mut tx, target_of(before)).await?;
             refuse_overlap(&mut tx, &bounds, weekly, Some(before.id)).await?;
         }
-        on_tx!(&mut tx, conn => sqlx::query(
+        let now = now_text();
+        on_tx!(&mut tx, conn => checked!(
             "UPDATE schedules SET enabled = $1, last_error = NULL, last_error_at = NULL, \
              updated_at = $2 WHERE id = $3",
+            enabled,
+            now,
+            before.id,
         )
-        .bind(enabled)
-        .bind(now_text())
-        .bind(before.id)
         .execute(&mut *conn)
         .await?
-            .rows_affected());
+        .rows_affected());
         tx.commit().await?;
         Ok(self.get(before.id).await?.0)
     }
@@ -266,11 +284,12 @@ impl Schedules {
     /// Deletes a schedule (softly: the engine still withdraws its target).
     pub async fn delete(&self, actor: &Actor, id: i64) -> Result<Changed, ScheduleError> {
         let (before, _) = self.get(id).await?;
-        let result = on_db!(&self.db, pool => sqlx::query(
+        let now = now_text();
+        let result = on_db!(&self.db, pool => checked!(
             "UPDATE schedules SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
+            now,
+            id,
         )
-        .bind(now_text())
-        .bind(id)
         .execute(pool)
         .await
         .map(|_| before.clone()))
@@ -300,8 +319,7 @@ impl Schedules {
             Event::of(action, &result.as_ref().map_err(ScheduleError::problem)).about(name.trim());
         if let Some(id) = charger {
             let charger_name: Option<String> = on_db!(&self.db, pool => {
-                sqlx::query_scalar("SELECT name FROM chargers WHERE id = $1")
-                    .bind(id)
+                checked_scalar!("SELECT name FROM chargers WHERE id = $1", id)
                     .fetch_optional(pool)
                     .await?
             });
@@ -321,43 +339,46 @@ impl Schedules {
         problem: Option<&Problem>,
     ) -> Result<(), sqlx::Error> {
         let error = problem.map(Problem::to_json);
-        on_db!(&self.db, pool => sqlx::query(
+        let at = problem.map(|_| now_text());
+        on_db!(&self.db, pool => checked!(
             "UPDATE schedules SET last_error = $1, last_error_at = $2 \
              WHERE id = $3 AND last_error IS DISTINCT FROM $1",
+            error,
+            at,
+            id,
         )
-        .bind(&error)
-        .bind(problem.map(|_| now_text()))
-        .bind(id)
         .execute(pool)
         .await
         .map(|_| ()))
     }
 }
 
-/// The columns a plan fills, in the order [`bind_plan`] binds them.
-const PLAN_COLUMNS: &str =
-    "name, days, start_time, end_time, time_zone, current, valid_from, valid_to";
+/// A plan as the `schedules` columns store it.
+struct PlanColumns {
+    name: String,
+    days: i64,
+    start_time: String,
+    end_time: String,
+    time_zone: String,
+    current: i64,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+}
 
-fn bind_plan<'q, DB, O>(
-    query: QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>,
-    plan: &Plan,
-) -> QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>
-where
-    DB: Database,
-    i64: Encode<'q, DB> + Type<DB>,
-    String: Encode<'q, DB> + Type<DB>,
-    Option<String>: Encode<'q, DB> + Type<DB>,
-{
-    let w = &plan.weekly;
-    query
-        .bind(plan.name.clone())
-        .bind(i64::from(w.days.bits()))
-        .bind(w.start.format("%H:%M").to_string())
-        .bind(w.end.format("%H:%M").to_string())
-        .bind(w.zone.name().to_owned())
-        .bind(i64::from(plan.current))
-        .bind(w.valid_from.map(|d| d.to_string()))
-        .bind(w.valid_to.map(|d| d.to_string()))
+impl PlanColumns {
+    fn of(plan: &Plan) -> Self {
+        let w = &plan.weekly;
+        Self {
+            name: plan.name.clone(),
+            days: i64::from(w.days.bits()),
+            start_time: w.start.format("%H:%M").to_string(),
+            end_time: w.end.format("%H:%M").to_string(),
+            time_zone: w.zone.name().to_owned(),
+            current: i64::from(plan.current),
+            valid_from: w.valid_from.map(|d| d.to_string()),
+            valid_to: w.valid_to.map(|d| d.to_string()),
+        }
+    }
 }
 
 fn target_of(s: &Schedule) -> Target {

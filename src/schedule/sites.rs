@@ -12,23 +12,30 @@ use crate::vocabulary::AuditAction;
 /// The largest supply limit that can be typed, ampere.
 const SUPPLY_LIMIT_MAX: i64 = 100_000;
 
-type SiteRow = (i64, String, String, Option<i64>);
+#[derive(sqlx::FromRow)]
+struct SiteRow {
+    id: i64,
+    name: String,
+    time_zone: String,
+    supply_limit: Option<i64>,
+}
 
-fn site_of((id, name, time_zone, supply_limit): SiteRow) -> Site {
+fn site_of(r: SiteRow) -> Site {
     Site {
-        id,
-        name,
-        time_zone,
-        supply_limit: supply_limit.and_then(|a| u32::try_from(a).ok()),
+        id: r.id,
+        name: r.name,
+        time_zone: r.time_zone,
+        supply_limit: r.supply_limit.and_then(|a| u32::try_from(a).ok()),
     }
 }
 
 impl Schedules {
     pub async fn site(&self, id: i64) -> Result<Site, ScheduleError> {
-        let row: Option<SiteRow> = on_db!(self.db(), pool => sqlx::query_as(
-            "SELECT id, name, time_zone, supply_limit FROM sites WHERE id = $1",
+        let row = on_db!(self.db(), pool => checked_as!(
+            SiteRow,
+            r#"SELECT id AS "id!", name, time_zone, supply_limit FROM sites WHERE id = $1"#,
+            id,
         )
-        .bind(id)
         .fetch_optional(pool)
         .await?);
         row.map(site_of)
@@ -47,12 +54,13 @@ impl Schedules {
         let result = async {
             let zone = time_zone(zone)?;
             let limit = supply(supply_limit)?;
-            on_db!(self.db(), pool => sqlx::query(
+            let zone = zone.name();
+            on_db!(self.db(), pool => checked!(
                 "UPDATE sites SET time_zone = $1, supply_limit = $2 WHERE id = $3",
+                zone,
+                limit,
+                id,
             )
-            .bind(zone.name())
-            .bind(limit)
-            .bind(id)
             .execute(pool)
             .await?
             .rows_affected());

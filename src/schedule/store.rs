@@ -9,14 +9,68 @@ use crate::problem::Problem;
 use crate::types::{Schedule, ScheduleScope};
 use crate::{on_db, on_tx};
 
-/// The columns every schedule read selects (`s` schedules, `c` chargers,
-/// `t` sites).
-pub(super) const COLUMNS: &str = "s.id, s.name, s.charger_id, c.name AS charger_name, \
-     s.site_id, t.name AS site_name, s.days, s.start_time, s.end_time, s.time_zone, s.current, \
-     s.valid_from, s.valid_to, s.enabled, s.last_error, s.last_error_at";
+/// Which saved schedules to read.
+#[derive(Debug, Clone, Copy)]
+pub enum Which {
+    All,
+    /// A charger's own schedules and its site's.
+    ForCharger(i64),
+    /// A site's own schedules and its chargers'.
+    ForSite(i64),
+    One(i64),
+}
 
-pub(super) const FROM: &str = "schedules s LEFT JOIN chargers c ON c.id = s.charger_id \
-     LEFT JOIN sites t ON t.id = s.site_id";
+/// Every schedule read (`s` schedules, `c` chargers, `t` sites): the same
+/// columns, `$condition` (SQL over `s`, `c`, `t`), by name. A deleted
+/// charger's schedules are gone with it. Used inside `on_db!`/`on_tx!`,
+/// where `checked_as!` is defined.
+macro_rules! select_schedules {
+    ($condition:literal $(, $arg:expr)*) => {
+        checked_as!(
+            Row,
+            r#"SELECT s.id AS "id!", s.name, s.charger_id, c.name AS "charger_name?", s.site_id,
+               t.name AS "site_name?", s.days, s.start_time, s.end_time, s.time_zone, s.current,
+               s.valid_from, s.valid_to, s.enabled AS "enabled: bool", s.last_error,
+               s.last_error_at AS "last_error_at: Stamp"
+               FROM schedules s LEFT JOIN chargers c ON c.id = s.charger_id
+               LEFT JOIN sites t ON t.id = s.site_id
+               WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL AND ("# + $condition
+               + ") ORDER BY lower(s.name), s.id" $(, $arg)*
+        )
+    };
+}
+
+/// The rows `$which` names, read on `$executor`. (A macro: the executor is
+/// either backend's.)
+macro_rules! fetch {
+    ($which:expr, $executor:expr) => {
+        match $which {
+            Which::All => select_schedules!("TRUE").fetch_all($executor).await?,
+            Which::ForCharger(id) => {
+                select_schedules!(
+                    "s.charger_id = $1 OR s.site_id = (SELECT site_id FROM chargers WHERE id = $1)",
+                    id
+                )
+                .fetch_all($executor)
+                .await?
+            }
+            Which::ForSite(id) => {
+                select_schedules!(
+                    "s.site_id = $1 OR s.charger_id IN \
+                 (SELECT id FROM chargers WHERE site_id = $1 AND deleted_at IS NULL)",
+                    id
+                )
+                .fetch_all($executor)
+                .await?
+            }
+            Which::One(id) => {
+                select_schedules!("s.id = $1", id)
+                    .fetch_all($executor)
+                    .await?
+            }
+        }
+    };
+}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct Row {
@@ -105,22 +159,13 @@ impl Row {
     }
 }
 
-/// Saved schedules matching `condition` (SQL over `s`, `c`, `t`, with `$1`
-/// bound to `id`), by name. A deleted charger's schedules are gone with it.
+/// The saved schedules `which` names.
 pub(super) async fn select(
     db: &Db,
-    condition: &str,
-    id: Option<i64>,
+    which: Which,
     now: DateTime<Utc>,
 ) -> Result<Vec<Saved>, sqlx::Error> {
-    let sql = select_sql(condition);
-    let rows: Vec<Row> = on_db!(db, pool => {
-        let mut query = sqlx::query_as(&sql);
-        if let Some(id) = id {
-            query = query.bind(id);
-        }
-        query.fetch_all(pool).await?
-    });
+    let rows = on_db!(db, pool => fetch!(which, pool));
     Ok(rows.into_iter().map(|r| r.read(now)).collect())
 }
 
@@ -128,32 +173,9 @@ pub(super) async fn select(
 /// write lock protects).
 pub(super) async fn select_in(
     tx: &mut Tx,
-    condition: &str,
-    id: Option<i64>,
+    which: Which,
     now: DateTime<Utc>,
 ) -> Result<Vec<Saved>, sqlx::Error> {
-    let sql = select_sql(condition);
-    let rows: Vec<Row> = on_tx!(tx, conn => {
-        let mut query = sqlx::query_as(&sql);
-        if let Some(id) = id {
-            query = query.bind(id);
-        }
-        query.fetch_all(&mut *conn).await?
-    });
+    let rows = on_tx!(tx, conn => fetch!(which, &mut *conn));
     Ok(rows.into_iter().map(|r| r.read(now)).collect())
 }
-
-fn select_sql(condition: &str) -> String {
-    format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL \
-         AND ({condition}) ORDER BY lower(s.name), s.id"
-    )
-}
-
-/// The schedules that apply to a charger: its own and its site's.
-pub const FOR_CHARGER: &str = "s.charger_id = $1 \
-     OR s.site_id = (SELECT site_id FROM chargers WHERE id = $1)";
-
-/// The schedules of a site: its own and its chargers'.
-pub const FOR_SITE: &str = "s.site_id = $1 \
-     OR s.charger_id IN (SELECT id FROM chargers WHERE site_id = $1 AND deleted_at IS NULL)";
