@@ -33,16 +33,16 @@ macro_rules! __checked_macros {
     ([$d:tt] $backend:ident) => {
         #[allow(unused_macros)]
         macro_rules! checked {
-                            ($d($d t:tt)*) => { $crate::$backend!(plain $d($d t)*) };
-                        }
+                                    ($d($d t:tt)*) => { $crate::$backend!(plain $d($d t)*) };
+                                }
         #[allow(unused_macros)]
         macro_rules! checked_as {
-                            ($d($d t:tt)*) => { $crate::$backend!(record $d($d t)*) };
-                        }
+                                    ($d($d t:tt)*) => { $crate::$backend!(record $d($d t)*) };
+                                }
         #[allow(unused_macros)]
         macro_rules! checked_scalar {
-                            ($d($d t:tt)*) => { $crate::$backend!(scalar $d($d t)*) };
-                        }
+                                    ($d($d t:tt)*) => { $crate::$backend!(scalar $d($d t)*) };
+                                }
     };
 }
 

@@ -3,6 +3,8 @@
 
 pub mod validate;
 
+use validate::ValidCharger;
+
 use crate::db::{Db, Stamp, Tx, now_text};
 use crate::{on_db, on_tx};
 
@@ -123,6 +125,56 @@ impl From<SealedRow> for SealedToken {
     }
 }
 
+/// A valid charger as its columns store it (all but the token).
+struct Columns {
+    name: String,
+    site_id: i64,
+    edge_device_id: String,
+    evse_uuid: String,
+    min_current: i64,
+    max_current: i64,
+    notes: Option<String>,
+}
+
+impl Columns {
+    /// Refuses a second charger for the same EVSE (`except`: the one being
+    /// edited) and finds or creates the site.
+    async fn of(
+        tx: &mut Tx,
+        valid: ValidCharger,
+        except: Option<i64>,
+    ) -> Result<Self, RegistryError> {
+        ensure_unique(tx, &valid.edge_device_id, &valid.evse_uuid, except).await?;
+        Ok(Columns {
+            site_id: site_id(tx, &valid.site).await?,
+            name: valid.name,
+            edge_device_id: valid.edge_device_id,
+            evse_uuid: valid.evse_uuid,
+            min_current: i64::from(valid.min_current),
+            max_current: i64::from(valid.max_current),
+            notes: valid.notes,
+        })
+    }
+}
+
+/// `$query!` (a checked query macro) with `$sql`, whose `$1`…`$7` are the
+/// [`Columns`] `$c` in table order, then `$rest` as `$8`….
+macro_rules! with_columns {
+    ($query:ident, $sql:literal, $c:expr $(, $rest:expr)*) => {
+        $query!(
+            $sql,
+            $c.name,
+            $c.site_id,
+            $c.edge_device_id,
+            $c.evse_uuid,
+            $c.min_current,
+            $c.max_current,
+            $c.notes
+            $(, $rest)*
+        )
+    };
+}
+
 #[derive(Clone, Debug)]
 pub struct Registry {
     db: Db,
@@ -162,25 +214,17 @@ impl Registry {
         let valid = validate::charger(input)?;
         validate::token(token.expose())?;
         let mut tx = self.db.begin().await?;
-        ensure_unique(&mut tx, &valid.edge_device_id, &valid.evse_uuid, None).await?;
-        let site_id = site_id(&mut tx, &valid.site).await?;
+        let c = Columns::of(&mut tx, valid, None).await?;
         // Placeholder blobs satisfy the table's CHECK until the real seal,
         // which needs the id, replaces them below.
-        let (min_current, max_current) =
-            (i64::from(valid.min_current), i64::from(valid.max_current));
         let no_seal_yet: Vec<u8> = Vec::new();
-        let id: i64 = on_tx!(&mut tx, conn => checked_scalar!(
+        let id: i64 = on_tx!(&mut tx, conn => with_columns!(
+            checked_scalar,
             "INSERT INTO chargers (name, site_id, edge_device_id, evse_uuid, min_current, \
              max_current, notes, token_ciphertext, token_nonce, token_key_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, '') RETURNING id AS \"id!\"",
-            valid.name,
-            site_id,
-            valid.edge_device_id,
-            valid.evse_uuid,
-            min_current,
-            max_current,
-            valid.notes,
-            no_seal_yet,
+            c,
+            no_seal_yet
         )
         .fetch_one(&mut *conn)
         .await?);
@@ -193,24 +237,16 @@ impl Registry {
     pub async fn update(&self, id: i64, input: &ChargerInput) -> Result<Charger, RegistryError> {
         let valid = validate::charger(input)?;
         let mut tx = self.db.begin().await?;
-        ensure_unique(&mut tx, &valid.edge_device_id, &valid.evse_uuid, Some(id)).await?;
-        let site_id = site_id(&mut tx, &valid.site).await?;
-        let (min_current, max_current) =
-            (i64::from(valid.min_current), i64::from(valid.max_current));
+        let c = Columns::of(&mut tx, valid, Some(id)).await?;
         let now = now_text();
-        let changed = on_tx!(&mut tx, conn => checked!(
+        let changed = on_tx!(&mut tx, conn => with_columns!(
+            checked,
             "UPDATE chargers SET name = $1, site_id = $2, edge_device_id = $3, evse_uuid = $4, \
              min_current = $5, max_current = $6, notes = $7, updated_at = $8 \
              WHERE id = $9 AND deleted_at IS NULL",
-            valid.name,
-            site_id,
-            valid.edge_device_id,
-            valid.evse_uuid,
-            min_current,
-            max_current,
-            valid.notes,
+            c,
             now,
-            id,
+            id
         )
         .execute(&mut *conn)
         .await?

@@ -30,10 +30,13 @@ pub struct Claim {
     pub until: DateTime<Utc>,
 }
 
-/// A claim's key as its columns store it (`schedule_claims`' unique key:
-/// schedule_id, charger_id, occurrence, round, manual_mark, current, ends).
+/// A claim's key as `schedule_claims`' unique key stores it.
 struct Key {
+    schedule_id: i64,
+    charger_id: i64,
     occurrence: String,
+    round: i64,
+    manual_mark: i64,
     current: i64,
     ends: String,
 }
@@ -41,31 +44,47 @@ struct Key {
 impl Claim {
     fn key(&self) -> Key {
         Key {
+            schedule_id: self.schedule_id,
+            charger_id: self.charger_id,
             occurrence: self.occurrence.to_string(),
+            round: self.round,
+            manual_mark: self.manual_mark,
             current: i64::from(self.current),
             ends: stamp(self.ends),
         }
     }
 }
 
+/// `$query!` (a checked query macro) with `$sql`, whose `$1`…`$7` are the
+/// [`Key`] `$k` in the order above, then `$rest` as `$8`….
+macro_rules! with_key {
+    ($query:ident, $sql:literal, $k:expr $(, $rest:expr)*) => {
+        $query!(
+            $sql,
+            $k.schedule_id,
+            $k.charger_id,
+            $k.occurrence,
+            $k.round,
+            $k.manual_mark,
+            $k.current,
+            $k.ends
+            $(, $rest)*
+        )
+    };
+}
+
 /// Whether `$claim` is held, read on `$executor`: by an attempt that
 /// succeeded or still runs. (A macro: the executor is either backend's.)
 macro_rules! held {
     ($executor:expr, $claim:expr) => {{
-        let claim = $claim;
-        let key = claim.key();
-        let outcome: Option<Outcome> = checked_scalar!(
+        let key = $claim.key();
+        let outcome: Option<Outcome> = with_key!(
+            checked_scalar,
             r#"SELECT outcome AS "outcome: Outcome" FROM audit_events WHERE id =
                (SELECT audit_id FROM schedule_claims
                 WHERE (schedule_id, charger_id, occurrence, round, manual_mark, current, ends)
                 = ($1, $2, $3, $4, $5, $6, $7))"#,
-            claim.schedule_id,
-            claim.charger_id,
-            key.occurrence,
-            claim.round,
-            claim.manual_mark,
-            key.current,
-            key.ends,
+            key
         )
         .fetch_optional($executor)
         .await?;
@@ -87,20 +106,15 @@ pub async fn take(
     }
     let audit_id = audit.begin_in(&mut tx, actor, intent).await?;
     let (key, until) = (claim.key(), stamp(claim.until));
-    on_tx!(&mut tx, conn => checked!(
+    on_tx!(&mut tx, conn => with_key!(
+        checked,
         "INSERT INTO schedule_claims (schedule_id, charger_id, occurrence, round, manual_mark, \
          current, ends, until, audit_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (schedule_id, charger_id, occurrence, round, manual_mark, current, ends) \
          DO UPDATE SET until = excluded.until, audit_id = excluded.audit_id",
-        claim.schedule_id,
-        claim.charger_id,
-        key.occurrence,
-        claim.round,
-        claim.manual_mark,
-        key.current,
-        key.ends,
+        key,
         until,
-        audit_id,
+        audit_id
     )
     .execute(&mut *conn)
     .await?

@@ -8,6 +8,10 @@
 mod checks;
 #[cfg(feature = "ssr")]
 pub mod claims;
+// Before `service`, which uses its `with_plan!`.
+#[cfg(feature = "ssr")]
+#[macro_use]
+mod columns;
 pub mod days;
 #[cfg(feature = "ssr")]
 pub mod decide;

@@ -9,10 +9,11 @@ use chrono::Utc;
 use tokio::sync::Notify;
 
 use super::checks::{bounds, refuse_overlap};
+use super::columns::PlanColumns;
 use super::occurrence::Weekly;
 use super::overlap::Overlap;
 use super::store::{self, Saved, Which};
-use super::validate::{self, Plan};
+use super::validate;
 use crate::audit::{Actor, AuditLog, Event};
 use crate::db::{Db, now_text};
 use crate::problem::{Field, Invalid, Missing, Problem, Rule};
@@ -158,20 +159,14 @@ impl Schedules {
             Target::Site(id) => (None, Some(id)),
         };
         let p = PlanColumns::of(&plan);
-        let id: i64 = on_tx!(&mut tx, conn => checked_scalar!(
+        let id: i64 = on_tx!(&mut tx, conn => with_plan!(
+            checked_scalar,
             r#"INSERT INTO schedules (name, days, start_time, end_time, time_zone, current,
                valid_from, valid_to, charger_id, site_id)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id AS "id!""#,
-            p.name,
-            p.days,
-            p.start_time,
-            p.end_time,
-            p.time_zone,
-            p.current,
-            p.valid_from,
-            p.valid_to,
+            p,
             charger_id,
-            site_id,
+            site_id
         )
         .fetch_one(&mut *conn)
         .await?);
@@ -208,21 +203,15 @@ impl Schedules {
             refuse_overlap(&mut tx, &bounds, &plan.weekly, Some(before.id)).await?;
         }
         let (p, now) = (PlanColumns::of(&plan), now_text());
-        on_tx!(&mut tx, conn => checked!(
+        on_tx!(&mut tx, conn => with_plan!(
+            checked,
             "UPDATE schedules SET name = $1, days = $2, start_time = $3, end_time = $4, \
              time_zone = $5, current = $6, valid_from = $7, valid_to = $8, \
              last_error = NULL, last_error_at = NULL, updated_at = $9 \
              WHERE id = $10 AND deleted_at IS NULL",
-            p.name,
-            p.days,
-            p.start_time,
-            p.end_time,
-            p.time_zone,
-            p.current,
-            p.valid_from,
-            p.valid_to,
+            p,
             now,
-            before.id,
+            before.id
         )
         .execute(&mut *conn)
         .await?
@@ -350,34 +339,6 @@ impl Schedules {
         .execute(pool)
         .await
         .map(|_| ()))
-    }
-}
-
-/// A plan as the `schedules` columns store it.
-struct PlanColumns {
-    name: String,
-    days: i64,
-    start_time: String,
-    end_time: String,
-    time_zone: String,
-    current: i64,
-    valid_from: Option<String>,
-    valid_to: Option<String>,
-}
-
-impl PlanColumns {
-    fn of(plan: &Plan) -> Self {
-        let w = &plan.weekly;
-        Self {
-            name: plan.name.clone(),
-            days: i64::from(w.days.bits()),
-            start_time: w.start.format("%H:%M").to_string(),
-            end_time: w.end.format("%H:%M").to_string(),
-            time_zone: w.zone.name().to_owned(),
-            current: i64::from(plan.current),
-            valid_from: w.valid_from.map(|d| d.to_string()),
-            valid_to: w.valid_to.map(|d| d.to_string()),
-        }
     }
 }
 
