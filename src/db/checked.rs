@@ -26,23 +26,19 @@
 
 /// Defines `checked!`, `checked_as!` and `checked_scalar!` for one
 /// backend's arm of `on_db!`/`on_tx!`. `$d` is a `$` (a macro cannot write
-/// one into a macro it defines).
+/// one into a macro it defines). One line each: rustfmt re-indents a
+/// multi-line inner macro on every run, and `#[rustfmt::skip]` here would
+/// make rustc treat this exported macro as macro-expanded.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __checked_macros {
     ([$d:tt] $backend:ident) => {
         #[allow(unused_macros)]
-        macro_rules! checked {
-                                    ($d($d t:tt)*) => { $crate::$backend!(plain $d($d t)*) };
-                                }
+        macro_rules! checked { ($d($d t:tt)*) => { $crate::$backend!(plain $d($d t)*) } }
         #[allow(unused_macros)]
-        macro_rules! checked_as {
-                                    ($d($d t:tt)*) => { $crate::$backend!(record $d($d t)*) };
-                                }
+        macro_rules! checked_as { ($d($d t:tt)*) => { $crate::$backend!(record $d($d t)*) } }
         #[allow(unused_macros)]
-        macro_rules! checked_scalar {
-                                    ($d($d t:tt)*) => { $crate::$backend!(scalar $d($d t)*) };
-                                }
+        macro_rules! checked_scalar { ($d($d t:tt)*) => { $crate::$backend!(scalar $d($d t)*) } }
     };
 }
 
