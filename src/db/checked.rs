@@ -21,8 +21,18 @@
 //! reads one) never turns the macros online.
 //!
 //! Row types keep `#[derive(sqlx::FromRow)]` for those preparation builds.
-//! Queries built at run time (the audit filter, the copy to PostgreSQL,
-//! the vocabulary's generated checks, `PRAGMA`s) stay runtime queries.
+//! The script checks this crate's library only, so checked queries belong
+//! in it (the stores), not in `app`, `server` or `#[cfg(test)]` code. The
+//! README lists what stays a runtime query and why.
+
+// With both preparation features on (`--all-features`), every query would
+// be an unchecked runtime query whose `"id!"`-style aliases no longer match
+// the rows' field names: refuse to build instead of failing at run time.
+#[cfg(all(feature = "prepare-sqlite", feature = "prepare-postgres"))]
+compile_error!(
+    "prepare-sqlite and prepare-postgres are for .ci/sqlx-prepare, one at a time; \
+     build without them"
+);
 
 /// Defines `checked!`, `checked_as!` and `checked_scalar!` for one
 /// backend's arm of `on_db!`/`on_tx!`. `$d` is a `$` (a macro cannot write
