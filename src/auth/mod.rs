@@ -111,17 +111,21 @@ macro_rules! select_users {
 }
 
 /// Changes one thing about user `$id`; like every change to who someone
-/// is or may do, it ends their sessions.
+/// is or may do, it ends their sessions. `Err(NotFound)` when there is no
+/// such user.
 macro_rules! update_ending_sessions {
     ($db:expr, $id:expr, $set:literal, $value:expr) => {
-        on_db!($db, pool => checked!(
-            "UPDATE users SET " + $set + ", session_epoch = session_epoch + 1 WHERE id = $2",
-            $value,
+        found(
+            on_db!($db, pool => checked!(
+                "UPDATE users SET " + $set + ", session_epoch = session_epoch + 1 WHERE id = $2",
+                $value,
+                $id,
+            )
+            .execute(pool)
+            .await?
+            .rows_affected()),
             $id,
         )
-        .execute(pool)
-        .await?
-        .rows_affected())
     };
 }
 
@@ -233,8 +237,7 @@ impl Users {
     /// Ends the user's sessions (a role change takes effect at once).
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), AuthError> {
         let role: &str = role.into();
-        let changed = update_ending_sessions!(&self.db, id, "role = $1", role);
-        found(changed, id)
+        update_ending_sessions!(&self.db, id, "role = $1", role)
     }
 
     /// Keeps the user's language (none: follow the browser).
@@ -249,8 +252,7 @@ impl Users {
 
     /// Ends the user's sessions.
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), AuthError> {
-        let changed = update_ending_sessions!(&self.db, id, "disabled = $1", disabled);
-        found(changed, id)
+        update_ending_sessions!(&self.db, id, "disabled = $1", disabled)
     }
 
     /// Ends the user's sessions.
@@ -266,8 +268,7 @@ impl Users {
 
     /// Ends the user's sessions.
     async fn store_password_hash(&self, id: i64, phc: &str) -> Result<(), AuthError> {
-        let changed = update_ending_sessions!(&self.db, id, "password_hash = $1", phc);
-        found(changed, id)
+        update_ending_sessions!(&self.db, id, "password_hash = $1", phc)
     }
 }
 
