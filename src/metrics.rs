@@ -10,6 +10,8 @@ pub const HTTP_REQUESTS: &str = "evse_http_requests_total";
 pub const HTTP_DURATION: &str = "evse_http_request_duration_seconds";
 /// Connections open now.
 pub const HTTP_CONNECTIONS: &str = "evse_http_connections_open";
+/// Connections closed at once because their client held its share.
+pub const HTTP_CONNECTIONS_REFUSED: &str = "evse_http_connections_refused_total";
 /// Calls to CLEMAP, by operation and outcome (`ok` or the failure's kind).
 pub const CLEMAP_CALLS: &str = "evse_clemap_calls_total";
 /// How long CLEMAP calls took, by operation and outcome.
@@ -59,6 +61,10 @@ pub fn describe() {
         "Time to answer a request, by route pattern and method"
     );
     metrics::describe_gauge!(HTTP_CONNECTIONS, "Client connections open now");
+    metrics::describe_counter!(
+        HTTP_CONNECTIONS_REFUSED,
+        "Connections closed at once because their client already held its share"
+    );
     metrics::describe_counter!(CLEMAP_CALLS, "Calls to CLEMAP, by operation and outcome");
     metrics::describe_histogram!(
         CLEMAP_DURATION,

@@ -78,6 +78,8 @@ impl ServeConfig {
             trusted_proxies: web.trusted_proxies,
             connections: listener::ConnectionLimits {
                 max_connections: web.max_connections as usize,
+                max_per_client: web.max_connections_per_client as usize,
+                idle_timeout: Duration::from_secs(web.idle_timeout_secs),
                 header_read_timeout: Duration::from_secs(web.header_read_timeout_secs),
                 request_timeout: Duration::from_secs(web.request_timeout_secs),
             },
@@ -190,6 +192,8 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     connections: listener::ConnectionLimits,
+    /// Exempt from the per-client connection cap.
+    trusted_proxies: std::sync::Arc<[ipnet::IpNet]>,
     services: Services,
     metrics_addr: Option<SocketAddr>,
     /// Held while the server runs: no key rotation underneath it.
@@ -270,6 +274,7 @@ impl Application {
                 ),
             },
             connections: config.connections,
+            trusted_proxies: config.trusted_proxies.clone().into(),
             services,
             metrics_addr,
             _lock: lock,
@@ -296,9 +301,15 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
-        listener::serve(self.listener, self.router, self.connections, shutdown)
-            .await
-            .map_err(StartError::Serve)
+        listener::serve(
+            self.listener,
+            self.router,
+            self.connections,
+            self.trusted_proxies,
+            shutdown,
+        )
+        .await
+        .map_err(StartError::Serve)
     }
 }
 

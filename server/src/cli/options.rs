@@ -150,7 +150,8 @@ pub struct WebArgs {
         long = "trusted-proxy",
         env = "EVSE_TRUSTED_PROXIES",
         value_name = "CIDR",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_parser = crate::client_ip::parse_trusted_proxy
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
@@ -169,7 +170,20 @@ pub struct WebArgs {
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_connections: u32,
 
-    /// Seconds a client may take to send a request's headers.
+    /// Connections one client (an address; for IPv6 its /64) may hold at
+    /// once; more are closed at once. Trusted proxies are exempt. Raise it
+    /// when many users share one address without a proxy in between.
+    #[arg(long, env = "EVSE_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 128, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_connections_per_client: u32,
+
+    /// Seconds a connection may stay open with no request running.
+    #[arg(long, env = "EVSE_IDLE_TIMEOUT_SECS", default_value_t = 60, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_secs: u64,
+
+    /// Seconds a client may take to send a request's headers (also the
+    /// first request on a new connection).
     #[arg(long, env = "EVSE_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=300))]
     pub header_read_timeout_secs: u64,
