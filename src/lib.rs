@@ -18,6 +18,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod control;
 #[cfg(feature = "ssr")]
+pub mod csv_safe;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod inflight;
@@ -25,6 +27,8 @@ pub mod inflight;
 pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod metrics;
+#[cfg(feature = "ssr")]
+pub mod net;
 #[cfg(feature = "ssr")]
 pub mod overview;
 #[cfg(feature = "ssr")]

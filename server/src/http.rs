@@ -12,7 +12,7 @@ use evse_dashboard::services::Services;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, ResponseOptions, generate_route_list};
 use serde_json::json;
-use tower::ServiceBuilder;
+use tower::{Layer, ServiceBuilder};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -44,8 +44,10 @@ where
     let routes = route_list();
     let context = {
         let services = state.services.clone();
+        let secure = app::api::context::SecureCookies(sessions.secure_cookies);
         move || {
             provide_context(services.clone());
+            provide_context(secure);
             set_page_csp();
         }
     };
@@ -97,7 +99,7 @@ where
     } else {
         router
     };
-    router
+    let router = router
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::client_ip::middleware,
@@ -126,7 +128,10 @@ where
                 }))
                 .layer(middleware::from_fn(security::same_origin))
                 .layer(session_layer),
-        )
+        );
+    // Before routing (a layer on a router runs after it chose a route):
+    // `/api/../admin` is routed, and guarded, as `/admin`.
+    Router::new().fallback_service(middleware::from_fn(security::normalise_path).layer(router))
 }
 
 /// The app's routes, generated once per process.

@@ -59,15 +59,85 @@ fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.svg"
 }
 
-/// Paths anyone may fetch: the login page, server functions (which
-/// authorise themselves), the compiled bundle, static assets, health.
+/// Paths anyone may fetch: the login page, the registered server
+/// functions (which authorise themselves), the compiled bundle, static
+/// assets, health. Any other path under `/api/` is not public: it could
+/// only reach the page fallback.
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
         || path == "/livez"
         || path == "/favicon.svg"
-        || path.starts_with("/api/")
         || path.starts_with("/pkg/")
+        || is_server_fn(path)
+}
+
+fn is_server_fn(path: &str) -> bool {
+    static PATHS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    PATHS
+        .get_or_init(|| {
+            leptos::server_fn::axum::server_fn_paths()
+                .map(|(path, _)| path)
+                .collect()
+        })
+        .contains(path)
+}
+
+/// The path as the router will read it: dot-segments resolved (also when
+/// written `%2e`) and empty segments dropped, RFC 3986 §5.2.4. `None` when
+/// it is already in that form. Browsers always send it so; only a tool
+/// sends `/api/../admin`, which must be classified as `/admin`.
+pub fn normalised_path(path: &str) -> Option<String> {
+    let is_dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let is_dot_dot = |s: &str| {
+        s.len() >= 2
+            && matches!(
+                s.to_ascii_lowercase().as_str(),
+                ".." | ".%2e" | "%2e." | "%2e%2e"
+            )
+    };
+    let mut kept: Vec<&str> = Vec::new();
+    let mut segments = path.split('/').skip(1).peekable();
+    let mut trailing_slash = false;
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        if is_dot_dot(segment) {
+            kept.pop();
+            trailing_slash = last;
+        } else if is_dot(segment) || segment.is_empty() {
+            trailing_slash = last;
+        } else {
+            kept.push(segment);
+            trailing_slash = false;
+        }
+    }
+    let mut normal = format!("/{}", kept.join("/"));
+    if trailing_slash && !kept.is_empty() {
+        normal.push('/');
+    }
+    (normal != path).then_some(normal)
+}
+
+/// Rewrites a request's path to its [`normalised_path`] before anything
+/// classifies or routes it.
+pub async fn normalise_path(mut request: Request, next: Next) -> Response {
+    if let Some(path) = normalised_path(request.uri().path()) {
+        let path_and_query = match request.uri().query() {
+            Some(query) => format!("{path}?{query}"),
+            None => path,
+        };
+        let mut parts = request.uri().clone().into_parts();
+        match path_and_query.parse() {
+            Ok(pq) => parts.path_and_query = Some(pq),
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        }
+        match axum::http::Uri::from_parts(parts) {
+            Ok(uri) => *request.uri_mut() = uri,
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        }
+    }
+    next.run(request).await
 }
 
 /// Sends anonymous page requests to the login page, and back afterwards.
@@ -129,14 +199,15 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
 }
 
 /// HTTP/2 requests carry the host in the URI (`:authority`), not in a
-/// `Host` header: either names this server.
+/// `Host` header: either names this server. Without a readable host there
+/// is nothing to compare with, and the change is refused (fail closed).
 fn is_cross_site(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| uri.authority().map(|a| a.as_str()));
+    let host = match headers.get(header::HOST) {
+        Some(value) => value.to_str().ok(),
+        None => uri.authority().map(|a| a.as_str()),
+    };
     let Some(host) = host else {
-        return false;
+        return true;
     };
     let source = headers
         .get(header::ORIGIN)
@@ -198,6 +269,15 @@ mod tests {
             &uri
         ));
         assert!(!is_cross_site(&headers(&[("host", "a")]), &uri));
+        // No host to compare with, or one that is not text: refused.
+        assert!(is_cross_site(&headers(&[]), &uri));
+        assert!(is_cross_site(
+            &headers(&[("origin", "http://127.0.0.1:3000")]),
+            &uri
+        ));
+        let mut odd = HeaderMap::new();
+        odd.insert("host", HeaderValue::from_bytes(b"dash\xff").unwrap());
+        assert!(is_cross_site(&odd, &uri));
         // HTTP/2: no Host header, the authority is in the URI.
         let h2 = axum::http::Uri::from_static("https://dash.example/api/x");
         assert!(is_cross_site(
@@ -213,10 +293,32 @@ mod tests {
     #[test]
     fn public_paths() {
         assert!(is_public("/login"));
-        assert!(is_public("/api/login"));
         assert!(is_public("/pkg/evse-dashboard.wasm"));
         assert!(!is_public("/"));
         assert!(!is_public("/admin"));
         assert!(!is_public("/loginx"));
+        // Only a registered server function under /api/ (none is linked
+        // into this unit test, so every /api/ path here is private).
+        assert!(!is_public("/api/no_such_function"));
+        assert!(!is_public("/api/../admin"));
+    }
+
+    #[test]
+    fn paths_are_normalised_before_they_are_classified() {
+        let n = |p: &str| normalised_path(p);
+        assert_eq!(n("/api/../admin").as_deref(), Some("/admin"));
+        assert_eq!(n("/api/%2e%2e/admin").as_deref(), Some("/admin"));
+        assert_eq!(n("/api/.%2E/admin").as_deref(), Some("/admin"));
+        assert_eq!(n("/pkg/../../admin").as_deref(), Some("/admin"));
+        assert_eq!(n("/./admin").as_deref(), Some("/admin"));
+        assert_eq!(n("//admin").as_deref(), Some("/admin"));
+        assert_eq!(n("/chargers/1/..").as_deref(), Some("/chargers/"));
+        assert_eq!(n("/..").as_deref(), Some("/"));
+        // Already normal: left alone, trailing slash and all.
+        assert_eq!(n("/"), None);
+        assert_eq!(n("/admin"), None);
+        assert_eq!(n("/schedules/"), None);
+        assert_eq!(n("/chargers/1"), None);
+        assert_eq!(n("/a..b/c.d"), None);
     }
 }

@@ -46,6 +46,24 @@ impl AuditKey {
     }
 }
 
+impl AuditKey {
+    /// The keyed MAC that marks a browser as having logged in to
+    /// `username` (see `auth::device`), ready to finalise or verify.
+    pub(crate) fn device_mac(&self, username: &str, nonce: &str) -> Hmac<Sha256> {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(self.0.expose()).expect("HMAC takes a 32-byte key");
+        for part in [
+            b"device\0".as_slice(),
+            username.as_bytes(),
+            b"\0",
+            nonce.as_bytes(),
+        ] {
+            mac.update(part);
+        }
+        mac
+    }
+}
+
 pub(crate) fn hex(digest: impl AsRef<[u8]>) -> String {
     digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -1,14 +1,15 @@
-//! Logging in, and checking a password again: throttled per username and
-//! address, bounded in hashing, and audited. An unknown username is never
-//! stored as typed (it may be a password typed into the wrong field): the
-//! trail shows a keyed pseudonym, the same for the same name.
+//! Logging in, and checking a password again: throttled (see
+//! [`throttle`]), bounded in hashing, and audited. An unknown username is
+//! never stored as typed (it may be a password typed into the wrong
+//! field): the trail shows a keyed pseudonym, the same for the same name.
 
 use chrono::{DateTime, Utc};
 
-use super::throttle::{self, Admission};
-use super::{AuthError, SESSION_MAX_AGE, Users, check_username, password};
+use super::throttle::{self, Admission, Refusals, Source, ThrottleScope};
+use super::{AuthError, SESSION_MAX_AGE, Users, check_username, device, password};
 use crate::audit::{Actor, Event};
 use crate::db::now_text;
+use crate::net::AddressGroup;
 use crate::on_db;
 use crate::problem::Problem;
 use crate::secret::Password;
@@ -21,6 +22,15 @@ pub struct LoginAttempt<'a> {
     pub password: &'a Password,
     /// The client's address (behind trusted proxies: the forwarded one).
     pub ip: &'a str,
+    /// The browser's device cookie, if it sent one.
+    pub device: Option<&'a str>,
+}
+
+/// A successful login: the user, and the device cookie to give the
+/// browser (so it keeps its own allowance if the account is attacked).
+pub struct LoggedIn {
+    pub user: User,
+    pub device_cookie: String,
 }
 
 /// A user row as a password check needs it.
@@ -52,43 +62,79 @@ impl Users {
         }
     }
 
-    /// Takes a hashing slot, then counts the attempt (so a busy server
-    /// never charges one it did not check). Refusals while throttled are
-    /// reported as one event once the next attempt goes ahead.
-    async fn admit(
+    /// Where an attempt comes from: a browser or an address this account
+    /// has logged in from, or somewhere unknown.
+    async fn source(
         &self,
         username: &str,
         ip: &str,
+        device: Option<&str>,
+    ) -> Result<Source, AuthError> {
+        if let Some(id) = device.and_then(|d| device::verify(self.audit.key(), username, d)) {
+            return Ok(Source::KnownDevice(id));
+        }
+        let group = AddressGroup::key(ip);
+        Ok(
+            if throttle::is_known_address(&self.db, username, &group).await? {
+                Source::KnownAddress(group)
+            } else {
+                Source::Unknown(group)
+            },
+        )
+    }
+
+    /// Takes a hashing slot, then counts the attempt (so a busy server
+    /// never charges one it did not check). Refusals while throttled are
+    /// summarised in the trail, at most once a minute per throttle row.
+    async fn admit(
+        &self,
+        username: &str,
+        source: &Source,
         actor: &Actor,
     ) -> Result<password::Slot, AuthError> {
         let slot = self.hasher.slot().await?;
-        for (name, attempts) in throttle::forget_old(&self.db).await? {
-            self.report_refused(actor, &name, attempts).await;
+        for refusals in throttle::forget_old(&self.db).await? {
+            self.report_refused(actor, &refusals).await;
         }
-        match throttle::admit(&self.db, username, ip).await? {
-            Admission::Throttled { retry_after } => Err(AuthError::Throttled {
-                seconds: retry_after,
-            }),
-            Admission::Granted { refused_meanwhile } => {
-                if refused_meanwhile > 0 {
-                    self.report_refused(actor, username, refused_meanwhile)
-                        .await;
-                }
-                Ok(slot)
-            }
+        let buckets = throttle::buckets(username, source);
+        let (report, verdict) = match throttle::admit(&self.db, &buckets).await? {
+            Admission::Throttled {
+                retry_after,
+                report,
+            } => (
+                report,
+                Err(AuthError::Throttled {
+                    seconds: retry_after,
+                }),
+            ),
+            Admission::Granted { report } => (report, Ok(slot)),
+        };
+        for refusals in &report {
+            self.report_refused(actor, refusals).await;
         }
+        verdict
     }
 
-    async fn report_refused(&self, actor: &Actor, username: &str, attempts: i64) {
-        let known = matches!(self.credentials(username).await, Ok(Some(_)));
+    async fn report_refused(&self, actor: &Actor, refusals: &Refusals) {
+        // An address row counts every name tried from there: it is about
+        // the address, and names nobody.
+        let subject = match refusals.scope {
+            ThrottleScope::Address => refusals.source.clone(),
+            ThrottleScope::Source | ThrottleScope::Account => {
+                let known = matches!(self.credentials(&refusals.username).await, Ok(Some(_)));
+                self.who(&refusals.username, known)
+            }
+        };
         let event = Event {
             outcome: Outcome::Refused,
             ..Event::of(
                 AuditAction::Login,
-                &Err::<(), _>(Problem::LoginsThrottled { attempts }),
+                &Err::<(), _>(Problem::LoginsThrottled {
+                    attempts: refusals.attempts,
+                }),
             )
         }
-        .about(self.who(username, known));
+        .about(subject);
         self.audit.record_or_log(actor, event).await;
     }
 
@@ -98,7 +144,7 @@ impl Users {
         &self,
         attempt: LoginAttempt<'_>,
         actor: Actor,
-    ) -> Result<User, AuthError> {
+    ) -> Result<LoggedIn, AuthError> {
         let username = check_username(attempt.username)?;
         let stored = self.credentials(&username).await?;
         let who = self.who(&username, stored.is_some());
@@ -106,7 +152,8 @@ impl Users {
             username: who.clone(),
             ..actor
         };
-        let slot = self.admit(&username, attempt.ip, &actor).await?;
+        let source = self.source(&username, attempt.ip, attempt.device).await?;
+        let slot = self.admit(&username, &source, &actor).await?;
         // Always verify (against a dummy when unknown): equal timing.
         let phc = stored.as_ref().map(|c| c.password_hash.clone());
         let ok = slot.verify(attempt.password, phc).await;
@@ -116,7 +163,7 @@ impl Users {
                 disabled: false,
                 ..
             }) if ok => {
-                throttle::clear(&self.db, &username, attempt.ip).await?;
+                throttle::succeeded(&self.db, &username, &source, attempt.ip).await?;
                 let now = now_text();
                 on_db!(&self.db, pool => checked!(
                     "UPDATE users SET last_login_at = $1 WHERE id = $2", now, id
@@ -131,7 +178,10 @@ impl Users {
                 };
                 let event = Event::of(AuditAction::Login, &Ok(()));
                 self.audit.record_or_log(&actor, event).await;
-                Ok(user)
+                Ok(LoggedIn {
+                    user,
+                    device_cookie: device::mint(self.audit.key(), &username),
+                })
             }
             _ => {
                 let event = Event::of(AuditAction::Login, &Err::<(), _>(Problem::WrongCredentials))
@@ -152,13 +202,16 @@ impl Users {
         actor: &Actor,
     ) -> Result<(), AuthError> {
         let ip = actor.client_ip.as_deref().unwrap_or("unknown");
-        let slot = self.admit(&user.username, ip, actor).await?;
+        // The session shows who this is: the check is counted in the
+        // address's own row only, never against the account as a whole.
+        let source = Source::KnownAddress(AddressGroup::key(ip));
+        let slot = self.admit(&user.username, &source, actor).await?;
         let stored = self.credentials(&user.username).await?;
         let phc = stored.map(|c| c.password_hash);
         if !slot.verify(current, phc).await {
             return Err(AuthError::WrongCurrentPassword);
         }
-        throttle::clear(&self.db, &user.username, ip).await?;
+        throttle::succeeded(&self.db, &user.username, &source, ip).await?;
         password::check_new(&user.username, new)?;
         let phc = slot.hash(new).await;
         drop(slot);

@@ -1,6 +1,7 @@
 //! Users, passwords and logins. Sessions and the per-request role check
 //! live in the web layer; this module owns the data and the rules.
 
+pub mod device;
 mod login;
 pub mod password;
 pub mod throttle;
@@ -14,7 +15,7 @@ use crate::problem::{Field, Invalid, Missing, Problem, Rule};
 use crate::secret::Password;
 use crate::types::{Language, Role, User};
 
-pub use login::LoginAttempt;
+pub use login::{LoggedIn, LoginAttempt};
 pub use password::Hasher;
 
 /// A session ends this long after its login, however active it is.

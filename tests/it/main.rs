@@ -10,6 +10,7 @@ mod clemap_faults;
 mod clemap_logs;
 mod control;
 mod fixtures;
+mod logins;
 mod overview;
 mod registry;
 mod schedules;

@@ -39,12 +39,16 @@ pub async fn login(username: String, password: SecretText, next: String) -> Resu
     let password = Password::new(password.into_inner());
     let actor = context::actor(None, "").await;
     let ip = actor.client_ip.clone().unwrap_or_else(|| "unknown".into());
+    let device = context::device_cookie();
     let attempt = LoginAttempt {
         username: &username,
         password: &password,
         ip: &ip,
+        device: device.as_deref(),
     };
-    let user = services.users.authenticate(attempt, actor).await?;
+    let logged_in = services.users.authenticate(attempt, actor).await?;
+    context::set_device_cookie(&logged_in.device_cookie);
+    let user = logged_in.user;
     let session = context::session().await?;
     crate::session::start(&session, &services, &user)
         .await

@@ -27,11 +27,33 @@ async fn over_https_cookies_are_host_bound_and_browsers_stay_on_https() {
             "username=tls&password=correct+horse+battery+staple&next=/",
         )
         .await;
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookies: Vec<&str> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let cookie = cookies
+        .iter()
+        .find(|c| c.contains("evse_session="))
+        .expect("a session cookie");
     assert!(cookie.starts_with("__Host-evse_session="), "{cookie}");
     assert!(
         cookie.contains("Secure") && cookie.contains("Path=/"),
         "{cookie}"
+    );
+    // The device cookie (login throttle) is HTTPS-only too, and only ever
+    // sent back to the login.
+    let device = cookies
+        .iter()
+        .find(|c| c.contains("evse_device="))
+        .expect("a device cookie");
+    assert!(device.starts_with("__Secure-evse_device="), "{device}");
+    assert!(
+        device.contains("Secure")
+            && device.contains("Path=/api/login")
+            && device.contains("HttpOnly"),
+        "{device}"
     );
     let page = client().get(app.url("/login")).send().await.unwrap();
     assert!(
