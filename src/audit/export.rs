@@ -13,6 +13,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::query::{QueryError, push_filters};
 use super::read::{ENTRY_COLUMNS, EntryRow};
+use crate::csv_safe;
 use crate::problem::Problem;
 use crate::types::{AuditEntry, AuditFilter};
 
@@ -58,23 +59,13 @@ struct CsvRow {
     client_ip: Option<String>,
 }
 
-/// A leading `= + - @` (or tab / carriage return) would make a spreadsheet
-/// run the cell as a formula: such text gets a leading apostrophe.
-fn defused(text: String) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text
-    }
-}
-
 impl From<AuditEntry> for CsvRow {
     fn from(e: AuditEntry) -> Self {
-        let text = |v: Option<String>| v.map(defused);
+        let text = |v: Option<String>| v.map(csv_safe::cell);
         Self {
             id: e.id,
             at_utc: e.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            actor: defused(e.actor),
+            actor: csv_safe::cell(e.actor),
             action: e.action.into(),
             charger_id: e.charger_id,
             charger_name: text(e.charger_name),
@@ -173,12 +164,11 @@ async fn write_rows(
     Ok(())
 }
 
-/// A CSV writer into a fresh chunk (RFC 4180 line ends, header written
-/// by hand so an empty export still has one).
+/// A CSV writer into a fresh chunk (the header written by hand, so an
+/// empty export still has one).
 fn writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
+    csv_safe::writer_builder()
         .has_headers(false)
-        .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::with_capacity(CHUNK_BYTES * 2))
 }
 
