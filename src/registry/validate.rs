@@ -94,12 +94,16 @@ pub(crate) fn label(field: Field, value: &str) -> Result<String, Invalid> {
 }
 
 /// A CLEMAP id: no whitespace or control characters anywhere (a pasted
-/// id with a trailing space would address nothing).
+/// id with a trailing space would address nothing), and not `.` or `..`
+/// (each id is one segment of CLEMAP's URL path, where those two would be
+/// dropped or climb up: two chargers would share one address).
 fn identifier(field: Field, value: &str) -> Result<String, Invalid> {
     let rule = if value.is_empty() {
         Rule::Required
     } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         Rule::Whitespace
+    } else if value == "." || value == ".." {
+        Rule::DotSegment
     } else if value.len() > IDENTIFIER_BYTES as usize {
         Rule::TooLong {
             max: IDENTIFIER_BYTES,
@@ -190,6 +194,22 @@ mod tests {
                 },
                 Field::EvseUuid,
                 Rule::Whitespace,
+            ),
+            (
+                ChargerInput {
+                    edge_device_id: ".".into(),
+                    ..input()
+                },
+                Field::EdgeDeviceId,
+                Rule::DotSegment,
+            ),
+            (
+                ChargerInput {
+                    evse_uuid: "..".into(),
+                    ..input()
+                },
+                Field::EvseUuid,
+                Rule::DotSegment,
             ),
             (
                 ChargerInput {

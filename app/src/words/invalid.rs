@@ -90,6 +90,7 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
             td_string!(l, v_control_characters, what = what).to_string()
         }
         (_, Rule::Whitespace) => td_string!(l, v_whitespace, what = what).to_string(),
+        (_, Rule::DotSegment) => td_string!(l, v_dot_segment, what = what).to_string(),
         (_, Rule::TooLong { max }) => td_string!(l, v_too_long, what = what, max = max).to_string(),
         (_, Rule::TooShort { min }) => {
             td_string!(l, v_too_short, what = what, min = min).to_string()
