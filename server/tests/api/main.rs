@@ -18,5 +18,7 @@ mod keys;
 mod languages;
 mod leaks;
 mod login_security;
+mod login_throttle;
 mod metrics;
+mod probe;
 mod sessions;
