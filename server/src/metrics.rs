@@ -86,8 +86,22 @@ pub async fn start(at: SocketAddr, services: Services, db: Db) -> std::io::Resul
             services,
             db,
         });
+    // The dashboard's own connection handling (deadlines, caps), not
+    // `axum::serve`, which would keep an idle connection for ever.
+    let limits = crate::listener::ConnectionLimits {
+        max_connections: 64,
+        max_per_client: 16,
+        ..Default::default()
+    };
     tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        let serving = crate::listener::serve(
+            listener,
+            router,
+            limits,
+            std::sync::Arc::from([]),
+            std::future::pending(),
+        );
+        if let Err(e) = serving.await {
             tracing::error!(error = %e, "the metrics listener stopped");
         }
     });

@@ -311,3 +311,15 @@ async fn no_csv_cell_can_run_as_a_formula_in_a_semicolon_locale() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_metrics_port_closes_idle_connections_too() {
+    let app = spawn_app_with(|c| c.metrics_listen = Some("127.0.0.1:0".parse().unwrap())).await;
+    let metrics = app.metrics.expect("metrics are served");
+    let mut silent = connect_from(local(1), metrics).await;
+    let took = closed_within(&mut silent, Duration::from_secs(15)).await;
+    assert!(
+        took.is_some(),
+        "a silent connection to /metrics stayed open"
+    );
+}
