@@ -37,9 +37,8 @@ fn starts_formula(rest: &str) -> bool {
 /// `text` as a cell that cannot run as a formula, whichever separator the
 /// spreadsheet splits it at.
 pub fn cell(text: String) -> String {
-    let needs_work = text.starts_with(['\t', '\r'])
-        || starts_formula(&text)
-        || text.contains(splits_after);
+    let needs_work =
+        text.starts_with(['\t', '\r']) || starts_formula(&text) || text.contains(splits_after);
     if !needs_work {
         return text;
     }
@@ -54,6 +53,34 @@ pub fn cell(text: String) -> String {
         }
     }
     out
+}
+
+/// serde's `serialize_with` for a text field of a CSV row.
+pub fn text<S: serde::Serializer>(value: &str, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(&cell(value.to_owned()))
+}
+
+/// serde's `serialize_with` for an optional text field of a CSV row.
+pub fn optional_text<S: serde::Serializer>(
+    value: &Option<String>,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => text(value, out),
+        None => out.serialize_none(),
+    }
+}
+
+/// serde's `serialize_with` for a stored timestamp: ISO 8601 UTC with
+/// milliseconds, also for rows stored in an older form (`+00:00`).
+pub fn utc<S: serde::Serializer>(stored: &str, out: S) -> Result<S::Ok, S::Error> {
+    match chrono::DateTime::parse_from_rfc3339(stored) {
+        Ok(at) => out.serialize_str(
+            &at.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        ),
+        Err(_) => text(stored, out),
+    }
 }
 
 #[cfg(test)]

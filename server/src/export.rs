@@ -11,7 +11,7 @@ use axum::body::Body;
 use axum::extract::{Extension, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use evse_dashboard::audit::{self, Actor, Event, query};
+use evse_dashboard::audit::{self, Actor, Event, Who, query};
 use evse_dashboard::types::{AuditAction, AuditFilter, Problem, Role, User};
 use tower_sessions::Session;
 
@@ -62,8 +62,10 @@ pub async fn audit_csv(
         Err(e) => return refuse(l, e.problem().into()),
     };
     let actor = Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
+        who: Who::User {
+            id: user.id,
+            name: user.username.clone(),
+        },
         request_id: headers
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())

@@ -5,13 +5,25 @@ use serde::Serialize;
 use crate::problem::Problem;
 use crate::vocabulary::{AuditAction, Outcome};
 
+pub use crate::types::Who;
+
 /// Who did it and from where; copied into every row.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: Option<i64>,
-    pub username: String,
+    pub who: Who,
     pub request_id: Option<String>,
     pub client_ip: Option<String>,
+}
+
+impl Actor {
+    /// `who`, acting from nowhere in particular (the engine, the CLI).
+    pub fn of(who: Who) -> Self {
+        Self {
+            who,
+            request_id: None,
+            client_ip: None,
+        }
+    }
 }
 
 /// What happened, for events that are complete when written.

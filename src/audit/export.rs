@@ -4,7 +4,6 @@
 //! format, the same in every language).
 
 use futures::{Stream, TryStreamExt};
-use serde::Serialize;
 use sqlx::QueryBuilder;
 
 use crate::db::Db;
@@ -12,78 +11,21 @@ use crate::on_db;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::query::{QueryError, push_filters};
-use super::read::{ENTRY_COLUMNS, EntryRow};
+use super::row::AuditRow;
 use crate::csv_safe;
-use crate::problem::Problem;
-use crate::types::{AuditEntry, AuditFilter};
-
-pub const CSV_COLUMNS: [&str; 16] = [
-    "id",
-    "at_utc",
-    "actor",
-    "action",
-    "charger_id",
-    "charger_name",
-    "subject",
-    "requested_current_a",
-    "requested_duration_s",
-    "outcome",
-    "upstream_status",
-    "upstream_answer",
-    "previous_settings",
-    "error",
-    "request_id",
-    "client_ip",
-];
+use crate::types::AuditFilter;
 
 const CHUNK_BYTES: usize = 32 * 1024;
 
-/// One CSV line, in [`CSV_COLUMNS`] order.
-#[derive(Serialize)]
-struct CsvRow {
-    id: i64,
-    at_utc: String,
-    actor: String,
-    action: &'static str,
-    charger_id: Option<i64>,
-    charger_name: Option<String>,
-    subject: Option<String>,
-    requested_current_a: Option<u32>,
-    requested_duration_s: Option<u32>,
-    outcome: &'static str,
-    upstream_status: Option<u16>,
-    upstream_answer: Option<String>,
-    previous_settings: Option<String>,
-    error: Option<String>,
-    request_id: Option<String>,
-    client_ip: Option<String>,
-}
-
-impl From<AuditEntry> for CsvRow {
-    fn from(e: AuditEntry) -> Self {
-        let text = |v: Option<String>| v.map(csv_safe::cell);
-        Self {
-            id: e.id,
-            at_utc: e.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            actor: csv_safe::cell(e.actor),
-            action: e.action.into(),
-            charger_id: e.charger_id,
-            charger_name: text(e.charger_name),
-            subject: text(e.subject),
-            requested_current_a: e.requested_current,
-            requested_duration_s: e.requested_duration,
-            outcome: e.outcome.into(),
-            upstream_status: e.upstream_status,
-            upstream_answer: text(e.upstream_answer),
-            previous_settings: text(e.previous_settings),
-            error: text(e.problem.map(|p| match p {
-                Problem::Legacy(text) => text,
-                typed => typed.to_json(),
-            })),
-            request_id: text(e.request_id),
-            client_ip: text(e.client_ip),
-        }
-    }
+/// The export's header: the CSV names of [`AuditRow`]'s fields (a blank
+/// row names them, so an empty export has the header too).
+pub fn csv_columns() -> Vec<String> {
+    let mut out = csv_safe::writer_builder().from_writer(Vec::new());
+    out.serialize(AuditRow::default())
+        .expect("a row serialises");
+    let text = String::from_utf8(out.into_inner().expect("in memory")).expect("UTF-8");
+    let header = text.lines().next().unwrap_or_default();
+    header.split(',').map(str::to_owned).collect()
 }
 
 type Chunk = Result<Vec<u8>, std::io::Error>;
@@ -137,16 +79,14 @@ async fn write_rows(
     tx: &tokio::sync::mpsc::Sender<Chunk>,
 ) -> Result<(), ExportError> {
     let mut out = writer();
-    out.write_record(CSV_COLUMNS)?;
+    out.write_record(csv_columns())?;
     on_db!(db, pool => {
-        let mut qb = QueryBuilder::new(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE 1 = 1"
-        ));
+        let mut qb = QueryBuilder::new("SELECT * FROM audit_events WHERE 1 = 1");
         push_filters(&mut qb, filter)?;
         qb.push(" ORDER BY id DESC");
-        let mut rows = qb.build_query_as::<EntryRow>().fetch(pool);
+        let mut rows = qb.build_query_as::<AuditRow>().fetch(pool);
         while let Some(row) = rows.try_next().await? {
-            out.serialize(CsvRow::from(AuditEntry::from(row)))?;
+            out.serialize(row)?;
             if out.get_ref().len() > CHUNK_BYTES {
                 let chunk = std::mem::replace(&mut out, writer())
                     .into_inner()
@@ -177,38 +117,53 @@ mod tests {
     use super::*;
     use crate::vocabulary::{AuditAction, Outcome};
 
-    fn entry() -> AuditEntry {
-        AuditEntry {
+    fn row() -> AuditRow {
+        AuditRow {
             id: 7,
-            at: "2026-11-24T10:00:00.5Z".parse().unwrap(),
+            at: "2026-11-24T10:00:00.500Z".into(),
+            actor_id: Some(1),
             actor: "=cmd|' /C calc'!A0".into(),
             action: AuditAction::SetTarget,
             charger_id: Some(3),
             charger_name: Some("Bay, \"north\"".into()),
-            subject: None,
             requested_current: Some(10),
             requested_duration: Some(7200),
             outcome: Outcome::Received,
             upstream_status: Some(201),
-            upstream_answer: None,
-            previous_settings: None,
-            problem: None,
             request_id: Some("-1+1".into()),
-            client_ip: None,
+            hash: "h2:abc".into(),
+            ..AuditRow::default()
         }
     }
 
     #[test]
     fn rows_are_quoted_defused_and_in_column_order() {
         let mut out = writer();
-        out.write_record(CSV_COLUMNS).unwrap();
-        out.serialize(CsvRow::from(entry())).unwrap();
+        out.write_record(csv_columns()).unwrap();
+        out.serialize(row()).unwrap();
         let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
         let lines: Vec<&str> = text.split("\r\n").collect();
-        assert_eq!(lines[0], CSV_COLUMNS.join(","));
+        assert_eq!(
+            lines[0],
+            "id,at_utc,actor,action,charger_id,charger_name,subject,requested_current_a,\
+             requested_duration_s,outcome,upstream_status,upstream_answer,previous_settings,\
+             error,request_id,client_ip"
+        );
         assert_eq!(
             lines[1],
             "7,2026-11-24T10:00:00.500Z,'=cmd|' /C calc'!A0,set_target,3,\"Bay, \"\"north\"\"\",,10,7200,received,201,,,,'-1+1,"
         );
+    }
+
+    #[test]
+    fn times_stored_in_an_older_form_are_written_as_the_others() {
+        let mut out = writer();
+        out.serialize(AuditRow {
+            at: "2026-11-24T10:00:00.5+00:00".into(),
+            ..row()
+        })
+        .unwrap();
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        assert!(text.starts_with("7,2026-11-24T10:00:00.500Z,"), "{text}");
     }
 }

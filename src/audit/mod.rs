@@ -9,19 +9,23 @@ mod export;
 pub mod key;
 pub mod query;
 mod read;
+mod row;
 pub mod verify;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use sqlx::QueryBuilder;
+
 use crate::db::{Db, Tx, stamp};
 use crate::{on_db, on_tx};
 
-pub use event::{Actor, Completion, Event, Intent, json};
-pub use export::{CSV_COLUMNS, csv};
+pub use event::{Actor, Completion, Event, Intent, Who, json};
+pub use export::{csv, csv_columns};
 pub use key::AuditKey;
 pub use read::{batch, entry, recent_for_charger};
+pub use row::AuditRow;
 
 use crate::problem::Problem;
 use crate::vocabulary::{AuditAction, Outcome};
@@ -59,13 +63,19 @@ impl AuditLog {
 
     /// Writes a complete event.
     pub async fn record(&self, actor: &Actor, event: Event) -> Result<i64, sqlx::Error> {
-        let mut row = base_row(actor, event.action, event.outcome);
-        row.subject = event.subject;
-        row.charger_id = event.charger_id;
-        row.charger_name = event.charger_name;
-        row.error = event.problem.as_ref().map(Problem::to_json);
-        row.completed_at = Some(String::new()); // stamped by `append`
-        self.append(row).await
+        self.append(event_row(actor, event)).await
+    }
+
+    /// Writes a complete event inside the caller's serialised transaction,
+    /// so the change it records and the record commit together or not at
+    /// all.
+    pub async fn record_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        event: Event,
+    ) -> Result<i64, sqlx::Error> {
+        self.append_in(tx, event_row(actor, event)).await
     }
 
     /// Records an event and logs, rather than fails, when the database
@@ -124,7 +134,7 @@ impl AuditLog {
     /// `at` is stamped here, under the lock, so it grows with `id` (the
     /// date filter relies on that); a row complete when written is
     /// completed then.
-    async fn append(&self, row: chain::Inserted) -> Result<i64, sqlx::Error> {
+    async fn append(&self, row: AuditRow) -> Result<i64, sqlx::Error> {
         let mut tx = self.db.begin_serialised().await?;
         let id = self.append_in(&mut tx, row).await?;
         tx.commit().await?;
@@ -145,96 +155,87 @@ impl AuditLog {
         self.append_in(tx, row).await
     }
 
-    async fn append_in(&self, tx: &mut Tx, mut row: chain::Inserted) -> Result<i64, sqlx::Error> {
+    async fn append_in(&self, tx: &mut Tx, mut row: AuditRow) -> Result<i64, sqlx::Error> {
         row.at = now_text();
         if row.completed_at.is_some() {
             row.completed_at = Some(row.at.clone());
         }
         let prev: Option<String> = on_tx!(tx, conn => {
-            checked_scalar!("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+            sqlx::query_scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
                 .fetch_optional(&mut *conn)
                 .await?
         });
         let prev = prev.unwrap_or_else(|| chain::GENESIS.to_owned());
         let hash = chain::row_hash(&self.key, &prev, &row);
-        let id = on_tx!(tx, conn => checked_scalar!(
-            "INSERT INTO audit_events (at, actor_id, actor, action, charger_id, charger_name, subject, \
-             requested_current, requested_duration, outcome, upstream_status, upstream_answer, \
-             previous_settings, error, request_id, client_ip, completed_at, batch_id, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
-             RETURNING id AS \"id!\"",
-            row.at,
-            row.actor_id,
-            row.actor,
-            row.action,
-            row.charger_id,
-            row.charger_name,
-            row.subject,
-            row.requested_current,
-            row.requested_duration,
-            row.outcome,
-            row.upstream_status,
-            row.upstream_answer,
-            row.previous_settings,
-            row.error,
-            row.request_id,
-            row.client_ip,
-            row.completed_at,
-            row.batch_id,
-            prev,
-            hash,
-        )
-        .fetch_one(&mut *conn)
-        .await?);
-        crate::metrics::audit_row_written(&row.action);
+        // The columns are the chain's own list, so what is inserted is
+        // exactly what was hashed (the one place SQL is assembled here).
+        let cells = chain::inserted(&row);
+        let id: i64 = on_tx!(tx, conn => {
+            let mut insert = QueryBuilder::new("INSERT INTO audit_events (");
+            for (name, _) in &cells {
+                insert.push(name).push(", ");
+            }
+            insert.push("prev_hash, hash) VALUES (");
+            let mut values = insert.separated(", ");
+            for (_, cell) in cells {
+                match cell {
+                    chain::Cell::Text(text) => values.push_bind(text),
+                    chain::Cell::Int(int) => values.push_bind(int),
+                };
+            }
+            values.push_bind(&prev).push_bind(&hash);
+            insert.push(") RETURNING id");
+            insert.build_query_scalar().fetch_one(&mut *conn).await?
+        });
+        crate::metrics::audit_row_written(row.action.into());
         Ok(id)
     }
 
     /// Completes a pending row, once (the table's trigger refuses a second
     /// completion or any other change). Returns whether a row was completed.
     pub async fn complete(&self, id: i64, done: &Completion) -> Result<bool, sqlx::Error> {
-        let hash: Option<String> = on_db!(&self.db, pool => checked_scalar!(
+        let hash: Option<String> = on_db!(&self.db, pool => sqlx::query_scalar(
             "SELECT hash FROM audit_events WHERE id = $1 AND outcome = 'pending'",
-            id,
         )
+        .bind(id)
         .fetch_optional(pool)
         .await?);
         let Some(hash) = hash else {
             tracing::warn!(audit_id = id, "no pending audit row to complete");
             return Ok(false);
         };
-        let completed = chain::Completed {
-            outcome: done.outcome.to_string(),
+        let completed = AuditRow {
+            outcome: done.outcome,
             upstream_status: done.upstream_status.map(i64::from),
             upstream_answer: done.upstream_answer.clone(),
             previous_settings: done.previous_settings.clone(),
             error: done.problem.as_ref().map(Problem::to_json),
             completed_at: Some(now_text()),
+            ..AuditRow::default()
         };
         let outcome_hash = chain::outcome_hash(&self.key, &hash, &completed);
-        let changed = on_db!(&self.db, pool => checked!(
-            "UPDATE audit_events SET outcome = $1, upstream_status = $2, upstream_answer = $3, \
-             previous_settings = $4, error = $5, completed_at = $6, outcome_hash = $7 \
-             WHERE id = $8 AND outcome = 'pending'",
-            completed.outcome,
-            completed.upstream_status,
-            completed.upstream_answer,
-            completed.previous_settings,
-            completed.error,
-            completed.completed_at,
-            outcome_hash,
-            id,
-        )
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let cells = chain::completed(&completed);
+        let changed = on_db!(&self.db, pool => {
+            let mut update = QueryBuilder::new("UPDATE audit_events SET ");
+            let mut set = update.separated(", ");
+            for (name, cell) in cells {
+                set.push(format_args!("{name} = "));
+                match cell {
+                    chain::Cell::Text(text) => set.push_bind_unseparated(text),
+                    chain::Cell::Int(int) => set.push_bind_unseparated(int),
+                };
+            }
+            set.push("outcome_hash = ").push_bind_unseparated(&outcome_hash);
+            update.push(" WHERE id = ").push_bind(id).push(" AND outcome = 'pending'");
+            update.build().execute(pool).await?.rows_affected()
+        });
         if changed == 0 {
             tracing::warn!(
                 audit_id = id,
                 "the pending audit row was completed by someone else"
             );
         } else {
-            crate::metrics::audit_completed(&completed.outcome);
+            crate::metrics::audit_completed(done.outcome.into());
         }
         Ok(changed == 1)
     }
@@ -249,10 +250,10 @@ impl AuditLog {
     /// on is left alone until no call can still be running.
     pub async fn resolve_pending(&self, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
         let cutoff = stamp(cutoff);
-        let pending: Vec<i64> = on_db!(&self.db, pool => checked_scalar!(
-            r#"SELECT id AS "id!" FROM audit_events WHERE outcome = 'pending' AND at < $1 ORDER BY id"#,
-            cutoff,
+        let pending: Vec<i64> = on_db!(&self.db, pool => sqlx::query_scalar(
+            "SELECT id FROM audit_events WHERE outcome = 'pending' AND at < $1 ORDER BY id",
         )
+        .bind(&cutoff)
         .fetch_all(pool)
         .await?);
         let done = Completion {
@@ -274,7 +275,18 @@ impl AuditLog {
     }
 }
 
-fn fill_intent(row: &mut chain::Inserted, intent: &Intent<'_>) {
+fn event_row(actor: &Actor, event: Event) -> AuditRow {
+    AuditRow {
+        subject: event.subject,
+        charger_id: event.charger_id,
+        charger_name: event.charger_name,
+        error: event.problem.as_ref().map(Problem::to_json),
+        completed_at: Some(String::new()), // stamped by `append`
+        ..base_row(actor, event.action, event.outcome)
+    }
+}
+
+fn fill_intent(row: &mut AuditRow, intent: &Intent<'_>) {
     row.charger_id = Some(intent.charger_id);
     row.charger_name = Some(intent.charger_name.to_owned());
     row.requested_current = intent.requested_current.map(i64::from);
@@ -282,12 +294,12 @@ fn fill_intent(row: &mut chain::Inserted, intent: &Intent<'_>) {
     row.batch_id = intent.batch_id.clone();
 }
 
-fn base_row(actor: &Actor, action: AuditAction, outcome: Outcome) -> chain::Inserted {
-    chain::Inserted {
-        actor_id: actor.user_id,
-        actor: actor.username.clone(),
-        action: action.to_string(),
-        outcome: outcome.to_string(),
+fn base_row(actor: &Actor, action: AuditAction, outcome: Outcome) -> AuditRow {
+    AuditRow {
+        actor_id: actor.who.user_id(),
+        actor: actor.who.stored_name(),
+        action,
+        outcome,
         request_id: actor.request_id.clone(),
         client_ip: actor.client_ip.clone(),
         ..Default::default()

@@ -9,7 +9,7 @@ use crate::vocabulary::{AuditAction, Outcome};
 use crate::db::Db;
 use crate::on_db;
 
-use super::read::{ENTRY_COLUMNS, EntryRow};
+use super::row::AuditRow;
 use crate::problem::{Field, Invalid, Problem, Rule};
 use crate::types::{AuditEntry, AuditFilter, AuditPage};
 
@@ -100,9 +100,10 @@ where
     }
     if let Some(user) = &filter.user {
         let user = user.trim();
-        if is_schedule_actor(user) {
+        if let Some(id) = crate::types::parse_schedule_key(user) {
             // `schedule:7` finds the schedule's calls under every name it had.
-            qb.push(" AND actor LIKE ").push_bind(format!("{user} (%"));
+            let key = crate::types::schedule_key(id);
+            qb.push(" AND actor LIKE ").push_bind(format!("{key} (%"));
         } else {
             // SQLite's index is on `actor COLLATE NOCASE`, PostgreSQL's on
             // `lower(actor)`: each compares the way its index can serve.
@@ -148,10 +149,8 @@ pub async fn page_rows(
     filter: &AuditFilter,
     before: Option<i64>,
 ) -> Result<(Vec<AuditEntry>, Option<i64>), QueryError> {
-    let mut rows: Vec<EntryRow> = on_db!(db, pool => {
-        let mut qb = QueryBuilder::new(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_events WHERE 1 = 1"
-        ));
+    let mut rows: Vec<AuditRow> = on_db!(db, pool => {
+        let mut qb = QueryBuilder::new("SELECT * FROM audit_events WHERE 1 = 1");
         push_filters(&mut qb, filter)?;
         if let Some(before) = before {
             qb.push(" AND id < ").push_bind(before);
@@ -177,12 +176,6 @@ pub async fn count(db: &Db, filter: &AuditFilter) -> Result<i64, QueryError> {
         push_filters(&mut qb, filter)?;
         qb.build_query_scalar().fetch_one(pool).await?
     }))
-}
-
-/// `schedule:ID`, as the engine's audit rows begin.
-fn is_schedule_actor(user: &str) -> bool {
-    user.strip_prefix("schedule:")
-        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

@@ -3,35 +3,15 @@
 use crate::db::{Db, Stamp};
 use crate::on_db;
 
+use super::row::AuditRow;
 use crate::problem::Problem;
 use crate::types::AuditEntry;
-use crate::vocabulary::{AuditAction, Outcome};
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct EntryRow {
-    pub(crate) id: i64,
-    pub(crate) at: Stamp,
-    pub(crate) actor: String,
-    pub(crate) action: AuditAction,
-    pub(crate) charger_id: Option<i64>,
-    pub(crate) charger_name: Option<String>,
-    pub(crate) subject: Option<String>,
-    pub(crate) requested_current: Option<i64>,
-    pub(crate) requested_duration: Option<i64>,
-    pub(crate) outcome: Outcome,
-    pub(crate) upstream_status: Option<i64>,
-    pub(crate) upstream_answer: Option<String>,
-    pub(crate) previous_settings: Option<String>,
-    pub(crate) error: Option<String>,
-    pub(crate) request_id: Option<String>,
-    pub(crate) client_ip: Option<String>,
-}
-
-impl From<EntryRow> for AuditEntry {
-    fn from(r: EntryRow) -> Self {
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
         Self {
             id: r.id,
-            at: r.at.0,
+            at: Stamp::parse(&r.at),
             actor: r.actor,
             action: r.action,
             charger_id: r.charger_id,
@@ -50,53 +30,38 @@ impl From<EntryRow> for AuditEntry {
     }
 }
 
-/// The columns of an [`EntryRow`] for the audit filter's query, which is
-/// built at run time and read by name; the checked reads below name the
-/// same columns with sqlx's type overrides instead.
-pub(crate) const ENTRY_COLUMNS: &str = "id, at, actor, action, charger_id, charger_name, subject, \
-     requested_current, requested_duration, outcome, upstream_status, upstream_answer, \
-     previous_settings, error, request_id, client_ip";
-
-/// Every checked read of [`EntryRow`]s, then `$rest` (`WHERE …`). Used
-/// inside `on_db!`, where `checked_as!` is defined.
-macro_rules! select_entries {
-    ($rest:literal $(, $arg:expr)*) => {
-        checked_as!(
-            EntryRow,
-            r#"SELECT id AS "id!", at AS "at: Stamp", actor, action AS "action: AuditAction",
-               charger_id, charger_name, subject, requested_current, requested_duration,
-               outcome AS "outcome: Outcome", upstream_status, upstream_answer, previous_settings,
-               error, request_id, client_ip FROM audit_events "# + $rest $(, $arg)*
-        )
-    };
-}
-
 /// The latest `limit` events of one charger, newest first.
 pub async fn recent_for_charger(
     db: &Db,
     charger_id: i64,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows = on_db!(db, pool => select_entries!(
-        "WHERE charger_id = $1 ORDER BY id DESC LIMIT $2", charger_id, limit
+    let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM audit_events WHERE charger_id = $1 ORDER BY id DESC LIMIT $2",
     )
+    .bind(charger_id)
+    .bind(limit)
     .fetch_all(pool)
     .await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
 pub async fn entry(db: &Db, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
-    let row = on_db!(db, pool => select_entries!("WHERE id = $1", id)
-        .fetch_optional(pool)
-        .await?);
+    let row: Option<AuditRow> = on_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM audit_events WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?);
     Ok(row.map(Into::into))
 }
 
 /// The rows of one bulk change, by charger name.
 pub async fn batch(db: &Db, batch_id: &str) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows = on_db!(db, pool => select_entries!(
-        "WHERE batch_id = $1 ORDER BY charger_name, id", batch_id
+    let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM audit_events WHERE batch_id = $1 ORDER BY charger_name, id",
     )
+    .bind(batch_id)
     .fetch_all(pool)
     .await?);
     Ok(rows.into_iter().map(Into::into).collect())

@@ -5,8 +5,10 @@ use crate::db::Db;
 use crate::on_db;
 use futures::TryStreamExt;
 
-use super::chain::{Completed, GENESIS, Inserted, KEYED, expected_outcome_hash, expected_row_hash};
+use super::chain::{GENESIS, KEYED, expected_outcome_hash, expected_row_hash};
 use super::key::AuditKey;
+use super::row::AuditRow;
+use crate::vocabulary::Outcome;
 
 /// The chain's head at some moment: how many rows, and the last hash. Kept
 /// outside the database (printed by `audit head`), it proves later that no
@@ -59,73 +61,6 @@ pub struct Verified {
     pub broken: Option<Broken>,
 }
 
-struct StoredRow {
-    id: i64,
-    prev_hash: Option<String>,
-    hash: String,
-    outcome_hash: Option<String>,
-    row: Inserted,
-}
-
-/// A stored row as the checked query reads it, flat (`query_as!` fills
-/// one struct, field by field).
-#[derive(sqlx::FromRow)]
-struct FlatRow {
-    id: i64,
-    prev_hash: Option<String>,
-    hash: String,
-    outcome_hash: Option<String>,
-    at: String,
-    actor_id: Option<i64>,
-    actor: String,
-    action: String,
-    charger_id: Option<i64>,
-    charger_name: Option<String>,
-    subject: Option<String>,
-    requested_current: Option<i64>,
-    requested_duration: Option<i64>,
-    outcome: String,
-    upstream_status: Option<i64>,
-    upstream_answer: Option<String>,
-    previous_settings: Option<String>,
-    error: Option<String>,
-    request_id: Option<String>,
-    client_ip: Option<String>,
-    completed_at: Option<String>,
-    batch_id: Option<String>,
-}
-
-impl From<FlatRow> for StoredRow {
-    fn from(r: FlatRow) -> Self {
-        StoredRow {
-            id: r.id,
-            prev_hash: r.prev_hash,
-            hash: r.hash,
-            outcome_hash: r.outcome_hash,
-            row: Inserted {
-                at: r.at,
-                actor_id: r.actor_id,
-                actor: r.actor,
-                action: r.action,
-                charger_id: r.charger_id,
-                charger_name: r.charger_name,
-                subject: r.subject,
-                requested_current: r.requested_current,
-                requested_duration: r.requested_duration,
-                outcome: r.outcome,
-                upstream_status: r.upstream_status,
-                upstream_answer: r.upstream_answer,
-                previous_settings: r.previous_settings,
-                error: r.error,
-                request_id: r.request_id,
-                client_ip: r.client_ip,
-                completed_at: r.completed_at,
-                batch_id: r.batch_id,
-            },
-        }
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct Head {
     rows: i64,
@@ -134,10 +69,9 @@ struct Head {
 
 /// The head of the chain now.
 pub async fn head(db: &Db) -> Result<Option<Anchor>, sqlx::Error> {
-    let head = on_db!(db, pool => checked_as!(
-        Head,
-        r#"SELECT (SELECT COUNT(*) FROM audit_events) AS "rows!", hash
-           FROM audit_events ORDER BY id DESC LIMIT 1"#,
+    let head: Option<Head> = on_db!(db, pool => sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM audit_events) AS rows, hash \
+         FROM audit_events ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(pool)
     .await?);
@@ -150,44 +84,31 @@ pub async fn head(db: &Db) -> Result<Option<Anchor>, sqlx::Error> {
 /// Whether any row is keyed, i.e. the audit key is needed to verify.
 pub async fn has_keyed_rows(db: &Db) -> Result<bool, sqlx::Error> {
     on_db!(db, pool => {
-        checked_scalar!(
-            r#"SELECT EXISTS (SELECT 1 FROM audit_events WHERE hash LIKE 'h2:%') AS "keyed!: bool""#
-        )
-        .fetch_one(pool)
-        .await
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit_events WHERE hash LIKE 'h2:%')")
+            .fetch_one(pool)
+            .await
     })
 }
 
-/// The row as it was inserted (a completed pending row was inserted as
-/// pending, without an outcome), and its completion if any.
-fn split(stored: &StoredRow) -> (Inserted, Option<(String, Completed)>) {
-    match &stored.outcome_hash {
-        None => (stored.row.clone(), None),
-        Some(h) => {
-            let done = Completed {
-                outcome: stored.row.outcome.clone(),
-                upstream_status: stored.row.upstream_status,
-                upstream_answer: stored.row.upstream_answer.clone(),
-                previous_settings: stored.row.previous_settings.clone(),
-                error: stored.row.error.clone(),
-                completed_at: stored.row.completed_at.clone(),
-            };
-            let inserted = Inserted {
-                outcome: "pending".into(),
-                upstream_status: None,
-                upstream_answer: None,
-                previous_settings: None,
-                error: None,
-                completed_at: None,
-                ..stored.row.clone()
-            };
-            (inserted, Some((h.clone(), done)))
-        }
+/// The row as it was inserted: a completed pending row was inserted as
+/// pending, without what its completion set.
+fn as_inserted(stored: &AuditRow) -> AuditRow {
+    if stored.outcome_hash.is_none() {
+        return stored.clone();
+    }
+    AuditRow {
+        outcome: Outcome::Pending,
+        upstream_status: None,
+        upstream_answer: None,
+        previous_settings: None,
+        error: None,
+        completed_at: None,
+        ..stored.clone()
     }
 }
 
 /// Why `stored` does not continue a chain whose last hash is `prev`.
-fn fault(key: &AuditKey, stored: &StoredRow, prev: &str, keyed_seen: bool) -> Option<&'static str> {
+fn fault(key: &AuditKey, stored: &AuditRow, prev: &str, keyed_seen: bool) -> Option<&'static str> {
     if stored.prev_hash.as_deref() != Some(prev) {
         return Some(
             "its link to the previous row does not match (a row before it was removed or changed)",
@@ -196,12 +117,11 @@ fn fault(key: &AuditKey, stored: &StoredRow, prev: &str, keyed_seen: bool) -> Op
     if keyed_seen && !stored.hash.starts_with(KEYED) {
         return Some("it is not keyed although earlier rows are (it was rewritten)");
     }
-    let (as_inserted, completion) = split(stored);
-    if expected_row_hash(key, &stored.hash, prev, &as_inserted) != stored.hash {
+    if expected_row_hash(key, &stored.hash, prev, &as_inserted(stored)) != stored.hash {
         return Some("its content does not match its hash (the row was edited)");
     }
-    match completion {
-        Some((h, done)) if expected_outcome_hash(key, &h, &stored.hash, &done) != h => {
+    match &stored.outcome_hash {
+        Some(h) if expected_outcome_hash(key, h, &stored.hash, stored) != *h => {
             Some("its outcome does not match its outcome hash (the outcome was edited)")
         }
         _ => None,
@@ -223,16 +143,9 @@ pub async fn verify(
     };
     let mut prev = GENESIS.to_owned();
     on_db!(db, pool => {
-        let mut rows = checked_as!(
-            FlatRow,
-            r#"SELECT id AS "id!", prev_hash, hash, outcome_hash, at, actor_id, actor, action,
-               charger_id, charger_name, subject, requested_current, requested_duration, outcome,
-               upstream_status, upstream_answer, previous_settings, error, request_id, client_ip,
-               completed_at, batch_id FROM audit_events ORDER BY id"#
-        )
-        .fetch(pool);
+        let mut rows =
+            sqlx::query_as::<_, AuditRow>("SELECT * FROM audit_events ORDER BY id").fetch(pool);
         while let Some(stored) = rows.try_next().await? {
-            let stored = StoredRow::from(stored);
             result.rows += 1;
             if let Some(reason) = fault(key, &stored, &prev, result.rows > result.legacy_rows + 1) {
                 result.broken = Some(Broken {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::throttle::{self, Admission, Refusals, Source, ThrottleScope};
 use super::{AuthError, SESSION_MAX_AGE, Users, check_username, device, password};
-use crate::audit::{Actor, Event};
+use crate::audit::{Actor, Event, Who};
 use crate::db::now_text;
 use crate::net::AddressGroup;
 use crate::on_db;
@@ -43,14 +43,12 @@ struct Credentials {
 
 impl Users {
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, AuthError> {
-        Ok(on_db!(&self.db, pool => checked_as!(
-                Credentials,
-                r#"SELECT id AS "id!", password_hash, disabled AS "disabled: bool" FROM users
-                   WHERE lower(username) = lower($1)"#,
-                username,
-            )
-            .fetch_optional(pool)
-            .await?))
+        Ok(on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT id, password_hash, disabled FROM users WHERE lower(username) = lower($1)",
+        )
+        .bind(username)
+        .fetch_optional(pool)
+        .await?))
     }
 
     /// How the trail names who tried: the user, or a pseudonym.
@@ -149,7 +147,7 @@ impl Users {
         let stored = self.credentials(&username).await?;
         let who = self.who(&username, stored.is_some());
         let actor = Actor {
-            username: who.clone(),
+            who: Who::Unknown { name: who.clone() },
             ..actor
         };
         let source = self.source(&username, attempt.ip, attempt.device).await?;
@@ -165,15 +163,20 @@ impl Users {
             }) if ok => {
                 throttle::succeeded(&self.db, &username, &source, attempt.ip).await?;
                 let now = now_text();
-                on_db!(&self.db, pool => checked!(
-                    "UPDATE users SET last_login_at = $1 WHERE id = $2", now, id
+                on_db!(&self.db, pool => sqlx::query(
+                    "UPDATE users SET last_login_at = $1 WHERE id = $2",
                 )
+                .bind(&now)
+                .bind(id)
                 .execute(pool)
                 .await?
                 .rows_affected());
                 let user = self.get(id).await?.expect("the user was just read");
                 let actor = Actor {
-                    user_id: Some(id),
+                    who: Who::User {
+                        id,
+                        name: username.clone(),
+                    },
                     ..actor
                 };
                 let event = Event::of(AuditAction::Login, &Ok(()));
@@ -221,7 +224,8 @@ impl Users {
     /// The user's session epoch: a session made with another one is over.
     pub async fn session_epoch(&self, user_id: i64) -> Result<Option<i64>, AuthError> {
         Ok(on_db!(&self.db, pool => {
-            checked_scalar!("SELECT session_epoch FROM users WHERE id = $1", user_id)
+            sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
+                .bind(user_id)
                 .fetch_optional(pool)
                 .await?
         }))

@@ -98,38 +98,6 @@ impl From<UserRow> for User {
     }
 }
 
-/// Every user read: the same columns, then `$rest` (`WHERE …`). Used
-/// inside `on_db!`, where `checked_as!` is defined.
-macro_rules! select_users {
-    ($rest:literal $(, $arg:expr)*) => {
-        checked_as!(
-            UserRow,
-            r#"SELECT id AS "id!", username, role AS "role: Role", disabled AS "disabled: bool",
-               created_at AS "created_at: Stamp", last_login_at AS "last_login_at: Stamp",
-               language AS "language: Language" FROM users "# + $rest $(, $arg)*
-        )
-    };
-}
-
-/// Changes one thing about user `$id`; like every change to who someone
-/// is or may do, it ends their sessions. `Err(NotFound)` when there is no
-/// such user.
-macro_rules! update_ending_sessions {
-    ($db:expr, $id:expr, $set:literal, $value:expr) => {
-        found(
-            on_db!($db, pool => checked!(
-                "UPDATE users SET " + $set + ", session_epoch = session_epoch + 1 WHERE id = $2",
-                $value,
-                $id,
-            )
-            .execute(pool)
-            .await?
-            .rows_affected()),
-            $id,
-        )
-    };
-}
-
 #[derive(Clone, Debug)]
 pub struct Users {
     db: Db,
@@ -180,33 +148,43 @@ impl Users {
 
     pub async fn count(&self) -> Result<i64, AuthError> {
         Ok(
-            on_db!(&self.db, pool => checked_scalar!(r#"SELECT COUNT(*) AS "count!" FROM users"#)
+            on_db!(&self.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(pool)
             .await?),
         )
     }
 
     pub async fn list(&self) -> Result<Vec<User>, AuthError> {
-        let rows = on_db!(&self.db, pool => select_users!("ORDER BY lower(username)")
-            .fetch_all(pool)
-            .await?);
+        let rows = self.select(None, None).await?;
         Ok(rows.into_iter().map(User::from).collect())
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<User>, AuthError> {
-        let row = on_db!(&self.db, pool => select_users!("WHERE id = $1", id)
-            .fetch_optional(pool)
-            .await?);
-        Ok(row.map(User::from))
+        Ok(self.select(Some(id), None).await?.pop().map(User::from))
     }
 
     pub async fn by_name(&self, username: &str) -> Result<User, AuthError> {
         let name = username.trim();
-        let row = on_db!(&self.db, pool => select_users!("WHERE lower(username) = lower($1)", name)
-            .fetch_optional(pool)
-            .await?);
+        let row = self.select(None, Some(name)).await?.pop();
         row.map(User::from)
-            .ok_or_else(|| AuthError::NotFound(username.trim().to_owned()))
+            .ok_or_else(|| AuthError::NotFound(name.to_owned()))
+    }
+
+    /// Every user, or the one with `id`, or the one named `name` (in any case).
+    async fn select(
+        &self,
+        id: Option<i64>,
+        name: Option<&str>,
+    ) -> Result<Vec<UserRow>, sqlx::Error> {
+        Ok(on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT id, username, role, disabled, created_at, last_login_at, language FROM users \
+             WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR lower(username) = lower($2)) \
+             ORDER BY lower(username)",
+        )
+        .bind(id)
+        .bind(name)
+        .fetch_all(pool)
+        .await?))
     }
 
     pub async fn create(
@@ -219,13 +197,13 @@ impl Users {
         password::check_new(&username, password)?;
         let phc = self.hasher.hash(password).await?;
         let role: &str = role.into();
-        let inserted = on_db!(&self.db, pool => checked!(
+        let inserted = on_db!(&self.db, pool => sqlx::query(
             "INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
-            username,
-            phc,
-            role,
         )
+        .bind(&username)
+        .bind(&phc)
+        .bind(role)
         .execute(pool)
         .await?
         .rows_affected());
@@ -235,16 +213,27 @@ impl Users {
         self.by_name(&username).await
     }
 
-    /// Ends the user's sessions (a role change takes effect at once).
+    /// Ends the user's sessions (a role change takes effect at once), as
+    /// every change to who someone is or may do does.
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), AuthError> {
         let role: &str = role.into();
-        update_ending_sessions!(&self.db, id, "role = $1", role)
+        let changed = on_db!(&self.db, pool => sqlx::query(
+            "UPDATE users SET role = $1, session_epoch = session_epoch + 1 WHERE id = $2",
+        )
+        .bind(role)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        found(changed, id)
     }
 
     /// Keeps the user's language (none: follow the browser).
     pub async fn set_language(&self, id: i64, language: Option<Language>) -> Result<(), AuthError> {
         let language = language.map(Language::as_str);
-        on_db!(&self.db, pool => checked!("UPDATE users SET language = $1 WHERE id = $2", language, id)
+        on_db!(&self.db, pool => sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(language)
+            .bind(id)
             .execute(pool)
             .await?
             .rows_affected());
@@ -253,7 +242,15 @@ impl Users {
 
     /// Ends the user's sessions.
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), AuthError> {
-        update_ending_sessions!(&self.db, id, "disabled = $1", disabled)
+        let changed = on_db!(&self.db, pool => sqlx::query(
+            "UPDATE users SET disabled = $1, session_epoch = session_epoch + 1 WHERE id = $2",
+        )
+        .bind(disabled)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        found(changed, id)
     }
 
     /// Ends the user's sessions.
@@ -269,7 +266,15 @@ impl Users {
 
     /// Ends the user's sessions.
     async fn store_password_hash(&self, id: i64, phc: &str) -> Result<(), AuthError> {
-        update_ending_sessions!(&self.db, id, "password_hash = $1", phc)
+        let changed = on_db!(&self.db, pool => sqlx::query(
+            "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2",
+        )
+        .bind(phc)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        found(changed, id)
     }
 }
 

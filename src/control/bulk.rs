@@ -26,7 +26,7 @@ impl Control {
     ) -> Result<BulkOutcome, ControlError> {
         let running = self
             .bulks
-            .try_begin(&actor.username)
+            .try_begin(&actor.who.stored_name())
             .ok_or(ControlError::AlreadyRunning)?;
         let mut chargers = Vec::new();
         for id in charger_ids.iter().copied().collect::<BTreeSet<_>>() {

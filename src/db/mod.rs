@@ -10,7 +10,6 @@
 //! `RETURNING`, `ON CONFLICT`, text timestamps ([`Stamp`]).
 
 pub mod backup;
-pub mod checked;
 pub mod copy;
 mod location;
 mod postgres;
@@ -74,47 +73,40 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// Runs `$body` with `$pool` bound to the backend's pool. The body is
-/// compiled once per backend, so it must produce a backend-free value; in
-/// it, `checked!`, `checked_as!` and `checked_scalar!` are that backend's
-/// compile-time-checked queries ([`checked`]).
+/// Runs `$body` once per backend, with `$pool` bound to that backend's
+/// pool: the body's SQL is written once and its binds and row types are
+/// compiled against each backend's own types. The body must produce a
+/// value that does not name the backend.
+///
+/// ```text
+/// let user: Option<UserRow> = on_db!(&self.db, pool => {
+///     sqlx::query_as("SELECT id, username FROM users WHERE id = $1")
+///         .bind(id)
+///         .fetch_optional(pool)
+///         .await?
+/// });
+/// ```
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
-        $crate::on_db!(@ [$] $db, $pool => $body)
-    };
-    (@ [$d:tt] $db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => {
-                $crate::__checked_macros!([$d] __on_sqlite);
-                $body
-            }
-            $crate::db::Db::Postgres($pool) => {
-                $crate::__checked_macros!([$d] __on_postgres);
-                $body
-            }
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
         }
     };
 }
 
-/// Runs `$body` with `$conn` bound to the transaction's connection
-/// (`&mut SqliteConnection` or `&mut PgConnection`; reborrow it as
-/// `&mut *$conn` for each query), with the checked query macros as in
-/// [`on_db!`].
+/// [`on_db!`] for a transaction: `$conn` is its connection (pass it on
+/// as `&mut *conn`).
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
-        $crate::on_tx!(@ [$] $tx, $conn => $body)
-    };
-    (@ [$d:tt] $tx:expr, $conn:ident => $body:expr) => {
         match $tx {
             $crate::db::Tx::Sqlite(tx) => {
-                $crate::__checked_macros!([$d] __on_sqlite);
                 let $conn = &mut **tx;
                 $body
             }
             $crate::db::Tx::Postgres(tx) => {
-                $crate::__checked_macros!([$d] __on_postgres);
                 let $conn = &mut **tx;
                 $body
             }

@@ -60,6 +60,16 @@ where
     }
 }
 
+impl Stamp {
+    /// The instant stored text names. Text that names none (never written
+    /// by this code) reads as the Unix epoch: plainly wrong, never "now".
+    pub fn parse(stored: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(stored)
+            .map(|at| at.with_timezone(&Utc))
+            .unwrap_or(DateTime::UNIX_EPOCH)
+    }
+}
+
 impl From<Stamp> for DateTime<Utc> {
     fn from(s: Stamp) -> Self {
         s.0

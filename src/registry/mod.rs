@@ -56,21 +56,6 @@ impl RegistryError {
     }
 }
 
-/// Every charger read: the same columns and join, then `$rest` (`WHERE
-/// …`). Used inside `on_db!`, where `checked_as!` is defined.
-macro_rules! select_chargers {
-    ($rest:literal $(+ $more:literal)* $(, $arg:expr)*) => {
-        checked_as!(
-            ChargerRow,
-            "SELECT c.id AS \"id!\", c.name, c.site_id, s.name AS site_name, c.edge_device_id, \
-             c.evse_uuid, c.min_current, c.max_current, c.notes, \
-             c.token_ciphertext IS NOT NULL AS \"token_set!: bool\", \
-             c.created_at AS \"created_at: Stamp\", c.updated_at AS \"updated_at: Stamp\" \
-             FROM chargers c JOIN sites s ON s.id = c.site_id " + $rest $(+ $more)* $(, $arg)*
-        )
-    };
-}
-
 #[derive(sqlx::FromRow)]
 struct ChargerRow {
     id: i64,
@@ -157,24 +142,6 @@ impl Columns {
     }
 }
 
-/// `$query!` (a checked query macro) with `$sql`, whose `$1`…`$7` are the
-/// [`Columns`] `$c` in table order, then `$rest` as `$8`….
-macro_rules! with_columns {
-    ($query:ident, $sql:literal, $c:expr $(, $rest:expr)*) => {
-        $query!(
-            $sql,
-            $c.name,
-            $c.site_id,
-            $c.edge_device_id,
-            $c.evse_uuid,
-            $c.min_current,
-            $c.max_current,
-            $c.notes
-            $(, $rest)*
-        )
-    };
-}
-
 #[derive(Clone, Debug)]
 pub struct Registry {
     db: Db,
@@ -187,21 +154,21 @@ impl Registry {
     }
 
     pub async fn list(&self) -> Result<Vec<Charger>, RegistryError> {
-        let rows = on_db!(&self.db, pool => select_chargers!(
-            "WHERE c.deleted_at IS NULL ORDER BY lower(s.name), lower(c.name), c.id"
-        )
-        .fetch_all(pool)
-        .await?);
+        let rows = self.select(None).await?;
         Ok(rows.into_iter().map(Charger::from).collect())
     }
 
     pub async fn get(&self, id: i64) -> Result<Charger, RegistryError> {
-        let row = on_db!(&self.db, pool => select_chargers!(
-            "WHERE c.id = $1 AND c.deleted_at IS NULL", id
-        )
-        .fetch_optional(pool)
-        .await?);
+        let row = self.select(Some(id)).await?.pop();
         row.map(Charger::from).ok_or(RegistryError::NotFound(id))
+    }
+
+    /// Every live charger, or the one with `id`.
+    async fn select(&self, id: Option<i64>) -> Result<Vec<ChargerRow>, sqlx::Error> {
+        let mut tx = self.db.begin().await?;
+        let rows = select_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(rows)
     }
 
     /// Registers a charger. The token is sealed with the row's id as
@@ -218,19 +185,25 @@ impl Registry {
         // Placeholder blobs satisfy the table's CHECK until the real seal,
         // which needs the id, replaces them below.
         let no_seal_yet: Vec<u8> = Vec::new();
-        let id: i64 = on_tx!(&mut tx, conn => with_columns!(
-            checked_scalar,
+        let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
             "INSERT INTO chargers (name, site_id, edge_device_id, evse_uuid, min_current, \
              max_current, notes, token_ciphertext, token_nonce, token_key_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, '') RETURNING id AS \"id!\"",
-            c,
-            no_seal_yet
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, '') RETURNING id",
         )
+        .bind(&c.name)
+        .bind(c.site_id)
+        .bind(&c.edge_device_id)
+        .bind(&c.evse_uuid)
+        .bind(c.min_current)
+        .bind(c.max_current)
+        .bind(&c.notes)
+        .bind(&no_seal_yet)
         .fetch_one(&mut *conn)
         .await?);
         store_sealed(&mut tx, id, &self.vault.seal(id, token)).await?;
+        let added = get_in(&mut tx, id).await?;
         tx.commit().await?;
-        self.get(id).await
+        Ok(added)
     }
 
     /// Changes everything but the token.
@@ -239,23 +212,29 @@ impl Registry {
         let mut tx = self.db.begin().await?;
         let c = Columns::of(&mut tx, valid, Some(id)).await?;
         let now = now_text();
-        let changed = on_tx!(&mut tx, conn => with_columns!(
-            checked,
+        let changed = on_tx!(&mut tx, conn => sqlx::query(
             "UPDATE chargers SET name = $1, site_id = $2, edge_device_id = $3, evse_uuid = $4, \
              min_current = $5, max_current = $6, notes = $7, updated_at = $8 \
              WHERE id = $9 AND deleted_at IS NULL",
-            c,
-            now,
-            id
         )
+        .bind(&c.name)
+        .bind(c.site_id)
+        .bind(&c.edge_device_id)
+        .bind(&c.evse_uuid)
+        .bind(c.min_current)
+        .bind(c.max_current)
+        .bind(&c.notes)
+        .bind(&now)
+        .bind(id)
         .execute(&mut *conn)
         .await?
         .rows_affected());
         if changed == 0 {
             return Err(RegistryError::NotFound(id));
         }
+        let updated = get_in(&mut tx, id).await?;
         tx.commit().await?;
-        self.get(id).await
+        Ok(updated)
     }
 
     pub async fn set_token(&self, id: i64, token: &EvseToken) -> Result<(), RegistryError> {
@@ -272,13 +251,13 @@ impl Registry {
     /// is wiped.
     pub async fn delete(&self, id: i64) -> Result<(), RegistryError> {
         let now = now_text();
-        let changed = on_db!(&self.db, pool => checked!(
+        let changed = on_db!(&self.db, pool => sqlx::query(
             "UPDATE chargers SET deleted_at = $1, updated_at = $1, \
              token_ciphertext = NULL, token_nonce = NULL, token_key_id = NULL \
              WHERE id = $2 AND deleted_at IS NULL",
-            now,
-            id,
         )
+        .bind(&now)
+        .bind(id)
         .execute(pool)
         .await?
         .rows_affected());
@@ -299,12 +278,11 @@ impl Registry {
     }
 
     pub async fn token(&self, id: i64) -> Result<EvseToken, RegistryError> {
-        let sealed = on_db!(&self.db, pool => checked_as!(
-            SealedRow,
-            "SELECT id, token_ciphertext AS \"token_ciphertext!\", token_nonce AS \"token_nonce!\", \
-             token_key_id AS \"token_key_id!\" FROM chargers WHERE id = $1 AND deleted_at IS NULL",
-            id,
+        let sealed: Option<SealedRow> = on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
+             WHERE id = $1 AND deleted_at IS NULL",
         )
+        .bind(id)
         .fetch_optional(pool)
         .await?);
         let sealed = sealed.ok_or(RegistryError::NotFound(id))?;
@@ -312,11 +290,32 @@ impl Registry {
     }
 }
 
+/// Every live charger, or the one with `id`, read in `tx` (a change reads
+/// back what it wrote before it commits: nothing can fail after).
+async fn select_in(tx: &mut Tx, id: Option<i64>) -> Result<Vec<ChargerRow>, sqlx::Error> {
+    Ok(on_tx!(tx, conn => sqlx::query_as(
+        "SELECT c.id, c.name, c.site_id, s.name AS site_name, c.edge_device_id, c.evse_uuid, \
+         c.min_current, c.max_current, c.notes, c.token_ciphertext IS NOT NULL AS token_set, \
+         c.created_at, c.updated_at \
+         FROM chargers c JOIN sites s ON s.id = c.site_id \
+         WHERE c.deleted_at IS NULL AND ($1 IS NULL OR c.id = $1) \
+         ORDER BY lower(s.name), lower(c.name), c.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?))
+}
+
+/// The live charger `id`, read in `tx`.
+async fn get_in(tx: &mut Tx, id: i64) -> Result<Charger, RegistryError> {
+    let row = select_in(tx, Some(id)).await?.pop();
+    row.map(Charger::from).ok_or(RegistryError::NotFound(id))
+}
+
 /// The key ids the live chargers' tokens are sealed with.
 pub async fn token_key_ids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
-    on_db!(db, pool => checked_scalar!(
-        r#"SELECT DISTINCT token_key_id AS "token_key_id!" FROM chargers
-           WHERE deleted_at IS NULL AND token_key_id <> ''"#
+    on_db!(db, pool => sqlx::query_scalar(
+        "SELECT DISTINCT token_key_id FROM chargers WHERE deleted_at IS NULL AND token_key_id <> ''",
     )
     .fetch_all(pool)
     .await)
@@ -326,10 +325,9 @@ pub async fn token_key_ids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
 /// changing anything if any token does not open under `old`.
 pub async fn rotate_key(db: &Db, old: &Vault, new: &Vault) -> Result<usize, RegistryError> {
     let mut tx = db.begin().await?;
-    let rows = on_tx!(&mut tx, conn => checked_as!(
-        SealedRow,
-        "SELECT id, token_ciphertext AS \"token_ciphertext!\", token_nonce AS \"token_nonce!\", \
-         token_key_id AS \"token_key_id!\" FROM chargers WHERE deleted_at IS NULL ORDER BY id",
+    let rows: Vec<SealedRow> = on_tx!(&mut tx, conn => sqlx::query_as(
+        "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
+         WHERE deleted_at IS NULL ORDER BY id",
     )
     .fetch_all(&mut *conn)
     .await?);
@@ -345,15 +343,15 @@ pub async fn rotate_key(db: &Db, old: &Vault, new: &Vault) -> Result<usize, Regi
 
 async fn store_sealed(tx: &mut Tx, id: i64, sealed: &SealedToken) -> Result<bool, sqlx::Error> {
     let now = now_text();
-    let changed = on_tx!(tx, conn => checked!(
+    let changed = on_tx!(tx, conn => sqlx::query(
         "UPDATE chargers SET token_ciphertext = $1, token_nonce = $2, token_key_id = $3, \
          updated_at = $4 WHERE id = $5 AND deleted_at IS NULL",
-        sealed.ciphertext,
-        sealed.nonce,
-        sealed.key_id,
-        now,
-        id,
     )
+    .bind(&sealed.ciphertext)
+    .bind(&sealed.nonce)
+    .bind(&sealed.key_id)
+    .bind(&now)
+    .bind(id)
     .execute(&mut *conn)
     .await?
     .rows_affected());
@@ -363,10 +361,12 @@ async fn store_sealed(tx: &mut Tx, id: i64, sealed: &SealedToken) -> Result<bool
 /// The site named `name` (in any case), created if new.
 async fn site_id(tx: &mut Tx, name: &str) -> Result<i64, sqlx::Error> {
     on_tx!(tx, conn => {
-        checked!("INSERT INTO sites (name) VALUES ($1) ON CONFLICT DO NOTHING", name)
+        sqlx::query("INSERT INTO sites (name) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(name)
             .execute(&mut *conn)
             .await?;
-        checked_scalar!(r#"SELECT id AS "id!" FROM sites WHERE lower(name) = lower($1)"#, name)
+        sqlx::query_scalar("SELECT id FROM sites WHERE lower(name) = lower($1)")
+            .bind(name)
             .fetch_one(&mut *conn)
             .await
     })
@@ -378,13 +378,13 @@ async fn ensure_unique(
     evse_uuid: &str,
     except: Option<i64>,
 ) -> Result<(), RegistryError> {
-    let existing: Option<String> = on_tx!(tx, conn => checked_scalar!(
+    let existing: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
         "SELECT name FROM chargers WHERE edge_device_id = $1 AND evse_uuid = $2 \
          AND deleted_at IS NULL AND id IS DISTINCT FROM $3",
-        edge_device_id,
-        evse_uuid,
-        except,
     )
+    .bind(edge_device_id)
+    .bind(evse_uuid)
+    .bind(except)
     .fetch_optional(&mut *conn)
     .await?);
     match existing {

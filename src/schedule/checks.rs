@@ -5,9 +5,9 @@ use crate::db::Tx;
 use crate::on_tx;
 use chrono::Utc;
 
+use super::error::{ScheduleError, Target};
 use super::occurrence::Weekly;
 use super::overlap::overlap;
-use super::service::{ScheduleError, Target};
 use super::store::{self, Which};
 use crate::problem::Missing;
 use crate::types::CURRENT_LIMIT;
@@ -15,7 +15,8 @@ use crate::types::CURRENT_LIMIT;
 /// What a schedule's scope allows: the site it plans in (for the default
 /// zone and overlaps) and the currents it may plan.
 pub(super) struct Bounds {
-    pub charger: Option<i64>,
+    /// The charger's id and name, for a charger's own schedule.
+    pub charger: Option<(i64, String)>,
     pub site_id: i64,
     pub zone: String,
     pub range: (u32, u32),
@@ -24,6 +25,7 @@ pub(super) struct Bounds {
 /// A charger's row as its schedules' bounds need it.
 #[derive(sqlx::FromRow)]
 struct ChargerBounds {
+    name: String,
     site_id: i64,
     time_zone: String,
     min_current: i64,
@@ -33,19 +35,18 @@ struct ChargerBounds {
 pub(super) async fn bounds(tx: &mut Tx, target: Target) -> Result<Bounds, ScheduleError> {
     match target {
         Target::Charger(id) => {
-            let row = on_tx!(tx, conn => checked_as!(
-                ChargerBounds,
-                "SELECT c.site_id, t.time_zone, c.min_current, c.max_current \
+            let row: Option<ChargerBounds> = on_tx!(tx, conn => sqlx::query_as(
+                "SELECT c.name, c.site_id, t.time_zone, c.min_current, c.max_current \
                  FROM chargers c JOIN sites t ON t.id = c.site_id \
                  WHERE c.id = $1 AND c.deleted_at IS NULL",
-                id,
             )
+            .bind(id)
             .fetch_optional(&mut *conn)
             .await?);
             let row = row.ok_or(ScheduleError::Missing(Missing::Charger(id)))?;
             let amps = |a: i64| u32::try_from(a).unwrap_or(0);
             Ok(Bounds {
-                charger: Some(id),
+                charger: Some((id, row.name)),
                 site_id: row.site_id,
                 zone: row.time_zone,
                 range: (amps(row.min_current), amps(row.max_current)),
@@ -53,7 +54,8 @@ pub(super) async fn bounds(tx: &mut Tx, target: Target) -> Result<Bounds, Schedu
         }
         Target::Site(id) => {
             let zone: Option<String> = on_tx!(tx, conn => {
-                checked_scalar!("SELECT time_zone FROM sites WHERE id = $1", id)
+                sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = $1")
+                    .bind(id)
                     .fetch_optional(&mut *conn)
                     .await?
             });
@@ -77,7 +79,7 @@ pub(super) async fn refuse_overlap(
     itself: Option<i64>,
 ) -> Result<(), ScheduleError> {
     let which = match bounds.charger {
-        Some(id) => Which::ForCharger(id),
+        Some((id, _)) => Which::ForCharger(id),
         None => Which::ForSite(bounds.site_id),
     };
     let now = Utc::now();

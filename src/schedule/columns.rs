@@ -29,22 +29,3 @@ impl PlanColumns {
         }
     }
 }
-
-/// `$query!` (a checked query macro) with `$sql`, whose `$1`…`$8` are the
-/// [`PlanColumns`] `$p` in the order above, then `$rest` as `$9`….
-macro_rules! with_plan {
-    ($query:ident, $sql:literal, $p:expr $(, $rest:expr)*) => {
-        $query!(
-            $sql,
-            $p.name,
-            $p.days,
-            $p.start_time,
-            $p.end_time,
-            $p.time_zone,
-            $p.current,
-            $p.valid_from,
-            $p.valid_to
-            $(, $rest)*
-        )
-    };
-}

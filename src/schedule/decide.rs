@@ -5,6 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::claims::Changes;
+#[cfg(test)]
+use super::claims::{LastChange, ManualMark};
 use super::occurrence::Occurrence;
 use crate::clemap::model::CurrentSettings;
 
@@ -53,10 +55,10 @@ pub fn decide(
     changes: &Changes,
 ) -> Decision {
     let wanted = until(occurrence, now, max_duration);
-    let by_schedule = changes.last.is_some_and(|(by_schedule, ..)| by_schedule);
+    let by_schedule = changes.last.is_some_and(|last| last.by_schedule);
     let reset_by_hand_in_window = changes
         .last
-        .is_some_and(|(by_schedule, reset, at)| !by_schedule && reset && at >= occurrence.start);
+        .is_some_and(|last| !last.by_schedule && last.reset && last.at >= occurrence.start);
     match in_force.active_at(now) {
         Some((current, ends)) if current == amps && ends + SLACK >= wanted => Decision::InPlace,
         Some((_, ends)) if !by_schedule => Decision::HeldBack { until: Some(ends) },
@@ -108,8 +110,12 @@ mod tests {
     #[test]
     fn the_planned_target_in_force_is_left_alone() {
         let ours = Changes {
-            last: Some((true, false, at(8, 0))),
-            manual_mark: 0,
+            last: Some(LastChange {
+                by_schedule: true,
+                reset: false,
+                at: at(8, 0),
+            }),
+            manual_mark: ManualMark::NONE,
         };
         let d = decide(10, &window(), at(9, 0), DAY, &target(10, at(18, 0)), &ours);
         assert_eq!(d, Decision::InPlace);
@@ -118,8 +124,12 @@ mod tests {
     #[test]
     fn a_persons_target_wins_until_it_ends() {
         let theirs = Changes {
-            last: Some((false, false, at(9, 0))),
-            manual_mark: 7,
+            last: Some(LastChange {
+                by_schedule: false,
+                reset: false,
+                at: at(9, 0),
+            }),
+            manual_mark: ManualMark::audit_id(7),
         };
         let d = decide(
             10,
@@ -150,8 +160,12 @@ mod tests {
     #[test]
     fn a_reset_by_hand_holds_the_rest_of_the_occurrence() {
         let reset = Changes {
-            last: Some((false, true, at(9, 0))),
-            manual_mark: 7,
+            last: Some(LastChange {
+                by_schedule: false,
+                reset: true,
+                at: at(9, 0),
+            }),
+            manual_mark: ManualMark::audit_id(7),
         };
         let d = decide(
             10,
@@ -164,8 +178,12 @@ mod tests {
         assert_eq!(d, Decision::HeldBack { until: None });
         // A reset before the window began does not.
         let earlier = Changes {
-            last: Some((false, true, at(7, 0))),
-            manual_mark: 7,
+            last: Some(LastChange {
+                by_schedule: false,
+                reset: true,
+                at: at(7, 0),
+            }),
+            manual_mark: ManualMark::audit_id(7),
         };
         let d = decide(
             10,
@@ -181,8 +199,12 @@ mod tests {
     #[test]
     fn a_schedules_own_target_is_replaced_when_the_plan_changed() {
         let ours = Changes {
-            last: Some((true, false, at(8, 0))),
-            manual_mark: 0,
+            last: Some(LastChange {
+                by_schedule: true,
+                reset: false,
+                at: at(8, 0),
+            }),
+            manual_mark: ManualMark::NONE,
         };
         let d = decide(8, &window(), at(9, 0), DAY, &target(10, at(18, 0)), &ours);
         assert_eq!(d, Decision::Send { until: at(18, 0) });
@@ -192,8 +214,12 @@ mod tests {
     fn long_windows_are_renewed_before_the_target_runs_out() {
         let two_hours = 7200;
         let ours = Changes {
-            last: Some((true, false, at(8, 0))),
-            manual_mark: 0,
+            last: Some(LastChange {
+                by_schedule: true,
+                reset: false,
+                at: at(8, 0),
+            }),
+            manual_mark: ManualMark::NONE,
         };
         assert_eq!(round(&window(), at(8, 0), two_hours), 0);
         assert_eq!(until(&window(), at(8, 0), two_hours), at(10, 0));

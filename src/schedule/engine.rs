@@ -17,7 +17,7 @@ use crate::audit::Actor;
 use crate::control::{Control, ControlError};
 use crate::problem::Problem;
 use crate::registry::Registry;
-use crate::types::{Charger, Schedule, ScheduleHeldBack, actor_prefix};
+use crate::types::{Charger, Schedule, ScheduleHeldBack, Who};
 
 /// How often the engine looks (windows start within this).
 pub const TICK: Duration = Duration::from_secs(15);
@@ -187,14 +187,10 @@ impl Engine {
             let Ok(charger) = self.registry.get(orphan.charger_id).await else {
                 continue; // deleted since: nothing to reset
             };
-            let actor = Actor {
-                username: format!(
-                    "{} ({})",
-                    actor_prefix(orphan.schedule_id),
-                    orphan.schedule_name
-                ),
-                ..Actor::default()
-            };
+            let actor = Actor::of(Who::Schedule {
+                id: orphan.schedule_id,
+                name: orphan.schedule_name.clone(),
+            });
             let still_ours = match self.control.settings_now(charger.id).await {
                 Ok(s) => s
                     .active_at(now)
@@ -292,8 +288,5 @@ impl Engine {
 
 /// The audit actor of a schedule's calls.
 fn actor(schedule: &Schedule) -> Actor {
-    Actor {
-        username: schedule.actor_name(),
-        ..Actor::default()
-    }
+    Actor::of(schedule.as_actor())
 }

@@ -8,15 +8,15 @@
 mod checks;
 #[cfg(feature = "ssr")]
 pub mod claims;
-// Before `service`, which uses its `with_plan!`.
 #[cfg(feature = "ssr")]
-#[macro_use]
 mod columns;
 pub mod days;
 #[cfg(feature = "ssr")]
 pub mod decide;
 #[cfg(feature = "ssr")]
 pub mod engine;
+#[cfg(feature = "ssr")]
+mod error;
 #[cfg(feature = "ssr")]
 pub mod occurrence;
 #[cfg(feature = "ssr")]
@@ -35,8 +35,10 @@ pub mod week;
 
 pub use days::{BadDays, Days};
 #[cfg(feature = "ssr")]
+pub use error::{ScheduleError, Target};
+#[cfg(feature = "ssr")]
 pub use occurrence::{Occurrence, Weekly, resolve};
 #[cfg(feature = "ssr")]
 pub use overlap::{Overlap, overlap};
 #[cfg(feature = "ssr")]
-pub use service::{Changed, ScheduleError, Schedules, Target};
+pub use service::{Changed, Schedules};

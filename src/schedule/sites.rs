@@ -1,7 +1,8 @@
 //! A site's planning settings: its time zone (the default of its
 //! schedules) and the current its supply carries.
 
-use super::service::{ScheduleError, Schedules};
+use super::error::ScheduleError;
+use super::service::Schedules;
 use super::validate::time_zone;
 use crate::audit::{Actor, Event};
 use crate::on_db;
@@ -31,11 +32,10 @@ fn site_of(r: SiteRow) -> Site {
 
 impl Schedules {
     pub async fn site(&self, id: i64) -> Result<Site, ScheduleError> {
-        let row = on_db!(self.db(), pool => checked_as!(
-            SiteRow,
-            r#"SELECT id AS "id!", name, time_zone, supply_limit FROM sites WHERE id = $1"#,
-            id,
+        let row: Option<SiteRow> = on_db!(self.db(), pool => sqlx::query_as(
+            "SELECT id, name, time_zone, supply_limit FROM sites WHERE id = $1",
         )
+        .bind(id)
         .fetch_optional(pool)
         .await?);
         row.map(site_of)
@@ -51,20 +51,22 @@ impl Schedules {
         supply_limit: &str,
     ) -> Result<Site, ScheduleError> {
         let before = self.site(id).await?;
+        // The site as written comes back from the write itself: nothing
+        // fallible runs between the change and its audit row.
         let result = async {
             let zone = time_zone(zone)?;
             let limit = supply(supply_limit)?;
-            let zone = zone.name();
-            on_db!(self.db(), pool => checked!(
-                "UPDATE sites SET time_zone = $1, supply_limit = $2 WHERE id = $3",
-                zone,
-                limit,
-                id,
+            let row: Option<SiteRow> = on_db!(self.db(), pool => sqlx::query_as(
+                "UPDATE sites SET time_zone = $1, supply_limit = $2 WHERE id = $3 \
+                 RETURNING id, name, time_zone, supply_limit",
             )
-            .execute(pool)
-            .await?
-            .rows_affected());
-            self.site(id).await
+            .bind(zone.name())
+            .bind(limit)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+            row.map(site_of)
+                .ok_or(ScheduleError::Missing(Missing::Site(id)))
         }
         .await;
         let event = Event::of(

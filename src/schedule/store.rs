@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use super::days::Days;
 use super::occurrence::Weekly;
 use crate::db::{Db, Stamp, Tx};
+use crate::on_tx;
 use crate::problem::Problem;
 use crate::types::{Schedule, ScheduleScope};
-use crate::{on_db, on_tx};
 
 /// Which saved schedules to read.
 #[derive(Debug, Clone, Copy)]
@@ -18,58 +18,6 @@ pub enum Which {
     /// A site's own schedules and its chargers'.
     ForSite(i64),
     One(i64),
-}
-
-/// Every schedule read (`s` schedules, `c` chargers, `t` sites): the same
-/// columns, `$condition` (SQL over `s`, `c`, `t`), by name. A deleted
-/// charger's schedules are gone with it. Used inside `on_db!`/`on_tx!`,
-/// where `checked_as!` is defined.
-macro_rules! select_schedules {
-    ($condition:literal $(, $arg:expr)*) => {
-        checked_as!(
-            Row,
-            r#"SELECT s.id AS "id!", s.name, s.charger_id, c.name AS "charger_name?", s.site_id,
-               t.name AS "site_name?", s.days, s.start_time, s.end_time, s.time_zone, s.current,
-               s.valid_from, s.valid_to, s.enabled AS "enabled: bool", s.last_error,
-               s.last_error_at AS "last_error_at: Stamp"
-               FROM schedules s LEFT JOIN chargers c ON c.id = s.charger_id
-               LEFT JOIN sites t ON t.id = s.site_id
-               WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL AND ("# + $condition
-               + ") ORDER BY lower(s.name), s.id" $(, $arg)*
-        )
-    };
-}
-
-/// The rows `$which` names, read on `$executor`. (A macro: the executor is
-/// either backend's.)
-macro_rules! fetch {
-    ($which:expr, $executor:expr) => {
-        match $which {
-            Which::All => select_schedules!("TRUE").fetch_all($executor).await?,
-            Which::ForCharger(id) => {
-                select_schedules!(
-                    "s.charger_id = $1 OR s.site_id = (SELECT site_id FROM chargers WHERE id = $1)",
-                    id
-                )
-                .fetch_all($executor)
-                .await?
-            }
-            Which::ForSite(id) => {
-                select_schedules!(
-                    "s.site_id = $1 OR s.charger_id IN \
-                 (SELECT id FROM chargers WHERE site_id = $1 AND deleted_at IS NULL)",
-                    id
-                )
-                .fetch_all($executor)
-                .await?
-            }
-            Which::One(id) => {
-                select_schedules!("s.id = $1", id)
-                    .fetch_all($executor)
-                    .await?
-            }
-        }
-    };
 }
 
 #[derive(sqlx::FromRow)]
@@ -165,17 +113,43 @@ pub(super) async fn select(
     which: Which,
     now: DateTime<Utc>,
 ) -> Result<Vec<Saved>, sqlx::Error> {
-    let rows = on_db!(db, pool => fetch!(which, pool));
-    Ok(rows.into_iter().map(|r| r.read(now)).collect())
+    let mut tx = db.begin().await?;
+    let saved = select_in(&mut tx, which, now).await?;
+    tx.commit().await?;
+    Ok(saved)
 }
 
 /// [`select`] inside a transaction (the overlap check reads what its
-/// write lock protects).
+/// write lock protects). A deleted charger's schedules are gone with it.
 pub(super) async fn select_in(
     tx: &mut Tx,
     which: Which,
     now: DateTime<Utc>,
 ) -> Result<Vec<Saved>, sqlx::Error> {
-    let rows = on_tx!(tx, conn => fetch!(which, &mut *conn));
+    let (one, charger, site) = match which {
+        Which::All => (None, None, None),
+        Which::One(id) => (Some(id), None, None),
+        Which::ForCharger(id) => (None, Some(id), None),
+        Which::ForSite(id) => (None, None, Some(id)),
+    };
+    let rows: Vec<Row> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT s.id, s.name, s.charger_id, c.name AS charger_name, s.site_id, \
+         t.name AS site_name, s.days, s.start_time, s.end_time, s.time_zone, s.current, \
+         s.valid_from, s.valid_to, s.enabled, s.last_error, s.last_error_at \
+         FROM schedules s LEFT JOIN chargers c ON c.id = s.charger_id \
+         LEFT JOIN sites t ON t.id = s.site_id \
+         WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL \
+         AND ($1 IS NULL OR s.id = $1) \
+         AND ($2 IS NULL OR s.charger_id = $2 \
+              OR s.site_id = (SELECT site_id FROM chargers WHERE id = $2)) \
+         AND ($3 IS NULL OR s.site_id = $3 \
+              OR s.charger_id IN (SELECT id FROM chargers WHERE site_id = $3 AND deleted_at IS NULL)) \
+         ORDER BY lower(s.name), s.id",
+    )
+    .bind(one)
+    .bind(charger)
+    .bind(site)
+    .fetch_all(&mut *conn)
+    .await?);
     Ok(rows.into_iter().map(|r| r.read(now)).collect())
 }

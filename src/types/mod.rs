@@ -1,6 +1,7 @@
 //! Data the server and the browser exchange: plain values, no formatting
 //! (the UI words them) and nothing secret (never a token or a hash).
 
+mod actor;
 mod audit;
 mod charger;
 mod control;
@@ -10,6 +11,7 @@ mod secret_text;
 mod system;
 mod user;
 
+pub use actor::{Who, parse_schedule_key, schedule_key};
 pub use audit::{AuditEntry, AuditFilter, AuditPage};
 pub use charger::{CURRENT_LIMIT, Charger, ChargerInput, DEFAULT_MAX_CURRENT, DEFAULT_MIN_CURRENT};
 pub use control::{
@@ -17,7 +19,7 @@ pub use control::{
 };
 pub use overview::{ChargerOverview, ChargerStatus};
 pub use schedule::{
-    DEFAULT_TIME_ZONE, Schedule, ScheduleHeldBack, ScheduleInput, ScheduleScope, Site, actor_prefix,
+    DEFAULT_TIME_ZONE, Schedule, ScheduleHeldBack, ScheduleInput, ScheduleScope, Site,
 };
 pub use secret_text::SecretText;
 pub use system::ServerInfo;

@@ -42,10 +42,12 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    /// The audit trail's actor for the engine's calls on its behalf (the
-    /// audit page filters on the `schedule:ID` prefix).
-    pub fn actor_name(&self) -> String {
-        format!("{} ({})", actor_prefix(self.id), self.name)
+    /// Who the engine's calls on its behalf are, in the audit trail.
+    pub fn as_actor(&self) -> super::Who {
+        super::Who::Schedule {
+            id: self.id,
+            name: self.name.clone(),
+        }
     }
 
     /// Whether the schedule plans for `charger` (its own, or its site's).
@@ -60,11 +62,6 @@ impl Schedule {
         self.next
             .is_some_and(|(start, end)| start <= now && now < end)
     }
-}
-
-/// `schedule:ID`: how audit rows written for a schedule begin.
-pub fn actor_prefix(id: i64) -> String {
-    format!("schedule:{id}")
 }
 
 /// What a person types to create or edit a schedule. Text as typed, so a

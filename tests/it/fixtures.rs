@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use evse_dashboard::audit::{Actor, AuditKey, AuditLog};
+use evse_dashboard::audit::{Actor, AuditKey, AuditLog, Who};
 use evse_dashboard::clemap::simulator::{self, Fleet, SimulatorHandle, StationSpec, Vehicle};
 use evse_dashboard::clemap::{ClemapClient, ClientConfig};
 use evse_dashboard::control::Control;
@@ -41,8 +41,10 @@ pub async fn database() -> TestDb {
 /// A person acting through the dashboard.
 pub fn actor(username: &str) -> Actor {
     Actor {
-        user_id: Some(1),
-        username: username.into(),
+        who: Who::User {
+            id: 1,
+            name: username.into(),
+        },
         request_id: Some("req-1".into()),
         client_ip: Some("127.0.0.1".into()),
     }

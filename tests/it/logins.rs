@@ -1,7 +1,7 @@
 //! Logins on the store level, on either backend: each throttle scope, the
 //! sources an account has logged in from, and the summaries of refusals.
 
-use evse_dashboard::audit::{Actor, AuditKey, AuditLog};
+use evse_dashboard::audit::{Actor, AuditKey, AuditLog, Who};
 use evse_dashboard::auth::{AuthError, LoggedIn, LoginAttempt, Users};
 use evse_dashboard::secret::Password;
 use evse_dashboard::types::Role;
@@ -28,8 +28,9 @@ async fn logins() -> Logins {
 
 fn from(ip: &str) -> Actor {
     Actor {
-        user_id: None,
-        username: String::new(),
+        who: Who::Unknown {
+            name: String::new(),
+        },
         request_id: None,
         client_ip: Some(ip.into()),
     }

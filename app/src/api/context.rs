@@ -2,7 +2,7 @@
 //! handle, the session, who is acting and from where, and how the answer
 //! should be shaped (JSON for scripts, a redirect for plain forms).
 
-use evse_dashboard::audit::{Actor, Event};
+use evse_dashboard::audit::{Actor, Event, Who};
 use evse_dashboard::services::Services;
 use evse_dashboard::types::User;
 use http::request::Parts;
@@ -129,9 +129,17 @@ pub async fn actor(user: Option<&User>, username: &str) -> Actor {
     let request_id = parts()
         .and_then(|p| p.headers.get("x-request-id").cloned())
         .and_then(|v| v.to_str().ok().map(str::to_owned));
+    let who = match user {
+        Some(u) => Who::User {
+            id: u.id,
+            name: u.username.clone(),
+        },
+        None => Who::Unknown {
+            name: username.to_owned(),
+        },
+    };
     Actor {
-        user_id: user.map(|u| u.id),
-        username: user.map_or_else(|| username.to_owned(), |u| u.username.clone()),
+        who,
         request_id,
         client_ip: client_ip().await,
     }

@@ -20,10 +20,7 @@ pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
 /// user who ran them.
 pub fn cli_actor() -> evse_dashboard::audit::Actor {
     let who = whoami::username().unwrap_or_else(|_| "unknown".into());
-    evse_dashboard::audit::Actor {
-        username: format!("cli:{who}"),
-        ..Default::default()
-    }
+    evse_dashboard::audit::Actor::of(evse_dashboard::audit::Who::Cli { os_user: who })
 }
 
 /// The data directory's database with its audit trail (and token vault).

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use app::api::audit::AuditPageCall;
 use app::error::AppError;
-use evse_dashboard::audit::{Actor, Completion, Event, Intent};
+use evse_dashboard::audit::{Actor, Completion, Event, Intent, Who};
 use evse_dashboard::types::{AuditAction, AuditFilter, AuditPage, Field, Outcome, Role};
 
 use crate::helpers::{TestApp, failed, ok, spawn_app};
@@ -13,14 +13,9 @@ use crate::helpers::{TestApp, failed, ok, spawn_app};
 async fn seed(app: &crate::helpers::TestApp) {
     let log = &app.services.audit;
     for i in 0..120 {
-        let actor = Actor {
-            username: if i % 2 == 0 {
-                "olga".into()
-            } else {
-                "ivan".into()
-            },
-            ..Default::default()
-        };
+        let actor = Actor::of(Who::Unknown {
+            name: if i % 2 == 0 { "olga" } else { "ivan" }.into(),
+        });
         let id = log
             .begin(
                 &actor,
@@ -45,10 +40,9 @@ async fn seed(app: &crate::helpers::TestApp) {
             .unwrap();
     }
     log.record(
-        &Actor {
-            username: "olga".into(),
-            ..Default::default()
-        },
+        &Actor::of(Who::Unknown {
+            name: "olga".into(),
+        }),
         Event::of(AuditAction::Login, &Ok(())),
     )
     .await

@@ -3,7 +3,7 @@
 
 use app::api::control::{ChargerHistory, ChargerLiveCall, ResetTarget, SetTarget};
 use app::error::AppError;
-use evse_dashboard::audit::{Actor, Intent};
+use evse_dashboard::audit::{Actor, Intent, Who};
 use evse_dashboard::clemap::simulator::{SimulatorHandle, StationSpec, Vehicle};
 use evse_dashboard::types::{
     AuditAction, AuditEntry, ControlOutcome, Field, Invalid, Outcome, Problem, Role, Rule,
@@ -144,10 +144,9 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
     let config = test_config(data_dir.path());
     let first = Application::build(config.clone()).await.unwrap();
     let pool = first.services().db.as_sqlite().unwrap().clone();
-    let actor = Actor {
-        username: "olga".into(),
-        ..Default::default()
-    };
+    let actor = Actor::of(Who::Unknown {
+        name: "olga".into(),
+    });
     let intent = Intent {
         action: AuditAction::SetTarget,
         charger_id: 1,

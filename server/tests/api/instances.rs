@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use app::api::control::SetTarget;
-use evse_dashboard::audit::{Actor, verify::Verified};
+use evse_dashboard::audit::{Actor, Who, verify::Verified};
 use evse_dashboard::clemap::ClientConfig;
 use evse_dashboard::clemap::simulator::{self, Fleet, SimulatorHandle, StationSpec, Vehicle};
 use evse_dashboard::db::{DatabaseUrl, scratch};
@@ -157,7 +157,13 @@ async fn a_schedule_window_is_applied_once_by_two_engines() {
     let created = a
         .services
         .schedules
-        .create(&Actor::default(), Target::Charger(id), &input)
+        .create(
+            &Actor::of(Who::Unknown {
+                name: String::new(),
+            }),
+            Target::Charger(id),
+            &input,
+        )
         .await
         .unwrap();
     // A's engine is woken by the change; B's and A's ticks race it.

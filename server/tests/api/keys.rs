@@ -35,7 +35,9 @@ async fn data_dir_with_a_charger() -> tempfile::TempDir {
     app.services()
         .audit
         .record(
-            &evse_dashboard::audit::Actor::default(),
+            &evse_dashboard::audit::Actor::of(evse_dashboard::audit::Who::Unknown {
+                name: String::new(),
+            }),
             evse_dashboard::audit::Event::of(evse_dashboard::types::AuditAction::Login, &Ok(())),
         )
         .await

@@ -2,7 +2,7 @@
 //! what, where, when, how much, when next, and whether it works.
 
 use chrono::Utc;
-use evse_dashboard::types::{Schedule, ScheduleHeldBack, ScheduleScope, actor_prefix};
+use evse_dashboard::types::{Schedule, ScheduleHeldBack, ScheduleScope, schedule_key};
 use leptos::prelude::*;
 
 use crate::api::schedules::SetScheduleEnabled;
@@ -103,7 +103,7 @@ pub fn ScheduleTable(schedules: Vec<Schedule>, can_edit: bool) -> impl IntoView 
                         {state}
                         {failure}
                         {can_edit.then(|| view! { <ToggleForm id enabled=s.enabled /> })}
-                        <a class="small" href=format!("/audit?user={}", actor_prefix(id))>
+                        <a class="small" href=format!("/audit?user={}", schedule_key(id))>
                             {td_string!(l, schedule_history)}
                         </a>
                     </td>
