@@ -18,6 +18,8 @@ use evse_dashboard::vault::{TokenKey, Vault};
 pub struct TestDb {
     pub dir: tempfile::TempDir,
     pub db: Db,
+    /// Where it is, for a second pool on the same database.
+    pub location: Location,
 }
 
 /// Whether this run is on PostgreSQL (`EVSE_TEST_BACKEND=postgres`).
@@ -26,6 +28,7 @@ pub fn on_postgres() -> bool {
 }
 
 pub async fn database() -> TestDb {
+    crate::sql_log::record();
     let dir = tempfile::tempdir().unwrap();
     let location = if on_postgres() {
         let admin = std::env::var("EVSE_TEST_POSTGRES_URL")
@@ -35,7 +38,7 @@ pub async fn database() -> TestDb {
         Location::DataDir(dir.path().into())
     };
     let db = Db::connect(&location).await.unwrap();
-    TestDb { dir, db }
+    TestDb { dir, db, location }
 }
 
 /// A person acting through the dashboard.

@@ -5,13 +5,18 @@
 //! `EVSE_TEST_POSTGRES_URL` names (`.ci/test` runs the suite both ways).
 
 mod audit_chain;
+mod audit_reads;
 mod clemap_contract;
 mod clemap_faults;
 mod clemap_logs;
 mod control;
 mod fixtures;
 mod logins;
+mod maintenance;
 mod overview;
 mod registry;
+mod schedule_changes;
 mod schedules;
+mod sql_log;
+mod users;
 mod vocabulary;

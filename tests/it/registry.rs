@@ -223,8 +223,12 @@ async fn rotate_key_reseals_everything_and_the_old_key_is_no_longer_needed() {
         );
     }
     drop(reg);
+    let key_ids = registry::token_key_ids(&pool).await.unwrap();
+    assert_eq!(key_ids, [old.key_id().to_owned()]);
     let new = Vault::new(TokenKey::generate());
     assert_eq!(registry::rotate_key(&pool, &old, &new).await.unwrap(), 3);
+    let key_ids = registry::token_key_ids(&pool).await.unwrap();
+    assert_eq!(key_ids, [new.key_id().to_owned()]);
     let reg_new = Registry::new(pool.clone(), new.clone());
     for (id, t) in ids.iter().zip(&secret) {
         assert_eq!(reg_new.token(*id).await.unwrap().expose(), t);
