@@ -116,10 +116,11 @@ impl FromServerFnError for AppError {
     }
 
     /// Called by the server to write the error into the response: the one
-    /// place the status is set from the kind.
+    /// place the status is set from the kind (server_fn has no other hook
+    /// that sees the error).
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
-        crate::api::context::set_error_status(self.status());
+        crate::api::answer::set_error_status(self.status());
         <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
             .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"internal\""))
     }

@@ -63,8 +63,9 @@ pub fn negotiate(parts: &http::request::Parts) -> Locale {
 /// headers, for handlers outside the Leptos renderer.
 #[cfg(feature = "ssr")]
 pub fn negotiate_headers(user: Option<Language>, headers: &http::HeaderMap) -> Locale {
-    let chosen = user
-        .or_else(|| crate::prefs::cookie(headers, COOKIE).and_then(|v| v.parse::<Language>().ok()));
+    let chosen = user.or_else(|| {
+        crate::api::context::cookie(headers, COOKIE).and_then(|v| v.parse::<Language>().ok())
+    });
     if let Some(language) = chosen {
         return from_language(language);
     }
@@ -76,24 +77,16 @@ pub fn negotiate_headers(user: Option<Language>, headers: &http::HeaderMap) -> L
     <Locale as leptos_i18n::Locale>::find_locale(&accepted)
 }
 
-/// The tags of an `Accept-Language` header, most wanted first (q=0 means
-/// "not this one" and is dropped).
+/// The tags of an `Accept-Language` header, most wanted first (equal
+/// weights keep the browser's order). q=0 means "not this one", and an
+/// unreadable weight reads as 0: both are dropped, as is `*`.
 #[cfg(feature = "ssr")]
 fn accepted_languages(header: &str) -> Vec<String> {
-    let mut tags: Vec<(f32, String)> = header
-        .split(',')
-        .filter_map(|item| {
-            let mut parts = item.split(';');
-            let tag = parts.next()?.trim();
-            let q = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
-            (!tag.is_empty() && tag != "*" && q > 0.0).then(|| (q, tag.to_owned()))
-        })
-        .collect();
-    // Stable: equal weights keep the browser's order.
-    tags.sort_by(|a, b| b.0.total_cmp(&a.0));
-    tags.into_iter().map(|(_, tag)| tag).collect()
+    accept_language::parse_with_quality(header)
+        .into_iter()
+        .filter(|(tag, q)| *q > 0.0 && tag != "*")
+        .map(|(tag, _)| tag)
+        .collect()
 }
 
 /// Switches the language for this browser (and, when logged in, for the

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 /// The colour scheme: the system's, or one chosen with the header toggle.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Theme {
     #[default]
     System,
@@ -28,15 +29,6 @@ impl Theme {
             Self::Dark => Some("dark"),
         }
     }
-
-    #[cfg(feature = "ssr")]
-    fn parse(value: &str) -> Self {
-        match value {
-            "light" => Self::Light,
-            "dark" => Self::Dark,
-            _ => Self::System,
-        }
-    }
 }
 
 /// The theme of the request being rendered (the server; the browser never
@@ -45,24 +37,12 @@ pub fn request_theme() -> Theme {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .and_then(|parts| cookie(&parts.headers, Theme::COOKIE))
-            .map_or(Theme::System, |v| Theme::parse(&v))
+            .and_then(|parts| crate::api::context::cookie(&parts.headers, Theme::COOKIE))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     Theme::System
-}
-
-/// A cookie's value from the request headers.
-#[cfg(feature = "ssr")]
-pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 /// Remembers the theme for this browser and goes back to `next`.
@@ -77,10 +57,15 @@ pub async fn set_theme(theme: Theme, next: String) -> Result<(), AppError> {
 /// sends the browser back to `next` (a local path only).
 #[cfg(feature = "ssr")]
 pub fn remember(cookie: &str, value: Option<&str>, next: &str) {
-    let header = match value {
-        Some(v) => format!("{cookie}={v}; Path=/; Max-Age=31536000; SameSite=Lax"),
-        None => format!("{cookie}=; Path=/; Max-Age=0; SameSite=Lax"),
-    };
+    use tower_sessions::cookie::{Cookie, SameSite, time::Duration};
+    // A year, or (to forget) already expired.
+    let max_age = if value.is_some() { 365 } else { 0 };
+    let header = Cookie::build((cookie, value.unwrap_or_default()))
+        .path("/")
+        .max_age(Duration::days(max_age))
+        .same_site(SameSite::Lax)
+        .build()
+        .to_string();
     if let (Some(response), Ok(header)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&header),

@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::Router;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Unhashed names (debug builds) may change under the same URL.
@@ -23,6 +23,13 @@ pub fn pkg(site_dir: &Path) -> Router {
         .precompressed_gzip();
     Router::new()
         .fallback_service(files)
+        .layer(middleware::from_fn(cache_control))
+}
+
+/// `/favicon.svg`: revalidated like an unhashed bundle file.
+pub fn favicon(site_dir: &Path) -> Router {
+    Router::new()
+        .fallback_service(ServeFile::new(site_dir.join("favicon.svg")))
         .layer(middleware::from_fn(cache_control))
 }
 

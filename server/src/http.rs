@@ -15,6 +15,7 @@ use serde_json::json;
 use tower::{Layer, ServiceBuilder};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer as Set;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -66,6 +67,7 @@ where
         "evse_session"
     };
     let secure = sessions.secure_cookies;
+    let value = HeaderValue::from_static;
     let session_layer = SessionManagerLayer::new(store)
         .with_name(cookie_name)
         .with_path("/")
@@ -83,6 +85,10 @@ where
         .nest_service(
             "/pkg",
             crate::assets::pkg(std::path::Path::new(&*state.leptos_options.site_root)),
+        )
+        .route_service(
+            "/favicon.svg",
+            crate::assets::favicon(std::path::Path::new(&*state.leptos_options.site_root)),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
@@ -123,9 +129,30 @@ where
                     StatusCode::REQUEST_TIMEOUT,
                     request_timeout,
                 ))
-                .layer(middleware::from_fn(move |request, next| {
-                    security::headers(secure, request, next)
+                // What every response carries. A page's own CSP wins, and
+                // so does the cache policy of the bundle and the public
+                // files (the same for everyone); everything else (pages,
+                // server-function answers) is personal: never cached.
+                .layer(Set::if_not_present(
+                    header::CACHE_CONTROL,
+                    value("no-store"),
+                ))
+                .option_layer(secure.then(|| {
+                    Set::overriding(header::STRICT_TRANSPORT_SECURITY, value(security::HSTS))
                 }))
+                .layer(Set::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    value(security::DEFAULT_CSP),
+                ))
+                .layer(Set::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    value("nosniff"),
+                ))
+                .layer(Set::overriding(
+                    header::REFERRER_POLICY,
+                    value("same-origin"),
+                ))
+                .layer(Set::overriding(header::X_FRAME_OPTIONS, value("DENY")))
                 .layer(middleware::from_fn(security::same_origin))
                 .layer(session_layer),
         );

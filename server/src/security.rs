@@ -3,7 +3,7 @@
 //! security headers (CSP with a per-response nonce for Leptos' scripts).
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
@@ -24,40 +24,8 @@ pub fn page_csp(nonce: &str) -> String {
 /// For everything that is not a rendered page (files, JSON, errors).
 pub const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-/// Adds the headers every response carries (a page's own CSP wins).
-/// Pages and server-function answers are personal: never stored by a
-/// cache. Over HTTPS (secure cookies) browsers are told to stay on it.
-pub async fn headers(secure: bool, request: Request, next: Next) -> Response {
-    let personal = !is_static_asset(request.uri().path());
-    let mut response = next.run(request).await;
-    let h = response.headers_mut();
-    if personal {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    if secure {
-        h.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
-    }
-    h.entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(DEFAULT_CSP));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    response
-}
-
-/// The compiled bundle and the public assets: the same for everyone.
-fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.svg"
-}
+/// HSTS for a server behind HTTPS (secure cookies): browsers stay on it.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// Paths anyone may fetch: the login page, the registered server
 /// functions (which authorise themselves), the compiled bundle, static
@@ -238,6 +206,7 @@ pub async fn own_request_id(mut request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -1,7 +1,7 @@
 //! One row of `audit_events`: the one definition of its columns. Every read
 //! of the trail (the page, the CSV export, `verify`) is `SELECT *` into
 //! [`AuditRow`]; every write goes through the chain's field list
-//! ([`super::chain::inserted`]), which also names the columns to insert.
+//! (`chain::inserted`), which also names the columns to insert.
 //!
 //! Adding a column: the migration, a field here, and (when it is fixed at
 //! insert) its place in `chain::inserted`. The CSV gains it as a column

@@ -83,9 +83,9 @@ pub(crate) async fn to_completion<T: Send + 'static>(
 /// polls; several people may watch one charger).
 pub const LIVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
-type LiveCache = std::sync::Arc<
-    std::sync::Mutex<std::collections::HashMap<i64, (std::time::Instant, ChargerLive)>>,
->;
+/// Live readings by charger id; an entry expires [`LIVE_TTL`] after it
+/// was read.
+type LiveCache = moka::sync::Cache<i64, ChargerLive>;
 
 #[derive(Clone, Debug)]
 pub struct Control {
@@ -109,23 +109,17 @@ impl Control {
             registry,
             clemap,
             limits,
-            live: LiveCache::default(),
+            live: moka::sync::Cache::builder()
+                .time_to_live(LIVE_TTL)
+                .max_capacity(100_000)
+                .build(),
             bulks: Default::default(),
         }
     }
 
-    fn cached_live(&self, charger_id: i64) -> Option<ChargerLive> {
-        let cache = self.live.lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .get(&charger_id)
-            .filter(|(at, _)| at.elapsed() < LIVE_TTL)
-            .map(|(_, live)| live.clone())
-    }
-
     /// A change makes the next reading of that charger a fresh one.
     fn forget_live(&self, charger_id: i64) {
-        let mut cache = self.live.lock().unwrap_or_else(|e| e.into_inner());
-        cache.remove(&charger_id);
+        self.live.invalidate(&charger_id);
     }
 
     pub fn limits(&self) -> TargetLimits {
@@ -135,7 +129,7 @@ impl Control {
     /// Status of every plug and the target in force, at most [`LIVE_TTL`]
     /// old.
     pub async fn live(&self, charger_id: i64) -> Result<ChargerLive, ControlError> {
-        if let Some(live) = self.cached_live(charger_id) {
+        if let Some(live) = self.live.get(&charger_id) {
             return Ok(live);
         }
         let (address, token) = self.registry.credentials(charger_id).await?;
@@ -152,8 +146,7 @@ impl Control {
             settings: settings.map_err(logged)?,
             read_at: chrono::Utc::now(),
         };
-        let mut cache = self.live.lock().unwrap_or_else(|e| e.into_inner());
-        cache.insert(charger_id, (std::time::Instant::now(), live.clone()));
+        self.live.insert(charger_id, live.clone());
         Ok(live)
     }
 

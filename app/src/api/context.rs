@@ -38,33 +38,26 @@ pub fn request_user() -> Option<User> {
         .map(|u| u.0)
 }
 
-/// A plain HTML form post (no JavaScript): it wants a page, not JSON.
-pub fn is_plain_form() -> bool {
-    parts()
-        .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
-        .and_then(|v| v.to_str().ok().map(|a| a.contains("text/html")))
-        .unwrap_or(false)
-}
-
-/// Sets the response status of a failed call. A plain form post keeps the
-/// redirect that shows the error on the page it came from.
-pub fn set_error_status(status: u16) {
-    if is_plain_form() {
-        return;
-    }
-    if let (Some(response), Ok(status)) = (
-        use_context::<ResponseOptions>(),
-        http::StatusCode::from_u16(status),
-    ) {
-        response.set_status(status);
-    }
-}
+pub use super::answer::is_plain_form;
 
 /// Sends a plain form post on to `path` (a script gets the JSON answer).
 pub fn redirect_plain_form(path: &str) {
     if is_plain_form() {
         leptos_axum::redirect(path);
     }
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    use tower_sessions::cookie::Cookie;
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// Whether cookies are `Secure` (HTTPS only), as the server was told: the
@@ -82,7 +75,7 @@ fn device_cookie_name() -> &'static str {
 
 /// The browser's device cookie (see `evse_dashboard::auth::device`).
 pub fn device_cookie() -> Option<String> {
-    parts().and_then(|p| crate::prefs::cookie(&p.headers, device_cookie_name()))
+    parts().and_then(|p| cookie(&p.headers, device_cookie_name()))
 }
 
 /// Gives the browser a device cookie: sent back to the login only,

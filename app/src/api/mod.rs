@@ -12,6 +12,8 @@ pub mod system;
 pub mod users;
 
 #[cfg(feature = "ssr")]
+pub mod answer;
+#[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod guard;

@@ -3,6 +3,7 @@ pub mod charts;
 pub mod duration;
 pub mod feedback;
 pub mod layout;
+pub mod page;
 pub mod table;
 pub mod time;
 pub mod week;

@@ -11,7 +11,7 @@ mod target_form;
 
 use evse_dashboard::types::{Charger, ControlOutcome, Role};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params, use_query};
+use leptos_router::hooks::use_query;
 use leptos_router::params::Params;
 
 use crate::api::chargers::get_charger;
@@ -20,6 +20,7 @@ use crate::api::control::{
 };
 use crate::components::feedback::{Card, EventBanner, Loaded, action_error, error_fallback};
 use crate::components::layout::CurrentUser;
+use crate::components::page::one_thing;
 use crate::i18n::td_string;
 use crate::language::locale;
 use crate::words::outcome_sentence;
@@ -28,11 +29,6 @@ use live::LiveReading;
 use reset_form::ResetForm;
 use schedules::ChargerSchedules;
 use target_form::TargetForm;
-
-#[derive(Params, Clone, PartialEq)]
-struct ChargerParams {
-    id: Option<i64>,
-}
 
 /// `?outcome=AUDIT_ID`: where a plain form post lands.
 #[derive(Params, Clone, PartialEq)]
@@ -43,25 +39,10 @@ struct OutcomeQuery {
 #[component]
 pub fn ChargerPage() -> impl IntoView {
     let l = locale();
-    let params = use_params::<ChargerParams>();
-    let id = move || params.get().ok().and_then(|p| p.id).unwrap_or(0);
-    let charger = Resource::new(id, get_charger);
-    let failed = move |errors| {
-        view! {
-            <h1>{td_string!(l, col_charger)}</h1>
-            {error_fallback(errors)}
-            <p><a href="/">{td_string!(l, back_to_overview)}</a></p>
-        }
-    };
-    view! {
-        <Transition fallback=move || view! { <p>{td_string!(l, loading_charger)}</p> }>
-            <ErrorBoundary fallback=failed>
-                {move || Suspend::new(async move {
-                    charger.await.map(|charger| view! { <ChargerView charger /> })
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    let (heading, loading) = (td_string!(l, col_charger), td_string!(l, loading_charger));
+    one_thing(heading, loading, get_charger, |charger| {
+        view! { <ChargerView charger /> }
+    })
 }
 
 #[component]

@@ -4,44 +4,26 @@
 
 use evse_dashboard::types::{Role, Schedule, ScheduleInput, ScheduleScope};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params;
-use leptos_router::params::Params;
 
 use super::form::{ScheduleFields, draft};
 use super::list::ScheduleTable;
 use crate::api::schedules::{DeleteSchedule, UpdateSchedule, get_schedule};
-use crate::components::feedback::{Card, action_error, error_fallback};
+use crate::components::feedback::{Card, action_error};
 use crate::components::layout::CurrentUser;
+use crate::components::page::one_thing;
 use crate::i18n::td_string;
 use crate::language::locale;
-
-#[derive(Params, Clone, PartialEq)]
-struct ScheduleParams {
-    id: Option<i64>,
-}
 
 #[component]
 pub fn SchedulePage() -> impl IntoView {
     let l = locale();
-    let params = use_params::<ScheduleParams>();
-    let id = move || params.get().ok().and_then(|p| p.id).unwrap_or(0);
-    let schedule = Resource::new(id, get_schedule);
-    let failed = move |errors| {
-        view! {
-            <h1>{td_string!(l, edit_schedule)}</h1>
-            {error_fallback(errors)}
-            <p><a href="/">{td_string!(l, back_to_overview)}</a></p>
-        }
-    };
-    view! {
-        <Transition fallback=move || view! { <p>{td_string!(l, loading_schedules)}</p> }>
-            <ErrorBoundary fallback=failed>
-                {move || Suspend::new(async move {
-                    schedule.await.map(|schedule| view! { <ScheduleView schedule /> })
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    let (heading, loading) = (
+        td_string!(l, edit_schedule),
+        td_string!(l, loading_schedules),
+    );
+    one_thing(heading, loading, get_schedule, |schedule| {
+        view! { <ScheduleView schedule /> }
+    })
 }
 
 #[component]

@@ -6,44 +6,28 @@
 use evse_dashboard::schedule::week::planned_per_hour;
 use evse_dashboard::types::Role;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params;
-use leptos_router::params::Params;
 
 use super::form::{NewScheduleForm, Scope};
 use super::list::ScheduleTable;
 use crate::api::schedules::{SitePlan, UpdateSite, site_plan};
-use crate::components::feedback::{Card, EventBanner, action_error, error_fallback};
+use crate::components::feedback::{Card, EventBanner, action_error};
 use crate::components::layout::CurrentUser;
+use crate::components::page::one_thing;
 use crate::components::week::SiteWeek;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
 use crate::words::day_name;
 
-#[derive(Params, Clone, PartialEq)]
-struct SiteParams {
-    id: Option<i64>,
-}
-
 #[component]
 pub fn SitePage() -> impl IntoView {
     let l = locale();
-    let params = use_params::<SiteParams>();
-    let id = move || params.get().ok().and_then(|p| p.id).unwrap_or(0);
-    let plan = Resource::new(id, site_plan);
-    let failed = move |errors| {
-        view! {
-            <h1>{td_string!(l, site_link)}</h1>
-            {error_fallback(errors)}
-            <p><a href="/">{td_string!(l, back_to_overview)}</a></p>
-        }
-    };
-    view! {
-        <Transition fallback=move || view! { <p>{td_string!(l, loading_schedules)}</p> }>
-            <ErrorBoundary fallback=failed>
-                {move || Suspend::new(async move { plan.await.map(|plan| view! { <SiteView plan /> }) })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    let (heading, loading) = (td_string!(l, site_link), td_string!(l, loading_schedules));
+    one_thing(
+        heading,
+        loading,
+        site_plan,
+        |plan| view! { <SiteView plan /> },
+    )
 }
 
 /// Each stretch of hours above `limit`, as a sentence with its peak.
