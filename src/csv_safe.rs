@@ -71,6 +71,17 @@ pub fn optional_text<S: serde::Serializer>(
     }
 }
 
+/// serde's `serialize_with` for a verdict: its fixed English words.
+pub fn verdict<S: serde::Serializer>(
+    value: &Option<crate::types::Verdict>,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => out.serialize_str(v.english()),
+        None => out.serialize_none(),
+    }
+}
+
 /// serde's `serialize_with` for a stored timestamp: ISO 8601 UTC with
 /// milliseconds, also for rows stored in an older form (`+00:00`).
 pub fn utc<S: serde::Serializer>(stored: &str, out: S) -> Result<S::Ok, S::Error> {

@@ -22,6 +22,8 @@ pub mod csv_safe;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod history;
+#[cfg(feature = "ssr")]
 pub mod inflight;
 #[cfg(feature = "ssr")]
 pub mod keys;

@@ -16,6 +16,11 @@ pub const HTTP_CONNECTIONS_REFUSED: &str = "evse_http_connections_refused_total"
 pub const CLEMAP_CALLS: &str = "evse_clemap_calls_total";
 /// How long CLEMAP calls took, by operation and outcome.
 pub const CLEMAP_DURATION: &str = "evse_clemap_call_duration_seconds";
+/// Sampling rounds, and chargers read in them.
+pub const STATUS_ROUNDS: &str = "evse_status_rounds_total";
+pub const STATUS_READINGS: &str = "evse_status_readings_total";
+/// How long a sampling round took.
+pub const STATUS_ROUND_DURATION: &str = "evse_status_round_duration_seconds";
 /// Audit rows appended, by action.
 pub const AUDIT_ROWS: &str = "evse_audit_rows_written_total";
 /// Pending audit rows completed, by outcome.
@@ -39,6 +44,17 @@ pub fn clemap_call(operation: &'static str, outcome: &'static str, took: Duratio
     let labels = [("operation", operation), ("outcome", outcome)];
     metrics::counter!(CLEMAP_CALLS, &labels).increment(1);
     metrics::histogram!(CLEMAP_DURATION, &labels).record(took.as_secs_f64());
+}
+
+/// One sampling round.
+pub fn status_round(took: Duration) {
+    metrics::counter!(STATUS_ROUNDS).increment(1);
+    metrics::histogram!(STATUS_ROUND_DURATION).record(took.as_secs_f64());
+}
+
+/// Chargers read and recorded (in a round, or one at once).
+pub fn status_readings(chargers: usize) {
+    metrics::counter!(STATUS_READINGS).increment(chargers as u64);
 }
 
 pub fn audit_row_written(action: &str) {
@@ -72,6 +88,13 @@ pub fn describe() {
         "Time CLEMAP took to answer, by operation and outcome"
     );
     metrics::describe_counter!(AUDIT_ROWS, "Audit rows appended, by action");
+    metrics::describe_counter!(STATUS_ROUNDS, "Status sampling rounds this instance ran");
+    metrics::describe_counter!(STATUS_READINGS, "Chargers read and recorded");
+    metrics::describe_histogram!(
+        STATUS_ROUND_DURATION,
+        metrics::Unit::Seconds,
+        "Time one sampling round took"
+    );
     metrics::describe_counter!(
         AUDIT_OUTCOMES,
         "Attempts completed in the audit trail, by outcome"

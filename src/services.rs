@@ -8,7 +8,8 @@ use crate::auth::Users;
 use crate::clemap::ClemapClient;
 use crate::control::Control;
 use crate::db;
-use crate::overview::{Overview, OverviewConfig};
+use crate::history::{HistoryConfig, Sampler};
+use crate::overview::Overview;
 use crate::registry::Registry;
 use crate::schedule::Schedules;
 use crate::schedule::engine::Engine;
@@ -26,6 +27,8 @@ pub struct Services {
     pub clemap: ClemapClient,
     pub control: Control,
     pub overview: Overview,
+    /// Reads every charger's status; `Application` runs it.
+    pub sampler: Sampler,
     pub schedules: Schedules,
     /// Applies the schedules; `Application` runs it.
     pub engine: Engine,
@@ -43,13 +46,15 @@ impl Services {
         let audit = AuditLog::new(db.clone(), audit_key);
         let control = Control::new(audit.clone(), registry.clone(), clemap.clone(), limits);
         let schedules = Schedules::new(audit.clone());
+        let sampler = sampler(&audit, &registry, &clemap, HistoryConfig::default(), limits);
         Self {
             engine: Engine::new(schedules.clone(), registry.clone(), control.clone()),
             schedules,
             control,
             audit: audit.clone(),
             exports: Default::default(),
-            overview: Overview::new(registry.clone(), clemap.clone(), OverviewConfig::default()),
+            overview: Overview::new(registry.clone(), db.clone(), sampler.clone()),
+            sampler,
             registry,
             users: Users::new(db.clone(), audit.clone()),
             db,
@@ -58,9 +63,11 @@ impl Services {
         }
     }
 
-    /// Replaces the overview's cache settings (TTL, concurrency, deadline).
-    pub fn with_overview_config(mut self, config: OverviewConfig) -> Self {
-        self.overview = Overview::new(self.registry.clone(), self.clemap.clone(), config);
+    /// Replaces the sampler's settings (interval, keeping, settle time).
+    pub fn with_history_config(mut self, config: HistoryConfig) -> Self {
+        let limits = self.control.limits();
+        self.sampler = sampler(&self.audit, &self.registry, &self.clemap, config, limits);
+        self.overview = Overview::new(self.registry.clone(), self.db.clone(), self.sampler.clone());
         self
     }
 
@@ -74,4 +81,22 @@ impl Services {
             started_at: self.started_at,
         })
     }
+}
+
+fn sampler(
+    audit: &AuditLog,
+    registry: &Registry,
+    clemap: &ClemapClient,
+    config: HistoryConfig,
+    limits: TargetLimits,
+) -> Sampler {
+    // No target lasts longer than the longest a user may set.
+    let longest = std::time::Duration::from_secs(limits.max_duration.into());
+    Sampler::new(
+        audit.clone(),
+        registry.clone(),
+        clemap.clone(),
+        config,
+        longest,
+    )
 }

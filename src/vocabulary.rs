@@ -52,6 +52,9 @@ pub enum AuditAction {
     ScheduleDeleted,
     /// A site's time zone or supply limit changed.
     SiteUpdated,
+    /// What a charger did with a target CLEMAP received: a verdict
+    /// (`verdict`) on the set it `refers_to`, from a status sample.
+    TargetChecked,
 }
 
 impl AuditAction {

@@ -95,6 +95,29 @@ impl<'ast> Visit<'ast> for Finder<'_> {
         self.backends = before;
     }
 
+    /// `const SELECT_X: &str = "SELECT …"`: SQL shared by two methods.
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) = &*item.expr
+        {
+            let sql = fold(&text.value());
+            let first = sql
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            if matches!(first.as_str(), "SELECT" | "INSERT" | "UPDATE" | "DELETE") {
+                self.found.push(Query {
+                    sql,
+                    backends: self.backends,
+                    place: self.file.to_owned(),
+                });
+            }
+        }
+    }
+
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if Self::is_query(call)
             && let Some(syn::Expr::Lit(syn::ExprLit {

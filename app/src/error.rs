@@ -133,6 +133,7 @@ mod from_domain {
     use evse_dashboard::audit::query::QueryError;
     use evse_dashboard::auth::AuthError;
     use evse_dashboard::control::ControlError;
+    use evse_dashboard::overview::OverviewError;
     use evse_dashboard::registry::RegistryError;
     use evse_dashboard::schedule::ScheduleError;
     use evse_dashboard::types::Problem;
@@ -158,6 +159,7 @@ mod from_domain {
 
     from_domain_error!(
         ControlError,
+        OverviewError,
         RegistryError,
         AuthError,
         QueryError,

@@ -40,7 +40,8 @@ pub struct ServeConfig {
     pub clemap: ClientConfig,
     pub sessions: http::SessionConfig,
     pub limits: evse_dashboard::types::TargetLimits,
-    pub overview: evse_dashboard::overview::OverviewConfig,
+    /// The status sampler: interval, keeping, settle time.
+    pub history: evse_dashboard::history::HistoryConfig,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub connections: listener::ConnectionLimits,
@@ -71,8 +72,11 @@ impl ServeConfig {
                 max_duration: web.max_target_hours * 3600,
                 ..Default::default()
             },
-            overview: evse_dashboard::overview::OverviewConfig {
-                ttl: Duration::from_secs(web.status_ttl_secs),
+            history: evse_dashboard::history::HistoryConfig {
+                interval: Duration::from_secs(web.status_interval),
+                keep_samples: Duration::from_secs(web.keep_samples * 3600),
+                keep_history: Duration::from_secs(web.keep_history * 24 * 3600),
+                settle: Duration::from_secs(web.settle_secs),
                 ..Default::default()
             },
             trusted_proxies: web.trusted_proxies,
@@ -208,7 +212,7 @@ impl Application {
         let (db, vault, audit_key) = backend::open(&config.data()).await?;
         let clemap = ClemapClient::new(config.clemap.clone())?;
         let services = Services::new(db.clone(), (vault, audit_key), clemap, config.limits)
-            .with_overview_config(config.overview);
+            .with_history_config(config.history);
         // One process owns a SQLite file (the data directory's lock), so
         // every pending row is from a run that ended. Instances sharing
         // PostgreSQL leave a row alone while another may still be waiting
@@ -232,6 +236,8 @@ impl Application {
         // The schedule engine applies schedules in force from the start,
         // with the time they have left.
         tokio::spawn(services.engine.clone().run());
+        // Every instance runs a sampler; the lease lets one sample at a time.
+        tokio::spawn(services.sampler.clone().run());
         let sessions = Sessions::open(&db).await?;
 
         let listener =
@@ -244,7 +250,7 @@ impl Application {
         let addr = listener.local_addr().map_err(StartError::Serve)?;
         let metrics_addr = match config.metrics_listen {
             Some(at) => Some(
-                metrics::start(at, services.clone(), db.clone())
+                metrics::start(at, db.clone())
                     .await
                     .map_err(|source| StartError::Bind { addr: at, source })?,
             ),

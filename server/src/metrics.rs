@@ -16,7 +16,6 @@ use axum::routing::get;
 use evse_dashboard::db::Db;
 use evse_dashboard::metrics::{HTTP_DURATION, HTTP_REQUESTS};
 use evse_dashboard::on_db;
-use evse_dashboard::services::Services;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 /// Seconds, from a cached page (~1 ms) to a CLEMAP timeout (10 s).
@@ -43,10 +42,6 @@ fn recorder() -> &'static PrometheusHandle {
             "evse_sessions",
             "Sessions stored (expired ones go within a minute)"
         );
-        metrics::describe_gauge!(
-            "evse_status_cache_hit_ratio",
-            "Share of overview readings served from the status cache since the start"
-        );
         metrics::describe_gauge!("evse_tokio_alive_tasks", "Async tasks alive in the server");
         metrics::describe_gauge!(
             "process_open_fds",
@@ -59,13 +54,12 @@ fn recorder() -> &'static PrometheusHandle {
 #[derive(Clone)]
 struct Scrape {
     handle: PrometheusHandle,
-    services: Services,
     db: Db,
 }
 
 /// Installs the recorder and serves `/metrics` on `at`; returns the bound
 /// address (port 0 picks one).
-pub async fn start(at: SocketAddr, services: Services, db: Db) -> std::io::Result<SocketAddr> {
+pub async fn start(at: SocketAddr, db: Db) -> std::io::Result<SocketAddr> {
     let handle = recorder().clone();
     let listener = tokio::net::TcpListener::bind(at).await?;
     let addr = listener.local_addr()?;
@@ -81,11 +75,7 @@ pub async fn start(at: SocketAddr, services: Services, db: Db) -> std::io::Resul
     });
     let router = Router::new()
         .route("/metrics", get(render))
-        .with_state(Scrape {
-            handle,
-            services,
-            db,
-        });
+        .with_state(Scrape { handle, db });
     // The dashboard's own connection handling (deadlines, caps), not
     // `axum::serve`, which would keep an idle connection for ever.
     let limits = crate::listener::ConnectionLimits {
@@ -113,12 +103,6 @@ async fn render(State(scrape): State<Scrape>) -> Response {
     match sessions(&scrape.db).await {
         Ok(n) => metrics::gauge!("evse_sessions").set(n as f64),
         Err(e) => tracing::warn!(error = %e, "cannot count sessions for the metrics"),
-    }
-    let (hits, misses) = scrape.services.overview.cache_lookups().read();
-    metrics::counter!("evse_status_cache_hits_total").absolute(hits);
-    metrics::counter!("evse_status_cache_misses_total").absolute(misses);
-    if hits + misses > 0 {
-        metrics::gauge!("evse_status_cache_hit_ratio").set(hits as f64 / (hits + misses) as f64);
     }
     let runtime = tokio::runtime::Handle::current().metrics();
     metrics::gauge!("evse_tokio_alive_tasks").set(runtime.num_alive_tasks() as f64);

@@ -29,11 +29,19 @@ pub enum Cell<'a> {
     Int(Option<i64>),
 }
 
+impl Cell<'_> {
+    fn is_null(&self) -> bool {
+        matches!(self, Self::Text(None) | Self::Int(None))
+    }
+}
+
 /// The columns fixed at insert, in hashing order: the chain hashes these
 /// values and `AuditLog::append` inserts exactly these columns, so the
 /// two cannot drift apart. The order is part of the hash format: append
-/// a new column at the end, never in between.
-pub fn inserted(row: &AuditRow) -> [(&'static str, Cell<'_>); 18] {
+/// a new column at the end, never in between. Columns after the first
+/// [`ALWAYS_HASHED`] were added later and enter the hash only when set,
+/// so rows written before they existed verify unchanged.
+pub fn inserted(row: &AuditRow) -> [(&'static str, Cell<'_>); 20] {
     use Cell::{Int, Text};
     [
         ("at", Text(Some(&row.at))),
@@ -54,8 +62,25 @@ pub fn inserted(row: &AuditRow) -> [(&'static str, Cell<'_>); 18] {
         ("client_ip", Text(row.client_ip.as_deref())),
         ("completed_at", Text(row.completed_at.as_deref())),
         ("batch_id", Text(row.batch_id.as_deref())),
+        // Added with the verdicts (#28).
+        ("refers_to", Int(row.refers_to)),
+        ("verdict", Text(row.verdict.map(<&str>::from))),
     ]
 }
+
+/// `id` and every column fixed at insert (the chain's own list): what the
+/// page and the CSV read, without the hashes (a third of a row's bytes).
+pub fn listed_columns() -> &'static str {
+    static COLUMNS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let row = AuditRow::default();
+        let names = inserted(&row).map(|(name, _)| name);
+        format!("id, {}", names.join(", "))
+    })
+}
+
+/// How many of [`inserted`]'s columns every row's hash covers.
+pub const ALWAYS_HASHED: usize = 18;
 
 /// The columns a completion sets, in hashing order (see [`inserted`]).
 pub fn completed(row: &AuditRow) -> [(&'static str, Cell<'_>); 6] {
@@ -78,7 +103,12 @@ fn canonical(cells: &[(&'static str, Cell<'_>)]) -> String {
 }
 
 fn canonical_row(row: &AuditRow) -> String {
-    canonical(&inserted(row))
+    let cells = inserted(row);
+    let set = cells[ALWAYS_HASHED..]
+        .iter()
+        .rposition(|(_, cell)| !cell.is_null())
+        .map_or(ALWAYS_HASHED, |last| ALWAYS_HASHED + last + 1);
+    canonical(&cells[..set])
 }
 
 fn canonical_completion(row: &AuditRow) -> String {
@@ -135,5 +165,36 @@ pub(super) fn expected_outcome_hash(
         outcome_hash(key, row_hash, done)
     } else {
         legacy_hash(1, row_hash, &canonical_completion(done))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Verdict;
+
+    #[test]
+    fn columns_added_later_enter_the_hash_only_when_set() {
+        let old = AuditRow {
+            at: "2026-11-24T10:00:00.000Z".into(),
+            actor: "olga".into(),
+            hash: String::new(),
+            ..AuditRow::default()
+        };
+        let cells: Vec<_> = inserted(&old).iter().map(|(_, c)| *c).collect();
+        let as_before: String = serde_json::to_string(&cells[..ALWAYS_HASHED]).unwrap();
+        assert_eq!(
+            canonical_row(&old),
+            as_before,
+            "a row without them hashes as it did"
+        );
+        let verdict = AuditRow {
+            refers_to: Some(7),
+            verdict: Some(Verdict::NotFollowed),
+            ..old.clone()
+        };
+        assert!(canonical_row(&verdict).ends_with(r#",7,"not_followed"]"#));
+        let key = AuditKey::generate();
+        assert_ne!(row_hash(&key, "p", &old), row_hash(&key, "p", &verdict));
     }
 }

@@ -81,7 +81,8 @@ async fn write_rows(
     let mut out = writer();
     out.write_record(csv_columns())?;
     on_db!(db, pool => {
-        let mut qb = QueryBuilder::new("SELECT * FROM audit_events WHERE 1 = 1");
+        let columns = super::chain::listed_columns();
+        let mut qb = QueryBuilder::new(format!("SELECT {columns} FROM audit_events WHERE 1 = 1"));
         push_filters(&mut qb, filter)?;
         qb.push(" ORDER BY id DESC");
         let mut rows = qb.build_query_as::<AuditRow>().fetch(pool);
@@ -147,11 +148,11 @@ mod tests {
             lines[0],
             "id,at_utc,actor,action,charger_id,charger_name,subject,requested_current_a,\
              requested_duration_s,outcome,upstream_status,upstream_answer,previous_settings,\
-             error,request_id,client_ip"
+             error,request_id,client_ip,refers_to,verdict"
         );
         assert_eq!(
             lines[1],
-            "7,2026-11-24T10:00:00.500Z,'=cmd|' /C calc'!A0,set_target,3,\"Bay, \"\"north\"\"\",,10,7200,received,201,,,,'-1+1,"
+            "7,2026-11-24T10:00:00.500Z,'=cmd|' /C calc'!A0,set_target,3,\"Bay, \"\"north\"\"\",,10,7200,received,201,,,,'-1+1,,,"
         );
     }
 

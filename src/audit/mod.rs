@@ -66,6 +66,32 @@ impl AuditLog {
         self.append(event_row(actor, event)).await
     }
 
+    /// Writes a verdict on the set `set` (its audit id) on `charger`: the
+    /// dashboard's own status check, with the target asked, and what the
+    /// verdict rests on as the answer it read.
+    pub async fn record_verdict(
+        &self,
+        set: i64,
+        (charger_id, charger_name): (i64, String),
+        finding: &crate::types::Finding,
+    ) -> Result<i64, sqlx::Error> {
+        let row = AuditRow {
+            charger_id: Some(charger_id),
+            charger_name: Some(charger_name),
+            requested_current: Some(i64::from(finding.asked)),
+            upstream_answer: json(finding),
+            refers_to: Some(set),
+            verdict: Some(finding.verdict),
+            completed_at: Some(String::new()), // stamped by `append`
+            ..base_row(
+                &Actor::of(Who::Sampler),
+                AuditAction::TargetChecked,
+                Outcome::Ok,
+            )
+        };
+        self.append(row).await
+    }
+
     /// Writes a complete event inside the caller's serialised transaction,
     /// so the change it records and the record commit together or not at
     /// all.

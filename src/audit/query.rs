@@ -150,7 +150,8 @@ pub async fn page_rows(
     before: Option<i64>,
 ) -> Result<(Vec<AuditEntry>, Option<i64>), QueryError> {
     let mut rows: Vec<AuditRow> = on_db!(db, pool => {
-        let mut qb = QueryBuilder::new("SELECT * FROM audit_events WHERE 1 = 1");
+        let columns = super::chain::listed_columns();
+        let mut qb = QueryBuilder::new(format!("SELECT {columns} FROM audit_events WHERE 1 = 1"));
         push_filters(&mut qb, filter)?;
         if let Some(before) = before {
             qb.push(" AND id < ").push_bind(before);

@@ -1,6 +1,7 @@
 //! One row of `audit_events`: the one definition of its columns. Every read
-//! of the trail (the page, the CSV export, `verify`) is `SELECT *` into
-//! [`AuditRow`]; every write goes through the chain's field list
+//! of the trail goes into [`AuditRow`] (`verify` and single rows with
+//! `SELECT *`; the page and the CSV with `chain::listed_columns`, which
+//! leaves the hashes out); every write goes through the chain's field list
 //! (`chain::inserted`), which also names the columns to insert.
 //!
 //! Adding a column: the migration, a field here, and (when it is fixed at
@@ -51,12 +52,23 @@ pub struct AuditRow {
     pub completed_at: Option<String>,
     #[serde(skip)]
     pub batch_id: Option<String>,
+    // The chain: read where it is checked (`verify`, `SELECT *`); the page
+    // and the CSV read the listed columns without it (`listed_columns`).
     #[serde(skip)]
+    #[sqlx(default)]
     pub prev_hash: Option<String>,
     #[serde(skip)]
+    #[sqlx(default)]
     pub hash: String,
     #[serde(skip)]
+    #[sqlx(default)]
     pub outcome_hash: Option<String>,
+    /// A verdict row's set (its audit id).
+    pub refers_to: Option<i64>,
+    /// A verdict row's verdict (`types::Verdict`), in the CSV in its fixed
+    /// English words.
+    #[serde(serialize_with = "csv_safe::verdict")]
+    pub verdict: Option<crate::types::Verdict>,
 }
 
 // Only so that a blank row can name the CSV's columns (an empty export

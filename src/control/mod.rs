@@ -145,6 +145,7 @@ impl Control {
             plugs: plugs.map_err(logged)?,
             settings: settings.map_err(logged)?,
             read_at: chrono::Utc::now(),
+            finding: None,
         };
         self.live.insert(charger_id, live.clone());
         Ok(live)

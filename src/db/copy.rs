@@ -4,9 +4,13 @@
 //! included), so the chain verifies with the same audit key; the tokens
 //! stay sealed, so they open with the same token key.
 //!
-//! Left behind on purpose: sessions (everyone logs in again) and the login
-//! throttle's counters (they expire within a day anyway).
+//! Left behind on purpose: sessions (everyone logs in again), the login
+//! throttle's counters and known addresses (they expire or are relearnt),
+//! the raw status samples and latest readings (the sampler makes new ones
+//! within a minute; the 15-minute history is copied), and the sampler's
+//! lease.
 
+use futures::TryStreamExt;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgPool, QueryBuilder, Row, SqlitePool};
 
@@ -91,6 +95,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("prev_hash", Text),
             ("hash", Text),
             ("outcome_hash", Text),
+            ("refers_to", Int),
+            ("verdict", Text),
         ],
     ),
     (
@@ -131,6 +137,26 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("withdrawn_audit_id", Int),
         ],
     ),
+    (
+        "history_buckets",
+        &[
+            ("charger_id", Int),
+            ("start_s", Int),
+            ("samples", Int),
+            ("avg_l1_da", Int),
+            ("avg_l2_da", Int),
+            ("avg_l3_da", Int),
+            ("max_l1_da", Int),
+            ("max_l2_da", Int),
+            ("max_l3_da", Int),
+            ("avg_power_w", Int),
+            ("energy_wh", Int),
+            ("charging_s", Int),
+            ("target_a", Int),
+            ("limit_da", Int),
+            ("simulated", Int),
+        ],
+    ),
 ];
 
 /// Rows per INSERT (PostgreSQL takes at most 65535 parameters).
@@ -165,14 +191,27 @@ pub async fn sqlite_to_postgres(from: &SqlitePool, to: &PgPool) -> Result<Copied
     for (table, columns) in TABLES {
         let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
         let names = names.join(", ");
-        // By rowid: the audit chain's order, and stable for the others.
-        let rows: Vec<SqliteRow> =
-            sqlx::query(&format!("SELECT {names} FROM {table} ORDER BY rowid"))
-                .fetch_all(from)
-                .await?;
-        for chunk in rows.chunks(BATCH) {
+        // In the first column's order: the audit chain's by id, stable for
+        // the others (history_buckets has no rowid). Streamed in batches:
+        // 400 days of history do not fit in memory at once.
+        let first = columns[0].0;
+        let select = format!("SELECT {names} FROM {table} ORDER BY {first}");
+        let mut rows = sqlx::query(&select).fetch(from);
+        let mut count = 0_u64;
+        let mut chunk: Vec<SqliteRow> = Vec::with_capacity(BATCH);
+        loop {
+            let row = rows.try_next().await?;
+            let done = row.is_none();
+            chunk.extend(row);
+            if chunk.len() < BATCH && !done {
+                continue;
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            count += chunk.len() as u64;
             let mut insert = QueryBuilder::new(format!("INSERT INTO {table} ({names}) "));
-            insert.push_values(chunk, |mut values, row| {
+            insert.push_values(&chunk, |mut values, row| {
                 for (i, (_, kind)) in columns.iter().enumerate() {
                     match kind {
                         Int => values.push_bind(row.get::<Option<i64>, _>(i)),
@@ -183,6 +222,10 @@ pub async fn sqlite_to_postgres(from: &SqlitePool, to: &PgPool) -> Result<Copied
                 }
             });
             insert.build().execute(&mut *tx).await?;
+            chunk.clear();
+            if done {
+                break;
+            }
         }
         if columns[0].0 == "id" {
             // The identity continues after the copied ids.
@@ -193,7 +236,7 @@ pub async fn sqlite_to_postgres(from: &SqlitePool, to: &PgPool) -> Result<Copied
             .execute(&mut *tx)
             .await?;
         }
-        copied.push((*table, rows.len() as u64));
+        copied.push((*table, count));
     }
     tx.commit().await?;
     Ok(copied)

@@ -165,10 +165,10 @@ impl Registry {
 
     /// Every live charger, or the one with `id`.
     async fn select(&self, id: Option<i64>) -> Result<Vec<ChargerRow>, sqlx::Error> {
-        let mut tx = self.db.begin().await?;
-        let rows = select_in(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(rows)
+        Ok(on_db!(&self.db, pool => sqlx::query_as(SELECT_CHARGERS)
+            .bind(id)
+            .fetch_all(pool)
+            .await?))
     }
 
     /// Registers a charger. The token is sealed with the row's id as
@@ -180,7 +180,7 @@ impl Registry {
     ) -> Result<Charger, RegistryError> {
         let valid = validate::charger(input)?;
         validate::token(token.expose())?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_serialised().await?;
         let c = Columns::of(&mut tx, valid, None).await?;
         // Placeholder blobs satisfy the table's CHECK until the real seal,
         // which needs the id, replaces them below.
@@ -209,7 +209,7 @@ impl Registry {
     /// Changes everything but the token.
     pub async fn update(&self, id: i64, input: &ChargerInput) -> Result<Charger, RegistryError> {
         let valid = validate::charger(input)?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_serialised().await?;
         let c = Columns::of(&mut tx, valid, Some(id)).await?;
         let now = now_text();
         let changed = on_tx!(&mut tx, conn => sqlx::query(
@@ -239,7 +239,7 @@ impl Registry {
 
     pub async fn set_token(&self, id: i64, token: &EvseToken) -> Result<(), RegistryError> {
         validate::token(token.expose())?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_serialised().await?;
         if !store_sealed(&mut tx, id, &self.vault.seal(id, token)).await? {
             return Err(RegistryError::NotFound(id));
         }
@@ -290,20 +290,22 @@ impl Registry {
     }
 }
 
-/// Every live charger, or the one with `id`, read in `tx` (a change reads
-/// back what it wrote before it commits: nothing can fail after).
+/// Every live charger, or the one with `$1`: read on the pool by
+/// `Registry::select`, and in a change's own transaction by `select_in`.
+const SELECT_CHARGERS: &str = "SELECT c.id, c.name, c.site_id, s.name AS site_name, \
+     c.edge_device_id, c.evse_uuid, c.min_current, c.max_current, c.notes, \
+     c.token_ciphertext IS NOT NULL AS token_set, c.created_at, c.updated_at \
+     FROM chargers c JOIN sites s ON s.id = c.site_id \
+     WHERE c.deleted_at IS NULL AND ($1 IS NULL OR c.id = $1) \
+     ORDER BY lower(s.name), lower(c.name), c.id";
+
+/// [`SELECT_CHARGERS`] in `tx` (a change reads back what it wrote before it
+/// commits: nothing can fail after).
 async fn select_in(tx: &mut Tx, id: Option<i64>) -> Result<Vec<ChargerRow>, sqlx::Error> {
-    Ok(on_tx!(tx, conn => sqlx::query_as(
-        "SELECT c.id, c.name, c.site_id, s.name AS site_name, c.edge_device_id, c.evse_uuid, \
-         c.min_current, c.max_current, c.notes, c.token_ciphertext IS NOT NULL AS token_set, \
-         c.created_at, c.updated_at \
-         FROM chargers c JOIN sites s ON s.id = c.site_id \
-         WHERE c.deleted_at IS NULL AND ($1 IS NULL OR c.id = $1) \
-         ORDER BY lower(s.name), lower(c.name), c.id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?))
+    Ok(on_tx!(tx, conn => sqlx::query_as(SELECT_CHARGERS)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?))
 }
 
 /// The live charger `id`, read in `tx`.
@@ -324,7 +326,7 @@ pub async fn token_key_ids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
 /// Re-seals every live token under `new` in one transaction. Fails without
 /// changing anything if any token does not open under `old`.
 pub async fn rotate_key(db: &Db, old: &Vault, new: &Vault) -> Result<usize, RegistryError> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_serialised().await?;
     let rows: Vec<SealedRow> = on_tx!(&mut tx, conn => sqlx::query_as(
         "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
          WHERE deleted_at IS NULL ORDER BY id",

@@ -236,8 +236,7 @@ impl Received {
 /// resets CLEMAP received, newest first, until the first a person made
 /// (the `(charger_id, id)` index serves it from the newest row).
 pub async fn changes(audit: &AuditLog, charger_id: i64) -> Result<Changes, sqlx::Error> {
-    let mut tx = audit.db().begin().await?;
-    let received: Vec<Received> = on_tx!(&mut tx, conn => {
+    let received: Vec<Received> = on_db!(audit.db(), pool => {
         use futures::TryStreamExt;
         let mut rows = sqlx::query_as::<_, Received>(
             "SELECT id, actor, actor_id, action, at FROM audit_events WHERE charger_id = $1 \
@@ -245,7 +244,7 @@ pub async fn changes(audit: &AuditLog, charger_id: i64) -> Result<Changes, sqlx:
              ORDER BY id DESC",
         )
         .bind(charger_id)
-        .fetch(&mut *conn);
+        .fetch(pool);
         let mut seen = Vec::new();
         while let Some(row) = rows.try_next().await? {
             let by_person = !row.by_schedule();
@@ -256,7 +255,6 @@ pub async fn changes(audit: &AuditLog, charger_id: i64) -> Result<Changes, sqlx:
         }
         seen
     });
-    tx.commit().await?;
     let last = received.first().map(|r| LastChange {
         by_schedule: r.by_schedule(),
         reset: r.action == AuditAction::ResetTarget,

@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use super::days::Days;
 use super::occurrence::Weekly;
 use crate::db::{Db, Stamp, Tx};
-use crate::on_tx;
 use crate::problem::Problem;
 use crate::types::{Schedule, ScheduleScope};
+use crate::{on_db, on_tx};
 
 /// Which saved schedules to read.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +18,18 @@ pub enum Which {
     /// A site's own schedules and its chargers'.
     ForSite(i64),
     One(i64),
+}
+
+impl Which {
+    /// The three optional ids [`SELECT_SCHEDULES`] filters on.
+    fn ids(self) -> (Option<i64>, Option<i64>, Option<i64>) {
+        match self {
+            Which::All => (None, None, None),
+            Which::One(id) => (Some(id), None, None),
+            Which::ForCharger(id) => (None, Some(id), None),
+            Which::ForSite(id) => (None, None, Some(id)),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -113,43 +125,45 @@ pub(super) async fn select(
     which: Which,
     now: DateTime<Utc>,
 ) -> Result<Vec<Saved>, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    let saved = select_in(&mut tx, which, now).await?;
-    tx.commit().await?;
-    Ok(saved)
+    let (one, charger, site) = which.ids();
+    let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(SELECT_SCHEDULES)
+        .bind(one)
+        .bind(charger)
+        .bind(site)
+        .fetch_all(pool)
+        .await?);
+    Ok(rows.into_iter().map(|r| r.read(now)).collect())
 }
 
 /// [`select`] inside a transaction (the overlap check reads what its
-/// write lock protects). A deleted charger's schedules are gone with it.
+/// write lock protects).
 pub(super) async fn select_in(
     tx: &mut Tx,
     which: Which,
     now: DateTime<Utc>,
 ) -> Result<Vec<Saved>, sqlx::Error> {
-    let (one, charger, site) = match which {
-        Which::All => (None, None, None),
-        Which::One(id) => (Some(id), None, None),
-        Which::ForCharger(id) => (None, Some(id), None),
-        Which::ForSite(id) => (None, None, Some(id)),
-    };
-    let rows: Vec<Row> = on_tx!(tx, conn => sqlx::query_as(
-        "SELECT s.id, s.name, s.charger_id, c.name AS charger_name, s.site_id, \
-         t.name AS site_name, s.days, s.start_time, s.end_time, s.time_zone, s.current, \
-         s.valid_from, s.valid_to, s.enabled, s.last_error, s.last_error_at \
-         FROM schedules s LEFT JOIN chargers c ON c.id = s.charger_id \
-         LEFT JOIN sites t ON t.id = s.site_id \
-         WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL \
-         AND ($1 IS NULL OR s.id = $1) \
-         AND ($2 IS NULL OR s.charger_id = $2 \
-              OR s.site_id = (SELECT site_id FROM chargers WHERE id = $2)) \
-         AND ($3 IS NULL OR s.site_id = $3 \
-              OR s.charger_id IN (SELECT id FROM chargers WHERE site_id = $3 AND deleted_at IS NULL)) \
-         ORDER BY lower(s.name), s.id",
-    )
-    .bind(one)
-    .bind(charger)
-    .bind(site)
-    .fetch_all(&mut *conn)
-    .await?);
+    let (one, charger, site) = which.ids();
+    let rows: Vec<Row> = on_tx!(tx, conn => sqlx::query_as(SELECT_SCHEDULES)
+        .bind(one)
+        .bind(charger)
+        .bind(site)
+        .fetch_all(&mut *conn)
+        .await?);
     Ok(rows.into_iter().map(|r| r.read(now)).collect())
 }
+
+/// The saved schedules: all, or one (`$1`), or those of a charger (`$2`:
+/// its own and its site's) or of a site (`$3`: its own and its chargers').
+/// A deleted charger's schedules are gone with it.
+const SELECT_SCHEDULES: &str = "SELECT s.id, s.name, s.charger_id, c.name AS charger_name, \
+     s.site_id, t.name AS site_name, s.days, s.start_time, s.end_time, s.time_zone, s.current, \
+     s.valid_from, s.valid_to, s.enabled, s.last_error, s.last_error_at \
+     FROM schedules s LEFT JOIN chargers c ON c.id = s.charger_id \
+     LEFT JOIN sites t ON t.id = s.site_id \
+     WHERE s.deleted_at IS NULL AND c.deleted_at IS NULL \
+     AND ($1 IS NULL OR s.id = $1) \
+     AND ($2 IS NULL OR s.charger_id = $2 \
+          OR s.site_id = (SELECT site_id FROM chargers WHERE id = $2)) \
+     AND ($3 IS NULL OR s.site_id = $3 \
+          OR s.charger_id IN (SELECT id FROM chargers WHERE site_id = $3 AND deleted_at IS NULL)) \
+     ORDER BY lower(s.name), s.id";

@@ -14,10 +14,13 @@ pub enum Who {
     Schedule { id: i64, name: String },
     /// The command line, as the operating-system user who ran it.
     Cli { os_user: String },
+    /// The dashboard's own status check (its verdicts on targets).
+    Sampler,
 }
 
 const SCHEDULE: &str = "schedule:";
 const CLI: &str = "cli:";
+const SAMPLER: &str = "system:status-check";
 
 impl Who {
     /// The `actor` column. Usernames hold no `:`, so the prefixes cannot
@@ -27,6 +30,7 @@ impl Who {
             Self::User { name, .. } | Self::Unknown { name } => name.clone(),
             Self::Schedule { id, name } => format!("{} ({name})", schedule_key(*id)),
             Self::Cli { os_user } => format!("{CLI}{os_user}"),
+            Self::Sampler => SAMPLER.to_owned(),
         }
     }
 
@@ -58,6 +62,9 @@ impl Who {
                     name: name.to_owned(),
                 };
             }
+        }
+        if actor == SAMPLER {
+            return Self::Sampler;
         }
         if let Some(os_user) = actor.strip_prefix(CLI) {
             return Self::Cli {
@@ -106,6 +113,7 @@ mod tests {
             Who::Cli {
                 os_user: "root".into(),
             },
+            Who::Sampler,
         ] {
             assert_eq!(Who::from_stored(&who.stored_name(), who.user_id()), who);
         }

@@ -63,6 +63,8 @@ pub struct ChargerLive {
     pub plugs: Vec<PlugStatus>,
     pub settings: CurrentSettings,
     pub read_at: DateTime<Utc>,
+    /// The verdict on the target in force, when one was judged.
+    pub finding: Option<crate::types::Finding>,
 }
 
 impl ChargerLive {

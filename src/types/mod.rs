@@ -10,6 +10,7 @@ mod schedule;
 mod secret_text;
 mod system;
 mod user;
+mod verdict;
 
 pub use actor::{Who, parse_schedule_key, schedule_key};
 pub use audit::{AuditEntry, AuditFilter, AuditPage};
@@ -24,6 +25,7 @@ pub use schedule::{
 pub use secret_text::SecretText;
 pub use system::ServerInfo;
 pub use user::{Language, Role, User};
+pub use verdict::{Finding, TOLERANCE_A, Verdict, judge};
 
 pub use crate::problem::{ClemapFailure, Field, Invalid, Missing, Problem, Rule};
 pub use crate::vocabulary::{AuditAction, Outcome};

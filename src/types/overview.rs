@@ -18,6 +18,8 @@ pub struct ChargerOverview {
     /// Why the reading failed; the row shows an error badge.
     pub problem: Option<Problem>,
     pub read_at: Option<DateTime<Utc>>,
+    /// The verdict on the target in force, when one was judged.
+    pub finding: Option<crate::types::Finding>,
 }
 
 /// A charger's status in one word, for badges and the overview's filter.

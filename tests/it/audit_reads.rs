@@ -64,6 +64,8 @@ async fn the_export_lets_no_formula_through_whatever_text_column_holds_it() {
         ("at", "2026-01-01T00:00:00.000Z"),
         ("action", "set_target"),
         ("outcome", "received"),
+        // Closed sets: only their words are stored.
+        ("verdict", "followed"),
     ];
     let columns = text_columns(&db.db).await;
     assert!(columns.len() > 10, "{columns:?}");

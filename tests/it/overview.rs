@@ -1,11 +1,12 @@
 //! The fleet overview and bulk targets against the simulator: each charger
-//! fails on its own, the shared cache spares CLEMAP, bulk changes clamp,
-//! share a batch id and report per charger.
+//! fails on its own, views read the sampler's readings (never CLEMAP),
+//! bulk changes clamp, share a batch id and report per charger.
 
 use std::time::{Duration, Instant};
 
 use evse_dashboard::clemap::simulator::Faults;
-use evse_dashboard::overview::{Overview, OverviewConfig};
+use evse_dashboard::history::{HistoryConfig, Sampler};
+use evse_dashboard::overview::Overview;
 use evse_dashboard::secret::EvseToken;
 use evse_dashboard::types::{ClemapFailure, Outcome, Problem};
 
@@ -43,16 +44,27 @@ async fn setup() -> Setup {
     Setup { world, ids }
 }
 
-fn overview(s: &Setup, ttl: Duration) -> Overview {
-    Overview::new(
+/// The sampler and the overview over it, with a short deadline per charger.
+fn sampled(s: &Setup) -> (Sampler, Overview) {
+    let config = HistoryConfig {
+        interval: Duration::from_secs(1),
+        concurrency: 8,
+        deadline: Duration::from_millis(800),
+        ..HistoryConfig::default()
+    };
+    let sampler = Sampler::new(
+        s.world.audit.clone(),
         s.world.registry.clone(),
         s.world.clemap.clone(),
-        OverviewConfig {
-            ttl,
-            concurrency: 8,
-            per_charger_deadline: Duration::from_millis(800),
-        },
-    )
+        config,
+        Duration::from_secs(24 * 3600),
+    );
+    let overview = Overview::new(
+        s.world.registry.clone(),
+        s.world.db().clone(),
+        sampler.clone(),
+    );
+    (sampler, overview)
 }
 
 #[tokio::test]
@@ -68,13 +80,18 @@ async fn one_failing_charger_gets_its_own_error_and_blocks_nothing() {
         .set_token(s.ids[4], &EvseToken::new("tok-wrong"))
         .await
         .unwrap();
+    let (sampler, overview) = sampled(&s);
     let started = Instant::now();
-    let fleet = overview(&s, Duration::from_secs(10)).fleet().await.unwrap();
+    assert!(
+        sampler.tick(chrono::Utc::now()).await.unwrap(),
+        "one instance holds the lease"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
         started.elapsed()
     );
+    let fleet = overview.fleet().await.unwrap();
     assert_eq!(fleet.len(), 6);
     for (i, c) in fleet.iter().enumerate() {
         match i {
@@ -102,60 +119,37 @@ async fn one_failing_charger_gets_its_own_error_and_blocks_nothing() {
 }
 
 #[tokio::test]
-async fn the_cache_serves_readings_until_they_are_stale_or_invalidated() {
+async fn viewers_read_the_sampler_s_readings_and_never_call_clemap() {
     let s = setup().await;
     let sim = &s.world.sim;
-    let ov = overview(&s, Duration::from_millis(300));
-    ov.fleet().await.unwrap();
+    let (sampler, overview) = sampled(&s);
+    // A charger never read is read once, at the first view.
+    overview.fleet().await.unwrap();
     let first = sim.requests().len();
     assert_eq!(first, 12, "status and settings for each of 6 chargers");
-    ov.fleet().await.unwrap();
+    for _ in 0..5 {
+        overview.fleet().await.unwrap();
+        overview.charger(s.ids[0]).await.unwrap();
+    }
+    assert_eq!(sim.requests().len(), first, "views ask CLEMAP nothing");
+    sampler.tick(chrono::Utc::now()).await.unwrap();
     assert_eq!(
         sim.requests().len(),
-        first,
-        "a warm overview asks CLEMAP nothing"
+        first + 12,
+        "one round reads each charger once"
     );
-    ov.invalidate(s.ids[0]).await;
-    ov.fleet().await.unwrap();
-    assert_eq!(
-        sim.requests().len(),
-        first + 2,
-        "only the invalidated charger is read"
-    );
-    tokio::time::sleep(Duration::from_millis(350)).await;
-    ov.fleet().await.unwrap();
-    assert_eq!(sim.requests().len(), first + 14);
-}
-
-#[tokio::test]
-async fn a_viewer_is_not_kept_waiting_by_another_viewers_slow_refresh() {
-    let s = setup().await;
-    let ov = overview(&s, Duration::from_secs(10));
-    ov.fleet().await.unwrap();
-    // Charger 0 now answers late (inside every deadline), and a change
-    // marks its reading outdated.
-    let slow = Faults {
-        latency: Duration::from_millis(550),
-        ..Faults::default()
-    };
-    s.world.sim.set_station_faults("evse-0", slow);
-    ov.invalidate(s.ids[0]).await;
-    let refresh = {
-        let ov = ov.clone();
-        tokio::spawn(async move { ov.fleet().await.unwrap() })
-    };
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let meanwhile = ov.fleet().await.unwrap();
-    assert!(
-        !refresh.is_finished(),
-        "the second viewer waited for the first one's refresh"
-    );
-    // It shows the last reading there is, with its time, not a gap.
-    let old = meanwhile.iter().find(|c| c.charger.id == s.ids[0]).unwrap();
-    assert_eq!(old.problem, None);
-    let new = refresh.await.unwrap();
-    let new = new.iter().find(|c| c.charger.id == s.ids[0]).unwrap();
-    assert!(new.read_at > old.read_at, "the refresh read it again");
+    // A change CLEMAP received shows at once, without another reading.
+    let outcome = s
+        .world
+        .control()
+        .set_target(&actor("olga"), s.ids[0], 10, 600)
+        .await
+        .unwrap();
+    let before = sim.requests().len();
+    overview.after_change(&outcome).await.unwrap();
+    let live = overview.charger(s.ids[0]).await.unwrap();
+    assert_eq!(live.settings.current, Some(10));
+    assert_eq!(sim.requests().len(), before);
 }
 
 #[tokio::test]

@@ -118,49 +118,36 @@ async fn a_sites_zone_and_supply_limit_are_saved_and_audited() {
     assert_eq!(outcomes, ["ok", "failed"]);
 }
 
-/// A pool on the test's database that allows `allowed` more connections
-/// to be handed out, then fails every one (as if the database went away).
-async fn failing_pool(test_db: &TestDb, allowed: Arc<AtomicI64>) -> Db {
-    let (before, after) = (allowed.clone(), allowed);
+/// Pool options that hand out `allowed` more connections, then fail
+/// every one (as if the database went away).
+fn failing_after<DB: sqlx::Database>(allowed: Arc<AtomicI64>) -> sqlx::pool::PoolOptions<DB> {
     let injected = || sqlx::Error::Protocol("injected: the database went away".into());
+    let (before, after) = (allowed.clone(), allowed);
+    sqlx::pool::PoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(1))
+        .before_acquire(move |_, _| {
+            let ok = before.fetch_sub(1, Ordering::SeqCst) > 0;
+            Box::pin(async move { if ok { Ok(true) } else { Err(injected()) } })
+        })
+        .after_connect(move |_, _| {
+            let ok = after.load(Ordering::SeqCst) > 0;
+            Box::pin(async move { if ok { Ok(()) } else { Err(injected()) } })
+        })
+}
+
+/// A second pool on the test's database, failing after `allowed`.
+async fn failing_pool(test_db: &TestDb, allowed: Arc<AtomicI64>) -> Db {
     match &test_db.location {
         Location::DataDir(dir) => {
             let options = sqlx::sqlite::SqliteConnectOptions::new()
                 .filename(dir.join(DATABASE_FILE))
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
-            let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(1)
-                .acquire_timeout(Duration::from_secs(1))
-                .before_acquire(move |_, _| {
-                    let ok = before.fetch_sub(1, Ordering::SeqCst) > 0;
-                    Box::pin(async move { if ok { Ok(true) } else { Err(injected()) } })
-                })
-                .after_connect(move |_, _| {
-                    let ok = after.load(Ordering::SeqCst) > 0;
-                    Box::pin(async move { if ok { Ok(()) } else { Err(injected()) } })
-                })
-                .connect_with(options)
-                .await
-                .unwrap();
-            Db::Sqlite(pool)
+            Db::Sqlite(failing_after(allowed).connect_with(options).await.unwrap())
         }
         Location::Url(url) => {
-            let pool = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(1)
-                .acquire_timeout(Duration::from_secs(1))
-                .before_acquire(move |_, _| {
-                    let ok = before.fetch_sub(1, Ordering::SeqCst) > 0;
-                    Box::pin(async move { if ok { Ok(true) } else { Err(injected()) } })
-                })
-                .after_connect(move |_, _| {
-                    let ok = after.load(Ordering::SeqCst) > 0;
-                    Box::pin(async move { if ok { Ok(()) } else { Err(injected()) } })
-                })
-                .connect(url.expose())
-                .await
-                .unwrap();
-            Db::Postgres(pool)
+            Db::Postgres(failing_after(allowed).connect(url.expose()).await.unwrap())
         }
     }
 }

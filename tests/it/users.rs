@@ -51,80 +51,52 @@ async fn users_read_back_by_id_by_name_in_any_case_and_in_order() {
     assert!(matches!(again, Err(AuthError::Duplicate(_))), "{again:?}");
 }
 
+/// Whether a session made with `epoch` is still good.
+async fn session_is_good(users: &Users, id: i64, epoch: i64) -> bool {
+    users
+        .session_user(id, Utc::now(), epoch)
+        .await
+        .unwrap()
+        .is_some()
+}
+
+async fn epoch_of(users: &Users, id: i64) -> i64 {
+    users.session_epoch(id).await.unwrap().unwrap()
+}
+
 #[tokio::test]
 async fn a_role_a_password_or_disabling_ends_every_session_a_language_does_not() {
     let (_db, users) = users().await;
+    let password = Password::new(PASSWORD);
     let olga = users
-        .create("olga", &Password::new(PASSWORD), Role::Operator)
+        .create("olga", &password, Role::Operator)
         .await
         .unwrap();
-    let now = Utc::now();
-    let mut epoch = users.session_epoch(olga.id).await.unwrap().unwrap();
-    assert!(
-        users
-            .session_user(olga.id, now, epoch)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    let id = olga.id;
+    let epoch = epoch_of(&users, id).await;
+    assert!(session_is_good(&users, id, epoch).await);
 
-    users
-        .set_language(olga.id, Some(Language::De))
-        .await
-        .unwrap();
-    assert!(
-        users
-            .session_user(olga.id, now, epoch)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert_eq!(
-        users.get(olga.id).await.unwrap().unwrap().language,
-        Some(Language::De)
-    );
+    users.set_language(id, Some(Language::De)).await.unwrap();
+    assert!(session_is_good(&users, id, epoch).await);
+    let language = users.get(id).await.unwrap().unwrap().language;
+    assert_eq!(language, Some(Language::De));
 
-    users.set_role(olga.id, Role::Viewer).await.unwrap();
-    assert!(
-        users
-            .session_user(olga.id, now, epoch)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    epoch = users.session_epoch(olga.id).await.unwrap().unwrap();
+    users.set_role(id, Role::Viewer).await.unwrap();
+    assert!(!session_is_good(&users, id, epoch).await);
 
-    users
-        .set_password(olga.id, &Password::new("a completely new passphrase"))
-        .await
-        .unwrap();
-    assert!(
-        users
-            .session_user(olga.id, now, epoch)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    epoch = users.session_epoch(olga.id).await.unwrap().unwrap();
+    let epoch = epoch_of(&users, id).await;
+    let new_password = Password::new("a completely new passphrase");
+    users.set_password(id, &new_password).await.unwrap();
+    assert!(!session_is_good(&users, id, epoch).await);
 
-    users.set_disabled(olga.id, true).await.unwrap();
-    let new_epoch = users.session_epoch(olga.id).await.unwrap().unwrap();
+    let epoch = epoch_of(&users, id).await;
+    users.set_disabled(id, true).await.unwrap();
+    let new_epoch = epoch_of(&users, id).await;
     assert_ne!(new_epoch, epoch);
-    assert!(
-        users
-            .session_user(olga.id, now, new_epoch)
-            .await
-            .unwrap()
-            .is_none(),
-        "disabled"
-    );
+    assert!(!session_is_good(&users, id, new_epoch).await, "disabled");
 
-    assert!(matches!(
-        users.set_role(999, Role::Admin).await,
-        Err(AuthError::NotFound(_))
-    ));
-    assert!(matches!(
-        users.set_disabled(999, true).await,
-        Err(AuthError::NotFound(_))
-    ));
+    let missing = users.set_role(999, Role::Admin).await;
+    assert!(matches!(missing, Err(AuthError::NotFound(_))));
+    let missing = users.set_disabled(999, true).await;
+    assert!(matches!(missing, Err(AuthError::NotFound(_))));
 }

@@ -32,10 +32,26 @@ pub async fn target_limits() -> Result<TargetLimits, AppError> {
     Ok(context::services()?.control.limits())
 }
 
+/// The charger's latest reading (the sampler's: a view never calls CLEMAP).
 #[server(name = ChargerLiveCall, prefix = "/api", endpoint = "charger_live")]
 pub async fn charger_live(id: i64) -> Result<ChargerLive, AppError> {
     guard::require(Role::Viewer).await?;
-    Ok(context::services()?.control.live(id).await?)
+    Ok(context::services()?.overview.charger(id).await?)
+}
+
+/// Reads the charger from CLEMAP now (an operator's "refresh now"), at
+/// most once per 10 s per charger however many ask; then shows its page.
+#[server(name = RefreshCharger, prefix = "/api", endpoint = "refresh_charger")]
+pub async fn refresh_charger(id: i64) -> Result<bool, AppError> {
+    guard::require(Role::Operator).await?;
+    let services = context::services()?;
+    let charger = services.registry.get(id).await?;
+    let read = services.sampler.refresh(&charger).await.map_err(|e| {
+        tracing::error!(error = %e, "a refresh could not be recorded");
+        AppError::Internal
+    })?;
+    context::redirect_plain_form(&format!("/chargers/{id}"));
+    Ok(read == evse_dashboard::history::sampler::Refreshed::Read)
 }
 
 #[server(name = ChargerHistory, prefix = "/api", endpoint = "charger_history")]
@@ -85,9 +101,21 @@ pub async fn set_target(
                 .await?
         }
     };
-    services.overview.invalidate(charger_id).await;
+    shown_at_once(&services, &outcome).await;
     show_outcome(&outcome);
     Ok(outcome)
+}
+
+/// What CLEMAP received is on the pages at once (the next reading
+/// confirms it); a failure to note it there only delays that.
+#[cfg(feature = "ssr")]
+pub(crate) async fn shown_at_once(
+    services: &evse_dashboard::services::Services,
+    outcome: &ControlOutcome,
+) {
+    if let Err(e) = services.overview.after_change(outcome).await {
+        tracing::warn!(error = %e, "the new target waits for the next reading");
+    }
 }
 
 #[server(name = ResetTarget, prefix = "/api", endpoint = "reset_target")]
@@ -100,7 +128,7 @@ pub async fn reset_target(
     let services = context::services()?;
     let actor = context::actor(Some(&user), &user.username).await;
     let outcome = services.control.reset(&actor, charger_id).await?;
-    services.overview.invalidate(charger_id).await;
+    shown_at_once(&services, &outcome).await;
     show_outcome(&outcome);
     Ok(outcome)
 }

@@ -11,7 +11,7 @@ use {
     evse_dashboard::types::{Field, Invalid, Role, Rule},
 };
 
-/// Every charger with its status and target, from the shared cache.
+/// Every charger with its latest reading, its target and its verdict.
 #[server(name = FleetOverview, prefix = "/api", endpoint = "fleet_overview")]
 pub async fn fleet_overview() -> Result<Vec<ChargerOverview>, AppError> {
     guard::require(Role::Viewer).await?;
@@ -40,8 +40,10 @@ pub async fn bulk_set_target(
         .control
         .set_targets(&actor, &charger_ids, amps, seconds)
         .await?;
-    for id in &charger_ids {
-        services.overview.invalidate(*id).await;
+    for item in &outcome.items {
+        if let Ok(done) = &item.result {
+            super::control::shown_at_once(&services, done).await;
+        }
     }
     context::redirect_plain_form(&format!("/?bulk={}", outcome.batch_id));
     Ok(outcome)

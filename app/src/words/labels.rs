@@ -32,6 +32,7 @@ pub fn action_label(l: Locale, action: AuditAction) -> &'static str {
         ScheduleDisabled => td_string!(l, action_schedule_disabled),
         ScheduleDeleted => td_string!(l, action_schedule_deleted),
         SiteUpdated => td_string!(l, action_site_updated),
+        TargetChecked => td_string!(l, action_target_checked),
     }
 }
 

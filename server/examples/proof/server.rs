@@ -74,6 +74,10 @@ impl Server {
             .arg(format!("127.0.0.1:{port}"))
             .arg("--clemap-url")
             .arg(launch.clemap_url)
+            // The load comes from one address: past the per-client
+            // connection cap its 200 sessions would be refused.
+            .arg("--max-connections-per-client")
+            .arg("1024")
             .env("RUST_LOG", launch.rust_log)
             .env("EVSE_LOG_FORMAT", "human")
             .stdin(Stdio::null())

@@ -122,16 +122,28 @@ pub struct WebArgs {
     )]
     pub session_idle_minutes: u64,
 
-    /// Seconds a charger's status is served from the shared cache before
-    /// the overview reads CLEMAP again.
-    #[arg(
-        long,
-        env = "EVSE_STATUS_TTL_SECS",
-        default_value_t = 10,
-        value_name = "SECS",
-        value_parser = clap::value_parser!(u64).range(0..=3600)
-    )]
-    pub status_ttl_secs: u64,
+    /// Seconds between two readings of every charger's status (one
+    /// instance samples at a time; pages show the latest reading).
+    #[arg(long, env = "EVSE_STATUS_INTERVAL", default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub status_interval: u64,
+
+    /// Hours the raw status samples are kept (the 15-minute history is
+    /// kept with --keep-history).
+    #[arg(long, env = "EVSE_KEEP_SAMPLES_HOURS", default_value_t = 48, value_name = "HOURS",
+          value_parser = clap::value_parser!(u64).range(1..=24 * 31))]
+    pub keep_samples: u64,
+
+    /// Days the 15-minute history is kept.
+    #[arg(long, env = "EVSE_KEEP_HISTORY_DAYS", default_value_t = 400, value_name = "DAYS",
+          value_parser = clap::value_parser!(u64).range(1..=3660))]
+    pub keep_history: u64,
+
+    /// Seconds a target gets to settle before the first reading judges
+    /// whether the charger follows it (0: the next reading).
+    #[arg(long, env = "EVSE_SETTLE_SECS", default_value_t = 60, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub settle_secs: u64,
 
     /// Longest temporary target a user may set, hours.
     #[arg(

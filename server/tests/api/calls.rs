@@ -9,7 +9,8 @@ use app::api::chargers::{
     UpdateCharger,
 };
 use app::api::control::{
-    ChargerHistory, ChargerLiveCall, ControlOutcomeCall, ResetTarget, SetTarget, TargetLimitsCall,
+    ChargerHistory, ChargerLiveCall, ControlOutcomeCall, RefreshCharger, ResetTarget, SetTarget,
+    TargetLimitsCall,
 };
 use app::api::overview::{BulkResult, BulkSetTarget, FleetOverview};
 use app::api::schedules::{
@@ -139,6 +140,7 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
         rule(AtLeast(Admin), TestChargerConnection { id: charger }),
         rule(AtLeast(Viewer), TargetLimitsCall {}),
         rule(AtLeast(Viewer), ChargerLiveCall { id: charger }),
+        rule(AtLeast(Operator), RefreshCharger { id: charger }),
         rule(AtLeast(Viewer), ChargerHistory { id: charger }),
         rule(AtLeast(Viewer), ControlOutcomeCall { audit_id: NONE }),
         rule(AtLeast(Operator), set),

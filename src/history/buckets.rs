@@ -1,0 +1,106 @@
+//! The 15-minute history as stored: written by the roll-up (replacing a
+//! bucket it computed before), read by charts and the CSV export, pruned
+//! after `keep_history`.
+
+use super::rollup::Bucket;
+use crate::db::Db;
+use crate::on_db;
+
+const PRUNE_BATCH: i64 = 2000;
+
+/// Stores `buckets`, each replacing the one computed before for its
+/// charger and start (a roll-up repeated gives the same row, never two).
+pub async fn upsert(db: &Db, buckets: &[Bucket]) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    for b in buckets {
+        crate::on_tx!(&mut tx, conn => sqlx::query(
+            "INSERT INTO history_buckets (charger_id, start_s, samples, avg_l1_da, avg_l2_da, \
+             avg_l3_da, max_l1_da, max_l2_da, max_l3_da, avg_power_w, energy_wh, charging_s, \
+             target_a, limit_da, simulated) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             ON CONFLICT (charger_id, start_s) DO UPDATE SET samples = excluded.samples, \
+             avg_l1_da = excluded.avg_l1_da, avg_l2_da = excluded.avg_l2_da, \
+             avg_l3_da = excluded.avg_l3_da, max_l1_da = excluded.max_l1_da, \
+             max_l2_da = excluded.max_l2_da, max_l3_da = excluded.max_l3_da, \
+             avg_power_w = excluded.avg_power_w, energy_wh = excluded.energy_wh, \
+             charging_s = excluded.charging_s, target_a = excluded.target_a, \
+             limit_da = excluded.limit_da, simulated = excluded.simulated",
+        )
+        .bind(b.charger_id)
+        .bind(b.start_s)
+        .bind(b.samples)
+        .bind(b.avg_l1_da)
+        .bind(b.avg_l2_da)
+        .bind(b.avg_l3_da)
+        .bind(b.max_l1_da)
+        .bind(b.max_l2_da)
+        .bind(b.max_l3_da)
+        .bind(b.avg_power_w)
+        .bind(b.energy_wh)
+        .bind(b.charging_s)
+        .bind(b.target_a)
+        .bind(b.limit_da)
+        .bind(b.simulated)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected());
+    }
+    tx.commit().await
+}
+
+/// The buckets of `charger_ids` from `from_s` up to, not including, `to_s`,
+/// by charger and time.
+pub async fn between(
+    db: &Db,
+    charger_ids: &[i64],
+    from_s: i64,
+    to_s: i64,
+) -> Result<Vec<Bucket>, sqlx::Error> {
+    let mut all = Vec::new();
+    for &id in charger_ids {
+        let rows: Vec<Bucket> = on_db!(db, pool => sqlx::query_as(
+            "SELECT charger_id, start_s, samples, avg_l1_da, avg_l2_da, avg_l3_da, max_l1_da, \
+             max_l2_da, max_l3_da, avg_power_w, energy_wh, charging_s, target_a, limit_da, simulated \
+             FROM history_buckets WHERE charger_id = $1 AND start_s >= $2 AND start_s < $3 \
+             ORDER BY start_s",
+        )
+        .bind(id)
+        .bind(from_s)
+        .bind(to_s)
+        .fetch_all(pool)
+        .await?);
+        all.extend(rows);
+    }
+    Ok(all)
+}
+
+/// The newest measured (not simulated) bucket's start, if any: where a
+/// roll-up after a restart picks up.
+pub async fn newest_start(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    Ok(on_db!(db, pool => sqlx::query_scalar(
+        "SELECT MAX(start_s) FROM history_buckets WHERE simulated = 0",
+    )
+    .fetch_one(pool)
+    .await?))
+}
+
+/// Deletes buckets that start before `before_s`, a batch at a time.
+pub async fn prune(db: &Db, before_s: i64) -> Result<u64, sqlx::Error> {
+    let mut deleted = 0;
+    loop {
+        let batch = on_db!(db, pool => sqlx::query(
+            "DELETE FROM history_buckets WHERE (charger_id, start_s) IN \
+             (SELECT charger_id, start_s FROM history_buckets WHERE start_s < $1 LIMIT $2)",
+        )
+        .bind(before_s)
+        .bind(PRUNE_BATCH)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        deleted += batch;
+        if batch < PRUNE_BATCH as u64 {
+            return Ok(deleted);
+        }
+        tokio::task::yield_now().await;
+    }
+}

@@ -1,0 +1,38 @@
+//! What chargers did, not only what was asked (#28): one sampler reads
+//! every charger's status on a fixed interval (one instance at a time, by
+//! a lease in the database), keeps the raw samples two days and 15-minute
+//! roll-ups 400 days, keeps each charger's latest reading for the pages
+//! (which never call CLEMAP themselves), and judges every target CLEMAP
+//! received from the samples taken after it settled.
+
+pub mod buckets;
+pub mod config;
+pub mod latest;
+mod lease;
+pub mod reading;
+pub mod rollup;
+pub mod sampler;
+pub mod samples;
+pub mod verdicts;
+
+pub use config::HistoryConfig;
+
+/// Why a sampling round (or a read of one charger) could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
+}
+
+impl HistoryError {
+    pub fn problem(&self) -> crate::problem::Problem {
+        match self {
+            Self::Db(_) => crate::problem::Problem::Internal,
+            Self::Registry(e) => e.problem(),
+        }
+    }
+}
+pub use reading::Reading;
+pub use sampler::Sampler;

@@ -1,0 +1,282 @@
+//! The one status sampler: every `interval` it reads every charger (bounded
+//! concurrency, a deadline each), stores the samples and each charger's
+//! latest reading, judges the targets in force, rolls the samples up into
+//! 15-minute buckets and prunes what is past keeping.
+//!
+//! Every instance runs one, but only the holder of the `sampler` lease
+//! samples: the others look for the lease twice per interval, and take it
+//! once the holder has not renewed it for one and a half intervals (it
+//! died), so sampling resumes within two intervals.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+
+use super::{
+    HistoryConfig, HistoryError, Reading, buckets, latest, lease, rollup, samples, verdicts,
+};
+use crate::audit::AuditLog;
+use crate::clemap::ClemapClient;
+use crate::problem::{ClemapFailure, Problem};
+use crate::registry::Registry;
+use crate::types::Charger;
+
+const LEASE: &str = "sampler";
+/// An operator's "refresh now" reads a charger at most this often.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(10);
+/// Pruning runs at most this often.
+const PRUNE_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+#[derive(Clone)]
+pub struct Sampler {
+    audit: AuditLog,
+    registry: Registry,
+    clemap: ClemapClient,
+    config: HistoryConfig,
+    /// No target lasts longer (the verdicts look back this far).
+    longest_target: Duration,
+    /// This instance, as the lease names it.
+    holder: Arc<str>,
+    /// Chargers refreshed by hand lately.
+    refreshed: moka::sync::Cache<i64, ()>,
+    /// The newest bucket rolled up, and when pruning last ran.
+    progress: Arc<std::sync::Mutex<Progress>>,
+}
+
+#[derive(Default)]
+struct Progress {
+    rolled_from: Option<i64>,
+    pruned_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for Sampler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sampler")
+            .field("config", &self.config)
+            .field("holder", &self.holder)
+            .finish()
+    }
+}
+
+/// What a hand-made refresh did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refreshed {
+    Read,
+    /// The charger was refreshed moments ago: try again in this many seconds.
+    TooSoon {
+        seconds: u64,
+    },
+}
+
+impl Sampler {
+    pub fn new(
+        audit: AuditLog,
+        registry: Registry,
+        clemap: ClemapClient,
+        config: HistoryConfig,
+        longest_target: Duration,
+    ) -> Self {
+        Self {
+            audit,
+            registry,
+            clemap,
+            config,
+            longest_target,
+            holder: uuid::Uuid::new_v4().to_string().into(),
+            refreshed: moka::sync::Cache::builder()
+                .time_to_live(REFRESH_EVERY)
+                .max_capacity(100_000)
+                .build(),
+            progress: Arc::default(),
+        }
+    }
+
+    pub fn config(&self) -> &HistoryConfig {
+        &self.config
+    }
+
+    /// Samples for ever (spawned by `Application::build`).
+    pub async fn run(self) {
+        tokio::time::sleep(self.config.start_after).await;
+        loop {
+            let holds = match self.tick(Utc::now()).await {
+                Ok(holds) => holds,
+                Err(e) => {
+                    tracing::error!(error = %e, "a sampling round failed");
+                    false
+                }
+            };
+            let wait = if holds {
+                self.config.interval
+            } else {
+                self.config.interval / 2
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One round, if this instance holds (or takes) the lease. Returns
+    /// whether it does.
+    pub async fn tick(&self, now: DateTime<Utc>) -> Result<bool, HistoryError> {
+        let hold = chrono::Duration::from_std(self.config.interval * 3 / 2).unwrap_or_default();
+        if !lease::take(self.audit.db(), LEASE, &self.holder, now, now + hold).await? {
+            return Ok(false);
+        }
+        let chargers = self.registry.list().await?;
+        let started = std::time::Instant::now();
+        let readings = self.read_all(chargers).await;
+        self.record(&readings).await?;
+        crate::metrics::status_round(started.elapsed());
+        self.roll_up(now).await?;
+        self.prune_if_due(now).await?;
+        Ok(true)
+    }
+
+    /// Gives the lease up (a clean stop).
+    pub async fn release(&self) -> Result<(), sqlx::Error> {
+        lease::release(self.audit.db(), LEASE, &self.holder).await
+    }
+
+    /// Reads one charger now and records it: after a change (the pages show
+    /// what CLEMAP says at once), not per view.
+    pub async fn read_now(&self, charger: &Charger) -> Result<(), HistoryError> {
+        let reading = self.read_one(charger).await;
+        Ok(self.record(std::slice::from_ref(&reading)).await?)
+    }
+
+    /// An operator's "refresh now": at most once per [`REFRESH_EVERY`] per
+    /// charger, however many ask.
+    pub async fn refresh(&self, charger: &Charger) -> Result<Refreshed, HistoryError> {
+        let entry = self.refreshed.entry(charger.id).or_insert(());
+        if !entry.is_fresh() {
+            return Ok(Refreshed::TooSoon {
+                seconds: REFRESH_EVERY.as_secs(),
+            });
+        }
+        self.read_now(charger).await?;
+        Ok(Refreshed::Read)
+    }
+
+    async fn read_all(&self, chargers: Vec<Charger>) -> Vec<Reading> {
+        futures::stream::iter(chargers)
+            .map(|charger| async move { self.read_one(&charger).await })
+            .buffer_unordered(self.config.concurrency.max(1))
+            .collect()
+            .await
+    }
+
+    /// One charger's plugs and target, or why not, within its deadline.
+    async fn read_one(&self, charger: &Charger) -> Reading {
+        let deadline = self.config.charger_deadline();
+        let result = match tokio::time::timeout(deadline, self.ask_clemap(charger)).await {
+            Ok(result) => result,
+            Err(_) => Err(Problem::Clemap(ClemapFailure::Timeout {
+                seconds: u32::try_from(deadline.as_secs()).unwrap_or(u32::MAX).max(1),
+            })),
+        };
+        Reading {
+            charger_id: charger.id,
+            at: Utc::now(),
+            result,
+        }
+    }
+
+    async fn ask_clemap(
+        &self,
+        charger: &Charger,
+    ) -> Result<
+        (
+            Vec<crate::clemap::model::PlugStatus>,
+            crate::clemap::model::CurrentSettings,
+        ),
+        Problem,
+    > {
+        let (address, token) = self
+            .registry
+            .credentials(charger.id)
+            .await
+            .map_err(|e| e.problem())?;
+        let (plugs, settings) = tokio::join!(
+            self.clemap.status(&address, &token),
+            self.clemap.current_settings(&address, &token)
+        );
+        let problem = |e: crate::clemap::ClemapError| Problem::Clemap(e.failure());
+        Ok((plugs.map_err(problem)?, settings.map_err(problem)?))
+    }
+
+    /// Stores readings as samples and as each charger's latest, with the
+    /// verdict on its target in force.
+    pub async fn record(&self, readings: &[Reading]) -> Result<(), sqlx::Error> {
+        let db = self.audit.db();
+        let rows: Vec<samples::Sample> = readings
+            .iter()
+            .flat_map(|r| samples::of(r, false))
+            .collect();
+        samples::insert(db, &rows).await?;
+        let findings = verdicts::judge_readings(
+            &self.audit,
+            readings,
+            self.config.settle,
+            self.longest_target,
+        )
+        .await?;
+        for reading in readings {
+            latest::store(db, reading, findings.get(&reading.charger_id)).await?;
+        }
+        crate::metrics::status_readings(readings.len());
+        Ok(())
+    }
+
+    /// Recomputes the buckets the latest samples fall in (after a restart:
+    /// every bucket since the newest stored one). Repeating it changes
+    /// nothing: each bucket is recomputed from its samples and replaced.
+    pub async fn roll_up(&self, now: DateTime<Utc>) -> Result<(), HistoryError> {
+        let db = self.audit.db();
+        let gap = self.config.max_gap_ms();
+        let now_ms = now.timestamp_millis();
+        let kept = now_ms - i64::try_from(self.config.keep_samples.as_millis()).unwrap_or(0);
+        let resume = self.progress.lock().expect("not poisoned").rolled_from;
+        let from_s = match resume {
+            Some(_) => rollup::bucket_start(now_ms - gap),
+            None => buckets::newest_start(db)
+                .await?
+                .unwrap_or_else(|| rollup::bucket_start(kept)),
+        }
+        .max(rollup::bucket_start(kept));
+        let last_s = rollup::bucket_start(now_ms);
+        for charger in self.registry.list().await? {
+            let raw =
+                samples::between(db, Some(charger.id), from_s * 1000 - gap, now_ms + 1).await?;
+            let snapshots = rollup::snapshots(&raw);
+            let rolled: Vec<rollup::Bucket> = (from_s..=last_s)
+                .step_by(rollup::BUCKET_S as usize)
+                .filter_map(|start| rollup::bucket(charger.id, start, &snapshots, gap))
+                .collect();
+            buckets::upsert(db, &rolled).await?;
+        }
+        self.progress.lock().expect("not poisoned").rolled_from = Some(from_s);
+        Ok(())
+    }
+
+    async fn prune_if_due(&self, now: DateTime<Utc>) -> Result<(), HistoryError> {
+        let due = {
+            let progress = self.progress.lock().expect("not poisoned");
+            progress.pruned_at.is_none_or(|at| now - at >= PRUNE_EVERY)
+        };
+        if !due {
+            return Ok(());
+        }
+        let db = self.audit.db();
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let now_ms = now.timestamp_millis();
+        let samples = samples::prune(db, now_ms - ms(self.config.keep_samples)).await?;
+        let history = buckets::prune(db, (now_ms - ms(self.config.keep_history)) / 1000).await?;
+        if samples + history > 0 {
+            tracing::info!(samples, buckets = history, "pruned history past keeping");
+        }
+        self.progress.lock().expect("not poisoned").pruned_at = Some(now);
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! Judging every target CLEMAP received from the samples taken after it
+//! settled, for as long as it is in force. A verdict is an audit row
+//! (`target_checked`) linked to the set it judges; a new one is appended
+//! only when the verdict changes ("Not followed" replacing an earlier
+//! "Followed"), never updated in place.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::Reading;
+use crate::audit::AuditLog;
+use crate::db::{Stamp, stamp};
+use crate::on_db;
+use crate::types::{AuditAction, Finding, Verdict, judge};
+
+/// A target CLEMAP received that is still in force on its charger.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InForce {
+    /// The set's audit row.
+    pub id: i64,
+    pub charger_id: i64,
+    pub charger_name: Option<String>,
+    pub action: AuditAction,
+    pub requested_current: Option<i64>,
+    pub requested_duration: Option<i64>,
+    pub at: Stamp,
+}
+
+impl InForce {
+    fn until(&self) -> DateTime<Utc> {
+        self.at.0 + chrono::Duration::seconds(self.requested_duration.unwrap_or(0))
+    }
+}
+
+/// The targets in force at `now`, by charger: the last set or reset CLEMAP
+/// received on each charger decides (a reset, or a set that ran out, means
+/// none). `longest`: no target lasts longer, so older rows cannot matter.
+pub async fn in_force(
+    audit: &AuditLog,
+    now: DateTime<Utc>,
+    longest: Duration,
+) -> Result<HashMap<i64, InForce>, sqlx::Error> {
+    let since = stamp(now - chrono::Duration::from_std(longest).unwrap_or_default());
+    let rows: Vec<InForce> = on_db!(audit.db(), pool => sqlx::query_as(
+        "SELECT id, charger_id, charger_name, action, requested_current, requested_duration, at \
+         FROM audit_events WHERE action IN ('set_target', 'reset_target') \
+         AND outcome = 'received' AND charger_id IS NOT NULL AND at >= $1 ORDER BY id",
+    )
+    .bind(&since)
+    .fetch_all(pool)
+    .await?);
+    let mut last: HashMap<i64, InForce> = HashMap::new();
+    for row in rows {
+        last.insert(row.charger_id, row);
+    }
+    last.retain(|_, row| row.action == AuditAction::SetTarget && row.until() > now);
+    Ok(last)
+}
+
+#[derive(sqlx::FromRow)]
+struct Judged {
+    refers_to: i64,
+    verdict: Verdict,
+}
+
+/// The latest verdict on each set judged since `since`.
+async fn latest_verdicts(
+    audit: &AuditLog,
+    since: DateTime<Utc>,
+) -> Result<HashMap<i64, Verdict>, sqlx::Error> {
+    let rows: Vec<Judged> = on_db!(audit.db(), pool => sqlx::query_as(
+        "SELECT refers_to, verdict FROM audit_events \
+         WHERE action = 'target_checked' AND refers_to IS NOT NULL AND at >= $1 ORDER BY id",
+    )
+    .bind(stamp(since))
+    .fetch_all(pool)
+    .await?);
+    Ok(rows.into_iter().map(|r| (r.refers_to, r.verdict)).collect())
+}
+
+/// Judges each reading's target in force (once it has settled) and
+/// appends a verdict row where the verdict changed. Returns each judged
+/// charger's finding.
+pub async fn judge_readings(
+    audit: &AuditLog,
+    readings: &[Reading],
+    settle: Duration,
+    longest: Duration,
+) -> Result<HashMap<i64, Finding>, sqlx::Error> {
+    let Some(now) = readings.iter().map(|r| r.at).max() else {
+        return Ok(HashMap::new());
+    };
+    let targets = in_force(audit, now, longest).await?;
+    if targets.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let settle = chrono::Duration::from_std(settle).unwrap_or_default();
+    let oldest = targets.values().map(|t| t.at.0).min().unwrap_or(now);
+    let mut judged = latest_verdicts(audit, oldest).await?;
+    let mut findings = HashMap::new();
+    for reading in readings {
+        let Some(target) = targets.get(&reading.charger_id) else {
+            continue;
+        };
+        if reading.at < target.at.0 + settle || reading.at >= target.until() {
+            continue;
+        }
+        let asked = u32::try_from(target.requested_current.unwrap_or(0)).unwrap_or(0);
+        let finding = judge(asked, reading.plugs(), reading.at);
+        if judged.get(&target.id) != Some(&finding.verdict) {
+            let name = target.charger_name.clone().unwrap_or_default();
+            audit
+                .record_verdict(target.id, (target.charger_id, name), &finding)
+                .await?;
+            judged.insert(target.id, finding.verdict);
+        }
+        findings.insert(reading.charger_id, finding);
+    }
+    Ok(findings)
+}
