@@ -3,11 +3,14 @@
 //! keeps it current), so any number of viewers cost CLEMAP nothing. Only a
 //! charger never read yet is read at once, so a new one shows at once.
 
+use std::collections::HashMap;
+
 use futures::StreamExt;
 
 use crate::db::Db;
 use crate::history::latest::{self, Latest};
 use crate::history::{HistoryError, Sampler};
+use crate::on_db;
 use crate::problem::Problem;
 use crate::registry::{Registry, RegistryError};
 use crate::types::{Charger, ChargerLive, ChargerOverview, ControlOutcome, Outcome};
@@ -74,11 +77,16 @@ impl Overview {
             self.read_first_time(unread).await?;
             latest = latest::all(&self.db).await?;
         }
+        let limits = supply_limits(&self.db).await?;
         Ok(chargers
             .into_iter()
             .map(|charger| {
                 let reading = latest.remove(&charger.id);
-                overview_of(charger, reading)
+                let limit = limits.get(&charger.site_id).copied().flatten();
+                ChargerOverview {
+                    site_supply_limit: limit,
+                    ..overview_of(charger, reading)
+                }
             })
             .collect())
     }
@@ -129,6 +137,23 @@ impl Overview {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct SiteLimit {
+    id: i64,
+    supply_limit: Option<i64>,
+}
+
+/// Each site's supply limit, for the overview's site bars.
+async fn supply_limits(db: &Db) -> Result<HashMap<i64, Option<u32>>, sqlx::Error> {
+    let rows: Vec<SiteLimit> = on_db!(db, pool => sqlx::query_as("SELECT id, supply_limit FROM sites")
+        .fetch_all(pool)
+        .await?);
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.supply_limit.and_then(|a| u32::try_from(a).ok())))
+        .collect())
+}
+
 fn overview_of(charger: Charger, reading: Option<Latest>) -> ChargerOverview {
     let Some(reading) = reading else {
         return ChargerOverview {
@@ -138,6 +163,7 @@ fn overview_of(charger: Charger, reading: Option<Latest>) -> ChargerOverview {
             problem: Some(Problem::NotReadYet),
             read_at: None,
             finding: None,
+            site_supply_limit: None,
         };
     };
     let (plugs, settings, problem) = match reading.result {
@@ -151,5 +177,6 @@ fn overview_of(charger: Charger, reading: Option<Latest>) -> ChargerOverview {
         problem,
         read_at: Some(reading.read_at),
         finding: reading.finding,
+        site_supply_limit: None,
     }
 }

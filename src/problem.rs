@@ -161,6 +161,8 @@ pub enum Rule {
     ControlCharacters,
     /// Spaces or control characters where an identifier is expected.
     Whitespace,
+    /// A range whose last day comes before its first.
+    EndsBeforeStart,
     /// `.` or `..`: an identifier that is one path segment of a URL, and
     /// such a segment would move up or stay put instead of naming anything.
     DotSegment,

@@ -18,12 +18,13 @@ use tower_sessions::Session;
 use crate::state::AppState;
 
 /// An error as the UI words it, with its status.
-fn refuse(l: Locale, error: AppError) -> Response {
+pub(crate) fn refuse(l: Locale, error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
     (status, app::words::error_sentence(l, &error)).into_response()
 }
 
-async fn exporter(state: &AppState, session: &Session) -> Result<User, AppError> {
+/// The logged-in operator or admin asking for an export.
+pub(crate) async fn exporter(state: &AppState, session: &Session) -> Result<User, AppError> {
     let user = app::session::user_of(session, &state.services)
         .await
         .map_err(|e| {

@@ -82,6 +82,14 @@ where
         // benchmark compares page throughput with.
         .route("/livez", get(|| async { "ok" }))
         .route("/audit/export.csv", get(crate::export::audit_csv))
+        .route(
+            "/chargers/{id}/history.csv",
+            get(crate::history_export::charger_csv),
+        )
+        .route(
+            "/sites/{id}/history.csv",
+            get(crate::history_export::site_csv),
+        )
         .nest_service(
             "/pkg",
             crate::assets::pkg(std::path::Path::new(&*state.leptos_options.site_root)),

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod client_ip;
 pub mod commands;
 pub mod export;
+pub mod history_export;
 pub mod http;
 pub mod listener;
 pub mod memory;

@@ -165,10 +165,48 @@ pub async fn page_rows(
     } else {
         None
     };
-    Ok((
-        rows.into_iter().map(AuditEntry::from).collect(),
-        next_before,
-    ))
+    let mut entries: Vec<AuditEntry> = rows.into_iter().map(AuditEntry::from).collect();
+    with_verdicts(db, &mut entries).await?;
+    Ok((entries, next_before))
+}
+
+#[derive(sqlx::FromRow)]
+struct Judged {
+    refers_to: i64,
+    verdict: crate::types::Verdict,
+}
+
+/// Gives each set on a page the latest verdict on it (the verdict rows
+/// refer to sets by id; a page's ids are one range).
+async fn with_verdicts(db: &Db, entries: &mut [AuditEntry]) -> Result<(), sqlx::Error> {
+    let sets = entries
+        .iter()
+        .filter(|e| e.action == AuditAction::SetTarget && e.outcome == Outcome::Received)
+        .map(|e| e.id);
+    let (Some(low), Some(high)) = (sets.clone().min(), sets.max()) else {
+        return Ok(());
+    };
+    let judged: Vec<Judged> = on_db!(db, pool => sqlx::query_as(
+        "SELECT refers_to, verdict FROM audit_events \
+         WHERE refers_to >= $1 AND refers_to <= $2 AND verdict IS NOT NULL ORDER BY id",
+    )
+    .bind(low)
+    .bind(high)
+    .fetch_all(pool)
+    .await?);
+    let latest: std::collections::HashMap<i64, crate::types::Verdict> = judged
+        .into_iter()
+        .map(|j| (j.refers_to, j.verdict))
+        .collect();
+    for entry in entries
+        .iter_mut()
+        .filter(|e| e.action == AuditAction::SetTarget)
+    {
+        if let Some(verdict) = latest.get(&entry.id) {
+            entry.verdict = Some(*verdict);
+        }
+    }
+    Ok(())
 }
 
 pub async fn count(db: &Db, filter: &AuditFilter) -> Result<i64, QueryError> {

@@ -26,6 +26,8 @@ impl From<AuditRow> for AuditEntry {
             problem: r.error.as_deref().map(Problem::from_stored),
             request_id: r.request_id,
             client_ip: r.client_ip,
+            refers_to: r.refers_to,
+            verdict: r.verdict,
         }
     }
 }

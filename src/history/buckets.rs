@@ -74,12 +74,13 @@ pub async fn between(
     Ok(all)
 }
 
-/// The newest measured (not simulated) bucket's start, if any: where a
-/// roll-up after a restart picks up.
-pub async fn newest_start(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+/// A charger's newest measured (not simulated) bucket's start, if any:
+/// where its roll-up after a restart picks up.
+pub async fn newest_start(db: &Db, charger_id: i64) -> Result<Option<i64>, sqlx::Error> {
     Ok(on_db!(db, pool => sqlx::query_scalar(
-        "SELECT MAX(start_s) FROM history_buckets WHERE simulated = 0",
+        "SELECT MAX(start_s) FROM history_buckets WHERE charger_id = $1 AND simulated = 0",
     )
+    .bind(charger_id)
     .fetch_one(pool)
     .await?))
 }

@@ -5,14 +5,17 @@
 //! (which never call CLEMAP themselves), and judges every target CLEMAP
 //! received from the samples taken after it settled.
 
+pub mod backfill;
 pub mod buckets;
 pub mod config;
+pub mod export;
 pub mod latest;
 mod lease;
 pub mod reading;
 pub mod rollup;
 pub mod sampler;
 pub mod samples;
+pub mod series;
 pub mod verdicts;
 
 pub use config::HistoryConfig;

@@ -237,16 +237,24 @@ impl Sampler {
         let gap = self.config.max_gap_ms();
         let now_ms = now.timestamp_millis();
         let kept = now_ms - i64::try_from(self.config.keep_samples.as_millis()).unwrap_or(0);
-        let resume = self.progress.lock().expect("not poisoned").rolled_from;
-        let from_s = match resume {
-            Some(_) => rollup::bucket_start(now_ms - gap),
-            None => buckets::newest_start(db)
-                .await?
-                .unwrap_or_else(|| rollup::bucket_start(kept)),
-        }
-        .max(rollup::bucket_start(kept));
+        let resumed = self
+            .progress
+            .lock()
+            .expect("not poisoned")
+            .rolled_from
+            .is_some();
         let last_s = rollup::bucket_start(now_ms);
         for charger in self.registry.list().await? {
+            // Normally the buckets the newest samples fall in; after a
+            // restart everything since the charger's newest bucket.
+            let from_s = if resumed {
+                rollup::bucket_start(now_ms - gap)
+            } else {
+                buckets::newest_start(db, charger.id)
+                    .await?
+                    .unwrap_or_else(|| rollup::bucket_start(kept))
+            }
+            .max(rollup::bucket_start(kept));
             let raw =
                 samples::between(db, Some(charger.id), from_s * 1000 - gap, now_ms + 1).await?;
             let snapshots = rollup::snapshots(&raw);
@@ -256,7 +264,7 @@ impl Sampler {
                 .collect();
             buckets::upsert(db, &rolled).await?;
         }
-        self.progress.lock().expect("not poisoned").rolled_from = Some(from_s);
+        self.progress.lock().expect("not poisoned").rolled_from = Some(last_s);
         Ok(())
     }
 

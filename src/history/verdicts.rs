@@ -63,21 +63,35 @@ pub async fn in_force(
 struct Judged {
     refers_to: i64,
     verdict: Verdict,
+    /// The finding that first gave it (JSON).
+    upstream_answer: Option<String>,
+    at: Stamp,
 }
 
-/// The latest verdict on each set judged since `since`.
+/// The latest verdict on each set judged since `since`, and since when it
+/// holds.
 async fn latest_verdicts(
     audit: &AuditLog,
     since: DateTime<Utc>,
-) -> Result<HashMap<i64, Verdict>, sqlx::Error> {
+) -> Result<HashMap<i64, (Verdict, DateTime<Utc>)>, sqlx::Error> {
     let rows: Vec<Judged> = on_db!(audit.db(), pool => sqlx::query_as(
-        "SELECT refers_to, verdict FROM audit_events \
+        "SELECT refers_to, verdict, upstream_answer, at FROM audit_events \
          WHERE action = 'target_checked' AND refers_to IS NOT NULL AND at >= $1 ORDER BY id",
     )
     .bind(stamp(since))
     .fetch_all(pool)
     .await?);
-    Ok(rows.into_iter().map(|r| (r.refers_to, r.verdict)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let first: Option<Finding> = r
+                .upstream_answer
+                .as_deref()
+                .and_then(|a| serde_json::from_str(a).ok());
+            let since = first.map_or(r.at.0, |f| f.sampled_at);
+            (r.refers_to, (r.verdict, since))
+        })
+        .collect())
 }
 
 /// Judges each reading's target in force (once it has settled) and
@@ -108,13 +122,17 @@ pub async fn judge_readings(
             continue;
         }
         let asked = u32::try_from(target.requested_current.unwrap_or(0)).unwrap_or(0);
-        let finding = judge(asked, reading.plugs(), reading.at);
-        if judged.get(&target.id) != Some(&finding.verdict) {
-            let name = target.charger_name.clone().unwrap_or_default();
-            audit
-                .record_verdict(target.id, (target.charger_id, name), &finding)
-                .await?;
-            judged.insert(target.id, finding.verdict);
+        let mut finding = judge(asked, reading.plugs(), reading.at);
+        match judged.get(&target.id) {
+            Some((verdict, since)) if *verdict == finding.verdict => finding.since = Some(*since),
+            _ => {
+                let name = target.charger_name.clone().unwrap_or_default();
+                audit
+                    .record_verdict(target.id, (target.charger_id, name), &finding)
+                    .await?;
+                judged.insert(target.id, (finding.verdict, finding.sampled_at));
+                finding.since = Some(finding.sampled_at);
+            }
         }
         findings.insert(reading.charger_id, finding);
     }

@@ -28,6 +28,12 @@ pub struct AuditEntry {
     pub problem: Option<Problem>,
     pub request_id: Option<String>,
     pub client_ip: Option<String>,
+    /// A verdict row: the set it judges. A set: none.
+    #[serde(default)]
+    pub refers_to: Option<i64>,
+    /// A verdict row's verdict, or on a set's row the latest verdict on it.
+    #[serde(default)]
+    pub verdict: Option<crate::types::Verdict>,
 }
 
 /// The audit page's filters; also its URL query, so a view can be shared.

@@ -5,6 +5,7 @@ mod actor;
 mod audit;
 mod charger;
 mod control;
+mod history;
 mod overview;
 mod schedule;
 mod secret_text;
@@ -17,6 +18,9 @@ pub use audit::{AuditEntry, AuditFilter, AuditPage};
 pub use charger::{CURRENT_LIMIT, Charger, ChargerInput, DEFAULT_MAX_CURRENT, DEFAULT_MIN_CURRENT};
 pub use control::{
     BulkItem, BulkOutcome, CUSTOM_DURATION, ChargerLive, ControlOutcome, TargetLimits, estimated_kw,
+};
+pub use history::{
+    ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SiteDay, SiteShare,
 };
 pub use overview::{ChargerOverview, ChargerStatus};
 pub use schedule::{

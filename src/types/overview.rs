@@ -20,6 +20,9 @@ pub struct ChargerOverview {
     pub read_at: Option<DateTime<Utc>>,
     /// The verdict on the target in force, when one was judged.
     pub finding: Option<crate::types::Finding>,
+    /// The supply limit of the charger's site, ampere per phase.
+    #[serde(default)]
+    pub site_supply_limit: Option<u32>,
 }
 
 /// A charger's status in one word, for badges and the overview's filter.

@@ -78,6 +78,16 @@ pub struct Finding {
     pub limit: Option<f64>,
     /// When the sample was taken.
     pub sampled_at: DateTime<Utc>,
+    /// Since when this verdict holds (the first sample that gave it).
+    #[serde(default)]
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl Finding {
+    /// Since when this verdict holds.
+    pub fn holds_since(&self) -> DateTime<Utc> {
+        self.since.unwrap_or(self.sampled_at)
+    }
 }
 
 /// The verdict on a target of `asked` ampere from one reading of the
@@ -89,6 +99,7 @@ pub fn judge(asked: u32, plugs: Option<&[PlugStatus]>, sampled_at: DateTime<Utc>
         measured,
         limit,
         sampled_at,
+        since: None,
     };
     let Some(plugs) = plugs.filter(|p| !p.is_empty()) else {
         return finding(Verdict::CouldNotBeChecked, None, None);

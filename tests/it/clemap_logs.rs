@@ -47,6 +47,7 @@ async fn no_log_line_of_any_error_path_contains_the_token() {
             site: None,
             disconnected: false,
             plugs: vec![],
+            behaviour: Default::default(),
         }],
     };
     let sim = simulator::spawn(fleet).await.unwrap();

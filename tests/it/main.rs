@@ -11,6 +11,8 @@ mod clemap_faults;
 mod clemap_logs;
 mod control;
 mod fixtures;
+mod history;
+mod history_views;
 mod logins;
 mod maintenance;
 mod overview;

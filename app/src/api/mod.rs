@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod chargers;
 pub mod control;
+pub mod history;
 pub mod overview;
 pub mod schedules;
 pub mod system;

@@ -1,11 +1,12 @@
 //! How a plug's or a charger's state looks, the same on every page.
 
 use evse_dashboard::clemap::model::PlugState;
-use evse_dashboard::types::ChargerStatus;
+use evse_dashboard::types::{ChargerStatus, Finding, Verdict};
 use leptos::prelude::*;
 
+use crate::components::time::LocalTime;
 use crate::language::locale;
-use crate::words::{charger_status_label, plug_label};
+use crate::words::{charger_status_label, plug_label, verdict_detail, verdict_label, verdict_time};
 
 /// The CSS classes of a plug-state badge.
 fn plug_class(state: PlugState) -> &'static str {
@@ -21,6 +22,33 @@ fn plug_class(state: PlugState) -> &'static str {
 #[component]
 pub fn PlugBadge(state: PlugState) -> impl IntoView {
     view! { <span class=plug_class(state)>{plug_label(locale(), state)}</span> }
+}
+
+/// A verdict's badge: its label, coloured by what it asks of a person;
+/// `data-verdict` carries the fixed identifier for scripts and tests.
+#[component]
+pub fn VerdictBadge(verdict: Verdict) -> impl IntoView {
+    let class = match verdict {
+        Verdict::Followed => "badge verdict ok",
+        Verdict::NotFollowed => "badge verdict bad",
+        Verdict::CouldNotBeChecked => "badge verdict offline",
+        Verdict::HeldLowerByClemap | Verdict::NoVehicleCharging => "badge verdict idle",
+    };
+    let id: &'static str = verdict.into();
+    view! { <span class=class data-verdict=id>{verdict_label(locale(), verdict)}</span> }
+}
+
+/// A verdict in a sentence: the badge, what it rests on and its time.
+#[component]
+pub fn VerdictLine(finding: Finding) -> impl IntoView {
+    let detail = verdict_detail(locale(), &finding);
+    let at = verdict_time(&finding);
+    view! {
+        <p class="verdict-line" data-testid="verdict">
+            <VerdictBadge verdict=finding.verdict />
+            " " {detail} " " <LocalTime at clock=true />
+        </p>
+    }
 }
 
 /// The badge of a charger that could not be read; the reason is its title.

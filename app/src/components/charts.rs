@@ -132,49 +132,67 @@ pub fn Gauge(
     }
 }
 
-/// One bar per charger of a site: measured current, the target a tick.
+/// A site's chargers as labelled bars: first the site's total against its
+/// supply limit, then each charger's highest phase against its own
+/// maximum, its target a tick. Names and values are HTML beside each bar,
+/// so they read at any width; the caption states both scales.
 #[component]
 pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
-    let n = chargers.len().max(1) as f64;
-    let (w, h) = (320.0, 48.0);
-    let slot = w / n;
+    let l = locale();
+    let total: f64 = chargers.iter().map(ChargerOverview::measured).sum();
+    let supply = chargers.first().and_then(|c| c.site_supply_limit);
+    let total_top = f64::from(supply.unwrap_or(0)).max(total).max(1.0);
     let top = chargers
         .iter()
         .map(|c| c.charger.max_current)
         .max()
         .unwrap_or(32)
-        .max(1) as f64;
-    let bars = chargers
+        .max(1);
+    let bar = |share: f64, class: &'static str, tick: Option<f64>, mark: Option<f64>| {
+        view! {
+            <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                <rect x="0" y="0" width="100" height="10" class="track" />
+                <rect x="0" y="0" width=format!("{:.1}", share.clamp(0.0, 1.0) * 100.0) height="10" class=class />
+                {tick.map(|t| view! { <line x1=t * 100.0 x2=t * 100.0 y1="0" y2="10" class="tick" /> })}
+                {mark.map(|m| view! { <line x1=m * 100.0 x2=m * 100.0 y1="0" y2="10" class="limit-mark" /> })}
+            </svg>
+        }
+    };
+    let over = supply.is_some_and(|s| total > f64::from(s));
+    let rows = chargers
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let x = (i as f64 * slot + slot * 0.15).round();
-            let bw = (slot * 0.7).max(1.0).round();
-            let bh = (c.measured() / top * h).round();
-            let target = c.settings.as_ref().and_then(|s| s.current);
+        .map(|c| {
+            let target = c
+                .settings
+                .as_ref()
+                .and_then(|s| s.active_at(chrono::Utc::now()))
+                .map(|(a, _)| f64::from(a) / f64::from(top));
+            let value = if c.problem.is_some() {
+                "–".to_owned()
+            } else {
+                format!("{} A", decimal(l, c.measured(), 1))
+            };
             view! {
-                <rect x=x y=h - bh width=bw height=bh class="bar-measured">
-                    <title>{format!("{}: {} A", c.charger.name, decimal(locale(), c.measured(), 0))}</title>
-                </rect>
-                {target.map(|t| {
-                    let ty = (h - f64::from(t) / top * h).round();
-                    view! { <rect x=x y=ty - 1.0 width=bw height="2" class="bar-target" /> }
-                })}
+                <div class="row">
+                    <span class="name">{c.charger.name.clone()}</span>
+                    {bar(c.measured() / f64::from(top), "fill", target, None)}
+                    <span class="value">{value}</span>
+                </div>
             }
         })
         .collect_view();
+    let scale = td_string!(l, site_bars_scale, amps = top).to_string();
+    let supply_words = supply.map(|s| format!("; {} {s} A", td_string!(l, legend_supply)));
     view! {
-        <svg
-            class="site-bars"
-            viewBox="0 0 320 48"
-            width="320"
-            height="48"
-            role="img"
-            aria-label=td_string!(locale(), site_bars_label)
-        >
-            <rect x="0" y="0" width="320" height="48" class="bar-max" />
-            {bars}
-        </svg>
+        <figure class="site-bars" data-testid="site-bars">
+            <div class="row total">
+                <span class="name">{td_string!(l, site_total)}</span>
+                {bar(total / total_top, if over { "fill over" } else { "fill" }, None, supply.map(|s| f64::from(s) / total_top))}
+                <span class="value">{format!("{} A", decimal(l, total, 1))}</span>
+            </div>
+            {rows}
+            <figcaption class="muted small">{scale}{supply_words}</figcaption>
+        </figure>
     }
 }
 

@@ -2,6 +2,7 @@ pub mod badge;
 pub mod charts;
 pub mod duration;
 pub mod feedback;
+pub mod history_chart;
 pub mod layout;
 pub mod page;
 pub mod table;

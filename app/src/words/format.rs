@@ -112,6 +112,11 @@ pub fn wall_clock(l: Locale, at: chrono::NaiveDateTime) -> String {
     format!("{} {}", date(l, &at), hh_mm(&at))
 }
 
+/// "2026-11-24" (English) or "24.11.2026": a calendar day.
+pub fn calendar_day(l: Locale, day: chrono::NaiveDate) -> String {
+    date(l, &day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+}
+
 /// "2026-11-24 14:32" in UTC.
 pub fn utc_minute(l: Locale, at: DateTime<Utc>) -> String {
     format!("{} {}", date(l, &at), hh_mm(&at))

@@ -91,6 +91,7 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         }
         (_, Rule::Whitespace) => td_string!(l, v_whitespace, what = what).to_string(),
         (_, Rule::DotSegment) => td_string!(l, v_dot_segment, what = what).to_string(),
+        (_, Rule::EndsBeforeStart) => td_string!(l, v_ends_before_start).to_string(),
         (_, Rule::TooLong { max }) => td_string!(l, v_too_long, what = what, max = max).to_string(),
         (_, Rule::TooShort { min }) => {
             td_string!(l, v_too_short, what = what, min = min).to_string()

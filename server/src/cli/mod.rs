@@ -262,6 +262,12 @@ pub struct DemoArgs {
         value_name = "PASSWORD"
     )]
     pub admin_password: Option<String>,
+
+    /// At the start, set a 10 A target on the chargers that show each
+    /// verdict: one that follows, one that ignores targets, one CLEMAP
+    /// holds lower, one with no vehicle, one that cannot be reached.
+    #[arg(long)]
+    pub showcase: bool,
 }
 
 #[cfg(test)]

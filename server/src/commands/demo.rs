@@ -6,6 +6,7 @@
 use evse_dashboard::audit::AuditLog;
 use evse_dashboard::auth::Users;
 use evse_dashboard::clemap::simulator::{self, Fleet, StationSpec};
+use evse_dashboard::history;
 use evse_dashboard::registry::{Registry, RegistryError};
 use evse_dashboard::secret::EvseToken;
 use evse_dashboard::secret::Password;
@@ -46,6 +47,18 @@ pub async fn run(args: DemoArgs) -> CommandResult {
 
     let config = ServeConfig::new(data, args.web, sim.base_url());
     let app = Application::build(config.clone()).await?;
+    let stations = registered(app.services(), &fleet.stations).await?;
+    let filled =
+        history::backfill::last_day(&app.services().db, &stations, chrono::Utc::now()).await?;
+    if filled > 0 {
+        tracing::info!(
+            chargers = filled,
+            "a simulated day of history made up for the demo"
+        );
+    }
+    if args.showcase {
+        showcase(app.services(), &stations).await;
+    }
     println!();
     println!(
         "  EVSE dashboard demo — {} chargers on a simulated CLEMAP",
@@ -57,6 +70,49 @@ pub async fn run(args: DemoArgs) -> CommandResult {
     super::serve::serve_app(app, &config).await?;
     drop(sim);
     Ok(())
+}
+
+/// Each station's charger id.
+async fn registered(
+    services: &evse_dashboard::services::Services,
+    stations: &[StationSpec],
+) -> Result<Vec<(i64, StationSpec)>, RegistryError> {
+    let chargers = services.registry.list().await?;
+    Ok(stations
+        .iter()
+        .filter_map(|s| {
+            chargers
+                .iter()
+                .find(|c| c.edge_device_id == s.edge_device_id && c.evse_uuid == s.uuid)
+                .map(|c| (c.id, s.clone()))
+        })
+        .collect())
+}
+
+/// The demo's stations that show each verdict, by name.
+const SHOWCASE: [&str; 5] = [
+    "HQ P1-04",
+    "HQ P1-03",
+    "HQ P1-05",
+    "Depot bay 4",
+    "Depot bay 2",
+];
+
+/// Sets 10 A for two hours on the showcase chargers (as the command line),
+/// so every verdict shows once the targets have settled.
+async fn showcase(services: &evse_dashboard::services::Services, stations: &[(i64, StationSpec)]) {
+    let actor = super::cli_actor();
+    for (id, spec) in stations {
+        if !SHOWCASE.contains(&spec.name.as_deref().unwrap_or_default()) {
+            continue;
+        }
+        match services.control.set_target(&actor, *id, 10, 7200).await {
+            Ok(outcome) => {
+                let _ = services.overview.after_change(&outcome).await;
+            }
+            Err(e) => tracing::warn!(charger = id, error = %e, "a showcase target failed"),
+        }
+    }
 }
 
 /// Registers every station not yet registered (and refreshes the token of

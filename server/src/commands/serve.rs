@@ -30,7 +30,12 @@ pub async fn serve_app(app: Application, config: &ServeConfig) -> CommandResult 
         "serving"
     );
     println!("evse-dashboard is listening on http://{addr}");
+    let sampler = app.services().sampler.clone();
     app.run_until(shutdown_signal()).await?;
+    // Another instance need not wait for the lease to run out.
+    if let Err(e) = sampler.release().await {
+        tracing::warn!(error = %e, "could not give the sampling lease up");
+    }
     Ok(())
 }
 

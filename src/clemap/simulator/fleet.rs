@@ -34,6 +34,22 @@ pub struct StationSpec {
     pub disconnected: bool,
     #[serde(default = "default_plugs")]
     pub plugs: Vec<PlugSpec>,
+    /// How the station departs from following its targets.
+    #[serde(default)]
+    pub behaviour: Behaviour,
+}
+
+/// How a station departs from following its targets, as real ones do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Behaviour {
+    /// Draws its vehicle's demand whatever target CLEMAP received.
+    pub ignores_targets: bool,
+    /// CLEMAP's own site limit holds it at this many ampere.
+    pub site_limit: Option<u32>,
+    /// The CLEMAP device cannot reach the charging station: its plugs read
+    /// `offline`, although targets are still received.
+    pub unreachable: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,6 +79,9 @@ pub enum Vehicle {
     Connected,
     /// A vehicle that charges whenever the limit allows (≥ 6 A).
     Charging,
+    /// Cars that come and go: every three hours one arrives, charges at
+    /// its demand, then tapers to 6 A, sits full, and leaves.
+    Sessions,
 }
 
 impl StationSpec {
@@ -90,6 +109,7 @@ impl StationSpec {
                 phases: 3,
                 demand: None,
             }],
+            behaviour: Behaviour::default(),
         }
     }
 }
@@ -194,9 +214,9 @@ impl Fleet {
                 "edge-hq-01",
                 &[
                     ("HQ P1-01", 32, Vehicle::Charging, 3),
-                    ("HQ P1-02", 32, Vehicle::Charging, 3),
-                    ("HQ P1-03", 32, Vehicle::Connected, 3),
-                    ("HQ P1-04", 16, Vehicle::None, 3),
+                    ("HQ P1-02", 32, Vehicle::Sessions, 3),
+                    ("HQ P1-03", 32, Vehicle::Charging, 3),
+                    ("HQ P1-04", 16, Vehicle::Charging, 3),
                     ("HQ P1-05", 16, Vehicle::Charging, 1),
                 ],
             ),
@@ -215,7 +235,7 @@ impl Fleet {
                 "edge-visitor-g",
                 &[
                     ("Visitor V1", 16, Vehicle::None, 3),
-                    ("Visitor V2", 16, Vehicle::Charging, 3),
+                    ("Visitor V2", 16, Vehicle::Sessions, 3),
                     ("Visitor V3", 16, Vehicle::Connected, 3),
                 ],
             ),
@@ -232,6 +252,7 @@ impl Fleet {
                     site: Some(site.to_owned()),
                     // One station whose CLEMAP device lost its uplink.
                     disconnected: site == "Visitor garage" && i == 2,
+                    behaviour: demo_behaviour(name),
                     plugs: vec![PlugSpec {
                         label: "Plug 1".into(),
                         uuid: None,
@@ -243,6 +264,27 @@ impl Fleet {
             }
         }
         Self { stations }
+    }
+}
+
+/// The demo's stations that show what a target can come to: one that
+/// ignores targets, one CLEMAP holds lower, one whose plug cannot be
+/// reached (the others follow their targets).
+fn demo_behaviour(name: &str) -> Behaviour {
+    match name {
+        "HQ P1-03" => Behaviour {
+            ignores_targets: true,
+            ..Behaviour::default()
+        },
+        "HQ P1-05" => Behaviour {
+            site_limit: Some(8),
+            ..Behaviour::default()
+        },
+        "Depot bay 2" => Behaviour {
+            unreachable: true,
+            ..Behaviour::default()
+        },
+        _ => Behaviour::default(),
     }
 }
 

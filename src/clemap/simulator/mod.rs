@@ -18,10 +18,19 @@ use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-pub use fleet::{Fleet, FleetError, PlugSpec, StationSpec, Vehicle, random_token};
+pub use fleet::{Behaviour, Fleet, FleetError, PlugSpec, StationSpec, Vehicle, random_token};
 pub use state::{Faults, RecordedRequest};
 
 use state::SimState;
+
+/// What `spec` reads at `at` with no target in force: the demo's past.
+pub fn status_at(spec: &StationSpec, at: DateTime<Utc>) -> Vec<crate::clemap::model::PlugStatus> {
+    state::Station {
+        spec: spec.clone(),
+        target: None,
+    }
+    .status(at)
+}
 
 /// A running simulator. Dropping the handle stops it.
 pub struct SimulatorHandle {

@@ -72,12 +72,25 @@ impl Station {
     }
 
     /// Per-plug readings that follow the target: a charging vehicle draws
-    /// its demand, held to the target and the rating, and pauses below 6 A.
+    /// its demand, held to the target, CLEMAP's site limit and the rating,
+    /// and pauses below 6 A (unless the station ignores targets).
     pub fn status(&self, now: DateTime<Utc>) -> Vec<PlugStatus> {
         let rated = self.spec.rated_current;
-        let limit = self
+        let behaviour = self.spec.behaviour;
+        let clemap_limit = self
             .active_target(now)
-            .map_or(rated, |(amps, _)| amps.min(rated));
+            .map_or(rated, |(amps, _)| amps.min(rated))
+            .min(behaviour.site_limit.unwrap_or(u32::MAX));
+        let drawn_limit = if behaviour.ignores_targets {
+            rated
+        } else {
+            clemap_limit
+        };
+        let seed = self
+            .spec
+            .uuid
+            .bytes()
+            .fold(0_i64, |h, b| h.wrapping_mul(31) + i64::from(b));
         self.spec
             .plugs
             .iter()
@@ -87,19 +100,21 @@ impl Station {
                     .uuid
                     .clone()
                     .unwrap_or_else(|| format!("{}-plug-{}", self.spec.uuid, i + 1));
+                let demand = plug.demand.unwrap_or(rated);
                 let (state, amps) = if self.spec.disconnected {
                     (PlugState::CloudOffline, None)
+                } else if behaviour.unreachable {
+                    (PlugState::Offline, None)
                 } else {
                     match plug.vehicle {
                         Vehicle::None => (PlugState::Idle, Some(0)),
                         Vehicle::Connected => (PlugState::Connected, Some(0)),
-                        Vehicle::Charging if limit < MIN_CHARGING_AMPS => {
-                            (PlugState::Connected, Some(0))
-                        }
-                        Vehicle::Charging => (
-                            PlugState::Charging,
-                            Some(plug.demand.unwrap_or(rated).min(limit)),
-                        ),
+                        Vehicle::Charging => charging(demand, drawn_limit),
+                        Vehicle::Sessions => match session(now, seed + i as i64, demand) {
+                            Session::Away => (PlugState::Idle, Some(0)),
+                            Session::Full => (PlugState::Connected, Some(0)),
+                            Session::Wants(wanted) => charging(wanted, drawn_limit),
+                        },
                     }
                 };
                 let phase = |n: u8| amps.map(|a| if n <= plug.phases { f64::from(a) } else { 0.0 });
@@ -110,12 +125,49 @@ impl Station {
                     current_l1: phase(1),
                     current_l2: phase(2),
                     current_l3: phase(3),
-                    dyn_current_limit: (!self.spec.disconnected).then_some(f64::from(limit)),
+                    dyn_current_limit: (!self.spec.disconnected && !behaviour.unreachable)
+                        .then_some(f64::from(clemap_limit)),
                     power: amps.map(|a| VOLTS * f64::from(a) * f64::from(plug.phases)),
                     status: state,
                 }
             })
             .collect()
+    }
+}
+
+/// A charging vehicle wanting `wanted` ampere under `limit`: it pauses
+/// (connected, 0 A) when the limit is below what a car can charge with.
+fn charging(wanted: u32, limit: u32) -> (PlugState, Option<u32>) {
+    if limit < MIN_CHARGING_AMPS {
+        (PlugState::Connected, Some(0))
+    } else {
+        (PlugState::Charging, Some(wanted.min(limit)))
+    }
+}
+
+/// Where a station with coming and going cars is in its three-hour cycle.
+enum Session {
+    Away,
+    Wants(u32),
+    Full,
+}
+
+/// The cycle: a car arrives, charges at its demand for 75 min, tapers to
+/// 6 A over the next hour, sits full for half an hour, and leaves for
+/// fifteen minutes. Each station starts at its own point (`seed`).
+fn session(now: DateTime<Utc>, seed: i64, demand: u32) -> Session {
+    const CYCLE: i64 = 3 * 3600;
+    let t = (now.timestamp() + seed).rem_euclid(CYCLE);
+    let min = MIN_CHARGING_AMPS.min(demand);
+    match t {
+        t if t < 75 * 60 => Session::Wants(demand),
+        t if t < 135 * 60 => {
+            let share = (t - 75 * 60) as f64 / 3600.0;
+            let wanted = f64::from(demand) - share * f64::from(demand - min);
+            Session::Wants(wanted.round() as u32)
+        }
+        t if t < 165 * 60 => Session::Full,
+        _ => Session::Away,
     }
 }
 

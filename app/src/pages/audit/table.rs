@@ -3,6 +3,7 @@
 use evse_dashboard::types::AuditEntry;
 use leptos::prelude::*;
 
+use crate::components::badge::VerdictBadge;
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
 use crate::i18n::td_string;
@@ -23,7 +24,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
     .into_any()
 }
 
-fn columns(l: Locale) -> [&'static str; 8] {
+fn columns(l: Locale) -> [&'static str; 9] {
     [
         td_string!(l, col_time),
         td_string!(l, col_user),
@@ -31,6 +32,7 @@ fn columns(l: Locale) -> [&'static str; 8] {
         td_string!(l, col_charger),
         td_string!(l, col_requested),
         td_string!(l, col_outcome),
+        td_string!(l, col_verdict),
         "CLEMAP",
         td_string!(l, col_details),
     ]
@@ -46,6 +48,7 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
         charger_col,
         requested_col,
         outcome,
+        verdict_col,
         clemap,
         more,
     ] = columns(l);
@@ -80,6 +83,7 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
             <td data-label=charger_col>{charger}</td>
             <td data-label=requested_col>{requested(l, e.requested_current, e.requested_duration)}</td>
             <td data-label=outcome><span class=outcome_class>{outcome_label(l, e.outcome)}</span></td>
+            <td data-label=verdict_col>{e.verdict.map(|verdict| view! { <VerdictBadge verdict /> })}</td>
             <td data-label=clemap>{e.upstream_status.map(|s| s.to_string()).unwrap_or_default()}</td>
             <td data-label=more>
                 <details>

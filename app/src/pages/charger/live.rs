@@ -4,13 +4,26 @@
 use evse_dashboard::types::{Charger, ChargerLive};
 use leptos::prelude::*;
 
-use crate::components::badge::PlugBadge;
+use crate::api::control::RefreshCharger;
+use crate::components::badge::{PlugBadge, VerdictLine};
 use crate::components::charts::Gauge;
 use crate::components::table::Table;
 use crate::components::time::{Countdown, LocalTime};
 use crate::i18n::td_string;
 use crate::language::locale;
 use crate::words::{amps, kilowatts};
+
+/// "Read now": asks CLEMAP at once (at most once per 10 s per charger).
+#[component]
+pub fn RefreshForm(charger_id: i64) -> impl IntoView {
+    let refresh = ServerAction::<RefreshCharger>::new();
+    view! {
+        <ActionForm action=refresh attr:class="inline">
+            <input type="hidden" name="id" value=charger_id />
+            <button type="submit" class="secondary">{td_string!(locale(), refresh_now)}</button>
+        </ActionForm>
+    }
+}
 
 /// The highest reading of each phase over all plugs.
 fn phases(live: &ChargerLive) -> [Option<f64>; 3] {
@@ -36,6 +49,16 @@ pub fn LiveReading(live: ChargerLive, charger: Charger) -> impl IntoView {
     let now = chrono::Utc::now();
     let target = live.settings.active_at(now);
     let limit = live.dynamic_limit();
+    // What the charger did with the target: the verdict of its latest
+    // reading, or why there is none yet.
+    let verdict = match (&live.finding, target) {
+        (Some(finding), Some(_)) => view! { <VerdictLine finding=finding.clone() /> }.into_any(),
+        (_, Some(_)) => {
+            view! { <p class="muted" data-testid="verdict">{td_string!(l, verdict_waiting)}</p> }
+                .into_any()
+        }
+        (_, None) => ().into_any(),
+    };
     view! {
         <div class="target" data-testid="active-target">
             {match target {
@@ -43,6 +66,7 @@ pub fn LiveReading(live: ChargerLive, charger: Charger) -> impl IntoView {
                 None => td_string!(l, no_target).into_any(),
             }}
         </div>
+        {verdict}
         <Gauge
             phases=phases(&live)
             target=target.map(|(a, _)| a)

@@ -8,6 +8,7 @@ mod live;
 mod reset_form;
 mod schedules;
 mod target_form;
+mod usage;
 
 use evse_dashboard::types::{Charger, ControlOutcome, Role};
 use leptos::prelude::*;
@@ -29,6 +30,8 @@ use live::LiveReading;
 use reset_form::ResetForm;
 use schedules::ChargerSchedules;
 use target_form::TargetForm;
+pub use usage::CsvForm;
+use usage::Usage;
 
 /// `?outcome=AUDIT_ID`: where a plain form post lands.
 #[derive(Params, Clone, PartialEq)]
@@ -103,6 +106,9 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                     })
                 })}
             </Loaded>
+            <Transition fallback=|| ()>
+                {move || can_control().then(|| view! { <live::RefreshForm charger_id=id /> })}
+            </Transition>
         </Card>
         <Transition fallback=|| ()>
             <Show
@@ -126,6 +132,7 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                 </ErrorBoundary>
             </Show>
         </Transition>
+        <Usage charger_id=id can_export=Signal::derive(can_control) />
         <ChargerSchedules charger=for_forms.get_value() can_edit=Signal::derive(can_control) />
         <Card id="history-heading" heading=td_string!(l, latest_changes)>
             <Loaded>

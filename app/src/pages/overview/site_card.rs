@@ -5,7 +5,7 @@
 use evse_dashboard::types::{ChargerOverview, ChargerStatus};
 use leptos::prelude::*;
 
-use crate::components::badge::{PlugBadge, UnreadableBadge};
+use crate::components::badge::{PlugBadge, UnreadableBadge, VerdictBadge};
 use crate::components::charts::SiteBars;
 use crate::components::table::Table;
 use crate::components::time::{Countdown, Since};
@@ -59,10 +59,12 @@ pub fn SiteCard(
     }
 }
 
-fn columns(l: Locale) -> [&'static str; 6] {
+fn columns(l: Locale) -> [&'static str; 8] {
     [
         td_string!(l, col_charger),
         td_string!(l, col_status),
+        td_string!(l, col_measured),
+        td_string!(l, col_verdict),
         td_string!(l, col_power),
         PHASES,
         td_string!(l, col_target),
@@ -95,11 +97,27 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
     let [
         col_charger,
         col_status,
+        col_measured,
+        col_verdict,
         col_power,
         _,
         col_target,
         col_updated,
     ] = columns(l);
+    let measured = if c.problem.is_some() {
+        "–".to_owned()
+    } else {
+        format!("{} A", decimal(l, c.measured(), 1))
+    };
+    let in_force = c
+        .settings
+        .as_ref()
+        .and_then(|s| s.active_at(chrono::Utc::now()));
+    let verdict = c
+        .finding
+        .as_ref()
+        .filter(|_| in_force.is_some())
+        .map(|f| f.verdict);
     let id = c.charger.id;
     let now = chrono::Utc::now();
     let target = c.settings.as_ref().and_then(|s| s.active_at(now));
@@ -129,7 +147,7 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
                     />
                 </td>
             })}
-            <td data-label=col_charger><a href=format!("/chargers/{id}")>{c.charger.name.clone()}</a></td>
+            <td data-label=col_charger class="name"><a href=format!("/chargers/{id}")>{c.charger.name.clone()}</a></td>
             <td data-label=col_status>
                 {match reason.clone() {
                     Some(reason) => view! { <UnreadableBadge reason /> }.into_any(),
@@ -142,15 +160,17 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
                 }}
                 {reason.map(|r| view! { <div class="muted small">{r}</div> })}
             </td>
-            <td data-label=col_power>{power}</td>
-            <td data-label=PHASES class="nowrap">{phases(l, &c)}</td>
-            <td data-label=col_target>
+            <td data-label=col_measured class="nowrap">{measured}</td>
+            <td data-label=col_verdict>{verdict.map(|verdict| view! { <VerdictBadge verdict /> })}</td>
+            <td data-label=col_power class="wide-only">{power}</td>
+            <td data-label=PHASES class="nowrap wide-only">{phases(l, &c)}</td>
+            <td data-label=col_target class="wide-only">
                 {match target {
                     Some((a, until)) => view! { {format!("{a} A ")}<Countdown until /> }.into_any(),
                     None => td_string!(l, none).into_any(),
                 }}
             </td>
-            <td data-label=col_updated class="muted">{c.read_at.map(|at| view! { <Since at /> })}</td>
+            <td data-label=col_updated class="muted wide-only">{c.read_at.map(|at| view! { <Since at /> })}</td>
         </tr>
     }
 }

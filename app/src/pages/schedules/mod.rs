@@ -6,6 +6,7 @@ mod edit;
 mod form;
 mod list;
 mod site;
+mod site_usage;
 
 pub use edit::SchedulePage;
 pub use form::{NewScheduleForm, Scope};

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::form::{NewScheduleForm, Scope};
 use super::list::ScheduleTable;
+use super::site_usage::SiteUsage;
 use crate::api::schedules::{SitePlan, UpdateSite, site_plan};
 use crate::components::feedback::{Card, EventBanner, action_error};
 use crate::components::layout::CurrentUser;
@@ -97,6 +98,7 @@ fn SiteView(plan: SitePlan) -> impl IntoView {
         <h1>{td_string!(l, site_heading, site = &site.name).to_string()}</h1>
         <EventBanner />
         <div aria-live="polite">{action_error(update)}</div>
+        <SiteUsage site_id can_export=Signal::derive(move || role().is_some_and(|r| r >= Role::Operator)) />
         <Card id="site-schedules-heading" heading=td_string!(l, schedules_heading)>
             <Transition fallback=|| ()>
                 {move || view! {

@@ -1,0 +1,247 @@
+//! The 15-minute history as CSV, streamed like the audit export: one row
+//! per bucket and charger (the bucket in progress included), for whole
+//! days in the site's time zone. The cells go through `csv_safe`.
+
+use chrono::{NaiveDate, TimeZone};
+use futures::{Stream, TryStreamExt};
+use serde::Serialize;
+use tokio_stream::wrappers::ReceiverStream;
+
+use crate::csv_safe;
+use crate::db::Db;
+use crate::on_db;
+use crate::problem::{Field, Invalid, Rule};
+
+const CHUNK_BYTES: usize = 32 * 1024;
+
+/// Whose history: one charger, or every charger of a site.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    Charger(i64),
+    Site(i64),
+}
+
+/// The days asked for, `from` to `to` inclusive, as bucket starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days {
+    pub from_s: i64,
+    pub to_s: i64,
+}
+
+/// Reads `?from=YYYY-MM-DD&to=YYYY-MM-DD` in the site's zone (each
+/// defaults to today there; a zone that no longer reads is the default).
+pub fn days(
+    from: Option<&str>,
+    to: Option<&str>,
+    zone: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Days, Invalid> {
+    let zone: chrono_tz::Tz = zone
+        .parse()
+        .or_else(|_| crate::types::DEFAULT_TIME_ZONE.parse())
+        .unwrap_or(chrono_tz::UTC);
+    let today = now.with_timezone(&zone).date_naive();
+    let day = |text: Option<&str>, field| match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(today),
+        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map_err(|_| Invalid::new(field, Rule::not_a_date(t))),
+    };
+    let (first, last) = (day(from, Field::FirstDay)?, day(to, Field::LastDay)?);
+    if last < first {
+        return Err(Invalid::new(Field::LastDay, Rule::EndsBeforeStart));
+    }
+    let midnight = |d: NaiveDate| {
+        zone.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map_or(0, |t| t.timestamp())
+    };
+    Ok(Days {
+        from_s: midnight(first),
+        to_s: midnight(last + chrono::Days::new(1)),
+    })
+}
+
+/// A bucket as the export reads it.
+#[derive(sqlx::FromRow)]
+struct Row {
+    start_s: i64,
+    charger: String,
+    avg_l1_da: Option<i64>,
+    avg_l2_da: Option<i64>,
+    avg_l3_da: Option<i64>,
+    max_l1_da: Option<i64>,
+    max_l2_da: Option<i64>,
+    max_l3_da: Option<i64>,
+    energy_wh: i64,
+    target_a: Option<i64>,
+    limit_da: Option<i64>,
+    simulated: i64,
+}
+
+/// One CSV line, in [`COLUMNS`] order: ampere and kWh, UTC.
+#[derive(Serialize)]
+struct Line {
+    start_utc: String,
+    #[serde(serialize_with = "csv_safe::text")]
+    charger: String,
+    avg_l1_a: Option<f64>,
+    avg_l2_a: Option<f64>,
+    avg_l3_a: Option<f64>,
+    max_l1_a: Option<f64>,
+    max_l2_a: Option<f64>,
+    max_l3_a: Option<f64>,
+    energy_kwh: f64,
+    target_a: Option<i64>,
+    clemap_limit_a: Option<f64>,
+    simulated: bool,
+}
+
+impl From<Row> for Line {
+    fn from(r: Row) -> Self {
+        let a = |d: Option<i64>| d.map(|d| d as f64 / 10.0);
+        Line {
+            start_utc: chrono::DateTime::from_timestamp(r.start_s, 0)
+                .unwrap_or_default()
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string(),
+            charger: r.charger,
+            avg_l1_a: a(r.avg_l1_da),
+            avg_l2_a: a(r.avg_l2_da),
+            avg_l3_a: a(r.avg_l3_da),
+            max_l1_a: a(r.max_l1_da),
+            max_l2_a: a(r.max_l2_da),
+            max_l3_a: a(r.max_l3_da),
+            energy_kwh: r.energy_wh as f64 / 1000.0,
+            target_a: r.target_a,
+            clemap_limit_a: a(r.limit_da),
+            simulated: r.simulated != 0,
+        }
+    }
+}
+
+/// The header line's names.
+pub const COLUMNS: [&str; 12] = [
+    "start_utc",
+    "charger",
+    "avg_l1_a",
+    "avg_l2_a",
+    "avg_l3_a",
+    "max_l1_a",
+    "max_l2_a",
+    "max_l3_a",
+    "energy_kwh",
+    "target_a",
+    "clemap_limit_a",
+    "simulated",
+];
+
+type Chunk = Result<Vec<u8>, std::io::Error>;
+
+/// The CSV of `scope` over `days`, streamed; `hold` is kept until it ends
+/// (the one-export-per-user guard), and it stops at `limit`.
+pub fn csv(
+    db: Db,
+    scope: Scope,
+    days: Days,
+    limit: std::time::Duration,
+    hold: impl Send + 'static,
+) -> impl Stream<Item = Chunk> + Send + 'static {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
+    tokio::spawn(async move {
+        let _hold = hold;
+        let failure = match tokio::time::timeout(limit, write(&db, scope, days, &tx)).await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "history export failed");
+                "the export failed; see the server log"
+            }
+            Err(_) => "the export took too long; ask for fewer days and try again",
+        };
+        let _ = tx.send(Err(std::io::Error::other(failure))).await;
+    });
+    ReceiverStream::new(rx)
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ExportError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+async fn write(
+    db: &Db,
+    scope: Scope,
+    days: Days,
+    tx: &tokio::sync::mpsc::Sender<Chunk>,
+) -> Result<(), ExportError> {
+    let (charger, site) = match scope {
+        Scope::Charger(id) => (Some(id), None),
+        Scope::Site(id) => (None, Some(id)),
+    };
+    let writer = || {
+        csv_safe::writer_builder()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(CHUNK_BYTES * 2))
+    };
+    let mut out = writer();
+    out.write_record(COLUMNS)?;
+    on_db!(db, pool => {
+        let mut rows = sqlx::query_as::<_, Row>(
+            "SELECT b.start_s, c.name AS charger, b.avg_l1_da, b.avg_l2_da, b.avg_l3_da, \
+             b.max_l1_da, b.max_l2_da, b.max_l3_da, b.energy_wh, b.target_a, b.limit_da, \
+             b.simulated FROM history_buckets b JOIN chargers c ON c.id = b.charger_id \
+             WHERE b.start_s >= $1 AND b.start_s < $2 AND ($3 IS NULL OR b.charger_id = $3) \
+             AND ($4 IS NULL OR c.site_id = $4) ORDER BY b.start_s, lower(c.name), b.charger_id",
+        )
+        .bind(days.from_s)
+        .bind(days.to_s)
+        .bind(charger)
+        .bind(site)
+        .fetch(pool);
+        while let Some(line) = rows.try_next().await? {
+            out.serialize(Line::from(line))?;
+            if out.get_ref().len() > CHUNK_BYTES {
+                let chunk = std::mem::replace(&mut out, writer())
+                    .into_inner()
+                    .map_err(|e| e.into_error())?;
+                if tx.send(Ok(chunk)).await.is_err() {
+                    return Ok(()); // the client went away
+                }
+            }
+        }
+    });
+    let rest = out.into_inner().map_err(|e| e.into_error())?;
+    let _ = tx.send(Ok(rest)).await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_whole_local_days_and_checked() {
+        let zone = "Europe/Zurich";
+        let now = "2026-07-10T12:00:00Z".parse().unwrap();
+        let d = days(Some("2026-07-01"), Some("2026-07-02"), zone, now).unwrap();
+        // Midnight in Zurich in summer is 22:00 UTC the day before.
+        assert_eq!(
+            d.from_s,
+            "2026-06-30T22:00:00Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap()
+                .timestamp()
+        );
+        assert_eq!(d.to_s - d.from_s, 2 * 86_400);
+        let today = days(None, None, zone, now).unwrap();
+        assert_eq!(today.to_s - today.from_s, 86_400);
+        let bad = days(Some("1.7.2026"), None, zone, now).unwrap_err();
+        assert_eq!(bad.field, Field::FirstDay);
+        let backwards = days(Some("2026-07-02"), Some("2026-07-01"), zone, now).unwrap_err();
+        assert_eq!(backwards.rule, Rule::EndsBeforeStart);
+    }
+}

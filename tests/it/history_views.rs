@@ -1,0 +1,174 @@
+//! The history as the pages and the CSV show it, on either backend: a
+//! charger's chart from raw samples (a day) and buckets (a week), a site's
+//! sum and energy per local day, the CSV export, and a lease given up.
+
+use std::time::Duration;
+
+use chrono::{Duration as Span, Utc};
+use evse_dashboard::history::export::{self, Scope};
+use evse_dashboard::history::samples::{self, Sample};
+use evse_dashboard::history::{HistoryConfig, Sampler, series};
+use evse_dashboard::types::ChartRange;
+use futures::TryStreamExt;
+
+use crate::fixtures::{World, station};
+
+fn reading(charger_id: i64, minutes_ago: i64, amps: i64) -> Sample {
+    Sample {
+        charger_id,
+        at_ms: (Utc::now() - Span::minutes(minutes_ago)).timestamp_millis(),
+        plug: 0,
+        status: "charging".into(),
+        l1_da: Some(amps * 10),
+        l2_da: Some(amps * 10),
+        l3_da: None,
+        power_w: Some(amps * 460),
+        limit_da: Some(320),
+        target_a: Some(16),
+        simulated: 0,
+    }
+}
+
+async fn world_with_history() -> (World, i64, Sampler) {
+    let spec = station("evse-h", "tok-views-1f2e3d4c5b6a", 32);
+    let world = World::new(vec![spec.clone()], Duration::from_millis(400)).await;
+    let id = world.register(&spec, "Bay 7", 6, 32).await;
+    let rows: Vec<Sample> = (0..120).map(|m| reading(id, m, 10 + m % 3)).collect();
+    samples::insert(world.db(), &rows).await.unwrap();
+    let sampler = Sampler::new(
+        world.audit.clone(),
+        world.registry.clone(),
+        world.clemap.clone(),
+        HistoryConfig {
+            interval: Duration::from_secs(60),
+            ..HistoryConfig::default()
+        },
+        Duration::from_secs(24 * 3600),
+    );
+    sampler.roll_up(Utc::now()).await.unwrap();
+    (world, id, sampler)
+}
+
+#[tokio::test]
+async fn a_chargers_chart_reads_samples_for_a_day_and_buckets_for_a_week() {
+    let (world, id, _) = world_with_history().await;
+    let charger = world.registry.get(id).await.unwrap();
+    let now = Utc::now();
+    let day = series::charger(
+        world.db(),
+        &charger,
+        (ChartRange::Day, "Europe/Zurich"),
+        now,
+    )
+    .await
+    .unwrap();
+    // Two hours of readings in 5-minute steps; L3 was never measured.
+    assert!(
+        (24..=26).contains(&day.points.len()),
+        "{}",
+        day.points.len()
+    );
+    assert!(
+        day.points.iter().all(|p| p.phases[2].is_none()),
+        "unknown is not 0 A"
+    );
+    assert!(
+        day.points
+            .iter()
+            .all(|p| p.target == Some(16) && p.limit == Some(32.0))
+    );
+    assert!(
+        (4..=5).contains(&day.ticks.len()),
+        "a mark every six hours of a day"
+    );
+    let week = series::charger(
+        world.db(),
+        &charger,
+        (ChartRange::Week, "Europe/Zurich"),
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(
+        (4..=6).contains(&week.points.len()),
+        "{}",
+        week.points.len()
+    );
+    let amps = week.points[0].phases[0].unwrap();
+    assert!((10.0..=12.0).contains(&amps), "{amps}");
+}
+
+#[tokio::test]
+async fn a_sites_chart_sums_its_chargers_and_its_energy_per_local_day() {
+    let (world, id, _) = world_with_history().await;
+    let charger = world.registry.get(id).await.unwrap();
+    let site = series::site(
+        world.db(),
+        charger.site_id,
+        std::slice::from_ref(&charger),
+        ("Europe/Zurich", Some(63)),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(site.steps.len(), 96);
+    assert_eq!(site.chargers.len(), 1);
+    assert_eq!(site.supply_limit, Some(63));
+    let known = site.chargers[0].amps.iter().flatten().count();
+    assert!((8..=10).contains(&known), "{known} of 96 steps measured");
+    assert_eq!(site.days.len(), 30);
+    let kwh: f64 = site.days.iter().map(|d| d.kwh).sum();
+    // ~11 A × 460 W/A for two hours ≈ 10 kWh.
+    assert!((9.0..=11.5).contains(&kwh), "{kwh}");
+}
+
+#[tokio::test]
+async fn the_history_csv_has_one_row_per_bucket_in_the_days_asked_for() {
+    let (world, id, _) = world_with_history().await;
+    let charger = world.registry.get(id).await.unwrap();
+    let days = export::days(None, None, "UTC", Utc::now()).unwrap();
+    let limit = Duration::from_secs(30);
+    for scope in [Scope::Charger(id), Scope::Site(charger.site_id)] {
+        let chunks: Vec<Vec<u8>> = export::csv(world.db().clone(), scope, days, limit, ())
+            .try_collect()
+            .await
+            .unwrap();
+        let text = String::from_utf8(chunks.concat()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(export::COLUMNS.join(",").as_str()));
+        let rows: Vec<&str> = lines.collect();
+        assert!(!rows.is_empty() && rows.len() <= 10, "{text}");
+        assert!(rows.iter().all(|r| r.contains(",Bay 7,")), "{text}");
+    }
+    // A day with nothing: the header only.
+    let empty = export::days(Some("2020-01-01"), Some("2020-01-02"), "UTC", Utc::now()).unwrap();
+    let chunks: Vec<Vec<u8>> =
+        export::csv(world.db().clone(), Scope::Charger(id), empty, limit, ())
+            .try_collect()
+            .await
+            .unwrap();
+    assert_eq!(
+        String::from_utf8(chunks.concat()).unwrap().lines().count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_lease_given_up_is_taken_at_once() {
+    let (world, _, first) = world_with_history().await;
+    let second = Sampler::new(
+        world.audit.clone(),
+        world.registry.clone(),
+        world.clemap.clone(),
+        HistoryConfig::default(),
+        Duration::from_secs(3600),
+    );
+    let now = Utc::now();
+    assert!(first.tick(now).await.unwrap());
+    assert!(!second.tick(now).await.unwrap());
+    first.release().await.unwrap();
+    assert!(
+        second.tick(now).await.unwrap(),
+        "no wait for the lease to run out"
+    );
+}
