@@ -22,6 +22,7 @@ use strum::{Display, EnumIter, EnumString, IntoStaticStr};
     EnumString,
     IntoStaticStr,
     Display,
+    Default,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -30,6 +31,9 @@ use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 pub enum AuditAction {
     SetTarget,
     ResetTarget,
+    /// The default only so that a blank audit row can name the CSV's
+    /// columns (an empty export still has its header).
+    #[default]
     Login,
     Logout,
     PasswordChanged,
@@ -80,13 +84,16 @@ impl AuditAction {
     EnumString,
     IntoStaticStr,
     Display,
+    Default,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum Outcome {
-    /// Written before the CLEMAP call; completed after it.
+    /// Written before the CLEMAP call; completed after it. The default only
+    /// for a blank audit row (the CSV header).
+    #[default]
     Pending,
     /// CLEMAP took the request (requested, not necessarily applied).
     Received,

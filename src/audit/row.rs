@@ -70,17 +70,3 @@ pub struct AuditRow {
     #[serde(serialize_with = "csv_safe::verdict")]
     pub verdict: Option<crate::types::Verdict>,
 }
-
-// Only so that a blank row can name the CSV's columns (an empty export
-// still has its header): no real row is ever built from these.
-impl Default for AuditAction {
-    fn default() -> Self {
-        Self::Login
-    }
-}
-
-impl Default for Outcome {
-    fn default() -> Self {
-        Self::Pending
-    }
-}
