@@ -102,12 +102,13 @@ impl PlugStatus {
     }
 }
 
-/// The highest phase current over all plugs, ampere (0 when none).
-pub fn highest_phase_current(plugs: &[PlugStatus]) -> f64 {
+/// The highest phase current over all plugs, ampere; `None` when no plug
+/// reports one (offline plugs report nothing, which is unknown, not 0 A).
+pub fn highest_phase_current(plugs: &[PlugStatus]) -> Option<f64> {
     plugs
         .iter()
         .filter_map(PlugStatus::max_phase_current)
-        .fold(0.0, f64::max)
+        .reduce(f64::max)
 }
 
 /// The plug states CLEMAP documents; anything else is `Unknown`.

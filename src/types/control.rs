@@ -68,11 +68,6 @@ pub struct ChargerLive {
 }
 
 impl ChargerLive {
-    /// The highest phase current of any plug, ampere.
-    pub fn measured(&self) -> f64 {
-        crate::clemap::model::highest_phase_current(&self.plugs)
-    }
-
     /// The dynamic limit CLEMAP reports for the charger, if any plug has one.
     pub fn dynamic_limit(&self) -> Option<f64> {
         self.plugs.iter().find_map(|p| p.dyn_current_limit)

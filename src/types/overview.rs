@@ -82,8 +82,12 @@ impl ChargerOverview {
             / 1000.0
     }
 
-    /// The highest phase current of any plug, ampere.
-    pub fn measured(&self) -> f64 {
+    /// The highest phase current of any plug, ampere; `None` when CLEMAP
+    /// could not be read or no plug reports a current.
+    pub fn measured(&self) -> Option<f64> {
+        if self.problem.is_some() {
+            return None;
+        }
         highest_phase_current(&self.plugs)
     }
 }

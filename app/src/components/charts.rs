@@ -139,7 +139,9 @@ pub fn Gauge(
 #[component]
 pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
     let l = locale();
-    let total: f64 = chargers.iter().map(ChargerOverview::measured).sum();
+    // Unknown readings add nothing; the total says so when any is missing.
+    let total: f64 = chargers.iter().filter_map(ChargerOverview::measured).sum();
+    let unread = chargers.iter().filter(|c| c.measured().is_none()).count();
     let supply = chargers.first().and_then(|c| c.site_supply_limit);
     let total_top = f64::from(supply.unwrap_or(0)).max(total).max(1.0);
     let top = chargers
@@ -167,15 +169,13 @@ pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
                 .as_ref()
                 .and_then(|s| s.active_at(chrono::Utc::now()))
                 .map(|(a, _)| f64::from(a) / f64::from(top));
-            let value = if c.problem.is_some() {
-                "–".to_owned()
-            } else {
-                format!("{} A", decimal(l, c.measured(), 1))
-            };
+            let value = c
+                .measured()
+                .map_or_else(|| "–".to_owned(), |a| format!("{} A", decimal(l, a, 1)));
             view! {
                 <div class="row">
                     <span class="name">{c.charger.name.clone()}</span>
-                    {bar(c.measured() / f64::from(top), "fill", target, None)}
+                    {bar(c.measured().unwrap_or(0.0) / f64::from(top), "fill", target, None)}
                     <span class="value">{value}</span>
                 </div>
             }
@@ -183,6 +183,8 @@ pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
         .collect_view();
     let scale = td_string!(l, site_bars_scale, amps = top).to_string();
     let supply_words = supply.map(|s| format!("; {} {s} A", td_string!(l, legend_supply)));
+    let unread_words =
+        (unread > 0).then(|| td_string!(l, site_bars_unread, count = unread).to_string());
     view! {
         <figure class="site-bars" data-testid="site-bars">
             <div class="row total">
@@ -191,7 +193,7 @@ pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
                 <span class="value">{format!("{} A", decimal(l, total, 1))}</span>
             </div>
             {rows}
-            <figcaption class="muted small">{scale}{supply_words}</figcaption>
+            <figcaption class="muted small">{scale}{supply_words}{unread_words}</figcaption>
         </figure>
     }
 }

@@ -104,11 +104,9 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
         col_target,
         col_updated,
     ] = columns(l);
-    let measured = if c.problem.is_some() {
-        "–".to_owned()
-    } else {
-        format!("{} A", decimal(l, c.measured(), 1))
-    };
+    let measured = c
+        .measured()
+        .map_or_else(|| "–".to_owned(), |a| format!("{} A", decimal(l, a, 1)));
     let in_force = c
         .settings
         .as_ref()
