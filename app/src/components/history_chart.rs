@@ -4,13 +4,13 @@
 //! and on a wide screen alike. Each picture is described by its caption
 //! (the SVG is labelled by it), and colours follow light and dark mode.
 
-use chrono::{DateTime, Utc};
-use evse_dashboard::types::{ChargerChart, ChartTick, SiteChart, SiteDay};
+use chrono::{DateTime, Datelike, Utc};
+use evse_dashboard::types::{ChargerChart, ChartRange, ChartTick, SiteChart, SiteDay};
 use leptos::prelude::*;
 
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
-use crate::words::{calendar_day, decimal, wall_clock};
+use crate::words::{calendar_day, day_name, decimal};
 
 /// The plot's coordinate box (stretched to the page's width).
 const W: f64 = 1000.0;
@@ -34,9 +34,19 @@ impl TimeAxis {
         ((at - self.from).num_seconds() as f64 / self.span * W).clamp(0.0, W)
     }
 
-    fn share(&self, at: DateTime<Utc>) -> f64 {
-        self.x(at) / W * 100.0
+    /// The label column (of [`X_COLUMNS`]) an instant falls in.
+    fn column(&self, at: DateTime<Utc>) -> String {
+        column(self.x(at) / W)
     }
+}
+
+/// The time axis' labels sit in a grid of this many columns: the page's
+/// CSP allows no inline style, so a label is placed by its column class
+/// (`x0` … `x48`, style/main.css).
+const X_COLUMNS: f64 = 48.0;
+
+fn column(share: f64) -> String {
+    format!("x{}", (share.clamp(0.0, 1.0) * X_COLUMNS).round() as u32)
 }
 
 /// A round top for a scale reaching `max`.
@@ -111,18 +121,20 @@ fn y_labels(top: f64) -> impl IntoView {
     }
 }
 
-/// The time axis' labels in HTML, each where its instant falls.
-fn x_labels(l: Locale, axis: &TimeAxis, ticks: &[ChartTick], with_date: bool) -> impl IntoView {
+/// The time axis' labels in HTML, each where its instant falls. They are
+/// short so that a week's eight fit a phone: "18:00" over a day, "Tue"
+/// over a week (marks at midnight), "Tue 1" over a month (a mark a week).
+fn x_labels(l: Locale, axis: &TimeAxis, ticks: &[ChartTick], range: ChartRange) -> impl IntoView {
     let marks = ticks
         .iter()
         .map(|t| {
-            let text = if with_date {
-                wall_clock(l, t.local)
-            } else {
-                t.local.format("%H:%M").to_string()
+            let day = day_name(l, t.local.weekday());
+            let text = match range {
+                ChartRange::Day => t.local.format("%H:%M").to_string(),
+                ChartRange::Week => day.to_owned(),
+                ChartRange::Month => format!("{day} {}", t.local.day()),
             };
-            let style = format!("left: {:.1}%", axis.share(t.at));
-            view! { <span style=style>{text}</span> }
+            view! { <span class=axis.column(t.at)>{text}</span> }
         })
         .collect_view();
     view! { <div class="chart-x" aria-hidden="true">{marks}</div> }
@@ -172,7 +184,6 @@ pub fn CurrentChart(chart: ChargerChart, caption_id: String) -> impl IntoView {
         })
         .collect_view();
     let any_simulated = chart.points.iter().any(|p| p.simulated);
-    let with_date = chart.range != evse_dashboard::types::ChartRange::Day;
     let none = td_string!(l, chart_none);
     let summary = td_string!(
         l,
@@ -197,7 +208,7 @@ pub fn CurrentChart(chart: ChargerChart, caption_id: String) -> impl IntoView {
                     <path d=limit class="line limit" />
                 </svg>
             </div>
-            {x_labels(l, &axis, &chart.ticks, with_date)}
+            {x_labels(l, &axis, &chart.ticks, chart.range)}
             <ul class="chart-legend" aria-hidden="true">
                 <li><i class="key l1"></i>"L1"</li>
                 <li><i class="key l2"></i>"L2"</li>
@@ -274,7 +285,7 @@ pub fn SiteLoad(chart: SiteChart, caption_id: String) -> impl IntoView {
                     {limit}
                 </svg>
             </div>
-            {x_labels(l, &axis, &chart.ticks, false)}
+            {x_labels(l, &axis, &chart.ticks, ChartRange::Day)}
             <ul class="chart-legend" aria-hidden="true">
                 {legend}
                 {chart.supply_limit.map(|_| view! { <li><i class="key supply"></i>{td_string!(l, legend_supply)}</li> })}
@@ -332,11 +343,8 @@ pub fn EnergyDays(days: Vec<SiteDay>, caption_id: String) -> impl IntoView {
         .enumerate()
         .filter(|(i, _)| i % 7 == 0)
         .map(|(i, d)| {
-            let style = format!(
-                "left: {:.1}%",
-                (i as f64 + 0.5) / days.len().max(1) as f64 * 100.0
-            );
-            view! { <span style=style>{d.day.format("%d.%m.").to_string()}</span> }
+            let at = column((i as f64 + 0.5) / days.len().max(1) as f64);
+            view! { <span class=at>{d.day.format("%d.%m.").to_string()}</span> }
         })
         .collect_view();
     let rows = days
@@ -367,4 +375,5 @@ pub fn EnergyDays(days: Vec<SiteDay>, caption_id: String) -> impl IntoView {
             </details>
         </figure>
     }
+    .into_any()
 }

@@ -81,7 +81,7 @@ pub fn Usage(charger_id: i64, can_export: Signal<bool>) -> impl IntoView {
             <Loaded>
                 {move || Suspend::new(async move {
                     chart.await.map(|chart| {
-                        view! { <CurrentChart chart caption_id="usage-caption".to_owned() /> }
+                        view! { <CurrentChart chart caption_id="usage-caption".to_owned() /> }.into_any()
                     })
                 })}
             </Loaded>

@@ -25,6 +25,7 @@ pub fn SiteUsage(site_id: i64, can_export: Signal<bool>) -> impl IntoView {
                             <h3>{td_string!(l, energy_heading)}</h3>
                             <EnergyDays days caption_id="energy-caption".to_owned() />
                         }
+                        .into_any()
                     })
                 })}
             </Loaded>
