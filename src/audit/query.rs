@@ -178,7 +178,7 @@ struct Judged {
 
 /// Gives each set on a page the latest verdict on it (the verdict rows
 /// refer to sets by id; a page's ids are one range).
-async fn with_verdicts(db: &Db, entries: &mut [AuditEntry]) -> Result<(), sqlx::Error> {
+pub(super) async fn with_verdicts(db: &Db, entries: &mut [AuditEntry]) -> Result<(), sqlx::Error> {
     let sets = entries
         .iter()
         .filter(|e| e.action == AuditAction::SetTarget && e.outcome == Outcome::Received)

@@ -32,7 +32,8 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
-/// The latest `limit` events of one charger, newest first.
+/// The latest `limit` events of one charger, newest first, each set with
+/// the latest verdict on it.
 pub async fn recent_for_charger(
     db: &Db,
     charger_id: i64,
@@ -45,7 +46,9 @@ pub async fn recent_for_charger(
     .bind(limit)
     .fetch_all(pool)
     .await?);
-    Ok(rows.into_iter().map(Into::into).collect())
+    let mut entries: Vec<AuditEntry> = rows.into_iter().map(Into::into).collect();
+    super::query::with_verdicts(db, &mut entries).await?;
+    Ok(entries)
 }
 
 pub async fn entry(db: &Db, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {

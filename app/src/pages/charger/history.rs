@@ -3,6 +3,7 @@
 use evse_dashboard::types::AuditEntry;
 use leptos::prelude::*;
 
+use crate::components::badge::VerdictBadge;
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
 use crate::i18n::td_string;
@@ -35,7 +36,13 @@ pub fn History(rows: Vec<AuditEntry>) -> impl IntoView {
                             <td data-label=who>{r.actor.clone()}</td>
                             <td data-label=what>{action_label(l, r.action)}</td>
                             <td data-label=requested_col>{requested(l, r.requested_current, r.requested_duration)}</td>
-                            <td data-label=outcome><span class=outcome_class>{outcome_label(l, r.outcome)}</span></td>
+                            <td data-label=outcome>
+                                // One child: the phone's card layout puts each in a cell.
+                                <span>
+                                    <span class=outcome_class>{outcome_label(l, r.outcome)}</span>
+                                    {r.verdict.map(|verdict| view! { " " <VerdictBadge verdict /> })}
+                                </span>
+                            </td>
                         </tr>
                     }
                 })
