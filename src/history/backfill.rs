@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{HistoryError, Reading, buckets, rollup, samples};
 use crate::clemap::model::CurrentSettings;
-use crate::clemap::simulator::{StationSpec, status_at};
+use crate::clemap::simulator::{StationSpec, Vehicle, status_at};
 use crate::db::Db;
 
 /// One made-up reading a minute.
@@ -33,20 +33,21 @@ pub async fn last_day(
         if !known.is_empty() {
             continue;
         }
+        let past = with_cars_coming_and_going(spec);
         let mut rows = Vec::new();
         let mut at = from;
         while at < now {
             let reading = Reading {
                 charger_id: *charger_id,
                 at,
-                result: Ok((status_at(spec, at), CurrentSettings::default())),
+                result: Ok((status_at(&past, at), CurrentSettings::default())),
             };
             rows.extend(samples::of(&reading, true));
             at += STEP;
         }
         samples::insert(db, &rows).await?;
         let snapshots = rollup::snapshots(&rows);
-        let gap = STEP.num_milliseconds() * 3;
+        let gap = rollup::SIMULATED_GAP_MS;
         let first = rollup::bucket_start(from.timestamp_millis());
         let last = rollup::bucket_start(now.timestamp_millis());
         let rolled: Vec<rollup::Bucket> = (first..=last)
@@ -57,4 +58,16 @@ pub async fn last_day(
         filled += 1;
     }
     Ok(filled)
+}
+
+/// A car drawing its full current for 24 hours is no day anyone has seen:
+/// in the made-up past, a plug whose car charges now had cars come and go.
+fn with_cars_coming_and_going(spec: &StationSpec) -> StationSpec {
+    let mut past = spec.clone();
+    for plug in &mut past.plugs {
+        if plug.vehicle == Vehicle::Charging {
+            plug.vehicle = Vehicle::Sessions;
+        }
+    }
+    past
 }

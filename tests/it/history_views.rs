@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{Duration as Span, Utc};
 use evse_dashboard::history::export::{self, Scope};
 use evse_dashboard::history::samples::{self, Sample};
-use evse_dashboard::history::{HistoryConfig, Sampler, series};
+use evse_dashboard::history::{HistoryConfig, Sampler, backfill, buckets, series};
 use evse_dashboard::types::ChartRange;
 use futures::TryStreamExt;
 
@@ -171,4 +171,79 @@ async fn a_lease_given_up_is_taken_at_once() {
         second.tick(now).await.unwrap(),
         "no wait for the lease to run out"
     );
+}
+
+#[tokio::test]
+async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
+    let spec = station("evse-past", "tok-backfill-9a8b7c6d5e", 32);
+    let world = World::new(vec![spec.clone()], Duration::from_millis(400)).await;
+    let id = world.register(&spec, "Bay 9", 6, 32).await;
+    let now = Utc::now();
+    let filled = backfill::last_day(world.db(), &[(id, spec.clone())], now)
+        .await
+        .unwrap();
+    assert_eq!(filled, 1);
+
+    let day_ago = (now - Span::hours(24)).timestamp_millis();
+    let past = samples::between(world.db(), Some(id), day_ago, now.timestamp_millis())
+        .await
+        .unwrap();
+    assert!(
+        past.len() >= 24 * 60 - 1,
+        "a reading a minute: {}",
+        past.len()
+    );
+    assert!(
+        past.iter().all(|s| s.simulated == 1),
+        "never passed off as measured"
+    );
+    // The car that charges now came and went in the made-up past: some
+    // minutes at its full 32 A, some away at 0 A, not one flat line.
+    let full = past.iter().filter(|s| s.l1_da == Some(320)).count();
+    let away = past.iter().filter(|s| s.l1_da == Some(0)).count();
+    assert!(full > 60 && away > 60, "full {full} min, away {away} min");
+
+    let rolled = buckets::between(world.db(), &[id], day_ago / 1000, now.timestamp())
+        .await
+        .unwrap();
+    assert!(
+        rolled.len() >= 95,
+        "a day of 15-minute buckets: {}",
+        rolled.len()
+    );
+    assert!(rolled.iter().all(|b| b.simulated > 0));
+    let energy = |buckets: &[evse_dashboard::history::rollup::Bucket]| {
+        buckets.iter().map(|b| b.energy_wh).sum::<i64>()
+    };
+    // 32 A on three phases for a good part of the day: well over 50 kWh.
+    assert!(energy(&rolled) > 50_000, "{} Wh", energy(&rolled));
+
+    // The sampler's first roll-up after the start recomputes the kept
+    // buckets; its short interval does not make the minute-apart made-up
+    // readings gaps, so the day keeps its energy.
+    let sampler = Sampler::new(
+        world.audit.clone(),
+        world.registry.clone(),
+        world.clemap.clone(),
+        HistoryConfig {
+            interval: Duration::from_secs(2),
+            ..HistoryConfig::default()
+        },
+        Duration::from_secs(24 * 3600),
+    );
+    sampler.roll_up(now).await.unwrap();
+    let again_rolled = buckets::between(world.db(), &[id], day_ago / 1000, now.timestamp())
+        .await
+        .unwrap();
+    assert_eq!(energy(&again_rolled), energy(&rolled));
+
+    // A second start finds the day filled and leaves it alone.
+    let again = backfill::last_day(world.db(), &[(id, spec)], now)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    let after = samples::between(world.db(), Some(id), day_ago, now.timestamp_millis())
+        .await
+        .unwrap();
+    assert_eq!(after.len(), past.len());
 }

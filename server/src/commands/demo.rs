@@ -42,19 +42,23 @@ pub async fn run(args: DemoArgs) -> CommandResult {
     let registry = Registry::new(db.clone(), vault);
     let added = register_fleet(&registry, &fleet.stations).await?;
     tracing::info!(added, "demo fleet registered");
-    let users = Users::new(db.clone(), AuditLog::new(db, audit_key));
-    let login = ensure_admin(&users, args.admin_password).await?;
-
-    let config = ServeConfig::new(data, args.web, sim.base_url());
-    let app = Application::build(config.clone()).await?;
-    let stations = registered(app.services(), &fleet.stations).await?;
-    let filled =
-        history::backfill::last_day(&app.services().db, &stations, chrono::Utc::now()).await?;
+    // Made up before the sampler starts, so its first round does not wait
+    // on the backfill's writes.
+    let stations = registered(&registry, &fleet.stations).await?;
+    let filled = history::backfill::last_day(&db, &stations, chrono::Utc::now()).await?;
     if filled > 0 {
         tracing::info!(
             chargers = filled,
             "a simulated day of history made up for the demo"
         );
+    }
+    let users = Users::new(db.clone(), AuditLog::new(db, audit_key));
+    let login = ensure_admin(&users, args.admin_password).await?;
+
+    let config = ServeConfig::new(data, args.web, sim.base_url());
+    let app = Application::build(config.clone()).await?;
+    if added > 0 {
+        limit_headquarters(app.services(), &stations).await;
     }
     if args.showcase {
         showcase(app.services(), &stations).await;
@@ -74,10 +78,10 @@ pub async fn run(args: DemoArgs) -> CommandResult {
 
 /// Each station's charger id.
 async fn registered(
-    services: &evse_dashboard::services::Services,
+    registry: &Registry,
     stations: &[StationSpec],
 ) -> Result<Vec<(i64, StationSpec)>, RegistryError> {
-    let chargers = services.registry.list().await?;
+    let chargers = registry.list().await?;
     Ok(stations
         .iter()
         .filter_map(|s| {
@@ -97,6 +101,35 @@ const SHOWCASE: [&str; 5] = [
     "Depot bay 4",
     "Depot bay 2",
 ];
+
+/// The headquarters get a supply limit (as an admin would set it), so the
+/// site's chart and bars have a line to be measured against.
+async fn limit_headquarters(
+    services: &evse_dashboard::services::Services,
+    stations: &[(i64, StationSpec)],
+) {
+    let Some((id, _)) = stations
+        .iter()
+        .find(|(_, s)| s.name.as_deref() == Some("HQ P1-01"))
+    else {
+        return;
+    };
+    let result = async {
+        let site_id = services.registry.get(*id).await.ok()?.site_id;
+        let zone = services.schedules.site(site_id).await.ok()?.time_zone;
+        let actor = super::cli_actor();
+        Some(
+            services
+                .schedules
+                .update_site(&actor, site_id, &zone, "100")
+                .await,
+        )
+    }
+    .await;
+    if let Some(Err(e)) = result {
+        tracing::warn!(error = %e, "the demo's supply limit could not be set");
+    }
+}
 
 /// Sets 10 A for two hours on the showcase chargers (as the command line),
 /// so every verdict shows once the targets have settled.

@@ -12,6 +12,7 @@ use app::api::control::{
     ChargerHistory, ChargerLiveCall, ControlOutcomeCall, RefreshCharger, ResetTarget, SetTarget,
     TargetLimitsCall,
 };
+use app::api::history::{ChargerChartCall, SiteChartCall};
 use app::api::overview::{BulkResult, BulkSetTarget, FleetOverview};
 use app::api::schedules::{
     ChargerSchedules, CreateSchedule, DeleteSchedule, GetSchedule, SetScheduleEnabled,
@@ -22,7 +23,7 @@ use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled,
 use app::language::SetLanguage;
 use app::prefs::{SetTheme, Theme};
 use evse_dashboard::types::{
-    AuditAction, AuditFilter, ChargerInput, Language, Role, ScheduleInput,
+    AuditAction, AuditFilter, ChargerInput, ChartRange, Language, Role, ScheduleInput,
 };
 use leptos::server_fn::ServerFn;
 use serde::Serialize;
@@ -142,6 +143,14 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
         rule(AtLeast(Viewer), ChargerLiveCall { id: charger }),
         rule(AtLeast(Operator), RefreshCharger { id: charger }),
         rule(AtLeast(Viewer), ChargerHistory { id: charger }),
+        rule(
+            AtLeast(Viewer),
+            ChargerChartCall {
+                id: charger,
+                range: ChartRange::Week,
+            },
+        ),
+        rule(AtLeast(Viewer), SiteChartCall { id: NONE }),
         rule(AtLeast(Viewer), ControlOutcomeCall { audit_id: NONE }),
         rule(AtLeast(Operator), set),
         rule(
