@@ -44,7 +44,9 @@ export default defineConfig({
       `rm -rf .e2e-data` +
       ` && echo "$E2E_USER_PASSWORD" | ${bin} user add olga --role operator ${data}` +
       ` && echo "$E2E_USER_PASSWORD" | ${bin} user add victor --role viewer ${data}` +
-      ` && exec ${bin} demo --listen 127.0.0.1:${port} ${data} --site-dir ../target/site`,
+      ` && exec ${bin} demo --listen 127.0.0.1:${port} ${data} --site-dir ../target/site` +
+      // Sampled every 2 s and judged 3 s after a set: verdicts show fast.
+      ` --status-interval 2 --settle-secs 3`,
     env: { EVSE_DEMO_ADMIN_PASSWORD: ADMIN_PASSWORD, E2E_USER_PASSWORD: USER_PASSWORD },
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

@@ -58,7 +58,9 @@ test('what was typed before hydration survives it', async ({ page }) => {
   await page.getByRole('radio', { name: '2 h' }).check();
 
   release();
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  // At 400 kbit/s the bundle alone takes seconds, more on a busy machine:
+  // this test is about what survives hydration, not how fast it comes.
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
   // The islands took over what the person had chosen, not their defaults.
   await expect(page.getByRole('spinbutton', { name: 'Current (A)', exact: true })).toHaveValue('9');
   await expect(page.getByRole('slider', { name: 'Current (A), slider' })).toHaveValue('9');
