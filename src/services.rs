@@ -32,6 +32,8 @@ pub struct Services {
     pub schedules: Schedules,
     /// Applies the schedules; `Application` runs it.
     pub engine: Engine,
+    /// Sites' finished days of energy, kept a while for the site page.
+    pub energy_days: crate::history::energy_days::EnergyDays,
     pub started_at: DateTime<Utc>,
 }
 
@@ -53,6 +55,7 @@ impl Services {
             control,
             audit: audit.clone(),
             exports: Default::default(),
+            energy_days: Default::default(),
             overview: Overview::new(registry.clone(), db.clone(), sampler.clone()),
             sampler,
             registry,

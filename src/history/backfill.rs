@@ -25,7 +25,7 @@ pub async fn last_day(
     for (charger_id, spec) in stations {
         let known = samples::between(
             db,
-            Some(*charger_id),
+            *charger_id,
             from.timestamp_millis(),
             now.timestamp_millis(),
         )

@@ -105,3 +105,77 @@ pub async fn prune(db: &Db, before_s: i64) -> Result<u64, sqlx::Error> {
         tokio::task::yield_now().await;
     }
 }
+
+/// What a chart draws of a bucket: only these columns are read, because
+/// a chart reads thousands of rows and each column of each row costs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChartBucket {
+    pub charger_id: i64,
+    pub start_s: i64,
+    pub avg_l1_da: Option<i64>,
+    pub avg_l2_da: Option<i64>,
+    pub avg_l3_da: Option<i64>,
+    pub target_a: Option<i64>,
+    pub limit_da: Option<i64>,
+    pub simulated: i64,
+}
+
+/// A charger's buckets from `from_s` up to, not including, `to_s`, for a
+/// chart, by time.
+pub async fn charger_chart(
+    db: &Db,
+    charger_id: i64,
+    from_s: i64,
+    to_s: i64,
+) -> Result<Vec<ChartBucket>, sqlx::Error> {
+    Ok(on_db!(db, pool => sqlx::query_as(
+        "SELECT charger_id, start_s, avg_l1_da, avg_l2_da, avg_l3_da, target_a, limit_da, \
+         simulated FROM history_buckets WHERE charger_id = $1 AND start_s >= $2 AND start_s < $3 \
+         ORDER BY start_s",
+    )
+    .bind(charger_id)
+    .bind(from_s)
+    .bind(to_s)
+    .fetch_all(pool)
+    .await?))
+}
+
+/// One charger's step on a site's chart: its highest phase (the average
+/// over the bucket), the one a site's supply limit is about.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SiteStep {
+    pub charger_id: i64,
+    pub start_s: i64,
+    pub highest_da: Option<i64>,
+    pub simulated: i64,
+}
+
+/// The steps of a site's chargers from `from_s` up to, not including,
+/// `to_s`, by charger and time (each charger's through its primary key,
+/// as in the site's energy). The highest phase is picked in SQL, so a
+/// 50-charger day is 4,800 narrow rows: `CASE` because SQLite's `max(a,
+/// b, c)` and PostgreSQL's `GREATEST` disagree on NULL (unknown stays
+/// unknown: NULL only when no phase is known).
+pub async fn site_chart(
+    db: &Db,
+    site_id: i64,
+    from_s: i64,
+    to_s: i64,
+) -> Result<Vec<SiteStep>, sqlx::Error> {
+    Ok(on_db!(db, pool => sqlx::query_as(
+        "SELECT b.charger_id, b.start_s, \
+         CASE WHEN COALESCE(b.avg_l1_da, -1) >= COALESCE(b.avg_l2_da, -1) \
+              AND COALESCE(b.avg_l1_da, -1) >= COALESCE(b.avg_l3_da, -1) THEN b.avg_l1_da \
+              WHEN COALESCE(b.avg_l2_da, -1) >= COALESCE(b.avg_l3_da, -1) THEN b.avg_l2_da \
+              ELSE b.avg_l3_da END AS highest_da, \
+         b.simulated \
+         FROM chargers c JOIN history_buckets b ON b.charger_id = c.id \
+         AND b.start_s >= $2 AND b.start_s < $3 \
+         WHERE c.site_id = $1 ORDER BY b.charger_id, b.start_s",
+    )
+    .bind(site_id)
+    .bind(from_s)
+    .bind(to_s)
+    .fetch_all(pool)
+    .await?))
+}

@@ -49,34 +49,39 @@ impl Row {
     }
 }
 
-/// Replaces `reading` as its charger's latest, with `finding`.
+/// Stores a round's readings as each charger's latest, with the verdict on
+/// its target in force (one transaction: a round is written at once). An
+/// older reading never replaces a newer one.
 pub async fn store(
     db: &Db,
-    reading: &Reading,
-    finding: Option<&Finding>,
+    readings: &[Reading],
+    findings: &HashMap<i64, Finding>,
 ) -> Result<(), sqlx::Error> {
-    let (plugs, settings, problem) = match &reading.result {
-        Ok((plugs, settings)) => (Some(json(plugs)), Some(json(settings)), None),
-        Err(problem) => (None, None, Some(problem.to_json())),
-    };
-    let finding = finding.map(json);
-    on_db!(db, pool => sqlx::query(
-        "INSERT INTO latest_readings (charger_id, read_at, plugs, settings, problem, finding) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (charger_id) DO UPDATE SET \
-         read_at = excluded.read_at, plugs = excluded.plugs, settings = excluded.settings, \
-         problem = excluded.problem, finding = excluded.finding \
-         WHERE latest_readings.read_at <= excluded.read_at",
-    )
-    .bind(reading.charger_id)
-    .bind(stamp(reading.at))
-    .bind(plugs)
-    .bind(settings)
-    .bind(problem)
-    .bind(finding)
-    .execute(pool)
-    .await?
-    .rows_affected());
-    Ok(())
+    let mut tx = db.begin().await?;
+    for reading in readings {
+        let (plugs, settings, problem) = match &reading.result {
+            Ok((plugs, settings)) => (Some(json(plugs)), Some(json(settings)), None),
+            Err(problem) => (None, None, Some(problem.to_json())),
+        };
+        let finding = findings.get(&reading.charger_id).map(json);
+        crate::on_tx!(&mut tx, conn => sqlx::query(
+            "INSERT INTO latest_readings (charger_id, read_at, plugs, settings, problem, finding) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (charger_id) DO UPDATE SET \
+             read_at = excluded.read_at, plugs = excluded.plugs, settings = excluded.settings, \
+             problem = excluded.problem, finding = excluded.finding \
+             WHERE latest_readings.read_at <= excluded.read_at",
+        )
+        .bind(reading.charger_id)
+        .bind(stamp(reading.at))
+        .bind(plugs)
+        .bind(settings)
+        .bind(problem)
+        .bind(finding)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected());
+    }
+    tx.commit().await
 }
 
 /// Shows `settings` as a charger's target at once, after a change CLEMAP

@@ -8,6 +8,7 @@
 pub mod backfill;
 pub mod buckets;
 pub mod config;
+pub mod energy_days;
 pub mod export;
 pub mod latest;
 mod lease;

@@ -28,6 +28,9 @@ const LEASE: &str = "sampler";
 pub const REFRESH_EVERY: Duration = Duration::from_secs(10);
 /// Pruning runs at most this often.
 const PRUNE_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+/// Buckets written per transaction when rolling up (a round of 1,000
+/// chargers is one or two; a restart after days is many, each short).
+const UPSERT_BATCH: usize = 1_000;
 
 #[derive(Clone)]
 pub struct Sampler {
@@ -222,9 +225,7 @@ impl Sampler {
             self.longest_target,
         )
         .await?;
-        for reading in readings {
-            latest::store(db, reading, findings.get(&reading.charger_id)).await?;
-        }
+        latest::store(db, readings, &findings).await?;
         crate::metrics::status_readings(readings.len());
         Ok(())
     }
@@ -244,6 +245,7 @@ impl Sampler {
             .rolled_from
             .is_some();
         let last_s = rollup::bucket_start(now_ms);
+        let mut rolled = Vec::new();
         for charger in self.registry.list().await? {
             // Normally the buckets the newest samples fall in; after a
             // restart everything since the charger's newest bucket.
@@ -255,15 +257,19 @@ impl Sampler {
                     .unwrap_or_else(|| rollup::bucket_start(kept))
             }
             .max(rollup::bucket_start(kept));
-            let raw =
-                samples::between(db, Some(charger.id), from_s * 1000 - gap, now_ms + 1).await?;
+            let raw = samples::between(db, charger.id, from_s * 1000 - gap, now_ms + 1).await?;
             let snapshots = rollup::snapshots(&raw);
-            let rolled: Vec<rollup::Bucket> = (from_s..=last_s)
-                .step_by(rollup::BUCKET_S as usize)
-                .filter_map(|start| rollup::bucket(charger.id, start, &snapshots, gap))
-                .collect();
-            buckets::upsert(db, &rolled).await?;
+            rolled.extend(
+                (from_s..=last_s)
+                    .step_by(rollup::BUCKET_S as usize)
+                    .filter_map(|start| rollup::bucket(charger.id, start, &snapshots, gap)),
+            );
+            // A restart may roll up days: written in parts, not all at once.
+            if rolled.len() >= UPSERT_BATCH {
+                buckets::upsert(db, &std::mem::take(&mut rolled)).await?;
+            }
         }
+        buckets::upsert(db, &rolled).await?;
         self.progress.lock().expect("not poisoned").rolled_from = Some(last_s);
         Ok(())
     }

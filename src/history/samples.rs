@@ -116,19 +116,22 @@ pub async fn insert(db: &Db, samples: &[Sample]) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
-/// The samples of `charger_ids` (all when `None`) from `from_ms` up to,
-/// not including, `to_ms`, by charger, time and plug.
+/// A charger's samples from `from_ms` up to, not including, `to_ms`, by
+/// time and plug. The plain `charger_id = $1` lets the primary key find
+/// them (an optional charger, `$1 IS NULL OR …`, made SQLite scan every
+/// charger's samples of the window instead: 5 s for a 24 h chart among
+/// 500 chargers).
 pub async fn between(
     db: &Db,
-    charger_id: Option<i64>,
+    charger_id: i64,
     from_ms: i64,
     to_ms: i64,
 ) -> Result<Vec<Sample>, sqlx::Error> {
     Ok(on_db!(db, pool => sqlx::query_as(
         "SELECT charger_id, at_ms, plug, status, l1_da, l2_da, l3_da, power_w, limit_da, \
          target_a, simulated FROM status_samples \
-         WHERE ($1 IS NULL OR charger_id = $1) AND at_ms >= $2 AND at_ms < $3 \
-         ORDER BY charger_id, at_ms, plug",
+         WHERE charger_id = $1 AND at_ms >= $2 AND at_ms < $3 \
+         ORDER BY at_ms, plug",
     )
     .bind(charger_id)
     .bind(from_ms)

@@ -1,17 +1,18 @@
-//! History shaped for the charts: a charger's currents over a day (from the
-//! raw samples), a week or a month (from the buckets), and a site's sum per
-//! charger with its energy per local day.
+//! History shaped for the charts, from the 15-minute buckets: a charger's
+//! currents over a day, a week or a month, and a site's sum per charger
+//! with its energy per local day.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 
-use super::rollup::{self, Snapshot};
-use super::{buckets, samples};
+use super::buckets;
+use super::buckets::ChartBucket;
+use super::energy_days::EnergyDays;
+use super::rollup;
 use crate::db::Db;
-use crate::on_db;
 use crate::types::{
-    Charger, ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SiteDay, SiteShare,
+    Charger, ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SiteShare,
 };
 
 fn at_s(s: i64) -> DateTime<Utc> {
@@ -68,17 +69,8 @@ pub async fn charger(
     let to_s = now.timestamp();
     let step = range.step_s();
     let from_s = (to_s - range.span_s()).div_euclid(step) * step;
-    let points = match range {
-        ChartRange::Day => {
-            let raw =
-                samples::between(db, Some(charger.id), from_s * 1000, to_s * 1000 + 1).await?;
-            points_from_snapshots(&rollup::snapshots(&raw), step)
-        }
-        ChartRange::Week | ChartRange::Month => {
-            let rows = buckets::between(db, &[charger.id], from_s, to_s + 1).await?;
-            points_from_buckets(&rows, step)
-        }
-    };
+    let rows = buckets::charger_chart(db, charger.id, from_s, to_s + 1).await?;
+    let points = points_from_buckets(&rows, step);
     let every_h = match range {
         ChartRange::Day => 6,
         ChartRange::Week => 24,
@@ -103,33 +95,10 @@ pub async fn charger(
     })
 }
 
-fn points_from_snapshots(snapshots: &[Snapshot], step: i64) -> Vec<CurrentPoint> {
-    snapshots
-        .chunk_by(|a, b| a.at_ms.div_euclid(step * 1000) == b.at_ms.div_euclid(step * 1000))
-        .map(|group| {
-            let phase = |i: usize| {
-                let known: Vec<i64> = group.iter().filter_map(|s| s.phases[i]).collect();
-                (!known.is_empty())
-                    .then(|| known.iter().sum::<i64>() as f64 / known.len() as f64 / 10.0)
-            };
-            let last = group.iter().rev().find(|s| s.reached);
-            CurrentPoint {
-                at: at_s(group[0].at_ms.div_euclid(step * 1000) * step),
-                phases: [phase(0), phase(1), phase(2)],
-                target: last
-                    .and_then(|s| s.target_a)
-                    .and_then(|a| u32::try_from(a).ok()),
-                limit: last.and_then(|s| amps(s.limit_da)),
-                simulated: group.iter().all(|s| s.simulated),
-            }
-        })
-        .collect()
-}
-
-fn points_from_buckets(rows: &[rollup::Bucket], step: i64) -> Vec<CurrentPoint> {
+fn points_from_buckets(rows: &[ChartBucket], step: i64) -> Vec<CurrentPoint> {
     rows.chunk_by(|a, b| a.start_s.div_euclid(step) == b.start_s.div_euclid(step))
         .map(|group| {
-            let phase = |f: fn(&rollup::Bucket) -> Option<i64>| {
+            let phase = |f: fn(&ChartBucket) -> Option<i64>| {
                 let known: Vec<i64> = group.iter().filter_map(f).collect();
                 (!known.is_empty())
                     .then(|| known.iter().sum::<i64>() as f64 / known.len() as f64 / 10.0)
@@ -150,17 +119,11 @@ fn points_from_buckets(rows: &[rollup::Bucket], step: i64) -> Vec<CurrentPoint> 
         .collect()
 }
 
-#[derive(sqlx::FromRow)]
-struct Energy {
-    start_s: i64,
-    energy_wh: i64,
-    simulated: i64,
-}
-
 /// A site's last 24 h per charger (15-minute steps) and its energy per
 /// local day for 30 days.
 pub async fn site(
     db: &Db,
+    energy: &EnergyDays,
     site_id: i64,
     chargers: &[Charger],
     (zone, supply_limit): (&str, Option<u32>),
@@ -170,20 +133,13 @@ pub async fn site(
     let to_s = now.timestamp();
     let first = rollup::bucket_start(now.timestamp_millis()) - 95 * rollup::BUCKET_S;
     let steps: Vec<i64> = (0..96).map(|i| first + i * rollup::BUCKET_S).collect();
-    let ids: Vec<i64> = chargers.iter().map(|c| c.id).collect();
-    let rows = buckets::between(db, &ids, first, to_s + 1).await?;
+    let rows = buckets::site_chart(db, site_id, first, to_s + 1).await?;
     let mut shares = Vec::new();
     for charger in chargers {
         let mine: BTreeMap<i64, Option<f64>> = rows
             .iter()
             .filter(|b| b.charger_id == charger.id)
-            .map(|b| {
-                let highest = [b.avg_l1_da, b.avg_l2_da, b.avg_l3_da]
-                    .into_iter()
-                    .flatten()
-                    .max();
-                (b.start_s, amps(highest))
-            })
+            .map(|b| (b.start_s, amps(b.highest_da)))
             .collect();
         shares.push(SiteShare {
             charger_id: charger.id,
@@ -194,41 +150,7 @@ pub async fn site(
                 .collect(),
         });
     }
-    // Whole local days: from the start of the day 29 days ago.
-    let today = now.with_timezone(&zone).date_naive();
-    let first_day = today - chrono::Days::new(29);
-    let from_s = zone
-        .from_local_datetime(&first_day.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .earliest()
-        .map_or(to_s - 30 * 86_400, |t| t.timestamp());
-    let energy: Vec<Energy> = on_db!(db, pool => sqlx::query_as(
-        "SELECT start_s, CAST(SUM(energy_wh) AS BIGINT) AS energy_wh, MIN(simulated) AS simulated \
-         FROM history_buckets WHERE start_s >= $1 \
-         AND charger_id IN (SELECT id FROM chargers WHERE site_id = $2) \
-         GROUP BY start_s ORDER BY start_s",
-    )
-    .bind(from_s)
-    .bind(site_id)
-    .fetch_all(pool)
-    .await?);
-    let mut days: BTreeMap<NaiveDate, (i64, bool)> = (0..30)
-        .map(|i| (first_day + chrono::Days::new(i), (0, true)))
-        .collect();
-    for e in &energy {
-        let day = at_s(e.start_s).with_timezone(&zone).date_naive();
-        if let Some((wh, simulated)) = days.get_mut(&day) {
-            *wh += e.energy_wh;
-            *simulated &= e.simulated != 0;
-        }
-    }
-    let days: Vec<SiteDay> = days
-        .into_iter()
-        .map(|(day, (wh, simulated))| SiteDay {
-            day,
-            kwh: wh as f64 / 1000.0,
-            simulated: simulated && wh > 0,
-        })
-        .collect();
+    let days = energy.last_30(db, site_id, zone, now).await?;
     Ok(SiteChart {
         simulated: days.iter().any(|d| d.simulated) || rows.iter().any(|b| b.simulated != 0),
         ticks: ticks(zone, at_s(first), now, 6),

@@ -47,7 +47,7 @@ impl ChartRange {
     /// One point per this many seconds (a phone's width shows no more).
     pub fn step_s(self) -> i64 {
         match self {
-            Self::Day => 5 * 60,
+            Self::Day => 15 * 60,
             Self::Week => 30 * 60,
             Self::Month => 2 * 3600,
         }

@@ -266,7 +266,7 @@ async fn samples_and_buckets_past_keeping_are_pruned() {
     let bucket = evse_dashboard::history::rollup::bucket(id, start, &snapshots, 90_000).unwrap();
     buckets::upsert(world.db(), &[bucket]).await.unwrap();
     sampler.tick(now).await.unwrap();
-    let kept = samples::between(world.db(), Some(id), 0, now.timestamp_millis() + 1)
+    let kept = samples::between(world.db(), id, 0, now.timestamp_millis() + 1)
         .await
         .unwrap();
     assert!(!kept.is_empty());

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use chrono::{Duration as Span, Utc};
+use evse_dashboard::history::energy_days::EnergyDays;
 use evse_dashboard::history::export::{self, Scope};
 use evse_dashboard::history::samples::{self, Sample};
 use evse_dashboard::history::{HistoryConfig, Sampler, backfill, buckets, series};
@@ -50,7 +51,7 @@ async fn world_with_history() -> (World, i64, Sampler) {
 }
 
 #[tokio::test]
-async fn a_chargers_chart_reads_samples_for_a_day_and_buckets_for_a_week() {
+async fn a_chargers_chart_reads_its_buckets_for_a_day_and_a_week() {
     let (world, id, _) = world_with_history().await;
     let charger = world.registry.get(id).await.unwrap();
     let now = Utc::now();
@@ -62,12 +63,8 @@ async fn a_chargers_chart_reads_samples_for_a_day_and_buckets_for_a_week() {
     )
     .await
     .unwrap();
-    // Two hours of readings in 5-minute steps; L3 was never measured.
-    assert!(
-        (24..=26).contains(&day.points.len()),
-        "{}",
-        day.points.len()
-    );
+    // Two hours of readings in 15-minute steps; L3 was never measured.
+    assert!((8..=9).contains(&day.points.len()), "{}", day.points.len());
     assert!(
         day.points.iter().all(|p| p.phases[2].is_none()),
         "unknown is not 0 A"
@@ -102,8 +99,10 @@ async fn a_chargers_chart_reads_samples_for_a_day_and_buckets_for_a_week() {
 async fn a_sites_chart_sums_its_chargers_and_its_energy_per_local_day() {
     let (world, id, _) = world_with_history().await;
     let charger = world.registry.get(id).await.unwrap();
+    let energy = EnergyDays::default();
     let site = series::site(
         world.db(),
+        &energy,
         charger.site_id,
         std::slice::from_ref(&charger),
         ("Europe/Zurich", Some(63)),
@@ -116,6 +115,14 @@ async fn a_sites_chart_sums_its_chargers_and_its_energy_per_local_day() {
     assert_eq!(site.supply_limit, Some(63));
     let known = site.chargers[0].amps.iter().flatten().count();
     assert!((8..=10).contains(&known), "{known} of 96 steps measured");
+    // The highest phase, though L3 was never measured (unknown is skipped,
+    // not taken for the answer).
+    let highest = site.chargers[0].amps.iter().flatten();
+    assert!(
+        highest.clone().all(|a| (10.0..=12.0).contains(a)),
+        "{:?}",
+        site.chargers[0].amps
+    );
     assert_eq!(site.days.len(), 30);
     let kwh: f64 = site.days.iter().map(|d| d.kwh).sum();
     // ~11 A × 460 W/A for two hours ≈ 10 kWh.
@@ -185,7 +192,7 @@ async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
     assert_eq!(filled, 1);
 
     let day_ago = (now - Span::hours(24)).timestamp_millis();
-    let past = samples::between(world.db(), Some(id), day_ago, now.timestamp_millis())
+    let past = samples::between(world.db(), id, day_ago, now.timestamp_millis())
         .await
         .unwrap();
     assert!(
@@ -242,8 +249,72 @@ async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
         .await
         .unwrap();
     assert_eq!(again, 0);
-    let after = samples::between(world.db(), Some(id), day_ago, now.timestamp_millis())
+    let after = samples::between(world.db(), id, day_ago, now.timestamp_millis())
         .await
         .unwrap();
     assert_eq!(after.len(), past.len());
+}
+
+#[tokio::test]
+async fn a_sites_finished_days_are_kept_a_while_and_today_is_read_every_time() {
+    let spec = station("evse-e", "tok-energy-9a8b7c6d5e4f", 32);
+    let world = World::new(vec![spec.clone()], Duration::from_millis(400)).await;
+    let id = world.register(&spec, "Bay 9", 6, 32).await;
+    let site_id = world.registry.get(id).await.unwrap().site_id;
+    let now = Utc::now();
+    let midnight = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+    let bucket =
+        |start: chrono::DateTime<Utc>, energy_wh| evse_dashboard::history::rollup::Bucket {
+            charger_id: id,
+            start_s: start.timestamp(),
+            samples: 30,
+            avg_l1_da: Some(100),
+            avg_l2_da: Some(100),
+            avg_l3_da: Some(100),
+            max_l1_da: Some(100),
+            max_l2_da: Some(100),
+            max_l3_da: Some(100),
+            avg_power_w: Some(6900),
+            energy_wh,
+            charging_s: 900,
+            target_a: None,
+            limit_da: None,
+            simulated: 0,
+        };
+    let yesterday_noon = midnight - Span::hours(12);
+    let db = world.db().clone();
+    let store = |yesterday_wh, today_wh| {
+        let rows = [
+            bucket(yesterday_noon, yesterday_wh),
+            bucket(midnight, today_wh),
+        ];
+        let db = db.clone();
+        async move { buckets::upsert(&db, &rows).await.unwrap() }
+    };
+    let kwh = |days: &[evse_dashboard::types::SiteDay]| {
+        let [.., yesterday, today] = days else {
+            panic!("30 days")
+        };
+        (yesterday.kwh, today.kwh)
+    };
+    let energy = EnergyDays::default();
+    let zone: chrono_tz::Tz = "UTC".parse().unwrap();
+
+    store(5000, 1000).await;
+    let first = energy
+        .last_30(world.db(), site_id, zone, now)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 30);
+    assert_eq!(kwh(&first), (5.0, 1.0));
+
+    store(7000, 2000).await;
+    let again = energy
+        .last_30(world.db(), site_id, zone, now)
+        .await
+        .unwrap();
+    assert_eq!(kwh(&again), (5.0, 2.0), "yesterday kept, today read again");
+    let fresh = EnergyDays::default();
+    let read = fresh.last_30(world.db(), site_id, zone, now).await.unwrap();
+    assert_eq!(kwh(&read), (7.0, 2.0));
 }

@@ -31,5 +31,13 @@ pub async fn site_chart(id: i64) -> Result<SiteChart, AppError> {
     let mut chargers = services.registry.list().await?;
     chargers.retain(|c| c.site_id == id);
     let shape = (site.time_zone.as_str(), site.supply_limit);
-    Ok(series::site(&services.db, id, &chargers, shape, chrono::Utc::now()).await?)
+    Ok(series::site(
+        &services.db,
+        &services.energy_days,
+        id,
+        &chargers,
+        shape,
+        chrono::Utc::now(),
+    )
+    .await?)
 }
