@@ -20,6 +20,8 @@ pub mod control;
 #[cfg(feature = "ssr")]
 pub mod csv_safe;
 #[cfg(feature = "ssr")]
+pub mod csv_stream;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod history;

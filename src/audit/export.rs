@@ -13,9 +13,8 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::query::{QueryError, push_filters};
 use super::row::AuditRow;
 use crate::csv_safe;
+use crate::csv_stream::{Chunk, ChunkedCsv};
 use crate::types::AuditFilter;
-
-const CHUNK_BYTES: usize = 32 * 1024;
 
 /// The export's header: the CSV names of [`AuditRow`]'s fields (a blank
 /// row names them, so an empty export has the header too).
@@ -27,8 +26,6 @@ pub fn csv_columns() -> Vec<String> {
     let header = text.lines().next().unwrap_or_default();
     header.split(',').map(str::to_owned).collect()
 }
-
-type Chunk = Result<Vec<u8>, std::io::Error>;
 
 /// The CSV of every event matching `filter`, newest first. Fails up front
 /// when the filter is invalid, so a bad date is a clear error, not a
@@ -78,8 +75,7 @@ async fn write_rows(
     filter: &AuditFilter,
     tx: &tokio::sync::mpsc::Sender<Chunk>,
 ) -> Result<(), ExportError> {
-    let mut out = writer();
-    out.write_record(csv_columns())?;
+    let mut out = ChunkedCsv::new(tx, csv_columns())?;
     on_db!(db, pool => {
         let columns = super::chain::listed_columns();
         let mut qb = QueryBuilder::new(format!("SELECT {columns} FROM audit_events WHERE 1 = 1"));
@@ -87,30 +83,12 @@ async fn write_rows(
         qb.push(" ORDER BY id DESC");
         let mut rows = qb.build_query_as::<AuditRow>().fetch(pool);
         while let Some(row) = rows.try_next().await? {
-            out.serialize(row)?;
-            if out.get_ref().len() > CHUNK_BYTES {
-                let chunk = std::mem::replace(&mut out, writer())
-                    .into_inner()
-                    .map_err(|e| e.into_error())?;
-                if tx.send(Ok(chunk)).await.is_err() {
-                    return Ok(()); // the client went away
-                }
+            if !out.row(row).await? {
+                return Ok(()); // the client went away
             }
         }
     });
-    let rest = out.into_inner().map_err(|e| e.into_error())?;
-    if !rest.is_empty() {
-        let _ = tx.send(Ok(rest)).await;
-    }
-    Ok(())
-}
-
-/// A CSV writer into a fresh chunk (the header written by hand, so an
-/// empty export still has one).
-fn writer() -> csv::Writer<Vec<u8>> {
-    csv_safe::writer_builder()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(CHUNK_BYTES * 2))
+    Ok(out.finish().await?)
 }
 
 #[cfg(test)]
@@ -137,12 +115,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn rows_are_quoted_defused_and_in_column_order() {
-        let mut out = writer();
-        out.write_record(csv_columns()).unwrap();
-        out.serialize(row()).unwrap();
-        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+    /// The download of `rows`, as the export writes it.
+    async fn download(rows: Vec<AuditRow>) -> String {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+        let mut out = ChunkedCsv::new(&tx, csv_columns()).unwrap();
+        for r in rows {
+            assert!(out.row(r).await.unwrap());
+        }
+        out.finish().await.unwrap();
+        drop(tx);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = rx.recv().await {
+            bytes.extend(chunk.unwrap());
+        }
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn rows_are_quoted_defused_and_in_column_order() {
+        let text = download(vec![row()]).await;
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(
             lines[0],
@@ -156,15 +147,39 @@ mod tests {
         );
     }
 
-    #[test]
-    fn times_stored_in_an_older_form_are_written_as_the_others() {
-        let mut out = writer();
-        out.serialize(AuditRow {
+    #[tokio::test]
+    async fn times_stored_in_an_older_form_are_written_as_the_others() {
+        let text = download(vec![AuditRow {
             at: "2026-11-24T10:00:00.5+00:00".into(),
             ..row()
-        })
-        .unwrap();
-        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
-        assert!(text.starts_with("7,2026-11-24T10:00:00.500Z,"), "{text}");
+        }])
+        .await;
+        let second = text.split("\r\n").nth(1).unwrap();
+        assert!(second.starts_with("7,2026-11-24T10:00:00.500Z,"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_long_export_is_sent_in_chunks_and_stops_when_nobody_reads() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+        let mut out = ChunkedCsv::new(&tx, csv_columns()).unwrap();
+        for _ in 0..2_000 {
+            assert!(out.row(row()).await.unwrap());
+        }
+        let first = rx.try_recv().unwrap().unwrap();
+        assert!(
+            (32 * 1024..64 * 1024).contains(&first.len()),
+            "{}",
+            first.len()
+        );
+        assert!(rx.try_recv().is_ok(), "more than one chunk");
+        drop(rx);
+        let mut stopped = false;
+        for _ in 0..2_000 {
+            if !out.row(row()).await.unwrap() {
+                stopped = true;
+                break;
+            }
+        }
+        assert!(stopped, "writing stops once the reader is gone");
     }
 }

@@ -8,11 +8,10 @@ use serde::Serialize;
 use tokio_stream::wrappers::ReceiverStream;
 
 use crate::csv_safe;
+use crate::csv_stream::{Chunk, ChunkedCsv};
 use crate::db::Db;
 use crate::on_db;
 use crate::problem::{Field, Invalid, Rule};
-
-const CHUNK_BYTES: usize = 32 * 1024;
 
 /// Whose history: one charger, or every charger of a site.
 #[derive(Debug, Clone, Copy)]
@@ -135,8 +134,6 @@ pub const COLUMNS: [&str; 12] = [
     "simulated",
 ];
 
-type Chunk = Result<Vec<u8>, std::io::Error>;
-
 /// The CSV of `scope` over `days`, streamed; `hold` is kept until it ends
 /// (the one-export-per-user guard), and it stops at `limit`.
 pub fn csv(
@@ -178,45 +175,39 @@ async fn write(
     days: Days,
     tx: &tokio::sync::mpsc::Sender<Chunk>,
 ) -> Result<(), ExportError> {
-    let (charger, site) = match scope {
-        Scope::Charger(id) => (Some(id), None),
-        Scope::Site(id) => (None, Some(id)),
-    };
-    let writer = || {
-        csv_safe::writer_builder()
-            .has_headers(false)
-            .from_writer(Vec::with_capacity(CHUNK_BYTES * 2))
-    };
-    let mut out = writer();
-    out.write_record(COLUMNS)?;
+    let mut out = ChunkedCsv::new(tx, COLUMNS)?;
+    // One query per scope, so each finds its rows by the primary key (an
+    // optional filter, `$3 IS NULL OR …`, made SQLite read every charger's
+    // buckets of those days).
     on_db!(db, pool => {
-        let mut rows = sqlx::query_as::<_, Row>(
-            "SELECT b.start_s, c.name AS charger, b.avg_l1_da, b.avg_l2_da, b.avg_l3_da, \
-             b.max_l1_da, b.max_l2_da, b.max_l3_da, b.energy_wh, b.target_a, b.limit_da, \
-             b.simulated FROM history_buckets b JOIN chargers c ON c.id = b.charger_id \
-             WHERE b.start_s >= $1 AND b.start_s < $2 AND ($3 IS NULL OR b.charger_id = $3) \
-             AND ($4 IS NULL OR c.site_id = $4) ORDER BY b.start_s, lower(c.name), b.charger_id",
-        )
+        let mut rows = match scope {
+            Scope::Charger(_) => sqlx::query_as::<_, Row>(
+                "SELECT b.start_s, c.name AS charger, b.avg_l1_da, b.avg_l2_da, b.avg_l3_da, \
+                 b.max_l1_da, b.max_l2_da, b.max_l3_da, b.energy_wh, b.target_a, b.limit_da, \
+                 b.simulated FROM chargers c JOIN history_buckets b ON b.charger_id = c.id \
+                 AND b.start_s >= $1 AND b.start_s < $2 WHERE c.id = $3 ORDER BY b.start_s",
+            ),
+            Scope::Site(_) => sqlx::query_as::<_, Row>(
+                "SELECT b.start_s, c.name AS charger, b.avg_l1_da, b.avg_l2_da, b.avg_l3_da, \
+                 b.max_l1_da, b.max_l2_da, b.max_l3_da, b.energy_wh, b.target_a, b.limit_da, \
+                 b.simulated FROM chargers c JOIN history_buckets b ON b.charger_id = c.id \
+                 AND b.start_s >= $1 AND b.start_s < $2 WHERE c.site_id = $3 \
+                 ORDER BY b.start_s, lower(c.name), b.charger_id",
+            ),
+        }
         .bind(days.from_s)
         .bind(days.to_s)
-        .bind(charger)
-        .bind(site)
+        .bind(match scope {
+            Scope::Charger(id) | Scope::Site(id) => id,
+        })
         .fetch(pool);
         while let Some(line) = rows.try_next().await? {
-            out.serialize(Line::from(line))?;
-            if out.get_ref().len() > CHUNK_BYTES {
-                let chunk = std::mem::replace(&mut out, writer())
-                    .into_inner()
-                    .map_err(|e| e.into_error())?;
-                if tx.send(Ok(chunk)).await.is_err() {
-                    return Ok(()); // the client went away
-                }
+            if !out.row(Line::from(line)).await? {
+                return Ok(()); // the client went away
             }
         }
     });
-    let rest = out.into_inner().map_err(|e| e.into_error())?;
-    let _ = tx.send(Ok(rest)).await;
-    Ok(())
+    Ok(out.finish().await?)
 }
 
 #[cfg(test)]
