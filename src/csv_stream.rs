@@ -3,8 +3,12 @@
 //! however many rows there are, and reading stops when the client goes
 //! away. The audit and history exports both write through it.
 
+use std::future::Future;
+use std::time::Duration;
+
 use serde::Serialize;
 use tokio::sync::mpsc::Sender;
+use tokio_stream::wrappers::ReceiverStream;
 
 use crate::csv_safe;
 
@@ -13,6 +17,42 @@ pub type Chunk = Result<Vec<u8>, std::io::Error>;
 
 /// A chunk is sent once it holds this much.
 const CHUNK_BYTES: usize = 32 * 1024;
+
+/// Runs `write` on its own task and streams what it sends. `hold` is kept
+/// until it ends (the one-export-per-user guard). A write running longer
+/// than `limit` is cut off with `too_long` as the download's error, and a
+/// failed one with a pointer to the log: the download fails rather than
+/// ending short but "complete".
+pub fn spawn<F, Fut, E>(
+    what: &'static str,
+    too_long: &'static str,
+    limit: Duration,
+    hold: impl Send + 'static,
+    write: F,
+) -> ReceiverStream<Chunk>
+where
+    F: FnOnce(Sender<Chunk>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), E>> + Send,
+    E: std::fmt::Display,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
+    tokio::spawn(async move {
+        let _hold = hold;
+        let failure = match tokio::time::timeout(limit, write(tx.clone())).await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, export = what, "export failed");
+                "the export failed; see the server log"
+            }
+            Err(_) => {
+                tracing::warn!(?limit, export = what, "export cut off at its time limit");
+                too_long
+            }
+        };
+        let _ = tx.send(Err(std::io::Error::other(failure))).await;
+    });
+    ReceiverStream::new(rx)
+}
 
 /// Rows written into the current chunk, sent on as it fills.
 pub struct ChunkedCsv<'a> {

@@ -75,8 +75,13 @@ pub async fn audit_csv(
     };
     let event = Event::of(AuditAction::AuditExported, &Ok(())).about(filter.to_query());
     state.services.audit.record_or_log(&actor, event).await;
+    csv_download("evse-audit", Body::from_stream(stream))
+}
+
+/// A streamed CSV `body` as a download named `PREFIX-YYYYMMDD-HHMMSS.csv`.
+pub(crate) fn csv_download(prefix: &str, body: Body) -> Response {
     let name = format!(
-        "evse-audit-{}.csv",
+        "{prefix}-{}.csv",
         chrono::Utc::now().format("%Y%m%d-%H%M%S")
     );
     (
@@ -87,7 +92,7 @@ pub async fn audit_csv(
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        Body::from_stream(stream),
+        body,
     )
         .into_response()
 }

@@ -7,14 +7,13 @@ use app::error::AppError;
 use app::language::negotiate_headers;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use evse_dashboard::history::export::{self, Scope};
 use evse_dashboard::types::Problem;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::export::{exporter, refuse};
+use crate::export::{csv_download, exporter, refuse};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -93,19 +92,5 @@ async fn history_csv(
         Scope::Charger(id) => format!("charger-{id}"),
         Scope::Site(id) => format!("site-{id}"),
     };
-    let name = format!(
-        "evse-history-{what}-{}.csv",
-        chrono::Utc::now().format("%Y%m%d-%H%M%S")
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response()
+    csv_download(&format!("evse-history-{what}"), Body::from_stream(stream))
 }

@@ -8,12 +8,11 @@ use sqlx::QueryBuilder;
 
 use crate::db::Db;
 use crate::on_db;
-use tokio_stream::wrappers::ReceiverStream;
 
 use super::query::{QueryError, push_filters};
 use super::row::AuditRow;
 use crate::csv_safe;
-use crate::csv_stream::{Chunk, ChunkedCsv};
+use crate::csv_stream::{self, Chunk, ChunkedCsv};
 use crate::types::AuditFilter;
 
 /// The export's header: the CSV names of [`AuditRow`]'s fields (a blank
@@ -39,23 +38,13 @@ pub fn csv(
     hold: impl Send + 'static,
 ) -> Result<impl Stream<Item = Chunk> + Send + 'static, QueryError> {
     push_filters(&mut QueryBuilder::<sqlx::Sqlite>::new(""), &filter)?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
-    tokio::spawn(async move {
-        let _hold = hold;
-        let failure = match tokio::time::timeout(limit, write_rows(&db, &filter, &tx)).await {
-            Ok(Ok(())) => return,
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "audit export failed");
-                "the export failed; see the server log"
-            }
-            Err(_) => {
-                tracing::warn!(?limit, "audit export cut off at its time limit");
-                "the export took too long; narrow the filter and try again"
-            }
-        };
-        let _ = tx.send(Err(std::io::Error::other(failure))).await;
-    });
-    Ok(ReceiverStream::new(rx))
+    Ok(csv_stream::spawn(
+        "audit",
+        "the export took too long; narrow the filter and try again",
+        limit,
+        hold,
+        move |tx| async move { write_rows(&db, &filter, &tx).await },
+    ))
 }
 
 #[derive(Debug, thiserror::Error)]

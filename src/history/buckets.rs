@@ -48,30 +48,25 @@ pub async fn upsert(db: &Db, buckets: &[Bucket]) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
-/// The buckets of `charger_ids` from `from_s` up to, not including, `to_s`,
-/// by charger and time.
+/// A charger's buckets, every column as stored, from `from_s` up to, not
+/// including, `to_s`, by time.
 pub async fn between(
     db: &Db,
-    charger_ids: &[i64],
+    charger_id: i64,
     from_s: i64,
     to_s: i64,
 ) -> Result<Vec<Bucket>, sqlx::Error> {
-    let mut all = Vec::new();
-    for &id in charger_ids {
-        let rows: Vec<Bucket> = on_db!(db, pool => sqlx::query_as(
-            "SELECT charger_id, start_s, samples, avg_l1_da, avg_l2_da, avg_l3_da, max_l1_da, \
-             max_l2_da, max_l3_da, avg_power_w, energy_wh, charging_s, target_a, limit_da, simulated \
-             FROM history_buckets WHERE charger_id = $1 AND start_s >= $2 AND start_s < $3 \
-             ORDER BY start_s",
-        )
-        .bind(id)
-        .bind(from_s)
-        .bind(to_s)
-        .fetch_all(pool)
-        .await?);
-        all.extend(rows);
-    }
-    Ok(all)
+    Ok(on_db!(db, pool => sqlx::query_as(
+        "SELECT charger_id, start_s, samples, avg_l1_da, avg_l2_da, avg_l3_da, max_l1_da, \
+         max_l2_da, max_l3_da, avg_power_w, energy_wh, charging_s, target_a, limit_da, simulated \
+         FROM history_buckets WHERE charger_id = $1 AND start_s >= $2 AND start_s < $3 \
+         ORDER BY start_s",
+    )
+    .bind(charger_id)
+    .bind(from_s)
+    .bind(to_s)
+    .fetch_all(pool)
+    .await?))
 }
 
 /// A charger's newest measured (not simulated) bucket's start, if any:

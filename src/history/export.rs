@@ -5,10 +5,9 @@
 use chrono::{NaiveDate, TimeZone};
 use futures::{Stream, TryStreamExt};
 use serde::Serialize;
-use tokio_stream::wrappers::ReceiverStream;
 
 use crate::csv_safe;
-use crate::csv_stream::{Chunk, ChunkedCsv};
+use crate::csv_stream::{self, Chunk, ChunkedCsv};
 use crate::db::Db;
 use crate::on_db;
 use crate::problem::{Field, Invalid, Rule};
@@ -143,20 +142,13 @@ pub fn csv(
     limit: std::time::Duration,
     hold: impl Send + 'static,
 ) -> impl Stream<Item = Chunk> + Send + 'static {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
-    tokio::spawn(async move {
-        let _hold = hold;
-        let failure = match tokio::time::timeout(limit, write(&db, scope, days, &tx)).await {
-            Ok(Ok(())) => return,
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "history export failed");
-                "the export failed; see the server log"
-            }
-            Err(_) => "the export took too long; ask for fewer days and try again",
-        };
-        let _ = tx.send(Err(std::io::Error::other(failure))).await;
-    });
-    ReceiverStream::new(rx)
+    csv_stream::spawn(
+        "history",
+        "the export took too long; ask for fewer days and try again",
+        limit,
+        hold,
+        move |tx| async move { write(&db, scope, days, &tx).await },
+    )
 }
 
 #[derive(Debug, thiserror::Error)]

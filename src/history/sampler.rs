@@ -129,10 +129,10 @@ impl Sampler {
         }
         let chargers = self.registry.list().await?;
         let started = std::time::Instant::now();
-        let readings = self.read_all(chargers).await;
+        let readings = self.read_all(chargers.clone()).await;
         self.record(&readings).await?;
         crate::metrics::status_round(started.elapsed());
-        self.roll_up(now).await?;
+        self.roll_up_chargers(&chargers, now).await?;
         self.prune_if_due(now).await?;
         Ok(true)
     }
@@ -234,6 +234,16 @@ impl Sampler {
     /// every bucket since the newest stored one). Repeating it changes
     /// nothing: each bucket is recomputed from its samples and replaced.
     pub async fn roll_up(&self, now: DateTime<Utc>) -> Result<(), HistoryError> {
+        let chargers = self.registry.list().await?;
+        self.roll_up_chargers(&chargers, now).await
+    }
+
+    /// [`Self::roll_up`] for the chargers a round has just read.
+    async fn roll_up_chargers(
+        &self,
+        chargers: &[Charger],
+        now: DateTime<Utc>,
+    ) -> Result<(), HistoryError> {
         let db = self.audit.db();
         let gap = self.config.max_gap_ms();
         let now_ms = now.timestamp_millis();
@@ -246,7 +256,7 @@ impl Sampler {
             .is_some();
         let last_s = rollup::bucket_start(now_ms);
         let mut rolled = Vec::new();
-        for charger in self.registry.list().await? {
+        for charger in chargers {
             // Normally the buckets the newest samples fall in; after a
             // restart everything since the charger's newest bucket.
             let from_s = if resumed {

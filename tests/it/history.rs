@@ -77,7 +77,7 @@ async fn a_roll_up_repeated_after_a_restart_or_by_a_second_instance_changes_noth
         .unwrap();
     let from = bucket_start((now - Span::hours(3)).timestamp_millis());
     let read = || async {
-        buckets::between(world.db(), &[id], from, now.timestamp() + 1)
+        buckets::between(world.db(), id, from, now.timestamp() + 1)
             .await
             .unwrap()
     };
@@ -274,7 +274,7 @@ async fn samples_and_buckets_past_keeping_are_pruned() {
         kept.iter()
             .all(|s| s.at_ms >= (now - Span::hours(48)).timestamp_millis())
     );
-    let history = buckets::between(world.db(), &[id], 0, now.timestamp() + 1)
+    let history = buckets::between(world.db(), id, 0, now.timestamp() + 1)
         .await
         .unwrap();
     assert!(

@@ -210,7 +210,7 @@ async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
     let away = past.iter().filter(|s| s.l1_da == Some(0)).count();
     assert!(full > 60 && away > 60, "full {full} min, away {away} min");
 
-    let rolled = buckets::between(world.db(), &[id], day_ago / 1000, now.timestamp())
+    let rolled = buckets::between(world.db(), id, day_ago / 1000, now.timestamp())
         .await
         .unwrap();
     assert!(
@@ -239,7 +239,7 @@ async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
         Duration::from_secs(24 * 3600),
     );
     sampler.roll_up(now).await.unwrap();
-    let again_rolled = buckets::between(world.db(), &[id], day_ago / 1000, now.timestamp())
+    let again_rolled = buckets::between(world.db(), id, day_ago / 1000, now.timestamp())
         .await
         .unwrap();
     assert_eq!(energy(&again_rolled), energy(&rolled));
