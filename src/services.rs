@@ -1,6 +1,8 @@
 //! The handle the web layer holds on the back-end: everything a server
 //! function may use, cheap to clone, provided to Leptos as context.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use crate::audit::{AuditKey, AuditLog};
@@ -16,8 +18,22 @@ use crate::schedule::engine::Engine;
 use crate::types::{ServerInfo, TargetLimits};
 use crate::vault::Vault;
 
+/// Cloned for every request (Leptos context, server functions): one
+/// reference count, not the dozens of handles inside (the profile had the
+/// deep clone at 2-4 % of a page, #29).
 #[derive(Clone, Debug)]
-pub struct Services {
+pub struct Services(Arc<Handles>);
+
+impl std::ops::Deref for Services {
+    type Target = Handles;
+
+    fn deref(&self) -> &Handles {
+        &self.0
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Handles {
     pub db: db::Db,
     pub audit: AuditLog,
     /// One CSV export at a time per user.
@@ -49,7 +65,7 @@ impl Services {
         let control = Control::new(audit.clone(), registry.clone(), clemap.clone(), limits);
         let schedules = Schedules::new(audit.clone());
         let sampler = sampler(&audit, &registry, &clemap, HistoryConfig::default(), limits);
-        Self {
+        Self(Arc::new(Handles {
             engine: Engine::new(schedules.clone(), registry.clone(), control.clone()),
             schedules,
             control,
@@ -63,15 +79,16 @@ impl Services {
             db,
             clemap,
             started_at: Utc::now(),
-        }
+        }))
     }
 
     /// Replaces the sampler's settings (interval, keeping, settle time).
-    pub fn with_history_config(mut self, config: HistoryConfig) -> Self {
-        let limits = self.control.limits();
-        self.sampler = sampler(&self.audit, &self.registry, &self.clemap, config, limits);
-        self.overview = Overview::new(self.registry.clone(), self.db.clone(), self.sampler.clone());
-        self
+    pub fn with_history_config(self, config: HistoryConfig) -> Self {
+        let mut h = Arc::unwrap_or_clone(self.0);
+        let limits = h.control.limits();
+        h.sampler = sampler(&h.audit, &h.registry, &h.clemap, config, limits);
+        h.overview = Overview::new(h.registry.clone(), h.db.clone(), h.sampler.clone());
+        Self(Arc::new(h))
     }
 
     /// Version and database facts; fails when the database does.

@@ -13,6 +13,7 @@ pub mod listener;
 pub mod memory;
 pub mod metrics;
 pub mod security;
+pub mod session_cache;
 pub mod site;
 pub mod state;
 pub mod telemetry;
@@ -25,7 +26,9 @@ use std::time::Duration;
 use evse_dashboard::clemap::{ClemapClient, ClientBuildError, ClientConfig};
 use evse_dashboard::db::{DatabaseUrl, Db};
 use evse_dashboard::services::Services;
+use session_cache::SessionCache;
 use tokio::net::TcpListener;
+use tower_sessions::CachingSessionStore;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
@@ -269,13 +272,13 @@ impl Application {
             router: match sessions {
                 Sessions::Sqlite(store) => http::router(
                     state,
-                    store,
+                    CachingSessionStore::new(SessionCache::default(), store),
                     &config.sessions,
                     config.connections.request_timeout,
                 ),
                 Sessions::Postgres(store) => http::router(
                     state,
-                    store,
+                    CachingSessionStore::new(SessionCache::default(), store),
                     &config.sessions,
                     config.connections.request_timeout,
                 ),

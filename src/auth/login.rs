@@ -171,6 +171,7 @@ impl Users {
                 .execute(pool)
                 .await?
                 .rows_affected());
+                self.changed(id);
                 let user = self.get(id).await?.expect("the user was just read");
                 let actor = Actor {
                     who: Who::User {
@@ -235,6 +236,7 @@ impl Users {
     /// user exists, is not disabled, nothing ended their sessions since
     /// (`epoch`), and they logged in less than [`SESSION_MAX_AGE`] ago
     /// (the absolute expiry; the idle expiry is the session store's).
+    /// Read from the database at most once per [`super::USER_STALENESS`].
     pub async fn session_user(
         &self,
         user_id: i64,
@@ -244,9 +246,36 @@ impl Users {
         if Utc::now() - logged_in_at > SESSION_MAX_AGE {
             return Ok(None);
         }
-        if self.session_epoch(user_id).await? != Some(epoch) {
-            return Ok(None);
+        let current = match self.signed_in.get(&user_id) {
+            Some(known) => Some(known),
+            None => {
+                let read = self.with_epoch(user_id).await?;
+                if let Some(known) = &read {
+                    self.signed_in.insert(user_id, known.clone());
+                }
+                read
+            }
+        };
+        Ok(current
+            .filter(|(current_epoch, user)| *current_epoch == epoch && !user.disabled)
+            .map(|(_, user)| user))
+    }
+
+    /// The user and their session epoch, in one read.
+    async fn with_epoch(&self, user_id: i64) -> Result<Option<(i64, User)>, AuthError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            session_epoch: i64,
+            #[sqlx(flatten)]
+            user: super::UserRow,
         }
-        Ok(self.get(user_id).await?.filter(|u| !u.disabled))
+        let row: Option<Row> = on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT session_epoch, id, username, role, disabled, created_at, last_login_at, \
+             language FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.map(|r| (r.session_epoch, User::from(r.user))))
     }
 }

@@ -103,7 +103,17 @@ pub struct Users {
     db: Db,
     hasher: Hasher,
     audit: AuditLog,
+    /// The users of live sessions with their session epoch, read once per
+    /// [`USER_STALENESS`] instead of on every request (#29). A change made
+    /// through this process drops its entry at once.
+    signed_in: moka::sync::Cache<i64, (i64, User)>,
 }
+
+/// How long another process's change to a user (another instance on the
+/// same PostgreSQL, or the CLI) may go unseen by this one: a password,
+/// role or status change made there ends sessions here within this time
+/// (docs/SECURITY.md, "Sessions").
+pub const USER_STALENESS: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The longest username accepted.
 pub const MAX_USERNAME_CHARS: u32 = 64;
@@ -134,6 +144,10 @@ impl Users {
             db,
             hasher: Hasher::for_this_machine(),
             audit,
+            signed_in: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(USER_STALENESS)
+                .build(),
         }
     }
 
@@ -225,6 +239,7 @@ impl Users {
         .execute(pool)
         .await?
         .rows_affected());
+        self.changed(id);
         found(changed, id)
     }
 
@@ -237,6 +252,7 @@ impl Users {
             .execute(pool)
             .await?
             .rows_affected());
+        self.changed(id);
         Ok(())
     }
 
@@ -250,6 +266,7 @@ impl Users {
         .execute(pool)
         .await?
         .rows_affected());
+        self.changed(id);
         found(changed, id)
     }
 
@@ -274,7 +291,13 @@ impl Users {
         .execute(pool)
         .await?
         .rows_affected());
+        self.changed(id);
         found(changed, id)
+    }
+
+    /// Forgets what this process knows of user `id` after a change.
+    pub(super) fn changed(&self, id: i64) {
+        self.signed_in.invalidate(&id);
     }
 }
 

@@ -100,3 +100,38 @@ async fn a_role_a_password_or_disabling_ends_every_session_a_language_does_not()
     let missing = users.set_disabled(999, true).await;
     assert!(matches!(missing, Err(AuthError::NotFound(_))));
 }
+
+/// Another instance on the same database (or the CLI) changes a role: this
+/// process's copy of the user is trusted for at most `USER_STALENESS`
+/// (#29: the user is no longer read on every request), then the session
+/// ends here too.
+#[tokio::test]
+async fn a_change_made_elsewhere_ends_sessions_here_within_the_bound() {
+    let (db, here) = users().await;
+    let elsewhere = Users::new(
+        db.db.clone(),
+        AuditLog::new(db.db.clone(), AuditKey::generate()),
+    );
+    let olga = here
+        .create("olga", &Password::new(PASSWORD), Role::Operator)
+        .await
+        .unwrap();
+    let epoch = epoch_of(&here, olga.id).await;
+    assert!(
+        session_is_good(&here, olga.id, epoch).await,
+        "read and kept"
+    );
+    elsewhere.set_role(olga.id, Role::Viewer).await.unwrap();
+    assert!(
+        !session_is_good(&elsewhere, olga.id, epoch).await,
+        "where the change was made, at once"
+    );
+    let started = std::time::Instant::now();
+    while session_is_good(&here, olga.id, epoch).await {
+        assert!(
+            started.elapsed() <= evse_dashboard::auth::USER_STALENESS,
+            "still good here after the bound"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

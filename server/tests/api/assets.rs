@@ -77,12 +77,14 @@ async fn pages_are_compressed_on_the_fly() {
     let res = app
         .client
         .get(app.url("/login"))
-        .header("accept-encoding", "br")
+        .header("accept-encoding", "gzip, deflate, br, zstd")
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-encoding"], "br");
+    // gzip, also where the browser offers brotli: brotli's encoder was a
+    // quarter to a third of a page's CPU (#29) for pages 5 % smaller.
+    assert_eq!(res.headers()["content-encoding"], "gzip");
     let res = app
         .client
         .get(app.url("/login"))

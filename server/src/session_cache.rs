@@ -1,0 +1,91 @@
+//! The front half of the session store: records kept in memory for a few
+//! seconds, in front of the database (tower-sessions' `CachingSessionStore`
+//! does the layering). Before it, every page and every set read its session
+//! row from the database (#29).
+//!
+//! What a cached record may miss is bounded by [`SESSION_STALENESS`]:
+//! - on this instance nothing, because a login, a logout and a flush go
+//!   through both halves;
+//! - on another instance sharing PostgreSQL, a logout there, for at most
+//!   that long. A password, role or status change ends sessions through
+//!   the user's epoch, which has its own bound (`auth::USER_STALENESS`).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+/// How long a record read from the database is trusted without reading
+/// it again (docs/SECURITY.md, "Sessions").
+pub const SESSION_STALENESS: Duration = Duration::from_secs(5);
+
+/// Sessions in use at once that stay cached; beyond it the least used are
+/// read from the database again.
+const CAPACITY: u64 = 10_000;
+
+#[derive(Debug, Clone)]
+pub struct SessionCache(moka::sync::Cache<Id, Record>);
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(SESSION_STALENESS)
+                .build(),
+        )
+    }
+}
+
+#[async_trait]
+impl SessionStore for SessionCache {
+    /// The database half has chosen the id already.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        self.0.insert(record.id, record.clone());
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.0.insert(record.id, record.clone());
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let now = tower_sessions::cookie::time::OffsetDateTime::now_utc();
+        Ok(self.0.get(id).filter(|record| record.expiry_date > now))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.0.invalidate(id);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_sessions::cookie::time::{Duration as TimeDuration, OffsetDateTime};
+
+    fn record(expires_in: TimeDuration) -> Record {
+        Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: OffsetDateTime::now_utc() + expires_in,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_deleted_or_expired_record_is_not_served() {
+        let cache = SessionCache::default();
+        let mut live = record(TimeDuration::hours(1));
+        cache.create(&mut live).await.unwrap();
+        assert!(cache.load(&live.id).await.unwrap().is_some());
+        cache.delete(&live.id).await.unwrap();
+        assert!(cache.load(&live.id).await.unwrap().is_none());
+
+        let expired = record(TimeDuration::seconds(-1));
+        cache.save(&expired).await.unwrap();
+        assert!(cache.load(&expired.id).await.unwrap().is_none());
+    }
+}
