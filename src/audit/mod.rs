@@ -11,15 +11,15 @@ pub mod query;
 mod read;
 mod row;
 pub mod verify;
+mod writer;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use sqlx::QueryBuilder;
-
 use crate::db::{Db, Tx, stamp};
-use crate::{on_db, on_tx};
+use crate::on_db;
+use writer::{Write, Writer, Written};
 
 pub use event::{Actor, Completion, Event, Intent, Who, json};
 pub use export::{csv, csv_columns};
@@ -43,13 +43,16 @@ pub const STALE_PENDING: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 pub struct AuditLog {
     db: Db,
     key: Arc<AuditKey>,
+    writer: Writer,
 }
 
 impl AuditLog {
     pub fn new(db: Db, key: AuditKey) -> Self {
+        let key = Arc::new(key);
         Self {
+            writer: Writer::new(db.clone(), key.clone()),
             db,
-            key: Arc::new(key),
+            key,
         }
     }
 
@@ -151,20 +154,13 @@ impl AuditLog {
         self.append(row).await
     }
 
-    /// Appends one row to the chain. `BEGIN IMMEDIATE` takes the write
-    /// lock before reading the previous hash, so concurrent writers (even
-    /// other processes, such as the CLI) queue up instead of forking the
-    /// chain. A real `Transaction` rolls back when dropped: a request
-    /// abandoned halfway never leaves a pooled connection holding the lock.
-    ///
-    /// `at` is stamped here, under the lock, so it grows with `id` (the
-    /// date filter relies on that); a row complete when written is
-    /// completed then.
+    /// Appends one row to the chain, through the writer (group commit,
+    /// see `writer.rs`); answered once it is committed.
     async fn append(&self, row: AuditRow) -> Result<i64, sqlx::Error> {
-        let mut tx = self.db.begin_serialised().await?;
-        let id = self.append_in(&mut tx, row).await?;
-        tx.commit().await?;
-        Ok(id)
+        match self.writer.submit(Write::Append(Box::new(row))).await? {
+            Written::Appended(id) => Ok(id),
+            Written::Completed(_) => unreachable!("an append answers with its id"),
+        }
     }
 
     /// Writes a `pending` row inside the caller's `BEGIN IMMEDIATE`
@@ -181,89 +177,29 @@ impl AuditLog {
         self.append_in(tx, row).await
     }
 
-    async fn append_in(&self, tx: &mut Tx, mut row: AuditRow) -> Result<i64, sqlx::Error> {
-        row.at = now_text();
-        if row.completed_at.is_some() {
-            row.completed_at = Some(row.at.clone());
-        }
-        let prev: Option<String> = on_tx!(tx, conn => {
-            sqlx::query_scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut *conn)
-                .await?
-        });
-        let prev = prev.unwrap_or_else(|| chain::GENESIS.to_owned());
-        let hash = chain::row_hash(&self.key, &prev, &row);
-        // The columns are the chain's own list, so what is inserted is
-        // exactly what was hashed (the one place SQL is assembled here).
-        let cells = chain::inserted(&row);
-        let id: i64 = on_tx!(tx, conn => {
-            let mut insert = QueryBuilder::new("INSERT INTO audit_events (");
-            for (name, _) in &cells {
-                insert.push(name).push(", ");
-            }
-            insert.push("prev_hash, hash) VALUES (");
-            let mut values = insert.separated(", ");
-            for (_, cell) in cells {
-                match cell {
-                    chain::Cell::Text(text) => values.push_bind(text),
-                    chain::Cell::Int(int) => values.push_bind(int),
-                };
-            }
-            values.push_bind(&prev).push_bind(&hash);
-            insert.push(") RETURNING id");
-            insert.build_query_scalar().fetch_one(&mut *conn).await?
-        });
-        crate::metrics::audit_row_written(row.action.into());
-        Ok(id)
+    /// Appends inside the caller's serialised transaction.
+    async fn append_in(&self, tx: &mut Tx, row: AuditRow) -> Result<i64, sqlx::Error> {
+        writer::append(&self.key, tx, row).await
     }
 
     /// Completes a pending row, once (the table's trigger refuses a second
     /// completion or any other change). Returns whether a row was completed.
     pub async fn complete(&self, id: i64, done: &Completion) -> Result<bool, sqlx::Error> {
-        let hash: Option<String> = on_db!(&self.db, pool => sqlx::query_scalar(
-            "SELECT hash FROM audit_events WHERE id = $1 AND outcome = 'pending'",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?);
-        let Some(hash) = hash else {
-            tracing::warn!(audit_id = id, "no pending audit row to complete");
-            return Ok(false);
+        let completed = match self
+            .writer
+            .submit(Write::Complete(id, done.clone()))
+            .await?
+        {
+            Written::Completed(completed) => completed,
+            Written::Appended(_) => unreachable!("a completion answers whether it completed"),
         };
-        let completed = AuditRow {
-            outcome: done.outcome,
-            upstream_status: done.upstream_status.map(i64::from),
-            upstream_answer: done.upstream_answer.clone(),
-            previous_settings: done.previous_settings.clone(),
-            error: done.problem.as_ref().map(Problem::to_json),
-            completed_at: Some(now_text()),
-            ..AuditRow::default()
-        };
-        let outcome_hash = chain::outcome_hash(&self.key, &hash, &completed);
-        let cells = chain::completed(&completed);
-        let changed = on_db!(&self.db, pool => {
-            let mut update = QueryBuilder::new("UPDATE audit_events SET ");
-            let mut set = update.separated(", ");
-            for (name, cell) in cells {
-                set.push(format_args!("{name} = "));
-                match cell {
-                    chain::Cell::Text(text) => set.push_bind_unseparated(text),
-                    chain::Cell::Int(int) => set.push_bind_unseparated(int),
-                };
-            }
-            set.push("outcome_hash = ").push_bind_unseparated(&outcome_hash);
-            update.push(" WHERE id = ").push_bind(id).push(" AND outcome = 'pending'");
-            update.build().execute(pool).await?.rows_affected()
-        });
-        if changed == 0 {
+        if !completed {
             tracing::warn!(
                 audit_id = id,
-                "the pending audit row was completed by someone else"
+                "the audit row was not pending (completed before, or never written)"
             );
-        } else {
-            crate::metrics::audit_completed(done.outcome.into());
         }
-        Ok(changed == 1)
+        Ok(completed)
     }
 
     /// Attempts still `pending` that began before `cutoff` were cut off by

@@ -172,6 +172,15 @@ impl Db {
         })
     }
 
+    /// This process's turn to write on SQLite (see [`sqlite::write_gate`]),
+    /// held until dropped; PostgreSQL needs none (no busy handler).
+    pub async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match self {
+            Db::Sqlite(pool) => Some(sqlite::write_gate(pool).lock_owned().await),
+            Db::Postgres(_) => None,
+        }
+    }
+
     /// The SQLite pool, for what only SQLite has (its file, `PRAGMA`s).
     /// Closes the pool, waiting for its connections to finish (a command
     /// that hands the file on, like `backup`, closes before it does).

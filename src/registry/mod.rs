@@ -1,6 +1,7 @@
 //! The charger registry: sites and chargers in SQLite, each evsetoken
 //! sealed by the [`Vault`] before it touches the database.
 
+mod credentials;
 pub mod validate;
 
 use validate::ValidCharger;
@@ -8,7 +9,6 @@ use validate::ValidCharger;
 use crate::db::{Db, Stamp, Tx, now_text};
 use crate::{on_db, on_tx};
 
-use crate::clemap::EvseAddress;
 use crate::problem::{Invalid, Missing, Problem};
 use crate::secret::EvseToken;
 use crate::types::{Charger, ChargerInput};
@@ -265,28 +265,6 @@ impl Registry {
             return Err(RegistryError::NotFound(id));
         }
         Ok(())
-    }
-
-    /// The charger's CLEMAP address and its decrypted token, in memory only.
-    pub async fn credentials(&self, id: i64) -> Result<(EvseAddress, EvseToken), RegistryError> {
-        let charger = self.get(id).await?;
-        let token = self.token(id).await?;
-        Ok((
-            EvseAddress::new(charger.edge_device_id, charger.evse_uuid),
-            token,
-        ))
-    }
-
-    pub async fn token(&self, id: i64) -> Result<EvseToken, RegistryError> {
-        let sealed: Option<SealedRow> = on_db!(&self.db, pool => sqlx::query_as(
-            "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
-             WHERE id = $1 AND deleted_at IS NULL",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?);
-        let sealed = sealed.ok_or(RegistryError::NotFound(id))?;
-        Ok(self.vault.open(id, &sealed.into())?)
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod audit_chain;
 mod audit_reads;
+mod audit_writer;
 mod clemap_contract;
 mod clemap_faults;
 mod clemap_logs;

@@ -233,7 +233,10 @@ async fn bulk_targets_clamp_share_a_batch_and_report_each_charger() {
 /// while the bulk runs) gets its own result; the others keep theirs.
 #[tokio::test]
 async fn a_bulk_change_reports_every_charger_even_when_one_fails_midway() {
-    let stations: Vec<_> = (0..9)
+    // One more charger than are sent at once.
+    let n = evse_dashboard::control::BULK_CONCURRENCY + 1;
+    let deleted = n - 1;
+    let stations: Vec<_> = (0..n)
         .map(|i| station(&format!("bulk-{i}"), &token(i), 32))
         .collect();
     let world = World::new(stations.clone(), Duration::from_secs(2)).await;
@@ -241,8 +244,8 @@ async fn a_bulk_change_reports_every_charger_even_when_one_fails_midway() {
     for (i, spec) in stations.iter().enumerate() {
         ids.push(world.register(spec, &format!("B{i}"), 6, 32).await);
     }
-    // The first eight (the concurrency) wait on CLEMAP while the ninth,
-    // not yet started, is deleted.
+    // The first BULK_CONCURRENCY wait on CLEMAP while the last, not yet
+    // started, is deleted.
     world.sim.set_faults(Faults {
         latency: Duration::from_millis(300),
         ..Faults::default()
@@ -252,21 +255,24 @@ async fn a_bulk_change_reports_every_charger_even_when_one_fails_midway() {
     let bulk = control.set_targets(&olga, &ids, 10, 600);
     let delete = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        world.registry.delete(ids[8]).await.unwrap();
+        world.registry.delete(ids[deleted]).await.unwrap();
     };
     let (outcome, ()) = tokio::join!(bulk, delete);
     let outcome = outcome.expect("a failure midway must not fail the whole change");
-    assert_eq!(outcome.items.len(), 9);
-    assert_eq!(outcome.items.iter().filter(|i| i.succeeded()).count(), 8);
+    assert_eq!(outcome.items.len(), n);
+    assert_eq!(
+        outcome.items.iter().filter(|i| i.succeeded()).count(),
+        n - 1
+    );
     let last = outcome
         .items
         .iter()
-        .find(|i| i.charger_id == ids[8])
+        .find(|i| i.charger_id == ids[deleted])
         .unwrap();
     assert_eq!(
         last.result,
         Err(Problem::NotFound(evse_dashboard::types::Missing::Charger(
-            ids[8]
+            ids[deleted]
         )))
     );
 }

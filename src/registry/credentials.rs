@@ -1,0 +1,43 @@
+//! A charger's CLEMAP address and token, opened for one call: what every
+//! set and every sampled reading needs, in one read.
+
+use super::{Registry, RegistryError, SealedRow};
+use crate::clemap::EvseAddress;
+use crate::on_db;
+use crate::secret::EvseToken;
+
+impl Registry {
+    /// The charger's CLEMAP address and its decrypted token, in memory only.
+    /// One read: every set and every sampled charger needs both.
+    pub async fn credentials(&self, id: i64) -> Result<(EvseAddress, EvseToken), RegistryError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            edge_device_id: String,
+            evse_uuid: String,
+            #[sqlx(flatten)]
+            sealed: SealedRow,
+        }
+        let row: Option<Row> = on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT id, edge_device_id, evse_uuid, token_ciphertext, token_nonce, token_key_id \
+             FROM chargers WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        let row = row.ok_or(RegistryError::NotFound(id))?;
+        let token = self.vault.open(id, &row.sealed.into())?;
+        Ok((EvseAddress::new(row.edge_device_id, row.evse_uuid), token))
+    }
+
+    pub async fn token(&self, id: i64) -> Result<EvseToken, RegistryError> {
+        let sealed: Option<SealedRow> = on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
+             WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        let sealed = sealed.ok_or(RegistryError::NotFound(id))?;
+        Ok(self.vault.open(id, &sealed.into())?)
+    }
+}
