@@ -127,17 +127,22 @@ where
     Ok(())
 }
 
+/// The count of matches stops here; past it the page says "more than".
+pub const COUNT_CAP: i64 = 10_000;
+
 /// One page, newest first, older than `before` (an id) when given, with
-/// the count of all matches.
+/// the count of matches up to [`COUNT_CAP`].
 pub async fn page(
     db: &Db,
     filter: &AuditFilter,
     before: Option<i64>,
 ) -> Result<AuditPage, QueryError> {
     let (entries, next_before) = page_rows(db, filter, before).await?;
+    let matches = count(db, filter).await?;
     Ok(AuditPage {
         entries,
-        total: count(db, filter).await?,
+        total: matches.min(COUNT_CAP),
+        more: matches > COUNT_CAP,
         next_before,
     })
 }
@@ -209,10 +214,19 @@ pub(super) async fn with_verdicts(db: &Db, entries: &mut [AuditEntry]) -> Result
     Ok(())
 }
 
+/// How many events match, counting no further than `COUNT_CAP + 1`. It
+/// walks the page's own slice of the index (same WHERE, same ORDER BY) and
+/// stops: an unbounded COUNT over 1,000,000 rows took 100-125 ms on SQLite
+/// and 170-340 ms on PostgreSQL, nearly all of the page (#29, P4).
 pub async fn count(db: &Db, filter: &AuditFilter) -> Result<i64, QueryError> {
     Ok(on_db!(db, pool => {
-        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM audit_events WHERE 1 = 1");
+        let mut qb = QueryBuilder::new(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE 1 = 1",
+        );
         push_filters(&mut qb, filter)?;
+        qb.push(" ORDER BY id DESC LIMIT ")
+            .push_bind(COUNT_CAP + 1)
+            .push(") AS capped");
         qb.build_query_scalar().fetch_one(pool).await?
     }))
 }

@@ -160,8 +160,11 @@ where
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
-    /// How many events match the filter in all.
+    /// How many events match the filter, at most `audit::query::COUNT_CAP`.
     pub total: i64,
+    /// More than `total` match (the count stopped at its cap).
+    #[serde(default)]
+    pub more: bool,
     /// Pass as `before` to get the next (older) page.
     pub next_before: Option<i64>,
 }

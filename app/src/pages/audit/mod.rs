@@ -81,7 +81,11 @@ pub fn AuditPage() -> impl IntoView {
                                 .map(|_| view! { <TargetTimeline entries=p.entries.clone() /> });
                             view! {
                                 <p class="muted" data-testid="audit-count">
-                                    {td_string!(l, matching_events, count = p.total)}
+                                    {if p.more {
+                                        td_string!(l, matching_events_more, count = p.total)
+                                    } else {
+                                        td_string!(l, matching_events, count = p.total)
+                                    }}
                                     {older_page.then(|| format!(" ({})", td_string!(l, older_page)))}
                                 </p>
                                 <p class="actions">
