@@ -4,6 +4,7 @@
 //! (`islands/`), which refine what is already there.
 
 pub mod api;
+pub mod bundle;
 pub mod components;
 pub mod error;
 pub mod islands;
@@ -17,7 +18,7 @@ pub mod session;
 pub mod words;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -57,9 +58,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // The bundle's names carry a content hash in a release
                 // build, so browsers may cache them for good.
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                <bundle::BundleHead options=options.clone() />
+                <AutoReload options />
                 <MetaTags />
             </head>
             <body>

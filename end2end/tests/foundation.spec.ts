@@ -38,7 +38,9 @@ test('the keyboard alone logs in and reaches a charger', async ({ page }) => {
 
 test('the real bundle has hashed names and is served brotli-encoded for a year', async ({ page }) => {
   await page.goto('/login');
-  const wasm = await page.locator('link[rel="preload"][as="fetch"]').getAttribute('href');
+  // The loader script names the bundle (app/src/bundle): no preload link.
+  const loader = (await page.locator('head script[type="module"]').textContent()) ?? '';
+  const wasm = loader.match(/\/pkg\/[^"]+\.wasm/)?.[0] ?? null;
   const css = await page.locator('link[rel="stylesheet"]').getAttribute('href');
   expect(wasm).toMatch(/^\/pkg\/evse-dashboard\.[\w-]{8,}\.wasm$/);
   expect(css).toMatch(/^\/pkg\/evse-dashboard\.[\w-]{8,}\.css$/);

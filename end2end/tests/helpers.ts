@@ -2,9 +2,13 @@ import { expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { ADMIN_PASSWORD } from '../playwright.config';
 
-/** Waits until the islands have taken over (the ticker marks the body). */
+/**
+ * Waits until the islands have taken over (the ticker marks the body), or
+ * until the loader decided the page has nothing for the wasm to do and
+ * does not load it (bundle/loader.js marks <html>).
+ */
 export async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body[data-hydrated="true"], html[data-wasm="skipped"]')).toHaveCount(1);
 }
 
 /**

@@ -68,3 +68,31 @@ test('what was typed before hydration survives it', async ({ page }) => {
   await page.getByRole('button', { name: 'Review…' }).click();
   await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('Set 9 A for 2 h on HQ P1-02');
 });
+
+test('the slider works before the wasm, and the login page never loads the wasm', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(page.url()).pathname); });
+  const release = await holdWasm(page);
+  await page.goto('/login');
+  await page.waitForLoadState('load');
+  await expect(page.locator('html')).toHaveAttribute('data-wasm', 'skipped');
+  expect(wasm, 'no wasm for the login page').toEqual([]);
+
+  await login(page, 'olga', USER_PASSWORD);
+  await page.getByRole('link', { name: 'HQ P1-04' }).click();
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  const slider = page.getByRole('slider', { name: 'Current (A), slider' });
+  await slider.focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('spinbutton', { name: 'Current (A)', exact: true })).toHaveValue(
+    String(Number(await slider.inputValue())),
+  );
+  const amps = await slider.inputValue();
+  await expect(slider).toHaveAttribute('aria-valuetext', `${amps} amperes`);
+  await page.getByLabel('I confirm this change to the charger').check();
+  await page.getByRole('button', { name: 'Set target', exact: true }).click();
+  await expect(page.getByTestId('outcome')).toContainText(`Requested ${amps} A for 1 h — CLEMAP received it`);
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  expect(wasm.length, 'the charger page asks for the wasm').toBeGreaterThan(0);
+  release();
+});

@@ -1,8 +1,8 @@
 //! The set-target controls. The server renders an exact number field (the
 //! value sent), the duration chips with one chosen, and a confirmation
-//! checkbox: a complete form. Once hydrated, a slider bound to the same
-//! field appears, the power estimate and expiry follow the choice, and a
-//! review step replaces the checkbox.
+//! checkbox: a complete form. Where scripts run, a slider bound to the
+//! same field is there before the wasm; once hydrated, the power estimate
+//! and expiry follow the choice, and a review step replaces the checkbox.
 
 use chrono::Duration;
 use evse_dashboard::types::estimated_kw;
@@ -94,19 +94,26 @@ pub fn TargetControls(
                 prop:value=move || amps.get().to_string()
                 on:input=set_amps
             />
-            <Show when=move || hydrated.get()>
-                <input
-                    type="range"
-                    class="slider"
-                    min=min
-                    max=max
-                    step="1"
-                    aria-label=td_string!(l, current_amps_slider)
-                    aria-valuetext=move || td_string!(l, amperes, amps = amps.get()).to_string()
-                    prop:value=move || amps.get().to_string()
-                    on:input=set_amps
-                />
-            </Show>
+            // Rendered by the server too, and kept in step with the field
+            // by the page's small loader script before the wasm arrives
+            // (`data-follows`; #29: on a slow link the wasm took 3 s).
+            // Hidden until that script runs, so it shows only where it
+            // works: it has no name, the number field is what is sent.
+            <input
+                type="range"
+                class="slider"
+                hidden=true
+                data-follows="amps"
+                data-valuetext=td_string!(l, amperes, amps = "{}").to_string()
+                min=min
+                max=max
+                step="1"
+                value=start
+                aria-label=td_string!(l, current_amps_slider)
+                aria-valuetext=move || td_string!(l, amperes, amps = amps.get()).to_string()
+                prop:value=move || amps.get().to_string()
+                on:input=set_amps
+            />
             <p class="muted scale">{format!("{min}–{max} A")}</p>
             <p class="muted" data-testid="kw">{kw}</p>
         </div>
