@@ -49,18 +49,41 @@ impl BundleNames {
         }
     }
 
-    /// Read once per process, where leptos looks for it: beside the binary.
+    /// Read where leptos looks for it: beside the binary.
+    fn read(options: &LeptosOptions) -> Self {
+        let hashes = options
+            .hash_files
+            .then(|| {
+                let exe = std::env::current_exe().ok()?;
+                std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()
+            })
+            .flatten();
+        Self::new(&options.output_name, hashes.as_deref())
+    }
+}
+
+/// What every page's head holds of the bundle, made once per process: the
+/// stylesheet's path and the loader script with the bundle's paths in it.
+struct Head {
+    stylesheet: String,
+    loader: String,
+}
+
+impl Head {
     fn of(options: &LeptosOptions) -> &'static Self {
-        static NAMES: OnceLock<BundleNames> = OnceLock::new();
-        NAMES.get_or_init(|| {
-            let hashes = options
-                .hash_files
-                .then(|| {
-                    let exe = std::env::current_exe().ok()?;
-                    std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()
-                })
-                .flatten();
-            Self::new(&options.output_name, hashes.as_deref())
+        static HEAD: OnceLock<Head> = OnceLock::new();
+        HEAD.get_or_init(|| {
+            let names = BundleNames::read(options);
+            let pkg = format!("/{}", options.site_pkg_dir);
+            Head {
+                stylesheet: format!("{pkg}/{}", names.css),
+                loader: format!(
+                    "{}({:?}, {:?});",
+                    include_str!("loader.js").trim_end(),
+                    format!("{pkg}/{}", names.js),
+                    format!("{pkg}/{}", names.wasm),
+                ),
+            }
         })
     }
 }
@@ -68,17 +91,10 @@ impl BundleNames {
 /// The stylesheet link and the wasm loader.
 #[component]
 pub fn BundleHead(options: LeptosOptions) -> impl IntoView {
-    let names = BundleNames::of(&options);
-    let pkg = format!("/{}", options.site_pkg_dir);
-    let loader = format!(
-        "{}({:?}, {:?});",
-        include_str!("loader.js").trim_end(),
-        format!("{pkg}/{}", names.js),
-        format!("{pkg}/{}", names.wasm),
-    );
+    let head = Head::of(&options);
     view! {
-        <link rel="stylesheet" id="leptos" href=format!("{pkg}/{}", names.css) />
-        <script type="module" nonce=leptos::nonce::use_nonce()>{loader}</script>
+        <link rel="stylesheet" id="leptos" href=head.stylesheet.as_str() />
+        <script type="module" nonce=leptos::nonce::use_nonce()>{head.loader.as_str()}</script>
     }
 }
 
