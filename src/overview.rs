@@ -91,6 +91,17 @@ impl Overview {
             .collect())
     }
 
+    /// One charger as the fleet lists it (the API's `/chargers/{id}`).
+    pub async fn one(&self, charger_id: i64) -> Result<ChargerOverview, OverviewError> {
+        let charger = self.registry.get(charger_id).await?;
+        let mut reading = latest::one(&self.db, charger_id).await?;
+        if reading.is_none() {
+            self.sampler.read_now(&charger).await?;
+            reading = latest::one(&self.db, charger_id).await?;
+        }
+        Ok(overview_of(charger, reading))
+    }
+
     /// One charger's latest reading, as the charger page shows it.
     pub async fn charger(&self, charger_id: i64) -> Result<ChargerLive, OverviewError> {
         let mut reading = latest::one(&self.db, charger_id).await?;

@@ -43,6 +43,10 @@ pub enum Problem {
     DuplicateCharger {
         existing: String,
     },
+    /// API token names are never reused (the trail names calls by them).
+    DuplicateToken {
+        name: String,
+    },
     NotFound(Missing),
     /// An admin may not lower their own role.
     OwnRole,
@@ -141,6 +145,9 @@ pub enum Field {
     ValidTo,
     /// A site's supply limit, ampere.
     SupplyLimit,
+    TokenName,
+    /// An API token's lifetime in days.
+    TokenLifetime,
 }
 
 /// The rule a field breaks. Values the person typed are kept short.
@@ -196,6 +203,8 @@ pub enum Rule {
     },
     /// A last day before the first.
     BeforeFirstDay,
+    /// An API token name: `a-z 0-9 . _ -` only.
+    TokenNameCharacters,
 }
 
 impl Rule {
@@ -242,6 +251,8 @@ pub enum Missing {
     AuditEvent(i64),
     Schedule(i64),
     Site(i64),
+    /// An active API token of this name.
+    ApiToken(String),
 }
 
 /// How CLEMAP failed, without anything secret: statuses and a short,

@@ -49,6 +49,28 @@ impl fmt::Debug for Password {
     }
 }
 
+/// An API token as its holder presents it (`evse_` and 43 characters of
+/// base64url: 32 random bytes). The server keeps only its SHA-256.
+#[derive(Clone)]
+pub struct ApiSecret(SecretString);
+
+impl ApiSecret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(SecretString::from(value.into()))
+    }
+
+    /// The token, for the one moment it is shown to whoever created it.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for ApiSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiSecret([redacted])")
+    }
+}
+
 /// Replaces every occurrence of `secret` in `text`; used on upstream
 /// bodies before they are kept in an error, in case an upstream echoes
 /// the header it was sent.

@@ -36,6 +36,8 @@ impl std::ops::Deref for Services {
 pub struct Handles {
     pub db: db::Db,
     pub audit: AuditLog,
+    /// `/api/v1`'s tokens.
+    pub api_tokens: crate::api_tokens::ApiTokens,
     /// One CSV export at a time per user.
     pub exports: crate::inflight::OnePerUser,
     pub registry: Registry,
@@ -69,6 +71,7 @@ impl Services {
             engine: Engine::new(schedules.clone(), registry.clone(), control.clone()),
             schedules,
             control,
+            api_tokens: crate::api_tokens::ApiTokens::new(audit.clone()),
             audit: audit.clone(),
             exports: Default::default(),
             energy_days: Default::default(),

@@ -59,6 +59,10 @@ pub enum AuditAction {
     /// What a charger did with a target CLEMAP received: a verdict
     /// (`verdict`) on the set it `refers_to`, from a status sample.
     TargetChecked,
+    /// An API token was made (`subject`: its name).
+    ApiTokenCreated,
+    /// An API token was revoked (`subject`: its name).
+    ApiTokenRevoked,
 }
 
 impl AuditAction {

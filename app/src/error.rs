@@ -57,6 +57,7 @@ impl AppError {
                 Problem::WrongCredentials => 401,
                 Problem::DuplicateUser { .. }
                 | Problem::DuplicateCharger { .. }
+                | Problem::DuplicateToken { .. }
                 | Problem::TokenKeyMismatch
                 | Problem::TokenTampered
                 | Problem::AlreadyRunning
@@ -130,6 +131,7 @@ impl FromServerFnError for AppError {
 /// their detail and reach the browser only as [`AppError::Internal`].
 #[cfg(feature = "ssr")]
 mod from_domain {
+    use evse_dashboard::api_tokens::TokenError;
     use evse_dashboard::audit::query::QueryError;
     use evse_dashboard::auth::AuthError;
     use evse_dashboard::control::ControlError;
@@ -163,7 +165,8 @@ mod from_domain {
         RegistryError,
         AuthError,
         QueryError,
-        ScheduleError
+        ScheduleError,
+        TokenError
     );
 
     impl From<sqlx::Error> for AppError {

@@ -106,7 +106,18 @@ where
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::require_login,
-        ));
+        ))
+        // Pages and server functions only: `/api/v1` reads no cookie (a
+        // bearer token is its only credential), so it needs neither the
+        // session nor the cross-site check.
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn(security::same_origin))
+                .layer(session_layer),
+        );
+    let router = Router::new()
+        .nest(crate::api_v1::BASE, crate::api_v1::router())
+        .merge(router);
     // Outside the login check, so refused requests are counted too.
     let router = if state.metrics {
         router.layer(middleware::from_fn(crate::metrics::track))
@@ -166,9 +177,7 @@ where
                     header::REFERRER_POLICY,
                     value("same-origin"),
                 ))
-                .layer(Set::overriding(header::X_FRAME_OPTIONS, value("DENY")))
-                .layer(middleware::from_fn(security::same_origin))
-                .layer(session_layer),
+                .layer(Set::overriding(header::X_FRAME_OPTIONS, value("DENY"))),
         );
     // Before routing (a layer on a router runs after it chose a route):
     // `/api/../admin` is routed, and guarded, as `/admin`.

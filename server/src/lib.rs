@@ -1,6 +1,7 @@
 //! The `evse-dashboard` executable as a library, so integration tests can
 //! start the real server on port 0 (see `Application`).
 
+pub mod api_v1;
 pub mod assets;
 pub mod backend;
 pub mod cli;
@@ -53,6 +54,8 @@ pub struct ServeConfig {
     pub export_time_limit: Duration,
     /// Where `/metrics` is served; off when `None`.
     pub metrics_listen: Option<SocketAddr>,
+    /// `/api/v1` changes per minute and token.
+    pub api_writes_per_minute: std::num::NonZeroU32,
 }
 
 impl ServeConfig {
@@ -93,6 +96,8 @@ impl ServeConfig {
             },
             export_time_limit: Duration::from_secs(web.export_time_limit_secs),
             metrics_listen: web.metrics_listen,
+            api_writes_per_minute: std::num::NonZeroU32::new(web.api_writes_per_minute)
+                .unwrap_or(std::num::NonZeroU32::MIN),
         }
     }
 }
@@ -265,6 +270,7 @@ impl Application {
             services: services.clone(),
             trusted_proxies: config.trusted_proxies.clone().into(),
             export_time_limit: config.export_time_limit,
+            write_rate: api_v1::WriteRate::per_minute(config.api_writes_per_minute),
             metrics: metrics_addr.is_some(),
         };
         Ok(Self {

@@ -47,6 +47,12 @@ async fn run(command: Command) -> CommandResult {
         Command::Schedule(command) => commands::schedule::run(command).await,
         Command::RotateKey(args) => commands::rotate_key::run(args).await,
         Command::User(command) => commands::user::run(command).await,
+        Command::Token(command) => commands::token::run(command).await,
+        Command::Openapi => {
+            let doc = server::api_v1::openapi().to_pretty_json()?;
+            println!("{doc}");
+            Ok(())
+        }
         Command::Audit(command) => commands::audit::run(command).await,
         Command::ExportSqliteToPostgres(args) => commands::move_to_postgres::run(args).await,
         Command::Backup(args) => commands::backup::run(args).await.map(|_| ()),

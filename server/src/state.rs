@@ -13,6 +13,8 @@ pub struct AppState {
     pub trusted_proxies: std::sync::Arc<[ipnet::IpNet]>,
     /// How long one CSV export may run.
     pub export_time_limit: std::time::Duration,
+    /// `/api/v1` writes per minute and token.
+    pub write_rate: crate::api_v1::WriteRate,
     /// `/metrics` is served, so requests are counted (off, the counting
     /// layer is not installed at all).
     #[from_ref(skip)]

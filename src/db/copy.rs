@@ -7,8 +7,9 @@
 //! Left behind on purpose: sessions (everyone logs in again), the login
 //! throttle's counters and known addresses (they expire or are relearnt),
 //! the raw status samples and latest readings (the sampler makes new ones
-//! within a minute; the 15-minute history is copied), and the sampler's
-//! lease.
+//! within a minute; the 15-minute history is copied), the sampler's
+//! lease, and the API's idempotency keys (kept 24 h; an integration
+//! retrying across the move sends new ones).
 
 use futures::TryStreamExt;
 use sqlx::sqlite::SqliteRow;
@@ -68,6 +69,20 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("last_login_at", Text),
             ("session_epoch", Int),
             ("language", Text),
+        ],
+    ),
+    (
+        "api_tokens",
+        &[
+            ("id", Int),
+            ("name", Text),
+            ("role", Text),
+            ("token_hash", Text),
+            ("created_at", Text),
+            ("created_by", Text),
+            ("expires_at", Text),
+            ("last_used_at", Text),
+            ("revoked_at", Text),
         ],
     ),
     (

@@ -16,11 +16,14 @@ pub enum Who {
     Cli { os_user: String },
     /// The dashboard's own status check (its verdicts on targets).
     Sampler,
+    /// An integration calling `/api/v1` with the API token of this name.
+    Token { name: String },
 }
 
 const SCHEDULE: &str = "schedule:";
 const CLI: &str = "cli:";
 const SAMPLER: &str = "system:status-check";
+const TOKEN: &str = "token:";
 
 impl Who {
     /// The `actor` column. Usernames hold no `:`, so the prefixes cannot
@@ -31,6 +34,7 @@ impl Who {
             Self::Schedule { id, name } => format!("{} ({name})", schedule_key(*id)),
             Self::Cli { os_user } => format!("{CLI}{os_user}"),
             Self::Sampler => SAMPLER.to_owned(),
+            Self::Token { name } => format!("{TOKEN}{name}"),
         }
     }
 
@@ -65,6 +69,11 @@ impl Who {
         }
         if actor == SAMPLER {
             return Self::Sampler;
+        }
+        if let Some(name) = actor.strip_prefix(TOKEN) {
+            return Self::Token {
+                name: name.to_owned(),
+            };
         }
         if let Some(os_user) = actor.strip_prefix(CLI) {
             return Self::Cli {
@@ -114,6 +123,7 @@ mod tests {
                 os_user: "root".into(),
             },
             Who::Sampler,
+            Who::Token { name: "bms".into() },
         ] {
             assert_eq!(Who::from_stored(&who.stored_name(), who.user_id()), who);
         }
@@ -125,6 +135,7 @@ mod tests {
             .stored_name(),
             "schedule:7 (Night)"
         );
+        assert_eq!(Who::Token { name: "bms".into() }.stored_name(), "token:bms");
     }
 
     #[test]

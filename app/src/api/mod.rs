@@ -10,6 +10,7 @@ pub mod history;
 pub mod overview;
 pub mod schedules;
 pub mod system;
+pub mod tokens;
 pub mod users;
 
 #[cfg(feature = "ssr")]

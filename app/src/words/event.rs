@@ -29,6 +29,8 @@ pub fn event_sentence(l: Locale, entry: &AuditEntry) -> String {
         UserEnabled => td_string!(l, ev_user_enabled, user = subject).to_string(),
         PasswordReset => td_string!(l, ev_password_reset, user = subject).to_string(),
         PasswordChanged => td_string!(l, ev_password_changed).to_owned(),
+        ApiTokenCreated => td_string!(l, ev_api_token_created, name = subject).to_string(),
+        ApiTokenRevoked => td_string!(l, ev_api_token_revoked, name = subject).to_string(),
         action => td_string!(l, ev_done, action = action_label(l, action)).to_string(),
     }
 }

@@ -34,6 +34,8 @@ fn field_name(l: Locale, field: Field) -> &'static str {
         Field::ValidFrom => td_string!(l, f_valid_from),
         Field::ValidTo => td_string!(l, f_valid_to),
         Field::SupplyLimit => td_string!(l, f_supply_limit),
+        Field::TokenName => td_string!(l, f_token_name),
+        Field::TokenLifetime => td_string!(l, f_token_lifetime),
     }
 }
 
@@ -76,6 +78,9 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
             max = seconds(l, *max)
         )
         .to_string(),
+        (Field::TokenLifetime, Rule::OutOfRange { got, min, max }) => {
+            td_string!(l, v_token_days, got = got, min = min, max = max).to_string()
+        }
         (_, Rule::OutOfRange { got, min, max }) => td_string!(
             l,
             v_out_of_range,
@@ -113,6 +118,7 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
             td_string!(l, v_unknown_time_zone, text = text).to_string()
         }
         (_, Rule::BeforeFirstDay) => td_string!(l, v_before_first_day).to_owned(),
+        (_, Rule::TokenNameCharacters) => td_string!(l, v_token_name_characters).to_owned(),
     };
     if is_target_field(*field) {
         format!("{sentence} {}", td_string!(l, nothing_sent))

@@ -32,6 +32,8 @@ pub fn action_label(l: Locale, action: AuditAction) -> &'static str {
         ScheduleDisabled => td_string!(l, action_schedule_disabled),
         ScheduleDeleted => td_string!(l, action_schedule_deleted),
         SiteUpdated => td_string!(l, action_site_updated),
+        ApiTokenCreated => td_string!(l, action_api_token_created),
+        ApiTokenRevoked => td_string!(l, action_api_token_revoked),
         TargetChecked => td_string!(l, action_target_checked),
     }
 }

@@ -53,6 +53,9 @@ pub fn problem_sentence(l: Locale, problem: &Problem) -> String {
         Problem::DuplicateCharger { existing } => {
             td_string!(l, e_duplicate_charger, existing = existing).to_string()
         }
+        Problem::DuplicateToken { name } => {
+            td_string!(l, e_duplicate_token, name = name).to_string()
+        }
         Problem::NotFound(missing) => missing_sentence(l, missing),
         Problem::OwnRole => td_string!(l, e_own_role).into(),
         Problem::OwnAccount => td_string!(l, e_own_account).into(),
@@ -96,6 +99,7 @@ fn missing_sentence(l: Locale, missing: &Missing) -> String {
         Missing::AuditEvent(id) => td_string!(l, e_missing_event, id = id).to_string(),
         Missing::Schedule(id) => td_string!(l, e_missing_schedule, id = id).to_string(),
         Missing::Site(id) => td_string!(l, e_missing_site, id = id).to_string(),
+        Missing::ApiToken(name) => td_string!(l, e_missing_token, name = name).to_string(),
     }
 }
 

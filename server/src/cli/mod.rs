@@ -9,9 +9,11 @@ use clap::{Args, Parser, Subcommand};
 
 mod options;
 mod schedule;
+mod token;
 
 pub use options::{DataArgs, LogArgs, LogFormat, ServeArgs, WebArgs};
 pub use schedule::{ScheduleAddArgs, ScheduleCommand};
+pub use token::TokenCommand;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -64,6 +66,12 @@ pub enum Command {
     /// Create users, set passwords, disable accounts, list users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Make, list and revoke API tokens for /api/v1.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Print the OpenAPI 3.1 document of /api/v1 (as the server serves it
+    /// at /api/v1/openapi.json).
+    Openapi,
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -140,7 +148,7 @@ pub enum UserCommand {
     List(DataArgs),
 }
 
-fn parse_role(s: &str) -> Result<evse_dashboard::types::Role, String> {
+pub(crate) fn parse_role(s: &str) -> Result<evse_dashboard::types::Role, String> {
     use strum::IntoEnumIterator;
     evse_dashboard::types::Role::parse(s).ok_or_else(|| {
         let roles: Vec<&str> = evse_dashboard::types::Role::iter()

@@ -177,6 +177,13 @@ pub struct WebArgs {
     #[arg(long, env = "EVSE_METRICS_LISTEN", value_name = "ADDR")]
     pub metrics_listen: Option<SocketAddr>,
 
+    /// Changes (sets, resets) one API token may make per minute on this
+    /// instance; past it, 429 with Retry-After.
+    #[arg(long, env = "EVSE_API_WRITES_PER_MINUTE", value_name = "N",
+          default_value_t = crate::api_v1::DEFAULT_WRITES_PER_MINUTE,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub api_writes_per_minute: u32,
+
     /// Connections open at once; more wait until one closes.
     #[arg(long, env = "EVSE_MAX_CONNECTIONS", default_value_t = 1024, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=100_000))]

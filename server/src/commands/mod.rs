@@ -9,6 +9,7 @@ pub mod rotate_key;
 pub mod schedule;
 pub mod serve;
 pub mod simulate;
+pub mod token;
 pub mod user;
 
 use std::io::{BufRead, IsTerminal};

@@ -19,6 +19,7 @@ use app::api::schedules::{
     SitePlanCall, UpdateSchedule, UpdateSite,
 };
 use app::api::system::ServerInfoCall;
+use app::api::tokens::{CreateApiToken, ListApiTokens, RevokeApiToken, TakeNewApiToken};
 use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
 use app::language::SetLanguage;
 use app::prefs::{SetTheme, Theme};
@@ -171,6 +172,27 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
         rule(AtLeast(Viewer), audit),
         rule(AtLeast(Viewer), AuditEventCall { id: NONE }),
         rule(AtLeast(Admin), ListUsers {}),
+        rule(AtLeast(Admin), ListApiTokens {}),
+        rule(
+            AtLeast(Admin),
+            CreateApiToken {
+                name: "bad name".into(),
+                role: Viewer,
+                expires_in_days: None,
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            RevokeApiToken {
+                name: "nobody".into(),
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            TakeNewApiToken {
+                handoff: "none".into(),
+            },
+        ),
         rule(
             AtLeast(Admin),
             CreateUser {

@@ -63,6 +63,7 @@ pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
         connections: Default::default(),
         export_time_limit: std::time::Duration::from_secs(600),
         metrics_listen: None,
+        api_writes_per_minute: std::num::NonZeroU32::new(60).unwrap(),
     }
 }
 
@@ -116,6 +117,20 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// Stops the server as a shutdown would (its data directory's lock is
+    /// released) and hands the data directory back, for a restart.
+    pub async fn stop(self) -> tempfile::TempDir {
+        let Self {
+            data_dir,
+            server,
+            _stop,
+            ..
+        } = self;
+        drop(_stop);
+        let _ = server.await;
+        data_dir
+    }
+
     /// The API tests run on SQLite (the store-level tests and
     /// `instances.rs` cover PostgreSQL).
     pub fn sqlite(&self) -> &sqlx::SqlitePool {

@@ -22,7 +22,8 @@ use strum::IntoEnumIterator;
 use crate::calls::{NONE, calls};
 use crate::helpers::{PASSWORD, client};
 use forms::{forms, fresh_token};
-use process::{Serving, cli};
+use process::Serving;
+pub(crate) use process::{BIN, cli};
 
 /// How many pages one visitor fetches at most (the app has a few dozen).
 const MAX_PAGES: usize = 400;

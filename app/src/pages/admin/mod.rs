@@ -1,10 +1,12 @@
-//! Admin: register, edit and delete chargers; manage users. The token
-//! field is write-only: the page only ever learns whether a token is set.
+//! Admin: register, edit and delete chargers; manage users and API
+//! tokens. The evsetoken field is write-only: the page only ever learns
+//! whether a token is set.
 //! Only an admin sees the forms: everyone else is told whom to ask
 //! (every action would be refused anyway, so offering it would only
 //! mislead).
 
 mod chargers;
+mod tokens;
 mod users;
 
 use evse_dashboard::types::Role;
@@ -27,6 +29,7 @@ pub fn AdminPage() -> impl IntoView {
                     <EventBanner />
                     <chargers::ChargerAdmin />
                     <users::UserAdmin />
+                    <tokens::TokenAdmin />
                 }
                     .into_any()
             } else {

@@ -1,0 +1,238 @@
+//! `/chargers`: the fleet, one charger, and its target (read, set,
+//! reset). The writes run the same `Control` calls as the charger page's
+//! forms: same validation, same intent-first audit, same refusals.
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use evse_dashboard::types::{AuditAction, ControlOutcome, Outcome, Problem, Role};
+
+use super::body::target_body;
+use super::caller::Caller;
+use super::extract::ApiPath;
+use super::model::{Charger, ResetAnswer, SetAnswer, SetTarget, Target};
+use super::problem::{ApiError, ProblemDetails};
+use super::writes::{self, Answered, WriteRequest};
+use crate::state::AppState;
+
+/// Every charger with its latest reading and target.
+#[utoipa::path(get, path = "/chargers", tag = "chargers",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<Charger>),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    caller.require(Role::Viewer)?;
+    let fleet = state
+        .services
+        .overview
+        .fleet()
+        .await
+        .map_err(app::error::AppError::from)?;
+    let chargers: Vec<Charger> = fleet.iter().map(Charger::from).collect();
+    Ok(Json(chargers).into_response())
+}
+
+/// One charger with its latest reading and target.
+#[utoipa::path(get, path = "/chargers/{id}", tag = "chargers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The charger's id")),
+    responses(
+        (status = 200, body = Charger),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Viewer)?;
+    let overview = state
+        .services
+        .overview
+        .one(id)
+        .await
+        .map_err(app::error::AppError::from)?;
+    Ok(Json(Charger::from(&overview)).into_response())
+}
+
+/// The target in force, as CLEMAP says now (read at most every 2 s).
+#[utoipa::path(get, path = "/chargers/{id}/target", tag = "chargers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The charger's id")),
+    responses(
+        (status = 200, body = Target),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 502, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn target(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Viewer)?;
+    let live = state
+        .services
+        .control
+        .live(id)
+        .await
+        .map_err(app::error::AppError::from)?;
+    Ok(Json(Target::from(&live.settings)).into_response())
+}
+
+/// Sets a temporary target. `Idempotency-Key` makes a retry safe.
+#[utoipa::path(post, path = "/chargers/{id}/target", tag = "chargers",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The charger's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "The same key within 24 h answers the first answer again, with no second call to CLEMAP"),
+    ),
+    request_body = SetTarget,
+    responses(
+        (status = 201, body = SetAnswer, description = "CLEMAP answered: `received` or `rejected`"),
+        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json", description = "Refused (and audited) before anything was sent"),
+        (status = 429, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 502, body = ProblemDetails, content_type = "application/problem+json", description = "CLEMAP failed (audited)"),
+    ))]
+pub async fn set(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Operator)?;
+    let request = WriteRequest {
+        method: Method::POST,
+        path: uri.path(),
+        headers: &headers,
+        body: &body,
+    };
+    let change = async {
+        let control = &state.services.control;
+        let parsed = target_body(&body).map_err(|why| ApiError::Body(why.to_owned()))?;
+        let outcome = match parsed {
+            Ok(SetTarget { current, duration }) => {
+                control
+                    .set_target(&caller.actor, id, current, duration)
+                    .await
+            }
+            Err(invalid) => {
+                let reason = Problem::Invalid(invalid);
+                control
+                    .refuse(&caller.actor, id, AuditAction::SetTarget, &reason)
+                    .await
+            }
+        }
+        .map_err(app::error::AppError::from)?;
+        shown_at_once(&state, &outcome).await;
+        answered(&outcome, |o| {
+            let valid_until = o
+                .requested_duration
+                .map(|d| o.at + chrono::TimeDelta::seconds(i64::from(d)));
+            serde_json::to_string(&SetAnswer {
+                outcome: o.outcome.to_string(),
+                current: o.requested_current,
+                duration: o.requested_duration,
+                valid_until: (o.outcome == Outcome::Received)
+                    .then_some(valid_until)
+                    .flatten(),
+                audit_id: o.audit_id,
+            })
+        })
+    };
+    Ok(writes::run(&state, &caller, request, change).await)
+}
+
+/// Removes the target in force; answers what it was.
+#[utoipa::path(delete, path = "/chargers/{id}/target", tag = "chargers",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The charger's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "The same key within 24 h answers the first answer again, with no second call to CLEMAP"),
+    ),
+    responses(
+        (status = 200, body = ResetAnswer),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 502, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn reset(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Operator)?;
+    let request = WriteRequest {
+        method: Method::DELETE,
+        path: uri.path(),
+        headers: &headers,
+        body: &[],
+    };
+    let change = async {
+        let outcome = state
+            .services
+            .control
+            .reset(&caller.actor, id)
+            .await
+            .map_err(app::error::AppError::from)?;
+        shown_at_once(&state, &outcome).await;
+        answered(&outcome, |o| {
+            let previous = o.previous.clone().unwrap_or_default();
+            serde_json::to_string(&ResetAnswer {
+                previous: Target::from(&previous),
+                audit_id: o.audit_id,
+            })
+        })
+    };
+    Ok(writes::run(&state, &caller, request, change).await)
+}
+
+/// What CLEMAP received is on the pages at once, as after a form.
+async fn shown_at_once(state: &AppState, outcome: &ControlOutcome) {
+    if let Err(e) = state.services.overview.after_change(outcome).await {
+        tracing::warn!(error = %e, "the new target waits for the next reading");
+    }
+}
+
+/// A set's or reset's answer: the body for an answer from CLEMAP (201 for
+/// a set, 200 for a reset), else the audited refusal or failure.
+fn answered(
+    outcome: &ControlOutcome,
+    body: impl Fn(&ControlOutcome) -> serde_json::Result<String>,
+) -> Result<Answered, ApiError> {
+    match outcome.outcome {
+        Outcome::Received | Outcome::Rejected => {
+            let status = if outcome.action == AuditAction::SetTarget {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            let body = body(outcome).map_err(|_| app::error::AppError::Internal)?;
+            Ok((status.as_u16(), body))
+        }
+        _ => Err(ApiError::Audited {
+            error: outcome
+                .problem
+                .clone()
+                .map_or(app::error::AppError::Internal, Into::into),
+            audit_id: outcome.audit_id,
+        }),
+    }
+}
