@@ -4,6 +4,7 @@
 //! `EVSE_TEST_BACKEND=postgres` a fresh PostgreSQL database on the server
 //! `EVSE_TEST_POSTGRES_URL` names (`.ci/test` runs the suite both ways).
 
+mod api_tokens;
 mod audit_chain;
 mod audit_reads;
 mod audit_writer;

@@ -3,6 +3,7 @@
 //! forms: same validation, same intent-first audit, same refusals.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
@@ -109,9 +110,10 @@ pub async fn set(
     ApiPath(id): ApiPath<i64>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Operator)?;
+    let body = body?;
     let request = WriteRequest {
         method: Method::POST,
         path: uri.path(),

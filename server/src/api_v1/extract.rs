@@ -2,7 +2,7 @@
 //! instead of axum's plain-text 400.
 
 use axum::extract::FromRequestParts;
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 
 use super::problem::ApiError;
 
@@ -29,5 +29,15 @@ impl From<QueryRejection> for ApiError {
             "the query string could not be read ({})",
             rejection.body_text()
         ))
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            Self::TooLarge
+        } else {
+            Self::Body("the body could not be received".into())
+        }
     }
 }

@@ -30,6 +30,8 @@ pub enum ApiError {
     TooManyDays { asked: i64 },
     /// A path or method the API does not have.
     NoSuchOperation,
+    /// A body over the API's limit.
+    TooLarge,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +119,7 @@ impl ApiError {
             Self::Body(_) => 400,
             Self::TooManyDays { .. } => 422,
             Self::NoSuchOperation => 404,
+            Self::TooLarge => 413,
             Self::Idempotency(KeyProblem::Malformed) => 400,
             Self::Idempotency(KeyProblem::Reused) => 422,
             Self::Idempotency(KeyProblem::Running | KeyProblem::Unfinished) => 409,
@@ -155,6 +158,9 @@ impl ApiError {
             Self::NoSuchOperation => "There is no such operation here; /api/v1/docs lists \
                 the ones there are."
                 .into(),
+            Self::TooLarge => "The request body is larger than this API reads (16 KB); a \
+                change is a few dozen bytes of JSON."
+                .into(),
             Self::TooManyDays { asked } => format!(
                 "One answer covers at most {MAX_HISTORY_DAYS} days (this asked for {asked}). \
                  Ask for fewer days at a time, or download the CSV export, which takes any range."
@@ -178,7 +184,7 @@ impl ApiError {
     fn kind(&self) -> &'static str {
         match self {
             Self::Idempotency(_) => "idempotency-key",
-            Self::Body(_) => "malformed",
+            Self::Body(_) | Self::TooLarge => "malformed",
             other => slug(other.status()),
         }
     }

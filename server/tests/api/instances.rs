@@ -29,7 +29,9 @@ fn admin_url() -> String {
 
 /// Two instances on one fresh database with one simulated CLEMAP. B gets
 /// A's key files, as every instance of one installation must.
-async fn two_instances(stations: Vec<StationSpec>) -> (TestApp, TestApp, SimulatorHandle) {
+pub(crate) async fn two_instances(
+    stations: Vec<StationSpec>,
+) -> (TestApp, TestApp, SimulatorHandle) {
     let url: DatabaseUrl = scratch::postgres(&admin_url()).await.unwrap();
     let sim = simulator::spawn(Fleet { stations }).await.unwrap();
     let start = async |keys_from: Option<&std::path::Path>| {
@@ -47,7 +49,7 @@ async fn two_instances(stations: Vec<StationSpec>) -> (TestApp, TestApp, Simulat
     (a, b, sim)
 }
 
-fn station(uuid: &str) -> StationSpec {
+pub(crate) fn station(uuid: &str) -> StationSpec {
     let token = format!("tok-{uuid}-{}", uuid::Uuid::new_v4().simple());
     StationSpec::new("edge", uuid, &token, 32, Vehicle::Charging)
 }

@@ -7,8 +7,11 @@
 //! their headers, the server's TRACE log, CLI output, the database with
 //! its WAL, the backup — is searched for each token in every encoding
 //! `forms` knows. Routes and functions come from the app, so a new one is
-//! crawled without editing this file.
+//! crawled without editing this file. `/api/v1` is crawled from its own
+//! OpenAPI document with each role's API token (`api`); API tokens may
+//! appear only where they are shown once.
 
+mod api;
 mod forms;
 mod process;
 
@@ -31,10 +34,10 @@ const GARBAGE: &str = "id=-1&charger_id=%00%FF&amps=NaN&duration=1e309&input%5Bn
 
 /// Everything the server let out, by where it came from.
 #[derive(Default)]
-struct Outflow(Vec<(String, Vec<u8>)>);
+struct Outflow(pub Vec<(String, Vec<u8>)>);
 
 impl Outflow {
-    async fn response(&mut self, what: String, res: reqwest::Response) -> (u16, String) {
+    pub async fn response(&mut self, what: String, res: reqwest::Response) -> (u16, String) {
         let status = res.status().as_u16();
         let mut bytes = format!("{:?}\n", res.headers()).into_bytes();
         let body = res.bytes().await.unwrap_or_default();
@@ -270,6 +273,13 @@ async fn no_token_leaves_the_server_in_any_form() {
     .await;
     let base = server.base.clone();
 
+    let mut api_tokens = Vec::new();
+    for role in Role::iter() {
+        let name = format!("crawl-api-{}", role.as_str());
+        let token = api::token_add(&mut out, &name, role.as_str(), data_arg);
+        api_tokens.push((name, token));
+    }
+
     let admin = login(&base, "crawl-admin").await;
     let add = format!(
         "input%5Bname%5D=Crawl+0&input%5Bsite%5D=Crawl&input%5Bedge_device_id%5D=edge-0&input%5Bevse_uuid%5D=evse-0&token={}",
@@ -287,6 +297,12 @@ async fn no_token_leaves_the_server_in_any_form() {
     assert_eq!(status, 200, "{body}");
     let added: serde_json::Value = serde_json::from_str(&body).unwrap();
     let web_charger = added["id"].as_i64().expect("the new charger's id");
+
+    for (who, token) in &api_tokens {
+        api::crawl(&mut out, &base, who, token, web_charger).await;
+    }
+    let on_page = api::made_on_the_admin_page(&mut out, &base, &admin).await;
+    api_tokens.push(("crawl-web".into(), on_page));
 
     // Anonymous first, admin last: the admin's real pass deletes a charger.
     let mut visitors = vec![("anonymous".to_owned(), client())];
@@ -370,6 +386,16 @@ async fn no_token_leaves_the_server_in_any_form() {
             for (source, bytes) in &out.0 {
                 if memchr::memmem::find(bytes, &needle).is_some() {
                     leaks.push(format!("token {i} ({form}) in {source}"));
+                }
+            }
+        }
+    }
+    for (who, token) in &api_tokens {
+        for (form, needle) in forms(token) {
+            for (source, bytes) in &out.0 {
+                let shown = source.starts_with(api::SHOWN_ONCE);
+                if !shown && memchr::memmem::find(bytes, &needle).is_some() {
+                    leaks.push(format!("API token {who} ({form}) in {source}"));
                 }
             }
         }

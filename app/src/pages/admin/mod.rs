@@ -21,15 +21,16 @@ use crate::language::locale;
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
+    let new_token = tokens::new_token();
     view! {
         <h1>{td_string!(locale(), nav_admin)}</h1>
-        {user.show(|u| {
+        {user.show(move |u| {
             if u.role == Role::Admin {
                 view! {
                     <EventBanner />
                     <chargers::ChargerAdmin />
                     <users::UserAdmin />
-                    <tokens::TokenAdmin />
+                    <tokens::TokenAdmin new_token />
                 }
                     .into_any()
             } else {

@@ -25,8 +25,24 @@ fn columns(l: Locale) -> [&'static str; 6] {
     ]
 }
 
+/// A token just made, as the page after a plain form post shows it: read
+/// once per request, where the page starts (a component inside the
+/// user's `Transition` may be built twice, and would take it twice).
+pub type NewTokenShown = Resource<Option<Option<evse_dashboard::types::SecretText>>>;
+
+pub fn new_token() -> NewTokenShown {
+    let query = use_query_map();
+    let handoff = move || query.read().get("new_token");
+    Resource::new(handoff, |handoff| async move {
+        match handoff {
+            Some(id) => Some(take_new_api_token(id).await.ok().flatten()),
+            None => None,
+        }
+    })
+}
+
 #[component]
-pub fn TokenAdmin() -> impl IntoView {
+pub fn TokenAdmin(new_token: NewTokenShown) -> impl IntoView {
     let l = locale();
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
@@ -37,7 +53,7 @@ pub fn TokenAdmin() -> impl IntoView {
                 {td_string!(l, tokens_intro)} " "
                 <a href="/api/v1/docs">{td_string!(l, api_reference)}</a>
             </p>
-            <NewToken />
+            <NewToken token=new_token />
             {action_error(revoke)}
             <Loaded waiting=td_string!(l, loading_tokens)>
                 {move || Suspend::new(async move {
@@ -83,16 +99,8 @@ pub fn TokenAdmin() -> impl IntoView {
 
 /// The token a plain form post just created, once (`?new_token=`).
 #[component]
-fn NewToken() -> impl IntoView {
+fn NewToken(token: NewTokenShown) -> impl IntoView {
     let l = locale();
-    let query = use_query_map();
-    let handoff = move || query.read().get("new_token");
-    let token = Resource::new(handoff, |handoff| async move {
-        match handoff {
-            Some(id) => Some(take_new_api_token(id).await.ok().flatten()),
-            None => None,
-        }
-    });
     view! {
         <Transition fallback=|| ()>
             {move || token.get().flatten().map(|shown| match shown {

@@ -1,6 +1,8 @@
 //! `/api/v1` (#30) over HTTP: tokens, roles, writes and their audit rows,
 //! idempotency, rates, problem documents and the OpenAPI document.
 
+mod across;
+mod bad_input;
 mod docs;
 mod roles;
 mod tokens;

@@ -1,0 +1,122 @@
+//! The crawler's pass over `/api/v1`: every operation the served OpenAPI
+//! document lists, with each role's API token, with real, garbage and
+//! missing bodies and ids; and an API token made through the admin page,
+//! read from the one page that shows it. API tokens may appear only where
+//! they are shown once ([`SHOWN_ONCE`] sources); evsetokens nowhere.
+
+use serde_json::Value;
+
+use super::Outflow;
+
+/// Sources that show a new API token to whoever made it, by design.
+pub const SHOWN_ONCE: &str = "shown once: ";
+
+/// `token add NAME --role ROLE` at TRACE: its standard output (which
+/// shows the token, once) and its log are kept apart. Returns the token.
+pub fn token_add(out: &mut Outflow, name: &str, role: &str, data: &str) -> String {
+    let run = std::process::Command::new(super::BIN)
+        .args(["token", "add", name, "--role", role, "--data-dir", data])
+        .env("RUST_LOG", "trace")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed = String::from_utf8(run.stdout.clone()).unwrap();
+    out.0.push((format!("token add {name}: log"), run.stderr));
+    out.0
+        .push((format!("{SHOWN_ONCE}token add {name}: output"), run.stdout));
+    printed.trim_end().lines().last().unwrap().to_owned()
+}
+
+pub async fn crawl(out: &mut Outflow, base: &str, who: &str, token: &str, charger: i64) {
+    let c = crate::helpers::client();
+    let doc: Value = c
+        .get(format!("{base}/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bodies = [
+        r#"{"current": 10, "duration": 600}"#,
+        r#"{"current": "x", "duration": -1}"#,
+        "garbage",
+        "",
+    ];
+    let mut answered = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            for id in [charger.to_string(), "1".into(), "999999".into(), "x".into()] {
+                let url = format!("{base}/api/v1{}", path.replace("{id}", &id));
+                for body in bodies {
+                    let request = c
+                        .request(method.to_uppercase().parse().unwrap(), &url)
+                        .bearer_auth(token)
+                        .header("content-type", "application/json")
+                        .header(
+                            "idempotency-key",
+                            format!("crawl-{who}-{method}-{id}-{body}"),
+                        )
+                        .body(body);
+                    let res = request.send().await.unwrap();
+                    let (status, _) = out
+                        .response(format!("{who} {method} {url} {body}"), res)
+                        .await;
+                    assert!(
+                        status < 500 || status == 502,
+                        "{who} {method} {url}: {status}"
+                    );
+                    answered += usize::from(status < 300);
+                }
+            }
+        }
+    }
+    assert!(
+        answered > 10,
+        "{who}: the token was not accepted ({answered} answers)"
+    );
+}
+
+/// An admin makes a token on the admin page (a plain form post); the page
+/// it is sent to shows it once. Returns the token.
+pub async fn made_on_the_admin_page(
+    out: &mut Outflow,
+    base: &str,
+    admin: &reqwest::Client,
+) -> String {
+    let res = admin
+        .post(format!("{base}/api/create_api_token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .body("name=crawl-web&role=viewer&expires_in_days=")
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    out.response("admin creates an API token".into(), res).await;
+    assert!(location.starts_with("/admin?new_token="), "{location}");
+    let page = admin.get(format!("{base}{location}")).send().await.unwrap();
+    let (_, html) = out
+        .response(
+            format!("{SHOWN_ONCE}admin page after creating a token"),
+            page,
+        )
+        .await;
+    let start = html.find("value=\"evse_").unwrap_or_else(|| {
+        let at = html.find("tokens-heading").unwrap_or(0);
+        panic!(
+            "the page shows no new token: {}",
+            &html[at..(at + 3000).min(html.len())]
+        )
+    }) + 7;
+    let token = html[start..].split('"').next().unwrap().to_owned();
+    // Shown once: the same page again does not have it.
+    let again = admin.get(format!("{base}{location}")).send().await.unwrap();
+    let (_, html) = out.response("admin page again".into(), again).await;
+    assert!(!html.contains(&token), "a new token is shown only once");
+    token
+}
