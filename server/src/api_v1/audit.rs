@@ -14,7 +14,7 @@ use super::problem::{ApiError, ProblemDetails};
 use crate::state::AppState;
 
 /// One page of the audit trail.
-#[utoipa::path(get, path = "/audit", tag = "audit",
+#[utoipa::path(get, path = "/audit", operation_id = "audit_page", tag = "audit",
     security(("bearer" = [])),
     params(AuditQuery),
     responses(

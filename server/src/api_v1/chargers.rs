@@ -18,7 +18,7 @@ use super::writes::{self, Answered, WriteRequest};
 use crate::state::AppState;
 
 /// Every charger with its latest reading and target.
-#[utoipa::path(get, path = "/chargers", tag = "chargers",
+#[utoipa::path(get, path = "/chargers", operation_id = "list_chargers", tag = "chargers",
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Charger>),
@@ -37,7 +37,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
 }
 
 /// One charger with its latest reading and target.
-#[utoipa::path(get, path = "/chargers/{id}", tag = "chargers",
+#[utoipa::path(get, path = "/chargers/{id}", operation_id = "get_charger", tag = "chargers",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The charger's id")),
     responses(
@@ -61,7 +61,7 @@ pub async fn get(
 }
 
 /// The target in force, as CLEMAP says now (read at most every 2 s).
-#[utoipa::path(get, path = "/chargers/{id}/target", tag = "chargers",
+#[utoipa::path(get, path = "/chargers/{id}/target", operation_id = "get_target", tag = "chargers",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The charger's id")),
     responses(
@@ -86,7 +86,7 @@ pub async fn target(
 }
 
 /// Sets a temporary target. `Idempotency-Key` makes a retry safe.
-#[utoipa::path(post, path = "/chargers/{id}/target", tag = "chargers",
+#[utoipa::path(post, path = "/chargers/{id}/target", operation_id = "set_target", tag = "chargers",
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "The charger's id"),
@@ -157,7 +157,7 @@ pub async fn set(
 }
 
 /// Removes the target in force; answers what it was.
-#[utoipa::path(delete, path = "/chargers/{id}/target", tag = "chargers",
+#[utoipa::path(delete, path = "/chargers/{id}/target", operation_id = "reset_target", tag = "chargers",
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "The charger's id"),

@@ -16,7 +16,7 @@ use super::problem::{ApiError, MAX_HISTORY_DAYS, ProblemDetails};
 use crate::state::AppState;
 
 /// A charger's 15-minute history (one day by default: today).
-#[utoipa::path(get, path = "/chargers/{id}/history", tag = "history",
+#[utoipa::path(get, path = "/chargers/{id}/history", operation_id = "charger_history", tag = "history",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The charger's id"), DaysQuery),
     responses(
@@ -44,7 +44,7 @@ pub async fn charger(
 }
 
 /// Every charger of a site, each with its 15-minute history.
-#[utoipa::path(get, path = "/sites/{id}/history", tag = "history",
+#[utoipa::path(get, path = "/sites/{id}/history", operation_id = "site_history", tag = "history",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The site's id"), DaysQuery),
     responses(

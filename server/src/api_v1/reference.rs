@@ -31,7 +31,7 @@ fn reference() -> &'static Reference {
 }
 
 /// The OpenAPI 3.1 document of this API.
-#[utoipa::path(get, path = "/openapi.json", tag = "reference",
+#[utoipa::path(get, path = "/openapi.json", operation_id = "openapi", tag = "reference",
     responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
 pub async fn openapi_json() -> Response {
     (
@@ -42,7 +42,7 @@ pub async fn openapi_json() -> Response {
 }
 
 /// This reference as a web page.
-#[utoipa::path(get, path = "/docs", tag = "reference",
+#[utoipa::path(get, path = "/docs", operation_id = "reference_page", tag = "reference",
     responses((status = 200, description = "HTML", content_type = "text/html")))]
 pub async fn docs() -> Response {
     let mut response = (

@@ -18,7 +18,7 @@ use super::writes::{self, WriteRequest};
 use crate::state::AppState;
 
 /// Sets a temporary target on every charger of the site.
-#[utoipa::path(post, path = "/sites/{id}/target", tag = "sites",
+#[utoipa::path(post, path = "/sites/{id}/target", operation_id = "set_site_target", tag = "sites",
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "The site's id"),

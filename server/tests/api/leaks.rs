@@ -273,12 +273,7 @@ async fn no_token_leaves_the_server_in_any_form() {
     .await;
     let base = server.base.clone();
 
-    let mut api_tokens = Vec::new();
-    for role in Role::iter() {
-        let name = format!("crawl-api-{}", role.as_str());
-        let token = api::token_add(&mut out, &name, role.as_str(), data_arg);
-        api_tokens.push((name, token));
-    }
+    let mut api_tokens = api::one_per_role(&mut out, data_arg);
 
     let admin = login(&base, "crawl-admin").await;
     let add = format!(
@@ -390,16 +385,7 @@ async fn no_token_leaves_the_server_in_any_form() {
             }
         }
     }
-    for (who, token) in &api_tokens {
-        for (form, needle) in forms(token) {
-            for (source, bytes) in &out.0 {
-                let shown = source.starts_with(api::SHOWN_ONCE);
-                if !shown && memchr::memmem::find(bytes, &needle).is_some() {
-                    leaks.push(format!("API token {who} ({form}) in {source}"));
-                }
-            }
-        }
-    }
+    leaks.extend(api::leaks(&out, &api_tokens));
     let searched: usize = out.0.iter().map(|(_, b)| b.len()).sum();
     eprintln!(
         "searched {} sources, {} bytes; bundle built: {bundle_built}",

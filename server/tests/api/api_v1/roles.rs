@@ -7,11 +7,10 @@ use strum::IntoEnumIterator;
 
 use super::{answer, app_with_charger, call, problem, token};
 
-/// `(method, path, body, least role; None = public, and the success status)`.
-fn endpoints(
-    charger: i64,
-    site: i64,
-) -> Vec<(Method, String, Option<&'static str>, Option<Role>, u16)> {
+/// Method, path, body, least role (`None`: public) and the success status.
+type Endpoint = (Method, String, Option<&'static str>, Option<Role>, u16);
+
+fn endpoints(charger: i64, site: i64) -> Vec<Endpoint> {
     let set = Some(r#"{"current": 10, "duration": 600}"#);
     vec![
         (

@@ -4,9 +4,12 @@
 //! read from the one page that shows it. API tokens may appear only where
 //! they are shown once ([`SHOWN_ONCE`] sources); evsetokens nowhere.
 
+use evse_dashboard::types::Role;
 use serde_json::Value;
+use strum::IntoEnumIterator;
 
 use super::Outflow;
+use super::forms::forms;
 
 /// Sources that show a new API token to whoever made it, by design.
 pub const SHOWN_ONCE: &str = "shown once: ";
@@ -119,4 +122,32 @@ pub async fn made_on_the_admin_page(
     let (_, html) = out.response("admin page again".into(), again).await;
     assert!(!html.contains(&token), "a new token is shown only once");
     token
+}
+
+/// A token of each role from the command line: `(name, token)`.
+pub fn one_per_role(out: &mut Outflow, data: &str) -> Vec<(String, String)> {
+    Role::iter()
+        .map(|role| {
+            let name = format!("crawl-api-{}", role.as_str());
+            let token = token_add(out, &name, role.as_str(), data);
+            (name, token)
+        })
+        .collect()
+}
+
+/// Where an API token was found, in any encoding, outside the sources
+/// that show it once.
+pub fn leaks(out: &Outflow, tokens: &[(String, String)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (who, token) in tokens {
+        for (form, needle) in forms(token) {
+            for (source, bytes) in &out.0 {
+                let shown = source.starts_with(SHOWN_ONCE);
+                if !shown && memchr::memmem::find(bytes, &needle).is_some() {
+                    found.push(format!("API token {who} ({form}) in {source}"));
+                }
+            }
+        }
+    }
+    found
 }
