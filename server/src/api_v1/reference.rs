@@ -76,6 +76,7 @@ h1,h2,h3{line-height:1.25}\
 code,pre{font-family:ui-monospace,monospace;font-size:.95em}\
 pre{overflow-x:auto;padding:.75rem;border:1px solid GrayText;border-radius:.25rem}\
 table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}\
+caption{text-align:left;font-weight:bold}\
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid GrayText;vertical-align:top}\
 section{margin-block:2rem}\
 a{color:LinkText}\
@@ -167,7 +168,7 @@ fn operation(html: &mut String, method: &str, path: &str, op: &Value) {
     }
     if let Some(params) = op["parameters"].as_array().filter(|p| !p.is_empty()) {
         html.push_str(
-            "<table><caption>Parameters</caption><thead><tr><th scope=\"col\">Name</th>\
+            "<table tabindex=\"0\"><caption>Parameters</caption><thead><tr><th scope=\"col\">Name</th>\
             <th scope=\"col\">In</th><th scope=\"col\">About</th></tr></thead><tbody>",
         );
         for p in params {
@@ -230,9 +231,14 @@ fn schemas(html: &mut String, doc: &Value) {
                 let _ = write!(html, "<p>{}</p>", esc(about));
             }
             if let Some(props) = schema["properties"].as_object() {
-                html.push_str(
-                    "<table><thead><tr><th scope=\"col\">Field</th>\
-                    <th scope=\"col\">Type</th><th scope=\"col\">About</th></tr></thead><tbody>",
+                // Focusable: a table wider than a phone scrolls, and a
+                // keyboard must be able to scroll it.
+                let _ = write!(
+                    html,
+                    "<table tabindex=\"0\"><caption>Fields of {}</caption><thead><tr>\
+                     <th scope=\"col\">Field</th><th scope=\"col\">Type</th>\
+                     <th scope=\"col\">About</th></tr></thead><tbody>",
+                    esc(name)
                 );
                 for (field, p) in props {
                     let _ = write!(
