@@ -21,8 +21,8 @@ pub struct Charger {
     pub max_current: u32,
     /// The sampler's latest reading; `null` before the first one.
     pub reading: Option<Reading>,
-    /// The target in force at the latest reading; `null` when none or
-    /// unknown.
+    /// The target at the latest reading: `null` when not read yet; both
+    /// fields `null` when none is in force.
     pub target: Option<Target>,
 }
 

@@ -79,7 +79,7 @@ table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}\
 caption{text-align:left;font-weight:bold}\
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid GrayText;vertical-align:top}\
 section{margin-block:2rem}\
-a{color:LinkText}\
+a{color:light-dark(#0645ad,#9cc3ff)}\
 .method{font-weight:bold;text-transform:uppercase}\
 ";
 
