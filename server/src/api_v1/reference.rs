@@ -70,7 +70,7 @@ fn csp() -> String {
 }
 
 const STYLE: &str = "\
-:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5}\
+:root{color-scheme:light dark;background:Canvas;color:CanvasText;font-family:system-ui,sans-serif;line-height:1.5}\
 body{margin:0 auto;max-width:52rem;padding:1rem}\
 h1,h2,h3{line-height:1.25}\
 code,pre{font-family:ui-monospace,monospace;font-size:.95em}\
