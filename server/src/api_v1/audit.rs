@@ -10,7 +10,7 @@ use evse_dashboard::types::{AuditFilter, Role};
 use super::caller::Caller;
 use super::extract::ApiQuery;
 use super::model::{AuditEvent, AuditPage, AuditQuery};
-use super::problem::{ApiError, ProblemDetails};
+use super::problem::{ApiError, ReadProblems};
 use crate::state::AppState;
 
 /// One page of the audit trail.
@@ -19,9 +19,7 @@ use crate::state::AppState;
     params(AuditQuery),
     responses(
         (status = 200, body = AuditPage),
-        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
+        ReadProblems,
     ))]
 pub async fn page(
     State(state): State<AppState>,

@@ -13,7 +13,7 @@ use super::body::target_body;
 use super::caller::Caller;
 use super::extract::ApiPath;
 use super::model::{Charger, ResetAnswer, SetAnswer, SetTarget, Target};
-use super::problem::{ApiError, ProblemDetails};
+use super::problem::{ApiError, ReadProblems, WriteProblems};
 use super::writes::{self, Answered, WriteRequest};
 use crate::state::AppState;
 
@@ -22,7 +22,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Charger>),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        ReadProblems,
     ))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     caller.require(Role::Viewer)?;
@@ -42,8 +42,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
     params(("id" = i64, Path, description = "The charger's id")),
     responses(
         (status = 200, body = Charger),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        ReadProblems,
     ))]
 pub async fn get(
     State(state): State<AppState>,
@@ -66,9 +65,7 @@ pub async fn get(
     params(("id" = i64, Path, description = "The charger's id")),
     responses(
         (status = 200, body = Target),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 502, body = ProblemDetails, content_type = "application/problem+json"),
+        ReadProblems,
     ))]
 pub async fn target(
     State(state): State<AppState>,
@@ -95,14 +92,7 @@ pub async fn target(
     request_body = SetTarget,
     responses(
         (status = 201, body = SetAnswer, description = "CLEMAP answered: `received` or `rejected`"),
-        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json", description = "Refused (and audited) before anything was sent"),
-        (status = 429, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 502, body = ProblemDetails, content_type = "application/problem+json", description = "CLEMAP failed (audited)"),
+        WriteProblems,
     ))]
 pub async fn set(
     State(state): State<AppState>,
@@ -114,12 +104,7 @@ pub async fn set(
 ) -> Result<Response, ApiError> {
     caller.require(Role::Operator)?;
     let body = body?;
-    let request = WriteRequest {
-        method: Method::POST,
-        path: uri.path(),
-        headers: &headers,
-        body: &body,
-    };
+    let request = WriteRequest::new(Method::POST, &uri, &headers, &body);
     let change = async {
         let control = &state.services.control;
         let parsed = target_body(&body).map_err(|why| ApiError::Body(why.to_owned()))?;
@@ -165,13 +150,7 @@ pub async fn set(
     ),
     responses(
         (status = 200, body = ResetAnswer),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 502, body = ProblemDetails, content_type = "application/problem+json"),
+        WriteProblems,
     ))]
 pub async fn reset(
     State(state): State<AppState>,
@@ -181,12 +160,7 @@ pub async fn reset(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Operator)?;
-    let request = WriteRequest {
-        method: Method::DELETE,
-        path: uri.path(),
-        headers: &headers,
-        body: &[],
-    };
+    let request = WriteRequest::new(Method::DELETE, &uri, &headers, &[]);
     let change = async {
         let outcome = state
             .services

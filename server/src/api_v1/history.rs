@@ -12,7 +12,7 @@ use evse_dashboard::types::{Charger, Role};
 use super::caller::Caller;
 use super::extract::{ApiPath, ApiQuery};
 use super::model::{Bucket, ChargerHistory, DaysQuery, SiteHistory};
-use super::problem::{ApiError, MAX_HISTORY_DAYS, ProblemDetails};
+use super::problem::{ApiError, MAX_HISTORY_DAYS, ReadProblems};
 use crate::state::AppState;
 
 /// A charger's 15-minute history (one day by default: today).
@@ -21,9 +21,7 @@ use crate::state::AppState;
     params(("id" = i64, Path, description = "The charger's id"), DaysQuery),
     responses(
         (status = 200, body = ChargerHistory),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
+        ReadProblems,
     ))]
 pub async fn charger(
     State(state): State<AppState>,
@@ -49,9 +47,7 @@ pub async fn charger(
     params(("id" = i64, Path, description = "The site's id"), DaysQuery),
     responses(
         (status = 200, body = SiteHistory),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
+        ReadProblems,
     ))]
 pub async fn site(
     State(state): State<AppState>,

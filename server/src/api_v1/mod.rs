@@ -41,6 +41,7 @@ const BODY_LIMIT: usize = 16 * 1024;
                        through CLEMAP, with the dashboard's rules and audit trail.",
     ),
     servers((url = "/api/v1")),
+    components(schemas(problem::ProblemDetails)),
     modifiers(&Bearer),
     tags(
         (name = "chargers", description = "Chargers, their readings and targets"),

@@ -9,7 +9,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use utoipa::ToSchema;
+use std::collections::BTreeMap;
+use utoipa::openapi::{self, RefOr};
+use utoipa::{IntoResponses, ToSchema};
 
 /// Why a request was refused or failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +103,7 @@ fn slug(status: u16) -> &'static str {
         403 => "forbidden",
         404 => "not-found",
         409 => "conflict",
+        413 => "malformed",
         422 => "invalid",
         429 => "too-many-requests",
         502 => "upstream",
@@ -244,5 +247,47 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         response
+    }
+}
+
+/// The problem answers an operation documents, each a [`ProblemDetails`]
+/// as `application/problem+json` described by its kind's title: written
+/// once here, named by each operation (`responses(…, ReadProblems)`).
+fn documented(statuses: &[u16]) -> BTreeMap<String, RefOr<openapi::Response>> {
+    let mut responses = openapi::ResponsesBuilder::new();
+    for &status in statuses {
+        let kind = slug(status);
+        let title = KINDS
+            .iter()
+            .find(|(s, _)| *s == kind)
+            .map_or("Error", |(_, t)| t);
+        let content = openapi::ContentBuilder::new()
+            .schema(Some(openapi::Ref::from_schema_name("ProblemDetails")))
+            .build();
+        let response = openapi::ResponseBuilder::new()
+            .description(title)
+            .content(PROBLEM_JSON, content);
+        responses = responses.response(status.to_string(), response);
+    }
+    responses.build().into()
+}
+
+/// What a read may answer besides its data (502: a read of CLEMAP).
+pub struct ReadProblems;
+
+impl IntoResponses for ReadProblems {
+    fn responses() -> BTreeMap<String, RefOr<openapi::Response>> {
+        documented(&[400, 401, 404, 422, 502])
+    }
+}
+
+/// What a set or reset may answer besides CLEMAP's answer: refused before
+/// anything was sent (400, 401, 403, 404, 413, 422, 429), the key in use
+/// (409), CLEMAP failed (502, audited).
+pub struct WriteProblems;
+
+impl IntoResponses for WriteProblems {
+    fn responses() -> BTreeMap<String, RefOr<openapi::Response>> {
+        documented(&[400, 401, 403, 404, 409, 413, 422, 429, 502])
     }
 }

@@ -13,7 +13,7 @@ use super::body::target_body;
 use super::caller::Caller;
 use super::extract::ApiPath;
 use super::model::{SetTarget, SiteAnswer, SiteItem, sentence};
-use super::problem::{ApiError, ProblemDetails};
+use super::problem::{ApiError, WriteProblems};
 use super::writes::{self, WriteRequest};
 use crate::state::AppState;
 
@@ -27,13 +27,7 @@ use crate::state::AppState;
     request_body = SetTarget,
     responses(
         (status = 201, body = SiteAnswer, description = "Each charger's outcome"),
-        (status = 400, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, body = ProblemDetails, content_type = "application/problem+json"),
+        WriteProblems,
     ))]
 pub async fn set(
     State(state): State<AppState>,
@@ -45,12 +39,7 @@ pub async fn set(
 ) -> Result<Response, ApiError> {
     caller.require(Role::Operator)?;
     let body = body?;
-    let request = WriteRequest {
-        method: Method::POST,
-        path: uri.path(),
-        headers: &headers,
-        body: &body,
-    };
+    let request = WriteRequest::new(Method::POST, &uri, &headers, &body);
     let change = async {
         let services = &state.services;
         let parsed = target_body(&body).map_err(|why| ApiError::Body(why.to_owned()))?;

@@ -5,7 +5,7 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, Method};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use evse_dashboard::api_tokens::idempotency::{self, Answer, Claim, MAX_KEY_CHARS};
 use governor::clock::{Clock, DefaultClock};
@@ -59,6 +59,17 @@ pub struct WriteRequest<'a> {
     pub path: &'a str,
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
+}
+
+impl<'a> WriteRequest<'a> {
+    pub fn new(method: Method, uri: &'a Uri, headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+        Self {
+            method,
+            path: uri.path(),
+            headers,
+            body,
+        }
+    }
 }
 
 /// A write's answer: its status and JSON body (a problem from 400 up).
