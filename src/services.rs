@@ -62,6 +62,10 @@ impl Services {
         clemap: ClemapClient,
         limits: TargetLimits,
     ) -> Self {
+        let api_tokens = crate::api_tokens::ApiTokens::new(
+            AuditLog::new(db.clone(), audit_key.clone()),
+            vault.clone(),
+        );
         let registry = Registry::new(db.clone(), vault);
         let audit = AuditLog::new(db.clone(), audit_key);
         let control = Control::new(audit.clone(), registry.clone(), clemap.clone(), limits);
@@ -71,7 +75,7 @@ impl Services {
             engine: Engine::new(schedules.clone(), registry.clone(), control.clone()),
             schedules,
             control,
-            api_tokens: crate::api_tokens::ApiTokens::new(audit.clone()),
+            api_tokens,
             audit: audit.clone(),
             exports: Default::default(),
             energy_days: Default::default(),

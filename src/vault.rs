@@ -143,6 +143,49 @@ impl Vault {
         }
     }
 
+    /// Seals another short secret under the token key, bound to `binding`
+    /// (what it belongs to, e.g. `api-token-handoff/user/3`): it opens
+    /// only with the same key and the same binding.
+    pub fn seal_bound(&self, binding: &str, secret: &str) -> SealedToken {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let aad = format!("evse-dashboard/{binding}/v1");
+        let ciphertext = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: secret.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
+            .expect("XChaCha20-Poly1305 encryption cannot fail for small inputs");
+        SealedToken {
+            ciphertext,
+            nonce: nonce.to_vec(),
+            key_id: self.key.id().to_owned(),
+        }
+    }
+
+    /// Opens what [`Vault::seal_bound`] sealed; `None` under another key,
+    /// binding or after any change.
+    pub fn open_bound(&self, binding: &str, sealed: &SealedToken) -> Option<Zeroizing<String>> {
+        if sealed.key_id != self.key.id() || sealed.nonce.len() != 24 {
+            return None;
+        }
+        let aad = format!("evse-dashboard/{binding}/v1");
+        let plain = self
+            .cipher
+            .decrypt(
+                XNonce::from_slice(&sealed.nonce),
+                Payload {
+                    msg: &sealed.ciphertext,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .ok()?;
+        String::from_utf8(plain).ok().map(Zeroizing::new)
+    }
+
     pub fn open(&self, charger_id: i64, sealed: &SealedToken) -> Result<EvseToken, VaultError> {
         if sealed.key_id != self.key.id() {
             return Err(VaultError::WrongKey {
@@ -245,5 +288,20 @@ mod tests {
             err.to_string()
                 .starts_with("the token key does not match the one used to encrypt charger 5")
         );
+    }
+
+    #[test]
+    fn a_bound_secret_opens_only_under_its_binding_and_key() {
+        let v = vault();
+        let sealed = v.seal_bound("api-token-handoff/user/3", "evse_secret");
+        assert_eq!(
+            v.open_bound("api-token-handoff/user/3", &sealed).as_deref().map(String::as_str),
+            Some("evse_secret")
+        );
+        assert!(v.open_bound("api-token-handoff/user/4", &sealed).is_none());
+        assert!(vault().open_bound("api-token-handoff/user/3", &sealed).is_none());
+        let mut changed = sealed.clone();
+        changed.ciphertext[0] ^= 1;
+        assert!(v.open_bound("api-token-handoff/user/3", &changed).is_none());
     }
 }

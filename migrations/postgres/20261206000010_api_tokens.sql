@@ -21,3 +21,16 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (token_id, idem_key)
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms);
+
+-- A new token on its way to the admin page that made it: sealed under the
+-- token key and bound to that admin, taken (deleted) by the first page
+-- that shows it, and worthless after `expires_ms` (10 minutes). In the
+-- database, not in memory, so the page may be served by any instance.
+CREATE TABLE api_token_handoffs (
+    id         TEXT PRIMARY KEY,
+    user_id    BIGINT NOT NULL,
+    sealed     BYTEA NOT NULL,
+    nonce      BYTEA NOT NULL,
+    key_id     TEXT NOT NULL,
+    expires_ms BIGINT NOT NULL
+);

@@ -122,3 +122,19 @@ pub async fn finish(db: &Db, token_id: i64, key: &str, answer: &Answer) -> Resul
     .rows_affected());
     Ok(())
 }
+
+/// Gives a claim up before its request changed anything, or when its
+/// answer is not one to repeat (the server failed before it could audit
+/// anything): the same key may then be sent again.
+pub async fn release(db: &Db, token_id: i64, key: &str) -> Result<(), sqlx::Error> {
+    let _turn = db.write_turn().await;
+    on_db!(db, pool => sqlx::query(
+        "DELETE FROM idempotency_keys WHERE token_id = $1 AND idem_key = $2 AND status IS NULL",
+    )
+    .bind(token_id)
+    .bind(key)
+    .execute(pool)
+    .await?
+    .rows_affected());
+    Ok(())
+}

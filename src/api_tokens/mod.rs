@@ -5,6 +5,7 @@
 //! database file lets anyone call the API.
 
 mod check;
+mod handoff;
 pub mod idempotency;
 
 use chrono::{DateTime, Utc};
@@ -15,6 +16,7 @@ use crate::db::{Db, Stamp, stamp};
 use crate::problem::{Field, Invalid, Missing, Problem, Rule};
 use crate::secret::ApiSecret;
 use crate::types::{ApiToken, MAX_TOKEN_DAYS, Role};
+use crate::vault::Vault;
 use crate::vocabulary::AuditAction;
 use crate::{on_db, on_tx};
 
@@ -89,28 +91,20 @@ impl From<TokenRow> for ApiToken {
 const COLUMNS: &str =
     "id, name, role, created_at, created_by, expires_at, last_used_at, revoked_at";
 
-/// A new token is handed over to the admin page that made it through
-/// memory, for this long at most and once (never through the database,
-/// a URL or a log).
-const HANDOFF_TTL: std::time::Duration = std::time::Duration::from_secs(600);
-
 #[derive(Clone, Debug)]
 pub struct ApiTokens {
     db: Db,
     audit: AuditLog,
-    /// handoff id → (the admin's user id, the new token).
-    handoff: moka::sync::Cache<String, (i64, ApiSecret)>,
+    /// Seals a new token on its way to the admin page (`handoff`).
+    vault: Vault,
 }
 
 impl ApiTokens {
-    pub fn new(audit: AuditLog) -> Self {
+    pub fn new(audit: AuditLog, vault: Vault) -> Self {
         Self {
             db: audit.db().clone(),
             audit,
-            handoff: moka::sync::Cache::builder()
-                .max_capacity(1_000)
-                .time_to_live(HANDOFF_TTL)
-                .build(),
+            vault,
         }
     }
 
@@ -147,7 +141,7 @@ impl ApiTokens {
         let role_text: &str = role.into();
         let row: Option<TokenRow> = on_tx!(&mut tx, conn => sqlx::query_as(&format!(
             "INSERT INTO api_tokens (name, role, token_hash, created_at, created_by, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING {COLUMNS}"
         ))
         .bind(&name)
         .bind(role_text)
@@ -200,31 +194,22 @@ impl ApiTokens {
         Ok(row.into())
     }
 
+    /// Audits a creation refused before it reached [`ApiTokens::create`]
+    /// (a lifetime that is not a number), like any other refusal.
+    pub async fn refuse_creation(&self, actor: &Actor, name: &str, invalid: Invalid) -> TokenError {
+        let error = TokenError::Invalid(invalid);
+        let shown = name.trim().to_lowercase();
+        self.refusal(actor, AuditAction::ApiTokenCreated, &shown, &error)
+            .await;
+        error
+    }
+
     async fn refusal(&self, actor: &Actor, action: AuditAction, name: &str, e: &TokenError) {
         if let TokenError::Db(db) = e {
             tracing::error!(error = %db, %action, "an API token change failed");
         }
         let event = Event::of(action, &Err::<(), _>(e.problem())).about(name);
         self.audit.record_or_log(actor, event).await;
-    }
-
-    /// Keeps a new token for the admin page that made it; returns the
-    /// handoff id its redirect carries.
-    pub fn hand_over(&self, user_id: i64, secret: ApiSecret) -> String {
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        self.handoff.insert(id.clone(), (user_id, secret));
-        id
-    }
-
-    /// The new token, once, to the admin who made it.
-    pub fn take_over(&self, user_id: i64, handoff: &str) -> Option<ApiSecret> {
-        match self.handoff.get(handoff) {
-            Some((owner, secret)) if owner == user_id => {
-                self.handoff.invalidate(handoff);
-                Some(secret)
-            }
-            _ => None,
-        }
     }
 }
 

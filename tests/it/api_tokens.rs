@@ -8,13 +8,14 @@ use evse_dashboard::api_tokens::idempotency::{self, Answer, Claim};
 use evse_dashboard::api_tokens::{ApiTokens, Presented, TokenError};
 use evse_dashboard::audit::{AuditKey, AuditLog};
 use evse_dashboard::types::Role;
+use evse_dashboard::vault::{TokenKey, Vault};
 
 use crate::fixtures::{TestDb, actor, database};
 
 async fn tokens() -> (TestDb, ApiTokens) {
     let db = database().await;
     let audit = AuditLog::new(db.db.clone(), AuditKey::generate());
-    (db, ApiTokens::new(audit))
+    (db, ApiTokens::new(audit, Vault::new(TokenKey::generate())))
 }
 
 #[tokio::test]
@@ -105,6 +106,10 @@ async fn a_key_is_claimed_once_and_its_answer_replayed_for_a_day() {
         idempotency::claim(db, id, "k", &other, now).await.unwrap(),
         Claim::Mismatch
     );
+    // A claim given up (nothing was done) frees the key at once.
+    assert_eq!(idempotency::claim(db, id, "r", &print, now).await.unwrap(), Claim::Fresh);
+    idempotency::release(db, id, "r").await.unwrap();
+    assert_eq!(idempotency::claim(db, id, "r", &print, now).await.unwrap(), Claim::Fresh);
     let tomorrow = now + idempotency::KEEP + TimeDelta::seconds(1);
     assert_eq!(
         idempotency::claim(db, id, "k", &other, tomorrow)
@@ -113,4 +118,15 @@ async fn a_key_is_claimed_once_and_its_answer_replayed_for_a_day() {
         Claim::Fresh,
         "a key is forgotten after a day"
     );
+}
+
+#[tokio::test]
+async fn a_new_token_reaches_the_admin_page_once_and_only_its_maker() {
+    let (_db, tokens) = tokens().await;
+    let made = tokens.create(&actor("olga"), "bms", Role::Viewer, None).await.unwrap();
+    let handoff = tokens.hand_over(1, &made.secret).await.unwrap();
+    assert_eq!(tokens.take_over(2, &handoff).await.unwrap().map(|s| s.expose().to_owned()), None);
+    let taken = tokens.take_over(1, &handoff).await.unwrap();
+    assert_eq!(taken.as_ref().map(|s| s.expose()), Some(made.secret.expose()));
+    assert!(tokens.take_over(1, &handoff).await.unwrap().is_none(), "taken once");
 }

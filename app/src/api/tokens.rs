@@ -1,8 +1,8 @@
 //! API tokens (admin only): list, create, revoke, each change audited by
 //! the token store. A new token reaches the admin who made it once: a
 //! plain form post is redirected to the admin page with a handoff id, and
-//! the page takes the token from the server's memory (never from a URL,
-//! the database or a log).
+//! the page takes the token, sealed in the database until then, once
+//! (`api_tokens::handoff`; never in a URL or a log).
 
 use evse_dashboard::types::{ApiToken, Role, SecretText};
 use leptos::prelude::*;
@@ -27,19 +27,23 @@ pub async fn create_api_token(
     use evse_dashboard::types::{Field, Invalid, Rule};
     let admin = guard::require(Role::Admin).await?;
     let services = context::services()?;
+    let actor = context::actor(Some(&admin), &admin.username).await;
     let days = match expires_in_days.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(
-            text.parse::<i64>()
-                .map_err(|_| Invalid::new(Field::TokenLifetime, Rule::not_a_whole_number(text)))?,
-        ),
+        Some(text) => match text.parse::<i64>() {
+            Ok(days) => Some(days),
+            Err(_) => {
+                let invalid = Invalid::new(Field::TokenLifetime, Rule::not_a_whole_number(text));
+                let tokens = &services.api_tokens;
+                return Err(tokens.refuse_creation(&actor, &name, invalid).await.into());
+            }
+        },
     };
-    let actor = context::actor(Some(&admin), &admin.username).await;
     let made = services
         .api_tokens
         .create(&actor, &name, role, days)
         .await?;
-    let handoff = services.api_tokens.hand_over(admin.id, made.secret);
+    let handoff = services.api_tokens.hand_over(admin.id, &made.secret).await?;
     context::redirect_plain_form(&format!("/admin?new_token={handoff}#tokens-heading"));
     Ok(made.token)
 }
@@ -56,12 +60,11 @@ pub async fn revoke_api_token(name: String) -> Result<ApiToken, AppError> {
 
 /// The token made a moment ago by this admin, once; `None` when it was
 /// already shown (or made by someone else, or more than 10 minutes ago).
+/// Any instance can answer it: the handoff waits in the database.
 #[server(name = TakeNewApiToken, prefix = "/api", endpoint = "take_new_api_token")]
 pub async fn take_new_api_token(handoff: String) -> Result<Option<SecretText>, AppError> {
     let admin = guard::require(Role::Admin).await?;
     let services = context::services()?;
-    Ok(services
-        .api_tokens
-        .take_over(admin.id, &handoff)
-        .map(|secret| SecretText::from(secret.expose())))
+    let secret = services.api_tokens.take_over(admin.id, &handoff).await?;
+    Ok(secret.map(|secret| SecretText::from(secret.expose())))
 }

@@ -10,7 +10,7 @@ use evse_dashboard::types::{AuditFilter, Role};
 use super::caller::Caller;
 use super::extract::ApiQuery;
 use super::model::{AuditEvent, AuditPage, AuditQuery};
-use super::problem::{ApiError, ReadProblems};
+use super::problem::{ApiError, ReadProblems, Unreadable};
 use crate::state::AppState;
 
 /// One page of the audit trail.
@@ -27,30 +27,33 @@ pub async fn page(
     ApiQuery(asked): ApiQuery<AuditQuery>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Viewer)?;
-    let unknown = |what: &str, value: &str| {
-        ApiError::Body(format!(
-            "there is no {what} \"{value}\" (see the reference page)"
-        ))
-    };
+    let unreadable = ApiError::Unreadable;
     let filter = AuditFilter {
         charger: asked.charger,
         site: asked.site,
         user: asked.user.filter(|u| !u.trim().is_empty()),
         action: match asked.action.as_deref().filter(|a| !a.is_empty()) {
-            Some(a) => Some(a.parse().map_err(|_| unknown("action", a))?),
+            Some(a) => Some(
+                a.parse()
+                    .map_err(|_| unreadable(Unreadable::UnknownAction(a.to_owned())))?,
+            ),
             None => None,
         },
         outcome: match asked.outcome.as_deref().filter(|o| !o.is_empty()) {
-            Some(o) => Some(o.parse().map_err(|_| unknown("outcome", o))?),
+            Some(o) => Some(
+                o.parse()
+                    .map_err(|_| unreadable(Unreadable::UnknownOutcome(o.to_owned())))?,
+            ),
             None => None,
         },
         from: asked.from.filter(|d| !d.is_empty()),
         to: asked.to.filter(|d| !d.is_empty()),
     };
     let before = match asked.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(c.parse::<i64>().map_err(|_| {
-            ApiError::Body("the cursor is not one this API gave out; pass next_cursor as is".into())
-        })?),
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| unreadable(Unreadable::Cursor))?,
+        ),
         None => None,
     };
     let (entries, next) = query::page_rows(&state.services.db, &filter, before)

@@ -6,18 +6,17 @@ use evse_dashboard::types::{Field, Invalid, Rule};
 use serde_json::Value;
 
 use super::model::SetTarget;
+use super::problem::{ApiError, Unreadable};
 
-/// What a body that is not a JSON object gets (400, nothing audited: it
-/// is not an attempt at any particular change).
-pub const NOT_AN_OBJECT: &str = r#"send a JSON object such as {"current": 6, "duration": 1800}"#;
-
-/// `{"current": 6, "duration": 1800}`: `Err` for a body that is no JSON
+/// `{"current": 6, "duration": 1800}`: `Err` (400, nothing audited: it is
+/// not an attempt at any particular change) for a body that is no JSON
 /// object; `Ok(Err)` names the field that is missing or not a whole
 /// number (a refusal to audit).
-pub fn target_body(body: &[u8]) -> Result<Result<SetTarget, Invalid>, &'static str> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| NOT_AN_OBJECT)?;
+pub fn target_body(body: &[u8]) -> Result<Result<SetTarget, Invalid>, ApiError> {
+    let not_an_object = ApiError::Unreadable(Unreadable::NotAnObject);
+    let value: Value = serde_json::from_slice(body).map_err(|_| not_an_object.clone())?;
     if !value.is_object() {
-        return Err(NOT_AN_OBJECT);
+        return Err(not_an_object);
     }
     Ok(fields(&value))
 }
@@ -57,8 +56,9 @@ mod tests {
         assert_eq!(field(br#"{"current": 6.5, "duration": 60}"#), Field::Amps);
         assert_eq!(field(br#"{"current": "6", "duration": 60}"#), Field::Amps);
         assert_eq!(field(br#"{"current": 6}"#), Field::Duration);
-        assert_eq!(target_body(b"not json").unwrap_err(), NOT_AN_OBJECT);
-        assert_eq!(target_body(b"[6, 60]").unwrap_err(), NOT_AN_OBJECT);
+        let not_an_object = ApiError::Unreadable(Unreadable::NotAnObject);
+        assert_eq!(target_body(b"not json").unwrap_err(), not_an_object);
+        assert_eq!(target_body(b"[6, 60]").unwrap_err(), not_an_object);
         let rule = target_body(br#"{"current": "six", "duration": 60}"#)
             .unwrap()
             .unwrap_err()

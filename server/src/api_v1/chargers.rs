@@ -16,6 +16,7 @@ use super::model::{Charger, ResetAnswer, SetAnswer, SetTarget, Target};
 use super::problem::{ApiError, ReadProblems, WriteProblems};
 use super::writes::{self, Answered, WriteRequest};
 use crate::state::AppState;
+use evse_dashboard::services::Services;
 
 /// Every charger with its latest reading and target.
 #[utoipa::path(get, path = "/chargers", operation_id = "list_chargers", tag = "chargers",
@@ -105,24 +106,22 @@ pub async fn set(
     caller.require(Role::Operator)?;
     let body = body?;
     let request = WriteRequest::new(Method::POST, &uri, &headers, &body);
-    let change = async {
-        let control = &state.services.control;
-        let parsed = target_body(&body).map_err(|why| ApiError::Body(why.to_owned()))?;
-        let outcome = match parsed {
+    let (services, actor) = (state.services.clone(), caller.actor.clone());
+    let change = async move {
+        let control = &services.control;
+        let outcome = match target_body(&body)? {
             Ok(SetTarget { current, duration }) => {
-                control
-                    .set_target(&caller.actor, id, current, duration)
-                    .await
+                control.set_target(&actor, id, current, duration).await
             }
             Err(invalid) => {
                 let reason = Problem::Invalid(invalid);
                 control
-                    .refuse(&caller.actor, id, AuditAction::SetTarget, &reason)
+                    .refuse(&actor, id, AuditAction::SetTarget, &reason)
                     .await
             }
         }
         .map_err(app::error::AppError::from)?;
-        shown_at_once(&state, &outcome).await;
+        shown_at_once(&services, &outcome).await;
         answered(&outcome, |o| {
             let valid_until = o
                 .requested_duration
@@ -161,14 +160,14 @@ pub async fn reset(
 ) -> Result<Response, ApiError> {
     caller.require(Role::Operator)?;
     let request = WriteRequest::new(Method::DELETE, &uri, &headers, &[]);
-    let change = async {
-        let outcome = state
-            .services
+    let (services, actor) = (state.services.clone(), caller.actor.clone());
+    let change = async move {
+        let outcome = services
             .control
-            .reset(&caller.actor, id)
+            .reset(&actor, id)
             .await
             .map_err(app::error::AppError::from)?;
-        shown_at_once(&state, &outcome).await;
+        shown_at_once(&services, &outcome).await;
         answered(&outcome, |o| {
             let previous = o.previous.clone().unwrap_or_default();
             serde_json::to_string(&ResetAnswer {
@@ -181,8 +180,8 @@ pub async fn reset(
 }
 
 /// What CLEMAP received is on the pages at once, as after a form.
-async fn shown_at_once(state: &AppState, outcome: &ControlOutcome) {
-    if let Err(e) = state.services.overview.after_change(outcome).await {
+pub(super) async fn shown_at_once(services: &Services, outcome: &ControlOutcome) {
+    if let Err(e) = services.overview.after_change(outcome).await {
         tracing::warn!(error = %e, "the new target waits for the next reading");
     }
 }
@@ -208,7 +207,7 @@ fn answered(
                 .problem
                 .clone()
                 .map_or(app::error::AppError::Internal, Into::into),
-            audit_id: outcome.audit_id,
+            audit_ids: vec![outcome.audit_id],
         }),
     }
 }

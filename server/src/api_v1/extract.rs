@@ -4,7 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 
-use super::problem::ApiError;
+use super::problem::{ApiError, Unreadable};
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
@@ -16,19 +16,13 @@ pub struct ApiQuery<T>(pub T);
 
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
-        Self::Body(format!(
-            "the path is not one this API has ({})",
-            rejection.body_text()
-        ))
+        Self::Unreadable(Unreadable::Path(rejection.body_text()))
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::Body(format!(
-            "the query string could not be read ({})",
-            rejection.body_text()
-        ))
+        Self::Unreadable(Unreadable::Query(rejection.body_text()))
     }
 }
 
@@ -37,7 +31,7 @@ impl From<BytesRejection> for ApiError {
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             Self::TooLarge
         } else {
-            Self::Body("the body could not be received".into())
+            Self::Unreadable(Unreadable::NotReceived)
         }
     }
 }

@@ -96,9 +96,14 @@ pub fn router() -> Router<AppState> {
     let (router, _) = routes().split_for_parts();
     router
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
 async fn not_found() -> problem::ApiError {
     problem::ApiError::NoSuchOperation
+}
+
+async fn method_not_allowed() -> problem::ApiError {
+    problem::ApiError::MethodNotAllowed
 }

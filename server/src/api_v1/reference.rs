@@ -9,7 +9,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::problem::KINDS;
+use strum::IntoEnumIterator;
+
+use super::problem::Kind;
 
 /// Both renderings.
 struct Reference {
@@ -285,7 +287,8 @@ fn problems(html: &mut String) {
     html.push_str(
         "<section aria-labelledby=\"problems\"><h2 id=\"problems\">Problem types</h2><dl>",
     );
-    for (slug, title) in KINDS {
+    for kind in Kind::iter() {
+        let (slug, title) = (kind.slug(), kind.title());
         let _ = write!(
             html,
             "<dt id=\"problem-{slug}\"><code>/api/v1/docs#problem-{slug}</code></dt><dd>{}</dd>",

@@ -1,13 +1,19 @@
 //! `/sites/{id}/target`: one current for every charger of a site, through
 //! the same bulk change as the overview's form (each charger clamped to
-//! its range, each audited as its own event under one batch id).
+//! its range, each audited as its own event under one batch id). A
+//! current no charger of the site takes, or a duration out of limits, is
+//! refused (422) and audited on each charger.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
-use evse_dashboard::types::{BulkItem, Outcome, Role};
+use evse_dashboard::audit::Actor;
+use evse_dashboard::services::Services;
+use evse_dashboard::types::{
+    AuditAction, BulkItem, Charger, Field, Invalid, Outcome, Problem, Role, Rule, TargetLimits,
+};
 
 use super::body::target_body;
 use super::caller::Caller;
@@ -40,32 +46,35 @@ pub async fn set(
     caller.require(Role::Operator)?;
     let body = body?;
     let request = WriteRequest::new(Method::POST, &uri, &headers, &body);
-    let change = async {
-        let services = &state.services;
-        let parsed = target_body(&body).map_err(|why| ApiError::Body(why.to_owned()))?;
-        let SetTarget { current, duration } = parsed.map_err(app::error::AppError::from)?;
+    let (services, actor) = (state.services.clone(), caller.actor.clone());
+    let change = async move {
+        let parsed = target_body(&body)?;
         let site = services
             .schedules
             .site(id)
             .await
             .map_err(app::error::AppError::from)?;
-        let mut ids = services
+        let mut chargers = services
             .registry
             .list()
             .await
             .map_err(app::error::AppError::from)?;
-        ids.retain(|c| c.site_id == site.id);
-        let ids: Vec<i64> = ids.iter().map(|c| c.id).collect();
+        chargers.retain(|c| c.site_id == site.id);
+        let limits = services.control.limits();
+        let SetTarget { current, duration } =
+            match parsed.and_then(|target| within_site(&chargers, limits, target)) {
+                Ok(target) => target,
+                Err(invalid) => return Err(refuse_all(&services, &actor, &chargers, invalid).await?),
+            };
+        let ids: Vec<i64> = chargers.iter().map(|c| c.id).collect();
         let bulk = services
             .control
-            .set_targets(&caller.actor, &ids, current, duration)
+            .set_targets(&actor, &ids, current, duration)
             .await
             .map_err(app::error::AppError::from)?;
         for item in &bulk.items {
-            if let Ok(done) = &item.result
-                && let Err(e) = services.overview.after_change(done).await
-            {
-                tracing::warn!(error = %e, "the new target waits for the next reading");
+            if let Ok(done) = &item.result {
+                super::chargers::shown_at_once(&services, done).await;
             }
         }
         let answer = SiteAnswer {
@@ -99,4 +108,59 @@ fn item(item: &BulkItem) -> SiteItem {
         audit_id,
         detail,
     }
+}
+
+/// A site-wide target is clamped to each charger's range, but a current
+/// outside every charger's range, or a duration outside the server's
+/// limits, is a mistake to refuse, not to clamp.
+fn within_site(
+    chargers: &[Charger],
+    limits: TargetLimits,
+    target: SetTarget,
+) -> Result<SetTarget, Invalid> {
+    let lowest = chargers.iter().map(|c| c.min_current).min();
+    let highest = chargers.iter().map(|c| c.max_current).max();
+    if let (Some(min), Some(max)) = (lowest, highest)
+        && !(i64::from(min)..=i64::from(max)).contains(&target.current)
+    {
+        let rule = Rule::OutOfRange {
+            got: target.current,
+            min: min.into(),
+            max: max.into(),
+        };
+        return Err(Invalid::new(Field::Amps, rule));
+    }
+    let (min, max) = (limits.min_duration, limits.max_duration);
+    if !(i64::from(min)..=i64::from(max)).contains(&target.duration) {
+        let rule = Rule::OutOfRange {
+            got: target.duration,
+            min: min.into(),
+            max: max.into(),
+        };
+        return Err(Invalid::new(Field::Duration, rule));
+    }
+    Ok(target)
+}
+
+/// Audits the refusal on every charger of the site (nothing is sent).
+async fn refuse_all(
+    services: &Services,
+    actor: &Actor,
+    chargers: &[Charger],
+    invalid: Invalid,
+) -> Result<ApiError, ApiError> {
+    let reason = Problem::Invalid(invalid.clone());
+    let mut audit_ids = Vec::with_capacity(chargers.len());
+    for charger in chargers {
+        let refused = services
+            .control
+            .refuse(actor, charger.id, AuditAction::SetTarget, &reason)
+            .await
+            .map_err(app::error::AppError::from)?;
+        audit_ids.push(refused.audit_id);
+    }
+    Ok(ApiError::Audited {
+        error: invalid.into(),
+        audit_ids,
+    })
 }

@@ -1,11 +1,13 @@
-//! What every write of `/api/v1` goes through after its role check: the
-//! token's rate, then its `Idempotency-Key`, then the change itself, whose
-//! answer is kept for the key.
+//! What every write of `/api/v1` goes through after its role check: its
+//! `Idempotency-Key`, then the token's rate, then the change itself, whose
+//! answer is kept for the key. All of it on a task of its own, so a client
+//! that goes away (or the request timeout) never leaves a key claimed but
+//! unanswered.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use evse_dashboard::api_tokens::idempotency::{self, Answer, Claim, MAX_KEY_CHARS};
 use governor::clock::{Clock, DefaultClock};
@@ -18,9 +20,10 @@ use crate::state::AppState;
 /// The default of `--api-writes-per-minute`.
 pub const DEFAULT_WRITES_PER_MINUTE: u32 = 60;
 
-/// Writes per minute and token, on this instance (several instances each
+/// Changes per minute and token, on this instance (several instances each
 /// allow this many: the limit protects CLEMAP and the trail from a
-/// runaway script, not from a determined client).
+/// runaway script, not from a determined client). A replayed answer or a
+/// "still running" costs nothing.
 #[derive(Clone)]
 pub struct WriteRate(Arc<DefaultKeyedRateLimiter<i64>>);
 
@@ -53,21 +56,18 @@ impl Default for WriteRate {
     }
 }
 
-/// One write request as it arrived: enough to tell a repeat from a new one.
-pub struct WriteRequest<'a> {
-    pub method: Method,
-    pub path: &'a str,
-    pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
+/// A write request as far as idempotency cares: its key, and what makes
+/// two requests "the same" (method, path, body).
+pub struct WriteRequest {
+    key: Result<Option<String>, ApiError>,
+    fingerprint: String,
 }
 
-impl<'a> WriteRequest<'a> {
-    pub fn new(method: Method, uri: &'a Uri, headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+impl WriteRequest {
+    pub fn new(method: Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Self {
         Self {
-            method,
-            path: uri.path(),
-            headers,
-            body,
+            key: key(headers),
+            fingerprint: idempotency::fingerprint(method.as_str(), uri.path(), body),
         }
     }
 }
@@ -77,37 +77,41 @@ pub type Answered = (u16, String);
 
 /// Runs `change` at most once per `Idempotency-Key`, within the token's
 /// rate. Without a key it simply runs.
-pub async fn run<F>(
-    state: &AppState,
-    caller: &Caller,
-    request: WriteRequest<'_>,
-    change: F,
-) -> Response
+pub async fn run<F>(state: &AppState, caller: &Caller, request: WriteRequest, change: F) -> Response
 where
-    F: Future<Output = Result<Answered, ApiError>>,
+    F: Future<Output = Result<Answered, ApiError>> + Send + 'static,
 {
-    if let Err(e) = state.write_rate.check(caller.token.id) {
-        return e.into_response();
-    }
-    let key = match key(request.headers) {
+    let key = match request.key {
         Ok(key) => key,
         Err(e) => return e.into_response(),
     };
-    let Some(key) = key else {
-        return answer(change.await);
-    };
+    let (state, token) = (state.clone(), caller.token.id);
+    let work = tokio::spawn(async move {
+        match key {
+            Some(key) => once(&state, token, &key, &request.fingerprint, change).await,
+            None => match state.write_rate.check(token) {
+                Ok(()) => answer(change.await),
+                Err(e) => e.into_response(),
+            },
+        }
+    });
+    work.await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "an API write's task ended abnormally");
+        ApiError::App(app::error::AppError::Internal).into_response()
+    })
+}
+
+async fn once<F>(state: &AppState, token: i64, key: &str, fingerprint: &str, change: F) -> Response
+where
+    F: Future<Output = Result<Answered, ApiError>>,
+{
     let db = &state.services.db;
-    let token = caller.token.id;
-    let fingerprint = idempotency::fingerprint(request.method.as_str(), request.path, request.body);
-    let claim = idempotency::claim(db, token, key, &fingerprint, chrono::Utc::now()).await;
-    match claim {
+    match idempotency::claim(db, token, key, fingerprint, chrono::Utc::now()).await {
         Ok(Claim::Fresh) => {}
         Ok(Claim::Replay(first)) => {
             let mut response = json_answer(first.status, first.body);
-            response.headers_mut().insert(
-                "idempotent-replayed",
-                axum::http::HeaderValue::from_static("true"),
-            );
+            let replayed = HeaderValue::from_static("true");
+            response.headers_mut().insert("idempotent-replayed", replayed);
             return response;
         }
         Ok(Claim::Mismatch) => return ApiError::Idempotency(KeyProblem::Reused).into_response(),
@@ -120,7 +124,19 @@ where
             return ApiError::App(app::error::AppError::Internal).into_response();
         }
     }
-    let (status, body) = settle(change.await);
+    if let Err(e) = state.write_rate.check(token) {
+        give_up(state, token, key).await;
+        return e.into_response();
+    }
+    let result = change.await;
+    if !worth_keeping(&result) {
+        give_up(state, token, key).await;
+        return answer(result);
+    }
+    let (status, body) = result.unwrap_or_else(|e| {
+        let body = serde_json::to_string(&e.details()).unwrap_or_default();
+        (e.status(), body)
+    });
     let kept = Answer { status, body };
     if let Err(e) = idempotency::finish(db, token, key, &kept).await {
         // The change happened and is audited; only a repeat of this key
@@ -130,8 +146,26 @@ where
     json_answer(kept.status, kept.body)
 }
 
+/// Whether a repeat of the key should get this answer again: CLEMAP's
+/// answers, audited refusals and failures, and refusals the same request
+/// would always get. Not a failure of the server before anything was
+/// audited, nor "another change of this token still runs" (409): a retry
+/// with the same key may get past those.
+fn worth_keeping(result: &Result<Answered, ApiError>) -> bool {
+    match result {
+        Ok(_) | Err(ApiError::Audited { .. }) => true,
+        Err(e) => (400..500).contains(&e.status()) && e.status() != 409,
+    }
+}
+
+async fn give_up(state: &AppState, token: i64, key: &str) {
+    if let Err(e) = idempotency::release(&state.services.db, token, key).await {
+        tracing::error!(error = %e, "could not release an idempotency key");
+    }
+}
+
 /// The `Idempotency-Key` header, if sent: 1 to 255 printable ASCII.
-fn key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+fn key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -140,15 +174,8 @@ fn key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
         .ok()
         .filter(|k| (1..=MAX_KEY_CHARS).contains(&k.len()))
         .filter(|k| k.bytes().all(|b| b.is_ascii_graphic()))
-        .map(Some)
+        .map(|k| Some(k.to_owned()))
         .ok_or(ApiError::Idempotency(KeyProblem::Malformed))
-}
-
-fn settle(result: Result<Answered, ApiError>) -> Answered {
-    result.unwrap_or_else(|e| {
-        let body = serde_json::to_string(&e.details()).unwrap_or_default();
-        (e.status(), body)
-    })
 }
 
 fn answer(result: Result<Answered, ApiError>) -> Response {

@@ -2,7 +2,7 @@
 //! user who ran it.
 
 use evse_dashboard::api_tokens::ApiTokens;
-use evse_dashboard::types::{ApiToken, TokenState};
+use evse_dashboard::types::ApiToken;
 
 use super::{CommandResult, cli_actor, open_backend, said};
 use crate::cli::TokenCommand;
@@ -15,8 +15,8 @@ pub async fn run(command: TokenCommand) -> CommandResult {
             expires_in_days,
             data,
         } => {
-            let (audit, _) = open_backend(&data).await?;
-            let tokens = ApiTokens::new(audit);
+            let (audit, vault) = open_backend(&data).await?;
+            let tokens = ApiTokens::new(audit, vault);
             let made = tokens
                 .create(&cli_actor(), &name, role, expires_in_days)
                 .await
@@ -33,8 +33,8 @@ pub async fn run(command: TokenCommand) -> CommandResult {
             println!("{}", made.secret.expose());
         }
         TokenCommand::List(data) => {
-            let (audit, _) = open_backend(&data).await?;
-            let list = ApiTokens::new(audit).list().await?;
+            let (audit, vault) = open_backend(&data).await?;
+            let list = ApiTokens::new(audit, vault).list().await?;
             if list.is_empty() {
                 println!(
                     "no API tokens; make one with `evse-dashboard token add NAME --role operator`"
@@ -45,8 +45,8 @@ pub async fn run(command: TokenCommand) -> CommandResult {
             }
         }
         TokenCommand::Revoke { name, data } => {
-            let (audit, _) = open_backend(&data).await?;
-            let token = ApiTokens::new(audit)
+            let (audit, vault) = open_backend(&data).await?;
+            let token = ApiTokens::new(audit, vault)
                 .revoke(&cli_actor(), &name)
                 .await
                 .map_err(|e| said(e.problem()))?;
@@ -66,11 +66,7 @@ fn line(t: &ApiToken) -> String {
             |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
         )
     };
-    let state = match t.state(chrono::Utc::now()) {
-        TokenState::Active => "active",
-        TokenState::Expired => "expired",
-        TokenState::Revoked => "revoked",
-    };
+    let state: &str = t.state(chrono::Utc::now()).into();
     format!(
         "{:<24} {:<9} {:<8} created {} by {}, expires {}, last used {}",
         t.name,

@@ -1,7 +1,7 @@
 //! API tokens: the list (never a token), revoke, create. A token just
 //! created is shown once, above the list, from the server's memory.
 
-use evse_dashboard::types::{ApiToken, Role, TokenState};
+use evse_dashboard::types::{ApiToken, MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, Role, TokenState};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use strum::IntoEnumIterator;
@@ -77,7 +77,7 @@ pub fn TokenAdmin(new_token: NewTokenShown) -> impl IntoView {
             <ActionForm action=create attr:class="grid-form" attr:data-testid="create-token">
                 <label>
                     {td_string!(l, name)}
-                    <input name="name" autocomplete="off" required maxlength="40" pattern="[A-Za-z0-9._\\-]+" />
+                    <input name="name" autocomplete="off" required maxlength=MAX_TOKEN_NAME_CHARS pattern="[A-Za-z0-9._\\-]+" />
                 </label>
                 <label>
                     {td_string!(l, role)}
@@ -89,7 +89,7 @@ pub fn TokenAdmin(new_token: NewTokenShown) -> impl IntoView {
                 </label>
                 <label>
                     {td_string!(l, token_expires_in_days)}
-                    <input name="expires_in_days" type="number" min="1" max="3650" inputmode="numeric" />
+                    <input name="expires_in_days" type="number" min="1" max=MAX_TOKEN_DAYS inputmode="numeric" />
                 </label>
                 <button type="submit">{td_string!(l, create_token)}</button>
             </ActionForm>

@@ -156,6 +156,8 @@ async fn unknown_paths_and_bad_ids_are_problem_documents() {
         &answer(call(&app, Method::GET, "/nothing-here", Some(&viewer))).await,
         404,
     );
+    let put = call(&app, Method::PUT, "/chargers/1/target", Some(&viewer));
+    problem(&answer(put).await, 405);
     problem(
         &answer(call(&app, Method::GET, "/chargers/abc", Some(&viewer))).await,
         400,

@@ -226,6 +226,11 @@ async fn a_token_past_its_rate_gets_429_with_retry_after() {
     let viewer_reads = token(&app, "reader", Role::Operator).await;
     let path = format!("/chargers/{id}/target");
     for _ in 0..2 {
+        // A repeat of the same key answers from the first and costs nothing.
+        for _ in 0..3 {
+            let keyed = call(&app, Method::DELETE, &path, Some(&ops)).header("idempotency-key", "same");
+            assert_eq!(answer(keyed).await.0, 200);
+        }
         let ok = answer(call(&app, Method::DELETE, &path, Some(&ops))).await;
         assert_eq!(ok.0, 200, "{}", ok.2);
     }
@@ -253,4 +258,59 @@ async fn a_token_past_its_rate_gets_429_with_retry_after() {
             .0,
         200
     );
+}
+
+#[tokio::test]
+async fn a_site_target_no_charger_takes_is_refused_and_audited_on_each() {
+    let (app, sim, id) = app_with_charger().await;
+    let site = app.services.registry.get(id).await.unwrap().site_id;
+    let ops = token(&app, "bms", Role::Operator).await;
+    let path = format!("/sites/{site}/target");
+    for body in [set_body(500.into(), 600.into()), set_body(10.into(), 0.into())] {
+        let refused = answer(
+            call(&app, Method::POST, &path, Some(&ops))
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await;
+        let doc = problem(&refused, 422);
+        let audit_id = doc["audit_id"].as_i64().expect("the one charger's refusal");
+        let entry = evse_dashboard::audit::entry(&app.services.db, audit_id).await.unwrap().unwrap();
+        assert_eq!((entry.outcome, entry.charger_id), (Outcome::Refused, Some(id)));
+    }
+    assert_eq!(posts(&sim), 0);
+}
+
+/// A client that gives up (or the request timeout) does not leave its key
+/// claimed without an answer: the change finishes on its own task and a
+/// retry with the same key gets its answer.
+#[tokio::test]
+async fn a_retry_after_the_client_gave_up_gets_the_first_answer() {
+    let (app, sim, id) = app_with_charger().await;
+    let ops = token(&app, "bms", Role::Operator).await;
+    sim.set_faults(Faults {
+        latency: std::time::Duration::from_millis(600),
+        ..Default::default()
+    });
+    let url = app.url(&format!("/api/v1/chargers/{id}/target"));
+    let impatient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let send = |client: &reqwest::Client| {
+        client
+            .post(&url)
+            .bearer_auth(&ops)
+            .header("content-type", "application/json")
+            .header("idempotency-key", "slow-1")
+            .body(set_body(10.into(), 600.into()))
+            .send()
+    };
+    assert!(send(&impatient).await.is_err(), "the client gave up");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    sim.clear_faults();
+    let retry = send(&app.client).await.unwrap();
+    assert_eq!(retry.status(), 201);
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    assert_eq!(posts(&sim), 1);
 }
