@@ -295,11 +295,17 @@ mod tests {
         let v = vault();
         let sealed = v.seal_bound("api-token-handoff/user/3", "evse_secret");
         assert_eq!(
-            v.open_bound("api-token-handoff/user/3", &sealed).as_deref().map(String::as_str),
+            v.open_bound("api-token-handoff/user/3", &sealed)
+                .as_deref()
+                .map(String::as_str),
             Some("evse_secret")
         );
         assert!(v.open_bound("api-token-handoff/user/4", &sealed).is_none());
-        assert!(vault().open_bound("api-token-handoff/user/3", &sealed).is_none());
+        assert!(
+            vault()
+                .open_bound("api-token-handoff/user/3", &sealed)
+                .is_none()
+        );
         let mut changed = sealed.clone();
         changed.ciphertext[0] ^= 1;
         assert!(v.open_bound("api-token-handoff/user/3", &changed).is_none());

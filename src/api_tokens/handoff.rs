@@ -48,7 +48,11 @@ impl ApiTokens {
 
     /// The token handed over to `user_id` under `id`, once: the read
     /// deletes it. `None` when already taken, expired, or someone else's.
-    pub async fn take_over(&self, user_id: i64, id: &str) -> Result<Option<ApiSecret>, sqlx::Error> {
+    pub async fn take_over(
+        &self,
+        user_id: i64,
+        id: &str,
+    ) -> Result<Option<ApiSecret>, sqlx::Error> {
         let row: Option<(Vec<u8>, Vec<u8>, String)> = on_db!(&self.db, pool => sqlx::query_as(
             "DELETE FROM api_token_handoffs WHERE id = $1 AND user_id = $2 AND expires_ms >= $3 \
              RETURNING sealed, nonce, key_id",

@@ -107,9 +107,15 @@ async fn a_key_is_claimed_once_and_its_answer_replayed_for_a_day() {
         Claim::Mismatch
     );
     // A claim given up (nothing was done) frees the key at once.
-    assert_eq!(idempotency::claim(db, id, "r", &print, now).await.unwrap(), Claim::Fresh);
+    assert_eq!(
+        idempotency::claim(db, id, "r", &print, now).await.unwrap(),
+        Claim::Fresh
+    );
     idempotency::release(db, id, "r").await.unwrap();
-    assert_eq!(idempotency::claim(db, id, "r", &print, now).await.unwrap(), Claim::Fresh);
+    assert_eq!(
+        idempotency::claim(db, id, "r", &print, now).await.unwrap(),
+        Claim::Fresh
+    );
     let tomorrow = now + idempotency::KEEP + TimeDelta::seconds(1);
     assert_eq!(
         idempotency::claim(db, id, "k", &other, tomorrow)
@@ -123,10 +129,26 @@ async fn a_key_is_claimed_once_and_its_answer_replayed_for_a_day() {
 #[tokio::test]
 async fn a_new_token_reaches_the_admin_page_once_and_only_its_maker() {
     let (_db, tokens) = tokens().await;
-    let made = tokens.create(&actor("olga"), "bms", Role::Viewer, None).await.unwrap();
+    let made = tokens
+        .create(&actor("olga"), "bms", Role::Viewer, None)
+        .await
+        .unwrap();
     let handoff = tokens.hand_over(1, &made.secret).await.unwrap();
-    assert_eq!(tokens.take_over(2, &handoff).await.unwrap().map(|s| s.expose().to_owned()), None);
+    assert_eq!(
+        tokens
+            .take_over(2, &handoff)
+            .await
+            .unwrap()
+            .map(|s| s.expose().to_owned()),
+        None
+    );
     let taken = tokens.take_over(1, &handoff).await.unwrap();
-    assert_eq!(taken.as_ref().map(|s| s.expose()), Some(made.secret.expose()));
-    assert!(tokens.take_over(1, &handoff).await.unwrap().is_none(), "taken once");
+    assert_eq!(
+        taken.as_ref().map(|s| s.expose()),
+        Some(made.secret.expose())
+    );
+    assert!(
+        tokens.take_over(1, &handoff).await.unwrap().is_none(),
+        "taken once"
+    );
 }

@@ -43,7 +43,10 @@ pub async fn create_api_token(
         .api_tokens
         .create(&actor, &name, role, days)
         .await?;
-    let handoff = services.api_tokens.hand_over(admin.id, &made.secret).await?;
+    let handoff = services
+        .api_tokens
+        .hand_over(admin.id, &made.secret)
+        .await?;
     context::redirect_plain_form(&format!("/admin?new_token={handoff}#tokens-heading"));
     Ok(made.token)
 }

@@ -61,11 +61,12 @@ pub async fn set(
             .map_err(app::error::AppError::from)?;
         chargers.retain(|c| c.site_id == site.id);
         let limits = services.control.limits();
-        let SetTarget { current, duration } =
-            match parsed.and_then(|target| within_site(&chargers, limits, target)) {
-                Ok(target) => target,
-                Err(invalid) => return Err(refuse_all(&services, &actor, &chargers, invalid).await?),
-            };
+        let SetTarget { current, duration } = match parsed
+            .and_then(|target| within_site(&chargers, limits, target))
+        {
+            Ok(target) => target,
+            Err(invalid) => return Err(refuse_all(&services, &actor, &chargers, invalid).await?),
+        };
         let ids: Vec<i64> = chargers.iter().map(|c| c.id).collect();
         let bulk = services
             .control

@@ -111,7 +111,9 @@ where
         Ok(Claim::Replay(first)) => {
             let mut response = json_answer(first.status, first.body);
             let replayed = HeaderValue::from_static("true");
-            response.headers_mut().insert("idempotent-replayed", replayed);
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", replayed);
             return response;
         }
         Ok(Claim::Mismatch) => return ApiError::Idempotency(KeyProblem::Reused).into_response(),

@@ -55,7 +55,9 @@ pub fn sentence(error: &ApiError) -> String {
 
 fn unreadable(what: &Unreadable) -> String {
     match what {
-        Unreadable::NotAnObject => r#"The body must be a JSON object such as {"current": 6, "duration": 1800}."#.into(),
+        Unreadable::NotAnObject => {
+            r#"The body must be a JSON object such as {"current": 6, "duration": 1800}."#.into()
+        }
         Unreadable::NotReceived => "The request body did not arrive whole; send it again.".into(),
         Unreadable::Path(why) => format!("The path is not one this API has ({why})."),
         Unreadable::Query(why) => format!("The query string could not be read ({why})."),
@@ -73,14 +75,22 @@ fn unreadable(what: &Unreadable) -> String {
 
 fn key(problem: KeyProblem) -> &'static str {
     match problem {
-        KeyProblem::Malformed => "An Idempotency-Key must be 1 to 255 printable ASCII \
-            characters (a UUID is a good choice).",
-        KeyProblem::Reused => "This Idempotency-Key was already used for a different \
-            request. Use a new key for each new change.",
-        KeyProblem::Running => "The first request with this Idempotency-Key is still running. \
-            Send it again in a moment to get its answer.",
-        KeyProblem::Unfinished => "The first request with this Idempotency-Key did not finish \
+        KeyProblem::Malformed => {
+            "An Idempotency-Key must be 1 to 255 printable ASCII \
+            characters (a UUID is a good choice)."
+        }
+        KeyProblem::Reused => {
+            "This Idempotency-Key was already used for a different \
+            request. Use a new key for each new change."
+        }
+        KeyProblem::Running => {
+            "The first request with this Idempotency-Key is still running. \
+            Send it again in a moment to get its answer."
+        }
+        KeyProblem::Unfinished => {
+            "The first request with this Idempotency-Key did not finish \
             (the server stopped meanwhile). Check the audit trail for what happened before \
-            sending the change again with a new key.",
+            sending the change again with a new key."
+        }
     }
 }

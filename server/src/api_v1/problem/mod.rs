@@ -34,7 +34,10 @@ pub enum ApiError {
     /// An `Idempotency-Key` that cannot be honoured.
     Idempotency(KeyProblem),
     /// A refused or failed write that was audited: its events.
-    Audited { error: AppError, audit_ids: Vec<i64> },
+    Audited {
+        error: AppError,
+        audit_ids: Vec<i64>,
+    },
     /// A history asked for more days than one answer carries.
     TooManyDays { asked: i64 },
     /// A path the API does not have.
@@ -146,7 +149,11 @@ impl ApiError {
             detail: detail::sentence(self),
             // One attempt: its event; a site's: the list.
             audit_id: (audit_ids.len() == 1).then(|| audit_ids[0]),
-            audit_ids: if audit_ids.len() > 1 { audit_ids } else { Vec::new() },
+            audit_ids: if audit_ids.len() > 1 {
+                audit_ids
+            } else {
+                Vec::new()
+            },
         }
     }
 }
