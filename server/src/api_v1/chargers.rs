@@ -14,7 +14,7 @@ use super::caller::Caller;
 use super::extract::ApiPath;
 use super::model::{Charger, ResetAnswer, SetAnswer, SetTarget, Target};
 use super::problem::{ApiError, ReadProblems, WriteProblems};
-use super::writes::{self, Answered, WriteRequest};
+use super::writes::{self, Answered, KeyHeader, WriteRequest};
 use crate::state::AppState;
 use evse_dashboard::services::Services;
 
@@ -88,7 +88,7 @@ pub async fn target(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "The charger's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "The same key within 24 h answers the first answer again, with no second call to CLEMAP"),
+        KeyHeader,
     ),
     request_body = SetTarget,
     responses(
@@ -145,7 +145,7 @@ pub async fn set(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "The charger's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "The same key within 24 h answers the first answer again, with no second call to CLEMAP"),
+        KeyHeader,
     ),
     responses(
         (status = 200, body = ResetAnswer),

@@ -20,7 +20,7 @@ use super::caller::Caller;
 use super::extract::ApiPath;
 use super::model::{SetTarget, SiteAnswer, SiteItem, sentence};
 use super::problem::{ApiError, WriteProblems};
-use super::writes::{self, WriteRequest};
+use super::writes::{self, KeyHeader, WriteRequest};
 use crate::state::AppState;
 
 /// Sets a temporary target on every charger of the site.
@@ -28,7 +28,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "The site's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "The same key within 24 h answers the first answer again, with no second call to CLEMAP"),
+        KeyHeader,
     ),
     request_body = SetTarget,
     responses(

@@ -56,6 +56,18 @@ impl Default for WriteRate {
     }
 }
 
+/// The header every change takes, as the OpenAPI document describes it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct KeyHeader {
+    /// The same key from the same token within 24 h answers the first
+    /// answer again, with no second call to CLEMAP and no second audit
+    /// event (a UUID per change; reuse it only to retry that change).
+    #[serde(rename = "Idempotency-Key")]
+    #[allow(dead_code)] // read from the headers by `key`, documented here
+    idempotency_key: Option<String>,
+}
+
 /// A write request as far as idempotency cares: its key, and what makes
 /// two requests "the same" (method, path, body).
 pub struct WriteRequest {
