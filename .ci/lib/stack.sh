@@ -51,11 +51,15 @@ start_stack() {
     local role=viewer; [ $user = olga ] && role=operator
     echo "$PASSWORD" | "$BIN" user add "$user" --role $role --data-dir "$dir/data" >/dev/null
   done
+  # An operator's API token (#30) for the API's set; the server below
+  # lets it make as many changes as the benchmark sends.
+  API_TOKEN="$("$BIN" token add "bench-api-$name" --role operator --data-dir "$dir/data" | tail -n 1)"
   port="$(free_port)"
   # One load generator is one client address: the per-client connection
   # cap (128 by default, #26) would refuse P6's 200 sessions.
   "$BIN" serve --data-dir "$dir/data" --site-dir "$SITE" --listen "127.0.0.1:$port" \
     --clemap-url "http://127.0.0.1:$sim_port" --max-connections-per-client 1024 \
+    --api-writes-per-minute 100000 \
     ${SERVE_ARGS:-} >"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=($!)
