@@ -12,6 +12,8 @@ pub mod types;
 pub mod vocabulary;
 
 #[cfg(feature = "ssr")]
+pub mod alerts;
+#[cfg(feature = "ssr")]
 pub mod api_tokens;
 #[cfg(feature = "ssr")]
 pub mod audit;

@@ -148,6 +148,10 @@ pub enum Field {
     TokenName,
     /// An API token's lifetime in days.
     TokenLifetime,
+    WebhookUrl,
+    WebhookSecret,
+    EmailAddress,
+    AlertEvents,
 }
 
 /// The rule a field breaks. Values the person typed are kept short.
@@ -205,6 +209,18 @@ pub enum Rule {
     BeforeFirstDay,
     /// An API token name: `a-z 0-9 . _ -` only.
     TokenNameCharacters,
+    /// Not an `http(s)://host/…` URL.
+    NotAUrl,
+    /// `http://` to another machine: the secret and the alert would
+    /// travel in the clear.
+    HttpsRequired,
+    /// A user name or password inside a URL.
+    CredentialsInUrl,
+    NotAnAddress,
+    /// None of the alert events.
+    UnknownEvent {
+        text: String,
+    },
 }
 
 impl Rule {
@@ -253,6 +269,8 @@ pub enum Missing {
     Site(i64),
     /// An active API token of this name.
     ApiToken(String),
+    /// An alert subscription of this id.
+    AlertSubscription(i64),
 }
 
 /// How CLEMAP failed, without anything secret: statuses and a short,

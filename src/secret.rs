@@ -71,6 +71,27 @@ impl fmt::Debug for ApiSecret {
     }
 }
 
+/// A webhook's signing secret (#31): read from stdin or a form, sealed in
+/// the database, used only to sign.
+#[derive(Clone)]
+pub struct WebhookSecret(SecretString);
+
+impl WebhookSecret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(SecretString::from(value.into()))
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WebhookSecret([redacted])")
+    }
+}
+
 /// Replaces every occurrence of `secret` in `text`; used on upstream
 /// bodies before they are kept in an error, in case an upstream echoes
 /// the header it was sent.

@@ -38,6 +38,8 @@ pub struct Handles {
     pub audit: AuditLog,
     /// `/api/v1`'s tokens.
     pub api_tokens: crate::api_tokens::ApiTokens,
+    /// Alert subscriptions, the outbox and the detector (#31).
+    pub alerts: crate::alerts::Alerts,
     /// One CSV export at a time per user.
     pub exports: crate::inflight::OnePerUser,
     pub registry: Registry,
@@ -66,16 +68,20 @@ impl Services {
             AuditLog::new(db.clone(), audit_key.clone()),
             vault.clone(),
         );
+        let alerts =
+            crate::alerts::Alerts::new(AuditLog::new(db.clone(), audit_key.clone()), vault.clone());
         let registry = Registry::new(db.clone(), vault);
         let audit = AuditLog::new(db.clone(), audit_key);
         let control = Control::new(audit.clone(), registry.clone(), clemap.clone(), limits);
         let schedules = Schedules::new(audit.clone());
-        let sampler = sampler(&audit, &registry, &clemap, HistoryConfig::default(), limits);
+        let sampler = sampler(&audit, &registry, &clemap, HistoryConfig::default(), limits)
+            .with_alerts(alerts.clone());
         Self(Arc::new(Handles {
             engine: Engine::new(schedules.clone(), registry.clone(), control.clone()),
             schedules,
             control,
             api_tokens,
+            alerts,
             audit: audit.clone(),
             exports: Default::default(),
             energy_days: Default::default(),
@@ -93,8 +99,17 @@ impl Services {
     pub fn with_history_config(self, config: HistoryConfig) -> Self {
         let mut h = Arc::unwrap_or_clone(self.0);
         let limits = h.control.limits();
-        h.sampler = sampler(&h.audit, &h.registry, &h.clemap, config, limits);
+        h.sampler =
+            sampler(&h.audit, &h.registry, &h.clemap, config, limits).with_alerts(h.alerts.clone());
         h.overview = Overview::new(h.registry.clone(), h.db.clone(), h.sampler.clone());
+        Self(Arc::new(h))
+    }
+
+    /// `--offline-after`: the detector the sampler runs uses it too.
+    pub fn with_offline_after(self, after: std::time::Duration) -> Self {
+        let mut h = Arc::unwrap_or_clone(self.0);
+        h.alerts = h.alerts.with_offline_after(after);
+        h.sampler = h.sampler.with_alerts(h.alerts.clone());
         Self(Arc::new(h))
     }
 

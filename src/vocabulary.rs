@@ -63,6 +63,11 @@ pub enum AuditAction {
     ApiTokenCreated,
     /// An API token was revoked (`subject`: its name).
     ApiTokenRevoked,
+    /// An alert subscription was added (`subject`: its address, or its
+    /// webhook's host).
+    AlertSubscriptionAdded,
+    /// An alert subscription was removed.
+    AlertSubscriptionRemoved,
 }
 
 impl AuditAction {

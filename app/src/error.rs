@@ -131,6 +131,7 @@ impl FromServerFnError for AppError {
 /// their detail and reach the browser only as [`AppError::Internal`].
 #[cfg(feature = "ssr")]
 mod from_domain {
+    use evse_dashboard::alerts::AlertError;
     use evse_dashboard::api_tokens::TokenError;
     use evse_dashboard::audit::query::QueryError;
     use evse_dashboard::auth::AuthError;
@@ -166,7 +167,8 @@ mod from_domain {
         AuthError,
         QueryError,
         ScheduleError,
-        TokenError
+        TokenError,
+        AlertError
     );
 
     impl From<sqlx::Error> for AppError {

@@ -1,6 +1,7 @@
 //! The `evse-dashboard` executable as a library, so integration tests can
 //! start the real server on port 0 (see `Application`).
 
+pub mod alerts;
 pub mod api_v1;
 pub mod assets;
 pub mod backend;
@@ -56,6 +57,11 @@ pub struct ServeConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// `/api/v1` changes per minute and token.
     pub api_writes_per_minute: std::num::NonZeroU32,
+    /// How long a charger is offline before it is news (#31).
+    pub offline_after: Duration,
+    /// The dashboard's address for links in alerts; `http://LISTEN` if
+    /// unset.
+    pub public_url: Option<String>,
 }
 
 impl ServeConfig {
@@ -98,6 +104,8 @@ impl ServeConfig {
             metrics_listen: web.metrics_listen,
             api_writes_per_minute: std::num::NonZeroU32::new(web.api_writes_per_minute)
                 .unwrap_or(std::num::NonZeroU32::MIN),
+            offline_after: Duration::from_secs(web.offline_after),
+            public_url: web.public_url,
         }
     }
 }
@@ -116,6 +124,8 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot set up alert delivery: {0}")]
+    Alerts(#[from] reqwest::Error),
     #[error("cannot set up the session store: {0}")]
     Sessions(String),
     #[error("the server stopped with an error: {0}")]
@@ -221,7 +231,8 @@ impl Application {
         let (db, vault, audit_key) = backend::open(&config.data()).await?;
         let clemap = ClemapClient::new(config.clemap.clone())?;
         let services = Services::new(db.clone(), (vault, audit_key), clemap, config.limits)
-            .with_history_config(config.history);
+            .with_history_config(config.history)
+            .with_offline_after(config.offline_after);
         // One process owns a SQLite file (the data directory's lock), so
         // every pending row is from a run that ended. Instances sharing
         // PostgreSQL leave a row alone while another may still be waiting
@@ -257,6 +268,13 @@ impl Application {
                     source,
                 })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
+        // Every instance delivers alerts; a claim in the database lets
+        // one take each.
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        tokio::spawn(alerts::dispatcher(&services, &public_url)?.run());
         let metrics_addr = match config.metrics_listen {
             Some(at) => Some(
                 metrics::start(at, db.clone())

@@ -48,6 +48,7 @@ async fn run(command: Command) -> CommandResult {
         Command::RotateKey(args) => commands::rotate_key::run(args).await,
         Command::User(command) => commands::user::run(command).await,
         Command::Token(command) => commands::token::run(command).await,
+        Command::Alert(command) => commands::alert::run(command).await,
         Command::Openapi => {
             let doc = server::api_v1::openapi().to_pretty_json()?;
             println!("{doc}");

@@ -5,7 +5,7 @@
 pub mod model;
 
 #[cfg(feature = "ssr")]
-mod client;
+pub(crate) mod client;
 #[cfg(feature = "ssr")]
 mod error;
 #[cfg(feature = "ssr")]

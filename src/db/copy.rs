@@ -8,8 +8,10 @@
 //! throttle's counters and known addresses (they expire or are relearnt),
 //! the raw status samples and latest readings (the sampler makes new ones
 //! within a minute; the 15-minute history is copied), the sampler's
-//! lease, and the API's idempotency keys (kept 24 h; an integration
-//! retrying across the move sends new ones).
+//! lease, the API's idempotency keys (kept 24 h; an integration
+//! retrying across the move sends new ones) and new tokens on their way
+//! to the admin page, and the alerts' outbox and episodes (what is wrong
+//! is found again within a round; subscriptions are copied).
 
 use futures::TryStreamExt;
 use sqlx::sqlite::SqliteRow;
@@ -83,6 +85,21 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("expires_at", Text),
             ("last_used_at", Text),
             ("revoked_at", Text),
+        ],
+    ),
+    (
+        "alert_subscriptions",
+        &[
+            ("id", Int),
+            ("channel", Text),
+            ("target", Text),
+            ("events", Text),
+            ("secret_ciphertext", Blob),
+            ("secret_nonce", Blob),
+            ("secret_key_id", Text),
+            ("created_at", Text),
+            ("created_by", Text),
+            ("removed_at", Text),
         ],
     ),
     (

@@ -46,6 +46,8 @@ pub struct Sampler {
     refreshed: moka::sync::Cache<i64, ()>,
     /// The newest bucket rolled up, and when pruning last ran.
     progress: Arc<std::sync::Mutex<Progress>>,
+    /// Told what each round read (#31): offline chargers and the like.
+    alerts: Option<crate::alerts::Alerts>,
 }
 
 #[derive(Default)]
@@ -93,7 +95,14 @@ impl Sampler {
                 .max_capacity(100_000)
                 .build(),
             progress: Arc::default(),
+            alerts: None,
         }
+    }
+
+    /// Runs the alert detector after each round this instance samples.
+    pub fn with_alerts(mut self, alerts: crate::alerts::Alerts) -> Self {
+        self.alerts = Some(alerts);
+        self
     }
 
     pub fn config(&self) -> &HistoryConfig {
@@ -132,6 +141,12 @@ impl Sampler {
         let readings = self.read_all(chargers.clone()).await;
         self.record(&readings).await?;
         crate::metrics::status_round(started.elapsed());
+        if let Some(alerts) = &self.alerts
+            && let Err(e) = alerts.after_round(&chargers, &readings, now).await
+        {
+            // The readings are kept; the alerts wait for the next round.
+            tracing::error!(error = %e, "the alert detector failed");
+        }
         self.roll_up_chargers(&chargers, now).await?;
         self.prune_if_due(now).await?;
         Ok(true)

@@ -317,6 +317,7 @@ pub async fn rotate_key(db: &Db, old: &Vault, new: &Vault) -> Result<usize, Regi
         let token = old.open(id, &row.into())?;
         store_sealed(&mut tx, id, &new.seal(id, &token)).await?;
     }
+    crate::alerts::reseal_secrets(&mut tx, old, new).await?;
     tx.commit().await?;
     Ok(count)
 }

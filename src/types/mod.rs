@@ -2,6 +2,7 @@
 //! (the UI words them) and nothing secret (never a token or a hash).
 
 mod actor;
+mod alert;
 mod api_token;
 mod audit;
 mod charger;
@@ -15,6 +16,10 @@ mod user;
 mod verdict;
 
 pub use actor::{Who, parse_schedule_key, schedule_key};
+pub use alert::{
+    AlertChannel, AlertCharger, AlertDelivery, AlertEvent, AlertFacts, AlertSite,
+    AlertSubscription, DeliveryStatus,
+};
 pub use api_token::{ApiToken, MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, TokenState};
 pub use audit::{AuditEntry, AuditFilter, AuditPage};
 pub use charger::{CURRENT_LIMIT, Charger, ChargerInput, DEFAULT_MAX_CURRENT, DEFAULT_MIN_CURRENT};

@@ -4,6 +4,8 @@
 //! `EVSE_TEST_BACKEND=postgres` a fresh PostgreSQL database on the server
 //! `EVSE_TEST_POSTGRES_URL` names (`.ci/test` runs the suite both ways).
 
+mod alert_delivery;
+mod alerts;
 mod api_tokens;
 mod audit_chain;
 mod audit_reads;

@@ -2,6 +2,7 @@
 //! services. Each one authorises first (`guard::require`), then calls one
 //! service; errors become an [`AppError`](crate::error::AppError) by `?`.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod chargers;

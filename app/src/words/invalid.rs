@@ -36,6 +36,10 @@ fn field_name(l: Locale, field: Field) -> &'static str {
         Field::SupplyLimit => td_string!(l, f_supply_limit),
         Field::TokenName => td_string!(l, f_token_name),
         Field::TokenLifetime => td_string!(l, f_token_lifetime),
+        Field::WebhookUrl => td_string!(l, f_webhook_url),
+        Field::WebhookSecret => td_string!(l, f_webhook_secret),
+        Field::EmailAddress => td_string!(l, f_email_address),
+        Field::AlertEvents => td_string!(l, f_alert_events),
     }
 }
 
@@ -119,6 +123,11 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         }
         (_, Rule::BeforeFirstDay) => td_string!(l, v_before_first_day).to_owned(),
         (_, Rule::TokenNameCharacters) => td_string!(l, v_token_name_characters).to_owned(),
+        (_, Rule::NotAUrl) => td_string!(l, v_not_a_url, what = what).to_string(),
+        (_, Rule::HttpsRequired) => td_string!(l, v_https_required, what = what).to_string(),
+        (_, Rule::CredentialsInUrl) => td_string!(l, v_credentials_in_url, what = what).to_string(),
+        (_, Rule::NotAnAddress) => td_string!(l, v_not_an_address, what = what).to_string(),
+        (_, Rule::UnknownEvent { text }) => td_string!(l, v_unknown_event, text = text).to_string(),
     };
     if is_target_field(*field) {
         format!("{sentence} {}", td_string!(l, nothing_sent))

@@ -34,6 +34,8 @@ pub fn action_label(l: Locale, action: AuditAction) -> &'static str {
         SiteUpdated => td_string!(l, action_site_updated),
         ApiTokenCreated => td_string!(l, action_api_token_created),
         ApiTokenRevoked => td_string!(l, action_api_token_revoked),
+        AlertSubscriptionAdded => td_string!(l, action_alert_added),
+        AlertSubscriptionRemoved => td_string!(l, action_alert_removed),
         TargetChecked => td_string!(l, action_target_checked),
     }
 }

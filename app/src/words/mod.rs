@@ -2,6 +2,7 @@
 //! domain and the server speak in kinds (`Problem`, `Outcome`,
 //! `AuditAction`…), and only this module turns them into words.
 
+mod alert;
 mod days;
 mod event;
 mod format;
@@ -11,6 +12,7 @@ mod outcome;
 mod problem;
 mod verdict;
 
+pub use alert::{alert_event_label, alert_sentence, channel_label, delivery_label};
 pub use days::{day_name, days_label};
 pub use event::event_sentence;
 pub use format::{

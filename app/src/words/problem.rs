@@ -100,6 +100,7 @@ fn missing_sentence(l: Locale, missing: &Missing) -> String {
         Missing::Schedule(id) => td_string!(l, e_missing_schedule, id = id).to_string(),
         Missing::Site(id) => td_string!(l, e_missing_site, id = id).to_string(),
         Missing::ApiToken(name) => td_string!(l, e_missing_token, name = name).to_string(),
+        Missing::AlertSubscription(id) => td_string!(l, e_missing_alert, id = id).to_string(),
     }
 }
 

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod alert;
 mod options;
 mod schedule;
 mod token;
 
+pub use alert::AlertCommand;
 pub use options::{DataArgs, LogArgs, LogFormat, ServeArgs, WebArgs};
 pub use schedule::{ScheduleAddArgs, ScheduleCommand};
 pub use token::TokenCommand;
@@ -69,6 +71,9 @@ pub enum Command {
     /// Make, list and revoke API tokens for /api/v1.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Who gets alerts: webhooks (signed), listed with their deliveries.
+    #[command(subcommand)]
+    Alert(AlertCommand),
     /// Print the OpenAPI 3.1 document of /api/v1 (as the server serves it
     /// at /api/v1/openapi.json).
     Openapi,

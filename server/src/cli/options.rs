@@ -145,6 +145,17 @@ pub struct WebArgs {
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub settle_secs: u64,
 
+    /// Seconds a charger must be unreachable or offline before an alert
+    /// says so (CLEMAP itself falls back after 120 s).
+    #[arg(long, env = "EVSE_OFFLINE_AFTER", default_value_t = 120, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub offline_after: u64,
+
+    /// The dashboard's address as people reach it (behind a proxy: the
+    /// proxy's), for the links in alerts. Defaults to http://LISTEN.
+    #[arg(long, env = "EVSE_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
     /// Longest temporary target a user may set, hours.
     #[arg(
         long,

@@ -1,5 +1,6 @@
 //! One module per subcommand; `main` only parses and dispatches.
 
+pub mod alert;
 pub mod audit;
 pub mod backup;
 pub mod charger;

@@ -2,6 +2,7 @@
 //! that may call it: shared by the authorisation matrix and the token-leak
 //! crawler.
 
+use app::api::alerts::{AddAlertWebhook, ListAlerts, RemoveAlert};
 use app::api::audit::{AuditEventCall, AuditPageCall};
 use app::api::auth::{ChangePassword, Login, Logout, Me};
 use app::api::chargers::{
@@ -173,6 +174,16 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
         rule(AtLeast(Viewer), AuditEventCall { id: NONE }),
         rule(AtLeast(Admin), ListUsers {}),
         rule(AtLeast(Admin), ListApiTokens {}),
+        rule(AtLeast(Admin), ListAlerts {}),
+        rule(
+            AtLeast(Admin),
+            AddAlertWebhook {
+                url: "http://not-local.example.com/".into(),
+                secret: "short".into(),
+                events: Vec::new(),
+            },
+        ),
+        rule(AtLeast(Admin), RemoveAlert { id: NONE }),
         rule(
             AtLeast(Admin),
             CreateApiToken {

@@ -64,6 +64,8 @@ pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
         export_time_limit: std::time::Duration::from_secs(600),
         metrics_listen: None,
         api_writes_per_minute: std::num::NonZeroU32::new(60).unwrap(),
+        offline_after: std::time::Duration::from_secs(120),
+        public_url: None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! driven over HTTP as a browser or script would.
 
 mod admin_chargers;
+mod alerts;
 mod api_v1;
 mod assets;
 mod audit_http;

@@ -5,6 +5,7 @@
 //! (every action would be refused anyway, so offering it would only
 //! mislead).
 
+mod alerts;
 mod chargers;
 mod tokens;
 mod users;
@@ -31,6 +32,7 @@ pub fn AdminPage() -> impl IntoView {
                     <chargers::ChargerAdmin />
                     <users::UserAdmin />
                     <tokens::TokenAdmin new_token />
+                    <alerts::AlertAdmin />
                 }
                     .into_any()
             } else {

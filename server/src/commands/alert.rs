@@ -1,0 +1,96 @@
+//! `evse-dashboard alert add-webhook|list|remove|test`, audited as the
+//! operating-system user who ran it.
+
+use evse_dashboard::alerts::{Alerts, shown};
+use evse_dashboard::secret::WebhookSecret;
+
+use super::{CommandResult, cli_actor, open_backend, read_secret};
+use crate::cli::{AlertCommand, DataArgs};
+
+async fn alerts(data: &DataArgs) -> Result<Alerts, crate::backend::BackendError> {
+    let (audit, vault) = open_backend(data).await?;
+    Ok(Alerts::new(audit, vault))
+}
+
+fn said(e: evse_dashboard::alerts::AlertError) -> Box<dyn std::error::Error> {
+    super::said(e.problem())
+}
+
+pub async fn run(command: AlertCommand) -> CommandResult {
+    match command {
+        AlertCommand::AddWebhook { url, events, data } => {
+            let alerts = alerts(&data).await?;
+            let secret = WebhookSecret::new(read_secret("webhook signing secret: ")?);
+            let added = alerts
+                .subscriptions
+                .add_webhook(&cli_actor(), &url, &secret, events.as_deref().unwrap_or(""))
+                .await
+                .map_err(said)?;
+            println!(
+                "added webhook {} to {}; test it with `evse-dashboard alert test {}`",
+                added.id,
+                shown(&added.target),
+                added.id
+            );
+        }
+        AlertCommand::List(data) => {
+            let alerts = alerts(&data).await?;
+            let list = alerts.subscriptions.list().await.map_err(said)?;
+            if list.is_empty() {
+                println!(
+                    "no alert subscriptions; add one with `evse-dashboard alert add-webhook URL`"
+                );
+            }
+            for s in list {
+                let events: Vec<&str> = s.events.iter().map(|e| e.into()).collect();
+                println!(
+                    "{:>4}  {:<8} {:<40} {}",
+                    s.id,
+                    s.channel.to_string(),
+                    shown(&s.target),
+                    if events.is_empty() {
+                        "all events".to_owned()
+                    } else {
+                        events.join(",")
+                    }
+                );
+            }
+            for d in alerts.recent(20).await? {
+                println!(
+                    "delivery {} to {}: {} {}, {} attempt(s){}",
+                    d.delivery_id,
+                    d.subscription_id,
+                    d.event,
+                    d.status,
+                    d.attempts,
+                    d.last_error
+                        .map(|e| format!(", last: {e}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        AlertCommand::Remove { id, data } => {
+            let alerts = alerts(&data).await?;
+            let gone = alerts
+                .subscriptions
+                .remove(&cli_actor(), id)
+                .await
+                .map_err(said)?;
+            println!("removed alert subscription {id} ({})", shown(&gone.target));
+        }
+        AlertCommand::Test { id, data } => {
+            let alerts = alerts(&data).await?;
+            let url = std::env::var("EVSE_PUBLIC_URL").unwrap_or_default();
+            let detail = std::sync::Arc::new(|facts: &evse_dashboard::types::AlertFacts| {
+                app::words::alert_sentence(app::language::Locale::en, facts)
+            });
+            let dispatcher =
+                evse_dashboard::alerts::dispatch::Dispatcher::new(alerts, detail, &url)?;
+            match dispatcher.test(id).await {
+                Ok(()) => println!("the test alert to subscription {id} was delivered"),
+                Err(why) => return Err(format!("the test alert was not delivered: {why}").into()),
+            }
+        }
+    }
+    Ok(())
+}

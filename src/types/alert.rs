@@ -1,0 +1,235 @@
+//! Alerts (#31): what the dashboard tells a person about without being
+//! asked, through which channel, and how each delivery went. One closed
+//! set per idea, as everywhere (`vocabulary`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumIter, EnumString, IntoStaticStr};
+
+/// What went wrong (or right again).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    EnumIter,
+    EnumString,
+    IntoStaticStr,
+    Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
+pub enum AlertEvent {
+    /// Unreachable, `offline` or `cloud_offline` for `--offline-after`.
+    ChargerOffline,
+    /// A plug reports `error`.
+    ChargerError,
+    /// Recovered from either of the above.
+    ChargerBack,
+    /// CLEMAP answered a set with `rejected`.
+    TargetRejected,
+    /// The verdict on a target: not followed.
+    TargetNotFollowed,
+    /// A schedule's call kept failing after the engine's retries.
+    ScheduleFailed,
+    /// A site drew more than its supply limit for a minute.
+    SiteOverLimit,
+    /// The periodic `audit verify` failed.
+    AuditChainBroken,
+}
+
+impl AlertEvent {
+    /// Sent even in a subscription's quiet hours: good news a person was
+    /// waiting for, and a trail that may be under attack.
+    pub fn ignores_quiet_hours(self) -> bool {
+        matches!(self, Self::ChargerBack | Self::AuditChainBroken)
+    }
+
+    /// `charger_offline,charger_back` (blank: every event).
+    pub fn parse_list(text: &str) -> Result<Vec<AlertEvent>, String> {
+        let mut events = Vec::new();
+        for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let event = name.parse().map_err(|_| name.to_owned())?;
+            if !events.contains(&event) {
+                events.push(event);
+            }
+        }
+        events.sort();
+        Ok(events)
+    }
+}
+
+/// How an alert reaches someone.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumIter,
+    EnumString,
+    IntoStaticStr,
+    Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
+pub enum AlertChannel {
+    Webhook,
+    Email,
+}
+
+/// Where a delivery stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumIter,
+    EnumString,
+    IntoStaticStr,
+    Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
+pub enum DeliveryStatus {
+    /// Waiting for its first or next attempt.
+    Pending,
+    Delivered,
+    /// Given up after 24 h of retries.
+    Failed,
+}
+
+/// Who gets which alerts. Never the webhook's secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertSubscription {
+    pub id: i64,
+    pub channel: AlertChannel,
+    /// The webhook's URL or the e-mail address.
+    pub target: String,
+    /// Empty: every event.
+    pub events: Vec<AlertEvent>,
+    pub created_at: DateTime<Utc>,
+    /// The audit actor who added it.
+    pub created_by: String,
+}
+
+impl AlertSubscription {
+    pub fn wants(&self, event: AlertEvent) -> bool {
+        self.events.is_empty() || self.events.contains(&event)
+    }
+}
+
+/// One alert to one subscription, as the delivery log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertDelivery {
+    pub id: i64,
+    /// Sent with every attempt, so a receiver can drop duplicates.
+    pub delivery_id: String,
+    pub subscription_id: i64,
+    pub event: AlertEvent,
+    pub created_at: DateTime<Utc>,
+    pub attempts: i64,
+    pub status: DeliveryStatus,
+    /// The last attempt's failure, without any secret.
+    pub last_error: Option<String>,
+}
+
+/// A charger as an alert names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertCharger {
+    pub id: i64,
+    pub name: String,
+    pub site: AlertSite,
+}
+
+/// A site as an alert names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertSite {
+    pub id: i64,
+    pub name: String,
+}
+
+/// An alert as data: what happened to what, kept in the outbox and worded
+/// when it is delivered (in English for a webhook's `detail`, in the
+/// recipient's language for a mail).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertFacts {
+    pub event: AlertEvent,
+    pub at: DateTime<Utc>,
+    /// The charger it is about, for a charger's event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charger: Option<AlertCharger>,
+    /// The site it is about: a site's event, or several of its chargers at
+    /// once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<AlertSite>,
+    /// Chargers of `site` that went offline in the same round: one alert.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chargers: Vec<AlertCharger>,
+    /// Alerts of this event and subject held back since the last one (at
+    /// most one per 15 minutes).
+    #[serde(default)]
+    pub suppressed: u32,
+    /// Why: CLEMAP's refusal, a schedule's failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::problem::Problem>,
+    /// The audit event it comes from (a set, a verdict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_id: Option<i64>,
+    /// A site's measured sum and its limit, A.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amps: Option<(u32, u32)>,
+}
+
+impl AlertFacts {
+    pub fn new(event: AlertEvent, at: DateTime<Utc>) -> Self {
+        Self {
+            event,
+            at,
+            charger: None,
+            site: None,
+            chargers: Vec::new(),
+            suppressed: 0,
+            problem: None,
+            audit_id: None,
+            amps: None,
+        }
+    }
+
+    /// What it is about, as the dedup and the episodes key it:
+    /// `charger:7`, `site:2` or `audit`.
+    pub fn subject(&self) -> String {
+        match (&self.charger, &self.site) {
+            (Some(c), _) => format!("charger:{}", c.id),
+            (None, Some(s)) => format!("site:{}", s.id),
+            (None, None) => "audit".to_owned(),
+        }
+    }
+
+    /// The site whose time zone and subscribers it concerns.
+    pub fn site_id(&self) -> Option<i64> {
+        self.charger
+            .as_ref()
+            .map(|c| c.site.id)
+            .or(self.site.as_ref().map(|s| s.id))
+    }
+}
