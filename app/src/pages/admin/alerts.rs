@@ -63,7 +63,7 @@ pub fn AlertAdmin() -> impl IntoView {
                     {td_string!(l, webhook_secret_label)}
                     <input name="secret" type="password" autocomplete="new-password" minlength="16" maxlength="256" required />
                 </label>
-                <fieldset>
+                <fieldset class="events wide">
                     <legend>{td_string!(l, events_legend)}</legend>
                     {AlertEvent::iter()
                         .map(|e| {
