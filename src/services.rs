@@ -64,14 +64,11 @@ impl Services {
         clemap: ClemapClient,
         limits: TargetLimits,
     ) -> Self {
-        let api_tokens = crate::api_tokens::ApiTokens::new(
-            AuditLog::new(db.clone(), audit_key.clone()),
-            vault.clone(),
-        );
-        let alerts =
-            crate::alerts::Alerts::new(AuditLog::new(db.clone(), audit_key.clone()), vault.clone());
-        let registry = Registry::new(db.clone(), vault);
+        // One audit log (one writer task) for every service of this process.
         let audit = AuditLog::new(db.clone(), audit_key);
+        let api_tokens = crate::api_tokens::ApiTokens::new(audit.clone(), vault.clone());
+        let alerts = crate::alerts::Alerts::new(audit.clone(), vault.clone());
+        let registry = Registry::new(db.clone(), vault);
         let control = Control::new(audit.clone(), registry.clone(), clemap.clone(), limits);
         let schedules = Schedules::new(audit.clone());
         let sampler = sampler(&audit, &registry, &clemap, HistoryConfig::default(), limits)
