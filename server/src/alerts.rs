@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use app::language::Locale;
+use evse_dashboard::alerts::Alerts;
 use evse_dashboard::alerts::dispatch::Dispatcher;
-use evse_dashboard::services::Services;
 
-/// The dispatcher of this instance, wording webhooks' `detail` in English.
-pub fn dispatcher(services: &Services, public_url: &str) -> Result<Dispatcher, reqwest::Error> {
+/// A dispatcher wording webhooks' `detail` in English: the server's, and
+/// the one `alert test` sends with.
+pub fn dispatcher(alerts: Alerts, public_url: &str) -> Result<Dispatcher, reqwest::Error> {
     let detail = Arc::new(|facts: &evse_dashboard::types::AlertFacts| {
         app::words::alert_sentence(Locale::en, facts)
     });
-    Dispatcher::new(services.alerts.clone(), detail, public_url)
+    Dispatcher::new(alerts, detail, public_url)
 }

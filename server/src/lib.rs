@@ -274,7 +274,7 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        tokio::spawn(alerts::dispatcher(&services, &public_url)?.run());
+        tokio::spawn(alerts::dispatcher(services.alerts.clone(), &public_url)?.run());
         let metrics_addr = match config.metrics_listen {
             Some(at) => Some(
                 metrics::start(at, db.clone())

@@ -15,7 +15,7 @@ use crate::audit::AuditLog;
 use crate::problem::{Invalid, Missing, Problem};
 use crate::vault::Vault;
 
-pub use check::{address, shown, webhook_url};
+pub use check::shown;
 pub use subscriptions::Subscriptions;
 pub(crate) use subscriptions::reseal_secrets;
 

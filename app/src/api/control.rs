@@ -109,7 +109,7 @@ pub async fn set_target(
 /// What CLEMAP received is on the pages at once (the next reading
 /// confirms it); a failure to note it there only delays that.
 #[cfg(feature = "ssr")]
-pub(crate) async fn shown_at_once(
+pub async fn shown_at_once(
     services: &evse_dashboard::services::Services,
     outcome: &ControlOutcome,
 ) {

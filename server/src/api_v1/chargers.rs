@@ -16,7 +16,7 @@ use super::model::{Charger, ResetAnswer, SetAnswer, SetTarget, Target};
 use super::problem::{ApiError, ReadProblems, WriteProblems};
 use super::writes::{self, Answered, KeyHeader, WriteRequest};
 use crate::state::AppState;
-use evse_dashboard::services::Services;
+use app::api::control::shown_at_once;
 
 /// Every charger with its latest reading and target.
 #[utoipa::path(get, path = "/chargers", operation_id = "list_chargers", tag = "chargers",
@@ -177,13 +177,6 @@ pub async fn reset(
         })
     };
     Ok(writes::run(&state, &caller, request, change).await)
-}
-
-/// What CLEMAP received is on the pages at once, as after a form.
-pub(super) async fn shown_at_once(services: &Services, outcome: &ControlOutcome) {
-    if let Err(e) = services.overview.after_change(outcome).await {
-        tracing::warn!(error = %e, "the new target waits for the next reading");
-    }
 }
 
 /// A set's or reset's answer: the body for an answer from CLEMAP (201 for

@@ -75,7 +75,7 @@ pub async fn set(
             .map_err(app::error::AppError::from)?;
         for item in &bulk.items {
             if let Ok(done) = &item.result {
-                super::chargers::shown_at_once(&services, done).await;
+                app::api::control::shown_at_once(&services, done).await;
             }
         }
         let answer = SiteAnswer {

@@ -50,12 +50,6 @@ impl WriteRate {
     }
 }
 
-impl Default for WriteRate {
-    fn default() -> Self {
-        Self::per_minute(NonZeroU32::new(DEFAULT_WRITES_PER_MINUTE).unwrap_or(NonZeroU32::MIN))
-    }
-}
-
 /// The header every change takes, as the OpenAPI document describes it.
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]

@@ -81,11 +81,7 @@ pub async fn run(command: AlertCommand) -> CommandResult {
         AlertCommand::Test { id, data } => {
             let alerts = alerts(&data).await?;
             let url = std::env::var("EVSE_PUBLIC_URL").unwrap_or_default();
-            let detail = std::sync::Arc::new(|facts: &evse_dashboard::types::AlertFacts| {
-                app::words::alert_sentence(app::language::Locale::en, facts)
-            });
-            let dispatcher =
-                evse_dashboard::alerts::dispatch::Dispatcher::new(alerts, detail, &url)?;
+            let dispatcher = crate::alerts::dispatcher(alerts, &url)?;
             match dispatcher.test(id).await {
                 Ok(()) => println!("the test alert to subscription {id} was delivered"),
                 Err(why) => return Err(format!("the test alert was not delivered: {why}").into()),
