@@ -25,8 +25,7 @@ use strum::IntoEnumIterator;
 use crate::calls::{NONE, calls};
 use crate::helpers::{PASSWORD, client};
 use forms::{forms, fresh_token};
-use process::Serving;
-pub(crate) use process::{BIN, cli};
+pub(crate) use process::{BIN, Serving, cli};
 
 /// How many pages one visitor fetches at most (the app has a few dozen).
 const MAX_PAGES: usize = 400;
@@ -274,6 +273,7 @@ async fn no_token_leaves_the_server_in_any_form() {
     let base = server.base.clone();
 
     let mut api_tokens = api::one_per_role(&mut out, data_arg);
+    let webhook_secret = api::webhook_secret(&mut out, data_arg).await;
 
     let admin = login(&base, "crawl-admin").await;
     let add = format!(
@@ -385,7 +385,7 @@ async fn no_token_leaves_the_server_in_any_form() {
             }
         }
     }
-    leaks.extend(api::leaks(&out, &api_tokens));
+    leaks.extend(api::leaks(&out, &api_tokens, &webhook_secret));
     let searched: usize = out.0.iter().map(|(_, b)| b.len()).sum();
     eprintln!(
         "searched {} sources, {} bytes; bundle built: {bundle_built}",

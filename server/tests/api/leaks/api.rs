@@ -136,9 +136,16 @@ pub fn one_per_role(out: &mut Outflow, data: &str) -> Vec<(String, String)> {
 }
 
 /// Where an API token was found, in any encoding, outside the sources
-/// that show it once.
-pub fn leaks(out: &Outflow, tokens: &[(String, String)]) -> Vec<String> {
+/// that show it once; and where a webhook secret was found at all.
+pub fn leaks(out: &Outflow, tokens: &[(String, String)], secret: &str) -> Vec<String> {
     let mut found = Vec::new();
+    for (form, needle) in forms(secret) {
+        for (source, bytes) in &out.0 {
+            if memchr::memmem::find(bytes, &needle).is_some() {
+                found.push(format!("webhook secret ({form}) in {source}"));
+            }
+        }
+    }
     for (who, token) in tokens {
         for (form, needle) in forms(token) {
             for (source, bytes) in &out.0 {
@@ -150,4 +157,62 @@ pub fn leaks(out: &Outflow, tokens: &[(String, String)]) -> Vec<String> {
         }
     }
     found
+}
+
+/// What the receiver got: whether the signature checked out, and the bytes.
+type Received = (bool, Vec<u8>);
+
+/// A webhook added with the CLI (its secret on stdin) and sent a test
+/// alert, to a receiver here that checks the signature: every output of
+/// both commands and every byte the receiver got join the outflow, where
+/// the secret must appear nowhere. Returns the secret.
+pub async fn webhook_secret(out: &mut Outflow, data: &str) -> String {
+    use axum::routing::post;
+    use std::sync::{Arc, Mutex};
+    let secret = super::forms::fresh_token();
+    let got: Arc<Mutex<Vec<Received>>> = Arc::default();
+    let (seen, key) = (got.clone(), secret.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        post(
+            move |headers: axum::http::HeaderMap, body: axum::body::Bytes| async move {
+                let signature = headers["x-evse-signature"].to_str().unwrap_or_default();
+                let expected = evse_dashboard::alerts::webhook::signature(
+                    &evse_dashboard::secret::WebhookSecret::new(key.as_str()),
+                    &body,
+                );
+                let mut bytes = format!("{headers:?}\n").into_bytes();
+                bytes.extend_from_slice(&body);
+                seen.lock().unwrap().push((signature == expected, bytes));
+                "ok"
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let added = super::cli(&["alert", "add-webhook", &url, "--data-dir", data], &secret);
+    let id = added
+        .split("added webhook ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the webhook's id")
+        .to_owned();
+    let tested = tokio::task::spawn_blocking({
+        let data = data.to_owned();
+        move || super::cli(&["alert", "test", &id, "--data-dir", &data], "")
+    })
+    .await
+    .unwrap();
+    out.0
+        .push(("alert add-webhook output".into(), added.into_bytes()));
+    out.0
+        .push(("alert test output".into(), tested.into_bytes()));
+    let got = std::mem::take(&mut *got.lock().unwrap());
+    assert_eq!(got.len(), 1, "the test alert arrived once");
+    for (signed, bytes) in got {
+        assert!(signed, "the test alert is signed with the secret");
+        out.0.push(("webhook delivery".into(), bytes));
+    }
+    secret
 }
