@@ -69,6 +69,10 @@ pub enum Problem {
     Internal,
     /// Free text from before problems were typed (older audit rows).
     Legacy(String),
+    /// A test alert did not arrive: why, as the delivery log says it.
+    AlertNotDelivered {
+        why: String,
+    },
 }
 
 impl Problem {
@@ -152,6 +156,8 @@ pub enum Field {
     WebhookSecret,
     EmailAddress,
     AlertEvents,
+    /// An alert subscription's quiet hours.
+    QuietHours,
 }
 
 /// The rule a field breaks. Values the person typed are kept short.
@@ -221,6 +227,8 @@ pub enum Rule {
     UnknownEvent {
         text: String,
     },
+    /// A span of time that starts where it ends.
+    NoSpan,
 }
 
 impl Rule {

@@ -92,6 +92,27 @@ impl fmt::Debug for WebhookSecret {
     }
 }
 
+/// The SMTP server's password for alert mails (#31): read from the
+/// environment only (`EVSE_SMTP_PASSWORD`), never argv, never logged.
+#[derive(Clone)]
+pub struct SmtpPassword(SecretString);
+
+impl SmtpPassword {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(SecretString::from(value.into()))
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for SmtpPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SmtpPassword([redacted])")
+    }
+}
+
 /// Replaces every occurrence of `secret` in `text`; used on upstream
 /// bodies before they are kept in an error, in case an upstream echoes
 /// the header it was sent.

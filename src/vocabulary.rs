@@ -68,6 +68,9 @@ pub enum AuditAction {
     AlertSubscriptionAdded,
     /// An alert subscription was removed.
     AlertSubscriptionRemoved,
+    /// A test alert was sent to a subscription (`subject`: its receiver
+    /// as shown).
+    AlertTestSent,
 }
 
 impl AuditAction {

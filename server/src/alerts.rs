@@ -1,17 +1,98 @@
-//! The web layer's part of alerts (#31): the dispatcher gets its words
-//! here (`app::words`, which owns every sentence).
+//! The web layer's part of alerts (#31): the dispatcher's words come from
+//! `app::words`, which owns every sentence; here they are laid out as a
+//! webhook's `detail` and as a mail's text and HTML.
 
 use std::sync::Arc;
 
-use app::language::Locale;
+use app::language::{Locale, from_language};
+use app::words::{MailWords, alert_mail_words, alert_sentence, test_mail_words};
 use evse_dashboard::alerts::Alerts;
-use evse_dashboard::alerts::dispatch::Dispatcher;
+use evse_dashboard::alerts::dispatch::{Dispatcher, Wording};
+use evse_dashboard::alerts::mail::Mailer;
+use evse_dashboard::types::{AlertFacts, AlertMail, Language};
 
-/// A dispatcher wording webhooks' `detail` in English: the server's, and
-/// the one `alert test` sends with.
-pub fn dispatcher(alerts: Alerts, public_url: &str) -> Result<Dispatcher, reqwest::Error> {
-    let detail = Arc::new(|facts: &evse_dashboard::types::AlertFacts| {
-        app::words::alert_sentence(Locale::en, facts)
-    });
-    Dispatcher::new(alerts, detail, public_url)
+use crate::api_v1::esc;
+
+struct Words;
+
+impl Wording for Words {
+    fn detail(&self, facts: &AlertFacts) -> String {
+        alert_sentence(Locale::en, facts)
+    }
+
+    fn mail(&self, language: Language, facts: &AlertFacts, link: &str) -> AlertMail {
+        laid_out(
+            alert_mail_words(from_language(language), facts),
+            language,
+            link,
+        )
+    }
+
+    fn test_mail(&self, language: Language, link: &str) -> AlertMail {
+        laid_out(test_mail_words(from_language(language)), language, link)
+    }
+}
+
+/// The same words twice: plain text, and HTML that reads the same without
+/// images or styles (many mail programs show neither).
+fn laid_out(words: MailWords, language: Language, link: &str) -> AlertMail {
+    let text = format!(
+        "{}\n\n{}: {link}\n\n-- \n{}\n",
+        words.sentence, words.look, words.why
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\
+         <body><p>{sentence}</p><p><a href=\"{link}\">{look}</a></p>\
+         <hr><p><small>{why}</small></p></body></html>",
+        lang = language.as_str(),
+        subject = esc(&words.subject),
+        sentence = esc(&words.sentence),
+        link = esc(link),
+        look = esc(words.look),
+        why = esc(words.why),
+    );
+    AlertMail {
+        subject: words.subject,
+        text,
+        html,
+    }
+}
+
+/// The dispatcher the server runs and `alert test` sends with.
+pub fn dispatcher(
+    alerts: Alerts,
+    mailer: Option<Mailer>,
+    public_url: &str,
+) -> Result<Dispatcher, reqwest::Error> {
+    Dispatcher::new(alerts, Arc::new(Words), mailer, public_url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use evse_dashboard::types::{AlertCharger, AlertEvent, AlertSite};
+
+    #[test]
+    fn a_mail_is_in_the_recipients_language_and_escapes_names() {
+        let mut facts = AlertFacts::new(AlertEvent::ChargerOffline, chrono::Utc::now());
+        facts.charger = Some(AlertCharger {
+            id: 7,
+            name: "Garage <A1>".into(),
+            site: AlertSite {
+                id: 1,
+                name: "Roof & Co".into(),
+            },
+        });
+        let mail = Words.mail(Language::De, &facts, "https://evse.example/chargers/7");
+        assert!(mail.subject.contains("Garage <A1>"), "{}", mail.subject);
+        assert!(
+            mail.text.contains("Garage <A1>")
+                && mail.text.contains("https://evse.example/chargers/7")
+        );
+        assert!(mail.html.contains("Garage &lt;A1&gt;") && mail.html.contains("Roof &amp; Co"));
+        assert!(!mail.html.contains("<A1>"));
+        assert!(mail.html.contains("lang=\"de\""));
+        let english = Words.mail(Language::En, &facts, "https://evse.example/chargers/7");
+        assert_ne!(english.text, mail.text, "German and English differ");
+    }
 }

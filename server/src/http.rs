@@ -45,9 +45,11 @@ where
     let routes = route_list();
     let context = {
         let services = state.services.clone();
+        let dispatcher = state.dispatcher.clone();
         let secure = app::api::context::SecureCookies(sessions.secure_cookies);
         move || {
             provide_context(services.clone());
+            provide_context(dispatcher.clone());
             provide_context(secure);
             set_page_csp();
         }

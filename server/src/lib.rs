@@ -62,6 +62,8 @@ pub struct ServeConfig {
     /// The dashboard's address for links in alerts; `http://LISTEN` if
     /// unset.
     pub public_url: Option<String>,
+    /// Alert mails' server and sender; no mail without it.
+    pub mail: Option<evse_dashboard::alerts::mail::MailSettings>,
 }
 
 impl ServeConfig {
@@ -106,6 +108,7 @@ impl ServeConfig {
                 .unwrap_or(std::num::NonZeroU32::MIN),
             offline_after: Duration::from_secs(web.offline_after),
             public_url: web.public_url,
+            mail: web.mail.settings(),
         }
     }
 }
@@ -116,6 +119,8 @@ pub enum StartError {
     Backend(#[from] backend::BackendError),
     #[error(transparent)]
     Clemap(#[from] ClientBuildError),
+    #[error(transparent)]
+    Mail(#[from] evse_dashboard::alerts::mail::MailSetupError),
     #[error(
         "cannot listen on {addr}: {source} (is another process using the port? choose one with --listen)"
     )]
@@ -274,7 +279,13 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        tokio::spawn(alerts::dispatcher(services.alerts.clone(), &public_url)?.run());
+        let mailer = config
+            .mail
+            .as_ref()
+            .map(evse_dashboard::alerts::mail::Mailer::new)
+            .transpose()?;
+        let dispatcher = alerts::dispatcher(services.alerts.clone(), mailer, &public_url)?;
+        tokio::spawn(dispatcher.clone().run());
         let metrics_addr = match config.metrics_listen {
             Some(at) => Some(
                 metrics::start(at, db.clone())
@@ -286,6 +297,7 @@ impl Application {
         let state = http::AppState {
             leptos_options: site::leptos_options(&config.site_dir, addr),
             services: services.clone(),
+            dispatcher,
             trusted_proxies: config.trusted_proxies.clone().into(),
             export_time_limit: config.export_time_limit,
             write_rate: api_v1::WriteRate::per_minute(config.api_writes_per_minute),

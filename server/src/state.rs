@@ -15,6 +15,9 @@ pub struct AppState {
     pub export_time_limit: std::time::Duration,
     /// `/api/v1` writes per minute and token.
     pub write_rate: crate::api_v1::WriteRate,
+    /// Sends alerts; the admin page's "Send a test" uses it.
+    #[from_ref(skip)]
+    pub dispatcher: evse_dashboard::alerts::dispatch::Dispatcher,
     /// `/metrics` is served, so requests are counted (off, the counting
     /// layer is not installed at all).
     #[from_ref(skip)]

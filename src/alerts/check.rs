@@ -5,6 +5,7 @@ use reqwest::Url;
 
 use crate::problem::{Field, Invalid, Rule};
 use crate::secret::WebhookSecret;
+use crate::types::QuietHours;
 
 /// The longest URL or address kept.
 const MAX_TARGET: usize = 2048;
@@ -60,6 +61,27 @@ pub fn secret(secret: &WebhookSecret) -> Result<(), Invalid> {
 pub fn events(text: &str) -> Result<Vec<crate::types::AlertEvent>, Invalid> {
     crate::types::AlertEvent::parse_list(text)
         .map_err(|name| Invalid::new(Field::AlertEvents, Rule::UnknownEvent { text: name }))
+}
+
+/// Quiet hours from two `HH:MM` times: both blank for none, one alone is
+/// missing its partner, equal times are no span.
+pub fn quiet_hours(from: &str, until: &str) -> Result<Option<QuietHours>, Invalid> {
+    let bad = |rule| Invalid::new(Field::QuietHours, rule);
+    let (from, until) = (from.trim(), until.trim());
+    match (from.is_empty(), until.is_empty()) {
+        (true, true) => return Ok(None),
+        (true, false) | (false, true) => return Err(bad(Rule::Required)),
+        (false, false) => {}
+    }
+    for time in [from, until] {
+        if QuietHours::parse(time, "00:00").is_none() && QuietHours::parse(time, "00:01").is_none()
+        {
+            return Err(bad(Rule::not_a_time(time)));
+        }
+    }
+    QuietHours::parse(from, until)
+        .map(Some)
+        .ok_or_else(|| bad(Rule::NoSpan))
 }
 
 /// `name@domain.tld`, without spaces or angle brackets: what an SMTP
@@ -149,6 +171,16 @@ mod tests {
             "https://hooks.slack.com/…"
         );
         assert_eq!(shown("olga@example.com"), "olga@example.com");
+    }
+
+    #[test]
+    fn quiet_hours_are_both_times_or_none() {
+        assert_eq!(quiet_hours(" ", ""), Ok(None));
+        assert!(quiet_hours("22:00", "06:30").unwrap().is_some());
+        let rule = |a, b| quiet_hours(a, b).unwrap_err().rule;
+        assert_eq!(rule("22:00", ""), Rule::Required);
+        assert_eq!(rule("25:00", "06:00"), Rule::not_a_time("25:00"));
+        assert_eq!(rule("06:00", "06:00"), Rule::NoSpan);
     }
 
     #[test]

@@ -44,7 +44,7 @@ fn health(reading: &Reading) -> Health {
     }
 }
 
-fn named(charger: &Charger) -> AlertCharger {
+pub(super) fn named(charger: &Charger) -> AlertCharger {
     AlertCharger {
         id: charger.id,
         name: charger.name.clone(),
@@ -56,7 +56,7 @@ fn named(charger: &Charger) -> AlertCharger {
 }
 
 /// An open episode: since when, and whether its alert went out.
-type Episodes = HashMap<(AlertEvent, String), (i64, bool)>;
+pub(super) type Episodes = HashMap<(AlertEvent, String), (i64, bool)>;
 
 impl Alerts {
     /// After a sampling round: opens and closes episodes of offline and
@@ -123,6 +123,17 @@ impl Alerts {
             let mut facts = AlertFacts::new(AlertEvent::ChargerBack, now);
             facts.charger = Some(charger);
             self.raise(facts, now).await?;
+        }
+        self.watch_sites(&by_id, readings, now).await?;
+        self.watch_schedules(&by_id, now).await?;
+        if self.verify_due(now).await? {
+            // A long trail takes a while to verify: not in the sampler's way.
+            let this = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = this.watch_trail(now).await {
+                    tracing::error!(error = %e, "the audit chain check failed to run");
+                }
+            });
         }
         self.read_trail(&by_id, now).await
     }
@@ -215,7 +226,7 @@ impl Alerts {
         Ok(())
     }
 
-    async fn episodes(&self) -> Result<Episodes, sqlx::Error> {
+    pub(super) async fn episodes(&self) -> Result<Episodes, sqlx::Error> {
         let rows: Vec<(AlertEvent, String, i64, i64)> = on_db!(&self.subscriptions.db, pool => sqlx::query_as(
             "SELECT event, subject, since_ms, alerted FROM alert_episodes",
         )
@@ -227,7 +238,7 @@ impl Alerts {
             .collect())
     }
 
-    async fn open(
+    pub(super) async fn open(
         &self,
         event: AlertEvent,
         subject: &str,
@@ -248,7 +259,11 @@ impl Alerts {
         Ok(())
     }
 
-    async fn mark_alerted(&self, event: AlertEvent, subject: &str) -> Result<(), sqlx::Error> {
+    pub(super) async fn mark_alerted(
+        &self,
+        event: AlertEvent,
+        subject: &str,
+    ) -> Result<(), sqlx::Error> {
         on_db!(&self.subscriptions.db, pool => sqlx::query(
             "UPDATE alert_episodes SET alerted = 1 WHERE event = $1 AND subject = $2",
         )
@@ -260,7 +275,7 @@ impl Alerts {
         Ok(())
     }
 
-    async fn close(&self, event: AlertEvent, subject: &str) -> Result<(), sqlx::Error> {
+    pub(super) async fn close(&self, event: AlertEvent, subject: &str) -> Result<(), sqlx::Error> {
         on_db!(&self.subscriptions.db, pool => sqlx::query(
             "DELETE FROM alert_episodes WHERE event = $1 AND subject = $2",
         )

@@ -9,10 +9,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
-use super::Alerts;
+use super::mail::Mailer;
 use super::outbox::Due;
 use super::webhook::{self, Payload};
-use crate::types::{AlertChannel, AlertFacts};
+use super::{AlertError, Alerts, shown};
+use crate::audit::{Actor, Event};
+use crate::problem::Problem;
+use crate::types::{AlertChannel, AlertFacts, AlertMail, AlertSubscription, Language};
+use crate::vocabulary::AuditAction;
 
 /// How often each instance looks for due deliveries.
 pub const POLL: Duration = Duration::from_secs(2);
@@ -25,15 +29,27 @@ pub const CONCURRENCY: usize = 16;
 /// claim's 60 s (so no row is claimed twice).
 const PER_ROUND: i64 = 32;
 
-/// Words an alert for a webhook's `detail` (English): given by the web
-/// layer, which owns every sentence.
-pub type Detail = Arc<dyn Fn(&AlertFacts) -> String + Send + Sync>;
+/// An alert in words: given by the web layer, which owns every sentence.
+pub trait Wording: Send + Sync {
+    /// A webhook's `detail`, in English.
+    fn detail(&self, facts: &AlertFacts) -> String;
+    /// A mail in the recipient's language, pointing to `link`.
+    fn mail(&self, language: Language, facts: &AlertFacts, link: &str) -> AlertMail;
+    /// The mail `alert test` and "Send a test" send.
+    fn test_mail(&self, language: Language, link: &str) -> AlertMail;
+}
+
+/// What a delivery to an address says when the server has no mail set up.
+const NO_MAIL: &str =
+    "e-mail is not set up on this server: start it with --smtp-url and --mail-from";
 
 #[derive(Clone)]
 pub struct Dispatcher {
     alerts: Alerts,
     client: reqwest::Client,
-    detail: Detail,
+    words: Arc<dyn Wording>,
+    /// `--smtp-url`; without it, mails fail with a sentence that says so.
+    mailer: Option<Mailer>,
     /// The dashboard's address as people reach it, for `dashboard_url`.
     public_url: Arc<str>,
     /// Bounds the deliveries in flight across overlapping rounds.
@@ -49,11 +65,17 @@ impl std::fmt::Debug for Dispatcher {
 }
 
 impl Dispatcher {
-    pub fn new(alerts: Alerts, detail: Detail, public_url: &str) -> Result<Self, reqwest::Error> {
+    pub fn new(
+        alerts: Alerts,
+        words: Arc<dyn Wording>,
+        mailer: Option<Mailer>,
+        public_url: &str,
+    ) -> Result<Self, reqwest::Error> {
         Ok(Self {
             alerts,
             client: webhook::client()?,
-            detail,
+            words,
+            mailer,
             public_url: public_url.trim_end_matches('/').into(),
             permits: Arc::new(tokio::sync::Semaphore::new(CONCURRENCY)),
         })
@@ -96,39 +118,63 @@ impl Dispatcher {
     }
 
     async fn deliver(&self, due: &Due) -> Result<(), String> {
-        let subscriptions = &self.alerts.subscriptions;
-        let subscription = subscriptions
+        let subscription = self
+            .alerts
+            .subscriptions
             .get(due.subscription_id)
             .await
             .map_err(|_| "the subscription was removed".to_owned())?;
+        let link = self.link(&due.facts);
         match subscription.channel {
             AlertChannel::Webhook => {
-                let secret = subscriptions.secret(subscription.id).await.map_err(|e| {
-                    tracing::error!(error = %e, subscription = subscription.id, "a webhook's secret does not open");
-                    "the webhook's secret does not open under the current key: add it again".to_owned()
-                })?;
                 let body = self.body(due);
-                webhook::post(
-                    &self.client,
-                    &subscription.target,
-                    &secret,
-                    &due.delivery_id,
-                    &body,
-                )
-                .await
+                self.post(&subscription, &due.delivery_id, &body).await
             }
-            AlertChannel::Email => Err("e-mail alerts are not set up on this server".to_owned()),
+            AlertChannel::Email => {
+                let language = subscription.language.unwrap_or(Language::En);
+                let mail = self.words.mail(language, &due.facts, &link);
+                self.send(&subscription, &mail).await
+            }
         }
     }
 
-    /// The webhook body: the facts, worded, with where to look.
-    pub fn body(&self, due: &Due) -> String {
-        let facts = &due.facts;
+    /// Signs and posts `body` to a webhook.
+    async fn post(
+        &self,
+        subscription: &AlertSubscription,
+        delivery: &str,
+        body: &str,
+    ) -> Result<(), String> {
+        let secret = self
+            .alerts
+            .subscriptions
+            .secret(subscription.id)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, subscription = subscription.id, "a webhook's secret does not open");
+                "the webhook's secret does not open under the current key: add it again".to_owned()
+            })?;
+        webhook::post(&self.client, &subscription.target, &secret, delivery, body).await
+    }
+
+    async fn send(&self, subscription: &AlertSubscription, mail: &AlertMail) -> Result<(), String> {
+        let mailer = self.mailer.as_ref().ok_or(NO_MAIL)?;
+        mailer.send(&subscription.target, mail).await
+    }
+
+    /// Where in the dashboard to look: the charger, the site, the trail.
+    fn link(&self, facts: &AlertFacts) -> String {
         let path = match (&facts.charger, &facts.site) {
             (Some(c), _) => format!("/chargers/{}", c.id),
             (None, Some(s)) => format!("/sites/{}", s.id),
             (None, None) => "/audit".to_owned(),
         };
+        format!("{}{path}", self.public_url)
+    }
+
+    /// The webhook body: the facts, worded, with where to look.
+    pub fn body(&self, due: &Due) -> String {
+        let facts = &due.facts;
         let payload = Payload {
             event: facts.event,
             at: facts.at,
@@ -136,46 +182,62 @@ impl Dispatcher {
             site: facts.site.as_ref(),
             chargers: &facts.chargers,
             suppressed: facts.suppressed,
-            detail: (self.detail)(facts),
-            dashboard_url: format!("{}{path}", self.public_url),
+            detail: self.words.detail(facts),
+            dashboard_url: self.link(facts),
             delivery: &due.delivery_id,
         };
         serde_json::to_string(&payload).unwrap_or_default()
     }
 }
 
+/// How a test alert went, and its audit row.
+#[derive(Debug)]
+pub struct Tested {
+    /// `Err`: why it did not arrive, as the delivery log says it.
+    pub result: Result<(), String>,
+    pub audit_id: Option<i64>,
+}
+
 impl Dispatcher {
     /// Sends a test alert to a subscription now (`alert test`, the admin
-    /// page's "Send a test"), outside the outbox: says how it went.
-    pub async fn test(&self, subscription_id: i64) -> Result<(), String> {
-        let subscriptions = &self.alerts.subscriptions;
-        let subscription = subscriptions
-            .get(subscription_id)
-            .await
-            .map_err(|e| e.to_string())?;
-        if subscription.channel != AlertChannel::Webhook {
-            return Err("e-mail alerts are not set up on this server".to_owned());
+    /// page's "Send a test"), outside the outbox, and audits how it went.
+    pub async fn test(&self, actor: &Actor, subscription_id: i64) -> Result<Tested, AlertError> {
+        let subscription = self.alerts.subscriptions.get(subscription_id).await?;
+        let result = self.send_test(&subscription).await;
+        let outcome = result
+            .clone()
+            .map_err(|why| Problem::AlertNotDelivered { why });
+        let event =
+            Event::of(AuditAction::AlertTestSent, &outcome).about(shown(&subscription.target));
+        let audit_id = self
+            .alerts
+            .subscriptions
+            .audit
+            .record_or_log(actor, event)
+            .await;
+        Ok(Tested { result, audit_id })
+    }
+
+    async fn send_test(&self, subscription: &AlertSubscription) -> Result<(), String> {
+        match subscription.channel {
+            AlertChannel::Webhook => {
+                let delivery = uuid::Uuid::new_v4().to_string();
+                let body = serde_json::json!({
+                    "event": "test",
+                    "at": Utc::now(),
+                    "detail": "A test alert from evse-dashboard: this webhook receives alerts.",
+                    "dashboard_url": format!("{}/admin", self.public_url),
+                    "delivery": delivery,
+                })
+                .to_string();
+                self.post(subscription, &delivery, &body).await
+            }
+            AlertChannel::Email => {
+                let language = subscription.language.unwrap_or(Language::En);
+                let link = format!("{}/account", self.public_url);
+                let mail = self.words.test_mail(language, &link);
+                self.send(subscription, &mail).await
+            }
         }
-        let secret = subscriptions
-            .secret(subscription.id)
-            .await
-            .map_err(|e| e.to_string())?;
-        let delivery = uuid::Uuid::new_v4().to_string();
-        let body = serde_json::json!({
-            "event": "test",
-            "at": Utc::now(),
-            "detail": "A test alert from evse-dashboard: this webhook receives alerts.",
-            "dashboard_url": format!("{}/admin", self.public_url),
-            "delivery": delivery,
-        })
-        .to_string();
-        webhook::post(
-            &self.client,
-            &subscription.target,
-            &secret,
-            &delivery,
-            &body,
-        )
-        .await
     }
 }

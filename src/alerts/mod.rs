@@ -4,17 +4,22 @@
 //! out once however many instances run (`outbox`), and the signed webhook
 //! (`webhook`). Delivery runs in `dispatch`.
 
+mod add;
 mod check;
 pub mod detect;
 pub mod dispatch;
+pub mod mail;
 pub mod outbox;
+mod quiet;
 mod subscriptions;
+pub mod watch;
 pub mod webhook;
 
 use crate::audit::AuditLog;
 use crate::problem::{Invalid, Missing, Problem};
 use crate::vault::Vault;
 
+pub use add::NewEmail;
 pub use check::shown;
 pub use subscriptions::Subscriptions;
 pub(crate) use subscriptions::reseal_secrets;
@@ -25,6 +30,8 @@ pub enum AlertError {
     Invalid(Invalid),
     #[error("there is no alert subscription {0}")]
     NotFound(i64),
+    #[error("there is no site {0}")]
+    SiteNotFound(i64),
     /// Under another token key, or altered: the webhook must be added again.
     #[error("the secret of webhook {0} does not open under the current key")]
     SecretUnreadable(i64),
@@ -43,6 +50,7 @@ impl AlertError {
         match self {
             Self::Invalid(invalid) => Problem::Invalid(invalid.clone()),
             Self::NotFound(id) => Problem::NotFound(Missing::AlertSubscription(*id)),
+            Self::SiteNotFound(id) => Problem::NotFound(Missing::Site(*id)),
             Self::SecretUnreadable(_) => Problem::TokenKeyMismatch,
             Self::Db(_) => Problem::Internal,
         }

@@ -117,9 +117,12 @@ impl Alerts {
         .await?
         .rows_affected());
         let body = serde_json::to_string(&facts).unwrap_or_default();
+        let site = facts.site_id();
+        let zone = self.zone(site).await?;
         let subscribers = self.subscriptions.list().await.unwrap_or_default();
         let mut queued = 0;
-        for subscription in subscribers.iter().filter(|s| s.wants(event)) {
+        for subscription in subscribers.iter().filter(|s| s.wants(event, site)) {
+            let due = super::quiet::not_before(subscription.quiet, event, zone, now);
             on_tx!(&mut tx, conn => sqlx::query(
                 "INSERT INTO alert_deliveries \
                  (delivery_id, subscription_id, event, facts, created_ms, next_attempt_ms) \
@@ -130,7 +133,7 @@ impl Alerts {
             .bind(event)
             .bind(&body)
             .bind(now_ms)
-            .bind(now_ms)
+            .bind(due.timestamp_millis())
             .execute(&mut *conn)
             .await?
             .rows_affected());
@@ -138,6 +141,21 @@ impl Alerts {
         }
         tx.commit().await?;
         Ok(queued)
+    }
+
+    /// The zone a site's quiet hours are in (UTC for an alert about no
+    /// site, which ignores quiet hours anyway).
+    async fn zone(&self, site: Option<i64>) -> Result<chrono_tz::Tz, sqlx::Error> {
+        let Some(site) = site else {
+            return Ok(chrono_tz::UTC);
+        };
+        let zone: Option<String> = on_db!(self.db(), pool => sqlx::query_scalar(
+            "SELECT time_zone FROM sites WHERE id = $1",
+        )
+        .bind(site)
+        .fetch_optional(pool)
+        .await?);
+        Ok(zone.and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC))
     }
 
     /// Claims up to `limit` due rows for this instance.

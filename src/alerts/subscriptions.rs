@@ -1,7 +1,8 @@
 //! Who gets which alerts (#31): webhooks (a URL and a signing secret,
 //! sealed under the token key and bound to its row) and e-mail addresses,
-//! each for all events or a list. Added and removed by admins, audited in
-//! the transaction that makes the change.
+//! each for all events or a list, all sites or some. Admins manage all of
+//! them; each user their own address (`user_id`). Every change is audited
+//! in the transaction that makes it (adding: `add`).
 
 use chrono::Utc;
 
@@ -9,7 +10,7 @@ use super::{AlertError, check};
 use crate::audit::{Actor, AuditLog, Event};
 use crate::db::{Db, Stamp, stamp};
 use crate::secret::WebhookSecret;
-use crate::types::{AlertChannel, AlertEvent, AlertSubscription};
+use crate::types::{AlertChannel, AlertEvent, AlertSite, AlertSubscription, Language, QuietHours};
 use crate::vault::{SealedToken, Vault};
 use crate::vocabulary::AuditAction;
 use crate::{on_db, on_tx};
@@ -20,17 +21,33 @@ struct SubscriptionRow {
     channel: AlertChannel,
     target: String,
     events: String,
+    sites: String,
+    user_id: Option<i64>,
+    language: Option<Language>,
+    quiet_from: Option<i32>,
+    quiet_until: Option<i32>,
     created_at: Stamp,
     created_by: String,
 }
 
 impl From<SubscriptionRow> for AlertSubscription {
     fn from(r: SubscriptionRow) -> Self {
+        let minute = |m: Option<i32>| m.and_then(|m| u16::try_from(m).ok());
         AlertSubscription {
             id: r.id,
             channel: r.channel,
             target: r.target,
             events: AlertEvent::parse_list(&r.events).unwrap_or_default(),
+            sites: r
+                .sites
+                .split(',')
+                .filter_map(|s| s.trim().parse().ok())
+                .collect(),
+            user_id: r.user_id,
+            language: r.language,
+            quiet: minute(r.quiet_from)
+                .zip(minute(r.quiet_until))
+                .map(|(from, until)| QuietHours { from, until }),
             created_at: r.created_at.0,
             created_by: r.created_by,
         }
@@ -43,14 +60,6 @@ pub(super) fn binding(id: i64) -> String {
     format!("alert-webhook/{id}")
 }
 
-fn events_text(events: &[AlertEvent]) -> String {
-    events
-        .iter()
-        .map(|e| <&str>::from(*e))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 #[derive(Clone, Debug)]
 pub struct Subscriptions {
     pub(super) db: Db,
@@ -59,95 +68,32 @@ pub struct Subscriptions {
 }
 
 impl Subscriptions {
-    /// Adds a webhook; the URL must be `https://` unless it is on this
-    /// machine (as for CLEMAP), the secret 16 to 256 characters.
-    pub async fn add_webhook(
-        &self,
-        actor: &Actor,
-        url: &str,
-        secret: &WebhookSecret,
-        events: &str,
-    ) -> Result<AlertSubscription, AlertError> {
-        let checked = check::webhook_url(url).and_then(|url| {
-            check::secret(secret)?;
-            Ok((url, check::events(events)?))
-        });
-        let (url, events) = match checked {
-            Ok(checked) => checked,
-            Err(invalid) => return Err(self.refused(actor, url, invalid.into()).await),
-        };
-        let events = events.as_slice();
-        let mut tx = self.db.begin_serialised().await?;
-        // The secret is bound to the row's id, known only once inserted: an
-        // empty placeholder first, the sealed secret in the same transaction.
-        let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
-            "INSERT INTO alert_subscriptions \
-             (channel, target, events, secret_ciphertext, secret_nonce, secret_key_id, created_at, created_by) \
-             VALUES ('webhook', $1, $2, $3, $4, '', $5, $6) RETURNING id",
-        )
-        .bind(&url)
-        .bind(events_text(events))
-        .bind(Vec::<u8>::new())
-        .bind(Vec::<u8>::new())
-        .bind(stamp(Utc::now()))
-        .bind(actor.who.stored_name())
-        .fetch_one(&mut *conn)
-        .await?);
-        let sealed = self.vault.seal_bound(&binding(id), secret.expose());
-        on_tx!(&mut tx, conn => sqlx::query(
-            "UPDATE alert_subscriptions SET secret_ciphertext = $1, secret_nonce = $2, \
-             secret_key_id = $3 WHERE id = $4",
-        )
-        .bind(&sealed.ciphertext)
-        .bind(&sealed.nonce)
-        .bind(&sealed.key_id)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected());
-        let event =
-            Event::of(AuditAction::AlertSubscriptionAdded, &Ok(())).about(check::shown(&url));
-        self.audit.record_in(&mut tx, actor, event).await?;
-        tx.commit().await?;
-        self.get(id).await
-    }
-
-    /// Adds an e-mail address.
-    pub async fn add_email(
-        &self,
-        actor: &Actor,
-        address: &str,
-        events: &str,
-    ) -> Result<AlertSubscription, AlertError> {
-        let checked = check::address(address).and_then(|a| Ok((a, check::events(events)?)));
-        let (address, events) = match checked {
-            Ok(checked) => checked,
-            Err(invalid) => return Err(self.refused(actor, address, invalid.into()).await),
-        };
-        let events = events.as_slice();
-        let mut tx = self.db.begin_serialised().await?;
-        let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
-            "INSERT INTO alert_subscriptions (channel, target, events, created_at, created_by) \
-             VALUES ('email', $1, $2, $3, $4) RETURNING id",
-        )
-        .bind(&address)
-        .bind(events_text(events))
-        .bind(stamp(Utc::now()))
-        .bind(actor.who.stored_name())
-        .fetch_one(&mut *conn)
-        .await?);
-        let event = Event::of(AuditAction::AlertSubscriptionAdded, &Ok(())).about(&address);
-        self.audit.record_in(&mut tx, actor, event).await?;
-        tx.commit().await?;
-        self.get(id).await
-    }
-
-    /// The subscriptions in force, oldest first.
+    /// The subscriptions in force, oldest first; a disabled user's own are
+    /// left out. A user's own mail follows the user's language.
     pub async fn list(&self) -> Result<Vec<AlertSubscription>, AlertError> {
         let rows: Vec<SubscriptionRow> = on_db!(&self.db, pool => sqlx::query_as(
-            "SELECT id, channel, target, events, created_at, created_by FROM alert_subscriptions \
-             WHERE removed_at IS NULL ORDER BY id",
+            "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
+             COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
+             s.created_at, s.created_by \
+             FROM alert_subscriptions s LEFT JOIN users u ON u.id = s.user_id \
+             WHERE s.removed_at IS NULL AND (s.user_id IS NULL OR u.disabled = $1) ORDER BY s.id",
         )
+        .bind(false)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().map(AlertSubscription::from).collect())
+    }
+
+    /// A user's own subscriptions (their account page).
+    pub async fn mine(&self, user_id: i64) -> Result<Vec<AlertSubscription>, AlertError> {
+        let rows: Vec<SubscriptionRow> = on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
+             COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
+             s.created_at, s.created_by \
+             FROM alert_subscriptions s JOIN users u ON u.id = s.user_id \
+             WHERE s.removed_at IS NULL AND s.user_id = $1 ORDER BY s.id",
+        )
+        .bind(user_id)
         .fetch_all(pool)
         .await?);
         Ok(rows.into_iter().map(AlertSubscription::from).collect())
@@ -155,14 +101,43 @@ impl Subscriptions {
 
     pub async fn get(&self, id: i64) -> Result<AlertSubscription, AlertError> {
         let row: Option<SubscriptionRow> = on_db!(&self.db, pool => sqlx::query_as(
-            "SELECT id, channel, target, events, created_at, created_by FROM alert_subscriptions \
-             WHERE id = $1 AND removed_at IS NULL",
+            "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
+             COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
+             s.created_at, s.created_by \
+             FROM alert_subscriptions s LEFT JOIN users u ON u.id = s.user_id \
+             WHERE s.id = $1 AND s.removed_at IS NULL",
         )
         .bind(id)
         .fetch_optional(pool)
         .await?);
         row.map(AlertSubscription::from)
             .ok_or(AlertError::NotFound(id))
+    }
+
+    /// The sites a subscription may pick, by name.
+    pub async fn sites(&self) -> Result<Vec<AlertSite>, AlertError> {
+        let rows: Vec<(i64, String)> = on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT id, name FROM sites ORDER BY lower(name), id",
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| AlertSite { id, name })
+            .collect())
+    }
+
+    /// Ends one of `user_id`'s own subscriptions: another's is not found.
+    pub async fn remove_own(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        id: i64,
+    ) -> Result<AlertSubscription, AlertError> {
+        match self.get(id).await? {
+            s if s.user_id == Some(user_id) => self.remove(actor, id).await,
+            _ => Err(AlertError::NotFound(id)),
+        }
     }
 
     /// Ends a subscription; its pending deliveries are dropped with it.
@@ -212,16 +187,6 @@ impl Subscriptions {
             .open_bound(&binding(id), &sealed)
             .ok_or(AlertError::SecretUnreadable(id))?;
         Ok(WebhookSecret::new(opened.as_str()))
-    }
-
-    async fn refused(&self, actor: &Actor, target: &str, error: AlertError) -> AlertError {
-        let event = Event::of(
-            AuditAction::AlertSubscriptionAdded,
-            &Err::<(), _>(error.problem()),
-        )
-        .about(check::shown(target));
-        self.audit.record_or_log(actor, event).await;
-        error
     }
 }
 

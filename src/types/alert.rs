@@ -127,15 +127,79 @@ pub struct AlertSubscription {
     pub target: String,
     /// Empty: every event.
     pub events: Vec<AlertEvent>,
+    /// Empty: every site.
+    #[serde(default)]
+    pub sites: Vec<i64>,
+    /// A user's own subscription (their account page); none for one an
+    /// admin added.
+    #[serde(default)]
+    pub user_id: Option<i64>,
+    /// A mail's language: the user's choice for their own, else the one
+    /// chosen when it was added; English when neither.
+    #[serde(default)]
+    pub language: Option<super::Language>,
+    /// Held back then, in the site's time zone.
+    #[serde(default)]
+    pub quiet: Option<QuietHours>,
     pub created_at: DateTime<Utc>,
     /// The audit actor who added it.
     pub created_by: String,
 }
 
 impl AlertSubscription {
-    pub fn wants(&self, event: AlertEvent) -> bool {
-        self.events.is_empty() || self.events.contains(&event)
+    /// Whether this alert is for it: its event, and its site (an alert
+    /// about no site, the audit trail's, concerns every site).
+    pub fn wants(&self, event: AlertEvent, site: Option<i64>) -> bool {
+        (self.events.is_empty() || self.events.contains(&event))
+            && (self.sites.is_empty() || site.is_none_or(|s| self.sites.contains(&s)))
     }
+}
+
+/// A daily span of local time in which alerts wait (`22:00–07:00`: over
+/// midnight when `from` is after `until`). Minutes since midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuietHours {
+    pub from: u16,
+    pub until: u16,
+}
+
+impl QuietHours {
+    /// From two `HH:MM` times; equal times are no span at all.
+    pub fn parse(from: &str, until: &str) -> Option<QuietHours> {
+        let minutes = |t: &str| {
+            let (h, m) = t.trim().split_once(':')?;
+            let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+            (h < 24 && m < 60).then_some(h * 60 + m)
+        };
+        let quiet = QuietHours {
+            from: minutes(from)?,
+            until: minutes(until)?,
+        };
+        (quiet.from != quiet.until).then_some(quiet)
+    }
+
+    /// Whether `minute` (since local midnight) falls in the span.
+    pub fn contains(self, minute: u16) -> bool {
+        if self.from < self.until {
+            (self.from..self.until).contains(&minute)
+        } else {
+            minute >= self.from || minute < self.until
+        }
+    }
+
+    /// `22:00–07:00`.
+    pub fn shown(self) -> String {
+        let hm = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        format!("{}–{}", hm(self.from), hm(self.until))
+    }
+}
+
+/// A mail as the web layer words it: a subject, plain text and HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
 }
 
 /// One alert to one subscription, as the delivery log shows it.
@@ -231,5 +295,22 @@ impl AlertFacts {
             .as_ref()
             .map(|c| c.site.id)
             .or(self.site.as_ref().map(|s| s.id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_span_midnight_or_not() {
+        let night = QuietHours::parse("22:00", "07:00").unwrap();
+        assert!(night.contains(23 * 60) && night.contains(0) && night.contains(6 * 60 + 59));
+        assert!(!night.contains(7 * 60) && !night.contains(12 * 60));
+        let lunch = QuietHours::parse("12:00", "13:30").unwrap();
+        assert!(lunch.contains(12 * 60 + 10) && !lunch.contains(13 * 60 + 30));
+        assert_eq!(QuietHours::parse("7:00", "7:00"), None);
+        assert_eq!(QuietHours::parse("24:00", "07:00"), None);
+        assert_eq!(night.shown(), "22:00–07:00");
     }
 }

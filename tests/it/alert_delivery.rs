@@ -6,11 +6,13 @@
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
-use evse_dashboard::alerts::dispatch::Dispatcher;
+use evse_dashboard::alerts::dispatch::{Dispatcher, Wording};
 use evse_dashboard::clemap::model::{CurrentSettings, PlugState, PlugStatus};
 use evse_dashboard::history::reading::Reading;
 use evse_dashboard::secret::WebhookSecret;
-use evse_dashboard::types::{AlertEvent, AlertFacts, Charger, ClemapFailure, Outcome, Problem};
+use evse_dashboard::types::{
+    AlertEvent, AlertFacts, AlertMail, Charger, ClemapFailure, Language, Outcome, Problem,
+};
 use evse_dashboard::vault::{TokenKey, Vault};
 
 use crate::alerts::{SECRET, alerts_of, bay, offline, world};
@@ -224,8 +226,13 @@ async fn a_delivery_is_signed_and_a_failing_receiver_is_retried() {
         .add_webhook(&olga, &bad, &secret, "")
         .await
         .unwrap();
-    let detail = std::sync::Arc::new(|f: &AlertFacts| format!("{} happened", f.event));
-    let dispatcher = Dispatcher::new(alerts.clone(), detail, "https://dash.example.com").unwrap();
+    let dispatcher = Dispatcher::new(
+        alerts.clone(),
+        std::sync::Arc::new(Plain),
+        None,
+        "https://dash.example.com",
+    )
+    .unwrap();
     let now = Utc::now();
     alerts.raise(offline(bay(7, 2)), now).await.unwrap();
     assert_eq!(dispatcher.round(now).await.unwrap(), 2);
@@ -271,8 +278,7 @@ async fn rotating_the_token_key_reseals_webhook_secrets() {
         .await
         .unwrap();
     let after = alerts_of(&world, &new);
-    let detail = std::sync::Arc::new(|f: &AlertFacts| f.event.to_string());
-    let dispatcher = Dispatcher::new(after.clone(), detail, "").unwrap();
+    let dispatcher = Dispatcher::new(after.clone(), std::sync::Arc::new(Plain), None, "").unwrap();
     let now = Utc::now();
     after.raise(offline(bay(1, 1)), now).await.unwrap();
     assert_eq!(dispatcher.round(now).await.unwrap(), 1);
@@ -280,4 +286,29 @@ async fn rotating_the_token_key_reseals_webhook_secrets() {
         got.recv().await.unwrap().0,
         "signed with the same secret, opened under the new key"
     );
+}
+
+/// Words for tests: the event's name and where to look, in any language.
+pub struct Plain;
+
+impl Wording for Plain {
+    fn detail(&self, facts: &AlertFacts) -> String {
+        format!("{} happened", facts.event)
+    }
+
+    fn mail(&self, language: Language, facts: &AlertFacts, link: &str) -> AlertMail {
+        AlertMail {
+            subject: format!("[{language}] {}", facts.event),
+            text: format!("{} happened; see {link}", facts.event),
+            html: format!("<p>{} happened</p>", facts.event),
+        }
+    }
+
+    fn test_mail(&self, language: Language, link: &str) -> AlertMail {
+        AlertMail {
+            subject: format!("[{language}] test"),
+            text: format!("a test; see {link}"),
+            html: "<p>a test</p>".into(),
+        }
+    }
 }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
-use evse_dashboard::alerts::{AlertError, Alerts};
+use evse_dashboard::alerts::{AlertError, Alerts, NewEmail};
 use evse_dashboard::secret::WebhookSecret;
 use evse_dashboard::types::{
     AlertCharger, AlertEvent, AlertFacts, AlertSite, AuditAction, DeliveryStatus, Outcome,
@@ -65,9 +65,12 @@ async fn subscriptions_are_checked_audited_and_removed() {
         hook.events,
         [AlertEvent::ChargerOffline, AlertEvent::ChargerBack]
     );
-    let mail = subs.add_email(&olga, "ops@example.com", "").await.unwrap();
+    let mail = subs
+        .add_email(&olga, &email("ops@example.com", ""))
+        .await
+        .unwrap();
     assert!(
-        mail.wants(AlertEvent::AuditChainBroken),
+        mail.wants(AlertEvent::AuditChainBroken, None),
         "no list: every event"
     );
     for (url, secret) in [
@@ -81,7 +84,7 @@ async fn subscriptions_are_checked_audited_and_removed() {
         assert!(matches!(refused, Err(AlertError::Invalid(_))), "{url}");
     }
     assert!(
-        subs.add_email(&olga, "ops@example.com", "explode")
+        subs.add_email(&olga, &email("ops@example.com", "explode"))
             .await
             .is_err()
     );
@@ -214,4 +217,13 @@ async fn two_instances_claim_each_delivery_once_and_failures_are_retried_then_gi
         (row.status, row.last_error.as_deref()),
         (DeliveryStatus::Failed, Some("the receiver answered 500"))
     );
+}
+
+/// An admin's e-mail subscription for every site, in English.
+pub fn email<'a>(address: &'a str, events: &'a str) -> NewEmail<'a> {
+    NewEmail {
+        address,
+        events,
+        ..NewEmail::default()
+    }
 }

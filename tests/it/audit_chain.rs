@@ -140,6 +140,20 @@ async fn drop_guards(db: &Db) {
     }
 }
 
+/// Edits the trail's first row behind the app's back (for the alert on a
+/// broken chain).
+pub async fn tamper_first_row(db: &Db) {
+    drop_guards(db).await;
+    let edited = exec(
+        db,
+        "UPDATE audit_events SET actor = 'mallory' WHERE id = (SELECT MIN(id) FROM audit_events)",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(edited, 1);
+}
+
 #[tokio::test]
 async fn verify_finds_an_edit_made_behind_the_apps_back() {
     let (_d, pool, log) = pool().await;

@@ -5,6 +5,9 @@
 //! `EVSE_TEST_POSTGRES_URL` names (`.ci/test` runs the suite both ways).
 
 mod alert_delivery;
+mod alert_mail;
+mod alert_subscribers;
+mod alert_watch;
 mod alerts;
 mod api_tokens;
 mod audit_chain;

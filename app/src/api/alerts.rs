@@ -1,8 +1,11 @@
-//! Alert subscriptions (admin only, #31): list with the latest
-//! deliveries, add a webhook, remove, send a test. Each change is audited
-//! by the store.
+//! Alert subscriptions (#31). Admins: all of them with the latest
+//! deliveries, add a webhook, remove, send a test. Everyone: their own
+//! address for the events and sites they pick. Each change is audited by
+//! the store.
 
-use evse_dashboard::types::{AlertDelivery, AlertEvent, AlertSubscription, Role, SecretText};
+use evse_dashboard::types::{
+    AlertDelivery, AlertEvent, AlertSite, AlertSubscription, Role, SecretText,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -63,5 +66,97 @@ pub async fn remove_alert(id: i64) -> Result<(), AppError> {
     let actor = context::actor(Some(&admin), &admin.username).await;
     services.alerts.subscriptions.remove(&actor, id).await?;
     context::redirect_plain_form("/admin#alerts-heading");
+    Ok(())
+}
+
+/// Sends a test alert to a subscription now; audited either way.
+#[server(name = SendAlertTest, prefix = "/api", endpoint = "send_alert_test")]
+pub async fn send_alert_test(id: i64) -> Result<(), AppError> {
+    let admin = guard::require(Role::Admin).await?;
+    let actor = context::actor(Some(&admin), &admin.username).await;
+    let dispatcher =
+        use_context::<evse_dashboard::alerts::dispatch::Dispatcher>().ok_or(AppError::Internal)?;
+    let tested = dispatcher.test(&actor, id).await?;
+    match tested.result {
+        Ok(()) => {
+            context::show_event("/admin", tested.audit_id);
+            Ok(())
+        }
+        Err(why) => Err(AppError::Refused(
+            evse_dashboard::problem::Problem::AlertNotDelivered { why },
+        )),
+    }
+}
+
+/// One's own alerts (the account page): one's subscriptions, and the
+/// sites one may pick.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyAlertsView {
+    pub subscriptions: Vec<AlertSubscription>,
+    pub sites: Vec<AlertSite>,
+}
+
+#[server(name = MyAlerts, prefix = "/api", endpoint = "my_alerts")]
+pub async fn my_alerts() -> Result<MyAlertsView, AppError> {
+    let user = guard::require(Role::Viewer).await?;
+    let subscriptions = &context::services()?.alerts.subscriptions;
+    Ok(MyAlertsView {
+        subscriptions: subscriptions.mine(user.id).await?,
+        sites: subscriptions.sites().await?,
+    })
+}
+
+/// Subscribes one's own address, in one's own language.
+#[server(name = AddMyAlert, prefix = "/api", endpoint = "add_my_alert")]
+pub async fn add_my_alert(
+    address: String,
+    #[server(default)] events: Vec<AlertEvent>,
+    #[server(default)] sites: Vec<i64>,
+    #[server(default)] quiet_from: String,
+    #[server(default)] quiet_until: String,
+) -> Result<AlertSubscription, AppError> {
+    let user = guard::require(Role::Viewer).await?;
+    let services = context::services()?;
+    let actor = context::actor(Some(&user), &user.username).await;
+    let events: Vec<&str> = events.iter().map(|e| e.into()).collect();
+    let events = events.join(",");
+    // The page's language now, kept for a user who has chosen none (their
+    // choice, once made, wins at every delivery).
+    let language = match use_context::<http::request::Parts>() {
+        Some(parts) => Some(crate::language::to_language(crate::language::negotiate(
+            &parts,
+        ))),
+        None => user.language,
+    };
+    let new = evse_dashboard::alerts::NewEmail {
+        address: &address,
+        events: &events,
+        sites: &sites,
+        quiet_from: &quiet_from,
+        quiet_until: &quiet_until,
+        language,
+        user_id: Some(user.id),
+    };
+    let added = services
+        .alerts
+        .subscriptions
+        .add_email(&actor, &new)
+        .await?;
+    context::redirect_plain_form("/account#my-alerts-heading");
+    Ok(added)
+}
+
+/// Ends one of one's own subscriptions (another's is not found).
+#[server(name = RemoveMyAlert, prefix = "/api", endpoint = "remove_my_alert")]
+pub async fn remove_my_alert(id: i64) -> Result<(), AppError> {
+    let user = guard::require(Role::Viewer).await?;
+    let services = context::services()?;
+    let actor = context::actor(Some(&user), &user.username).await;
+    services
+        .alerts
+        .subscriptions
+        .remove_own(&actor, user.id, id)
+        .await?;
+    context::redirect_plain_form("/account#my-alerts-heading");
     Ok(())
 }

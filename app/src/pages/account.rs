@@ -1,7 +1,9 @@
-//! One's own account: change the password (needs the current one).
+//! One's own account: change the password (needs the current one), and
+//! one's own alerts.
 
 use leptos::prelude::*;
 
+use super::my_alerts::MyAlertsCard;
 use crate::api::auth::ChangePassword;
 use crate::components::feedback::{Card, EventBanner, action_error};
 use crate::components::layout::CurrentUser;
@@ -43,5 +45,6 @@ pub fn AccountPage() -> impl IntoView {
                 </ActionForm>
             </Card>
         </div>
+        <MyAlertsCard />
     }
 }

@@ -49,6 +49,9 @@ pub fn alert_sentence(l: Locale, facts: &AlertFacts) -> String {
         AlertEvent::TargetNotFollowed => {
             td_string!(l, al_not_followed, charger = charger, site = site).to_string()
         }
+        AlertEvent::ScheduleFailed if facts.charger.is_none() => {
+            td_string!(l, al_schedule_failed_site, site = site).to_string()
+        }
         AlertEvent::ScheduleFailed => {
             td_string!(l, al_schedule_failed, charger = charger, site = site).to_string()
         }
@@ -94,5 +97,44 @@ pub fn delivery_label(l: Locale, status: DeliveryStatus) -> &'static str {
         DeliveryStatus::Pending => td_string!(l, delivery_pending),
         DeliveryStatus::Delivered => td_string!(l, delivery_delivered),
         DeliveryStatus::Failed => td_string!(l, delivery_failed),
+    }
+}
+
+/// A mail's words; the server lays them out as text and HTML.
+pub struct MailWords {
+    pub subject: String,
+    pub sentence: String,
+    /// The link's text.
+    pub look: &'static str,
+    /// Why this address gets it, and where to change that.
+    pub why: &'static str,
+}
+
+/// An alert mail in `l`: "Charger offline: Garage A1" and its sentence.
+pub fn alert_mail_words(l: Locale, facts: &AlertFacts) -> MailWords {
+    let label = alert_event_label(l, facts.event);
+    let name = facts
+        .charger
+        .as_ref()
+        .map(|c| c.name.as_str())
+        .or(facts.site.as_ref().map(|s| s.name.as_str()));
+    MailWords {
+        subject: match name {
+            Some(name) => format!("{label}: {name}"),
+            None => label.to_owned(),
+        },
+        sentence: alert_sentence(l, facts),
+        look: td_string!(l, al_mail_look),
+        why: td_string!(l, al_mail_why),
+    }
+}
+
+/// The mail `alert test` and "Send a test" send.
+pub fn test_mail_words(l: Locale) -> MailWords {
+    MailWords {
+        subject: td_string!(l, al_test_subject).to_owned(),
+        sentence: td_string!(l, al_test_sentence).to_owned(),
+        look: td_string!(l, al_mail_look),
+        why: td_string!(l, al_mail_why),
     }
 }

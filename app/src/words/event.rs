@@ -31,6 +31,7 @@ pub fn event_sentence(l: Locale, entry: &AuditEntry) -> String {
         PasswordChanged => td_string!(l, ev_password_changed).to_owned(),
         ApiTokenCreated => td_string!(l, ev_api_token_created, name = subject).to_string(),
         ApiTokenRevoked => td_string!(l, ev_api_token_revoked, name = subject).to_string(),
+        AlertTestSent => td_string!(l, ev_alert_test_sent, receiver = subject).to_string(),
         action => td_string!(l, ev_done, action = action_label(l, action)).to_string(),
     }
 }

@@ -36,6 +36,7 @@ pub fn action_label(l: Locale, action: AuditAction) -> &'static str {
         ApiTokenRevoked => td_string!(l, action_api_token_revoked),
         AlertSubscriptionAdded => td_string!(l, action_alert_added),
         AlertSubscriptionRemoved => td_string!(l, action_alert_removed),
+        AlertTestSent => td_string!(l, action_alert_test_sent),
         TargetChecked => td_string!(l, action_target_checked),
     }
 }

@@ -12,7 +12,10 @@ mod outcome;
 mod problem;
 mod verdict;
 
-pub use alert::{alert_event_label, alert_sentence, channel_label, delivery_label};
+pub use alert::{
+    MailWords, alert_event_label, alert_mail_words, alert_sentence, channel_label, delivery_label,
+    test_mail_words,
+};
 pub use days::{day_name, days_label};
 pub use event::event_sentence;
 pub use format::{

@@ -61,6 +61,9 @@ pub fn problem_sentence(l: Locale, problem: &Problem) -> String {
         Problem::OwnAccount => td_string!(l, e_own_account).into(),
         Problem::Interrupted => td_string!(l, e_interrupted).into(),
         Problem::NotReadYet => td_string!(l, e_not_read_yet).into(),
+        Problem::AlertNotDelivered { why } => {
+            td_string!(l, e_alert_not_delivered, why = why).to_string()
+        }
         Problem::ScheduleOverlap {
             other,
             days,

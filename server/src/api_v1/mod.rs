@@ -13,6 +13,7 @@ mod history;
 mod model;
 pub mod problem;
 mod reference;
+pub(crate) use reference::esc;
 mod sites;
 pub mod writes;
 

@@ -85,7 +85,8 @@ a{color:light-dark(#0645ad,#9cc3ff)}\
 .method{font-weight:bold;text-transform:uppercase}\
 ";
 
-fn esc(text: &str) -> String {
+/// Text made safe inside HTML elements and double-quoted attributes.
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

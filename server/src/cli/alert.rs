@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::DataArgs;
+use super::{DataArgs, MailArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum AlertCommand {
@@ -21,6 +21,26 @@ pub enum AlertCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Send alerts to an e-mail address (the server needs --smtp-url and
+    /// --mail-from to deliver them).
+    AddEmail {
+        address: String,
+        /// Comma-separated events, as for add-webhook (all when left out).
+        #[arg(long, value_name = "LIST")]
+        events: Option<String>,
+        /// Comma-separated site ids (all when left out).
+        #[arg(long, value_name = "IDS", value_delimiter = ',')]
+        sites: Vec<i64>,
+        /// Hold alerts back in these local hours of the site, e.g.
+        /// 22:00-07:00 (charger_back and audit_chain_broken still go out).
+        #[arg(long, value_name = "HH:MM-HH:MM")]
+        quiet: Option<String>,
+        /// The mails' language: en, de or fr.
+        #[arg(long, default_value = "en", value_parser = ["en", "de", "fr"])]
+        language: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// List the subscriptions and the latest deliveries.
     List(DataArgs),
     /// Stop sending alerts to a subscription.
@@ -33,6 +53,8 @@ pub enum AlertCommand {
     /// Send a test alert to a subscription now and say how it went.
     Test {
         id: i64,
+        #[command(flatten)]
+        mail: MailArgs,
         #[command(flatten)]
         data: DataArgs,
     },

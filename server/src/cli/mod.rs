@@ -13,7 +13,7 @@ mod schedule;
 mod token;
 
 pub use alert::AlertCommand;
-pub use options::{DataArgs, LogArgs, LogFormat, ServeArgs, WebArgs};
+pub use options::{DataArgs, LogArgs, LogFormat, MailArgs, ServeArgs, WebArgs};
 pub use schedule::{ScheduleAddArgs, ScheduleCommand};
 pub use token::TokenCommand;
 

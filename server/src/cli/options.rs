@@ -77,6 +77,34 @@ pub struct ServeArgs {
     pub clemap_url: String,
 }
 
+/// How alert mails leave (#31). The user name and password come from
+/// `EVSE_SMTP_USERNAME` and `EVSE_SMTP_PASSWORD` only: never argv.
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// The mail server for alert mails: smtps://HOST[:PORT] (TLS) or
+    /// smtp://HOST[:PORT] (STARTTLS required, except on this machine).
+    /// Without it, no mail is sent.
+    #[arg(long, env = "EVSE_SMTP_URL", value_name = "URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of alert mails, e.g. "EVSE dashboard <alerts@example.com>".
+    #[arg(long, env = "EVSE_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+}
+
+impl MailArgs {
+    /// The settings, with the credentials from the environment.
+    pub fn settings(&self) -> Option<evse_dashboard::alerts::mail::MailSettings> {
+        let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        Some(evse_dashboard::alerts::mail::MailSettings {
+            url: self.smtp_url.clone()?,
+            from: self.mail_from.clone(),
+            username: env("EVSE_SMTP_USERNAME"),
+            password: env("EVSE_SMTP_PASSWORD").map(evse_dashboard::secret::SmtpPassword::new),
+        })
+    }
+}
+
 /// Options of every subcommand that serves the dashboard.
 #[derive(Debug, Clone, Args)]
 pub struct WebArgs {
@@ -155,6 +183,9 @@ pub struct WebArgs {
     /// proxy's), for the links in alerts. Defaults to http://LISTEN.
     #[arg(long, env = "EVSE_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+
+    #[command(flatten)]
+    pub mail: MailArgs,
 
     /// Longest temporary target a user may set, hours.
     #[arg(

@@ -1,7 +1,8 @@
 //! `evse-dashboard alert add-webhook|list|remove|test`, audited as the
 //! operating-system user who ran it.
 
-use evse_dashboard::alerts::{Alerts, shown};
+use evse_dashboard::alerts::mail::Mailer;
+use evse_dashboard::alerts::{Alerts, NewEmail, shown};
 use evse_dashboard::secret::WebhookSecret;
 
 use super::{CommandResult, cli_actor, open_backend, read_secret};
@@ -33,6 +34,36 @@ pub async fn run(command: AlertCommand) -> CommandResult {
                 added.id
             );
         }
+        AlertCommand::AddEmail {
+            address,
+            events,
+            sites,
+            quiet,
+            language,
+            data,
+        } => {
+            let alerts = alerts(&data).await?;
+            let quiet = quiet.unwrap_or_default();
+            let (quiet_from, quiet_until) = quiet.split_once('-').unwrap_or((&quiet, ""));
+            let new = NewEmail {
+                address: &address,
+                events: events.as_deref().unwrap_or(""),
+                sites: &sites,
+                quiet_from,
+                quiet_until,
+                language: language.parse().ok(),
+                user_id: None,
+            };
+            let added = alerts
+                .subscriptions
+                .add_email(&cli_actor(), &new)
+                .await
+                .map_err(said)?;
+            println!(
+                "added e-mail {} to {}; test it with `evse-dashboard alert test {}`",
+                added.id, added.target, added.id
+            );
+        }
         AlertCommand::List(data) => {
             let alerts = alerts(&data).await?;
             let list = alerts.subscriptions.list().await.map_err(said)?;
@@ -43,8 +74,9 @@ pub async fn run(command: AlertCommand) -> CommandResult {
             }
             for s in list {
                 let events: Vec<&str> = s.events.iter().map(|e| e.into()).collect();
+                let sites: Vec<String> = s.sites.iter().map(i64::to_string).collect();
                 println!(
-                    "{:>4}  {:<8} {:<40} {}",
+                    "{:>4}  {:<8} {:<40} {}; {}{}",
                     s.id,
                     s.channel.to_string(),
                     shown(&s.target),
@@ -52,7 +84,15 @@ pub async fn run(command: AlertCommand) -> CommandResult {
                         "all events".to_owned()
                     } else {
                         events.join(",")
-                    }
+                    },
+                    if sites.is_empty() {
+                        "all sites".to_owned()
+                    } else {
+                        format!("sites {}", sites.join(","))
+                    },
+                    s.quiet
+                        .map(|q| format!("; quiet {}", q.shown()))
+                        .unwrap_or_default()
                 );
             }
             for d in alerts.recent(20).await? {
@@ -78,11 +118,17 @@ pub async fn run(command: AlertCommand) -> CommandResult {
                 .map_err(said)?;
             println!("removed alert subscription {id} ({})", shown(&gone.target));
         }
-        AlertCommand::Test { id, data } => {
+        AlertCommand::Test { id, mail, data } => {
             let alerts = alerts(&data).await?;
             let url = std::env::var("EVSE_PUBLIC_URL").unwrap_or_default();
-            let dispatcher = crate::alerts::dispatcher(alerts, &url)?;
-            match dispatcher.test(id).await {
+            let mailer = mail.settings().as_ref().map(Mailer::new).transpose()?;
+            let dispatcher = crate::alerts::dispatcher(alerts, mailer, &url)?;
+            match dispatcher
+                .test(&cli_actor(), id)
+                .await
+                .map_err(said)?
+                .result
+            {
                 Ok(()) => println!("the test alert to subscription {id} was delivered"),
                 Err(why) => return Err(format!("the test alert was not delivered: {why}").into()),
             }

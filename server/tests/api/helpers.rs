@@ -66,6 +66,7 @@ pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
         api_writes_per_minute: std::num::NonZeroU32::new(60).unwrap(),
         offline_after: std::time::Duration::from_secs(120),
         public_url: None,
+        mail: None,
     }
 }
 

@@ -1,11 +1,12 @@
-//! Alerts (#31): who receives them, a form to add a webhook, and the
-//! latest deliveries with their attempts and last error. Plain forms.
+//! Alerts (#31): who receives them (each with "Send a test"), a form to
+//! add a webhook, and the latest deliveries with their attempts and last
+//! error. Plain forms.
 
 use evse_dashboard::types::{AlertDelivery, AlertEvent, AlertSubscription};
 use leptos::prelude::*;
 use strum::IntoEnumIterator;
 
-use crate::api::alerts::{AddAlertWebhook, RemoveAlert, list_alerts};
+use crate::api::alerts::{AddAlertWebhook, RemoveAlert, SendAlertTest, list_alerts};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
@@ -13,11 +14,13 @@ use crate::i18n::td_string;
 use crate::language::{Locale, locale};
 use crate::words::{alert_event_label, channel_label, delivery_label};
 
-fn subscription_columns(l: Locale) -> [&'static str; 4] {
+fn subscription_columns(l: Locale) -> [&'static str; 6] {
     [
         td_string!(l, col_channel),
         td_string!(l, col_receiver),
         td_string!(l, col_events),
+        td_string!(l, col_sites),
+        td_string!(l, col_test),
         td_string!(l, remove),
     ]
 }
@@ -37,11 +40,17 @@ pub fn AlertAdmin() -> impl IntoView {
     let l = locale();
     let add = ServerAction::<AddAlertWebhook>::new();
     let remove = ServerAction::<RemoveAlert>::new();
+    let test = ServerAction::<SendAlertTest>::new();
+    provide_context(test);
     let alerts = Resource::new(|| (), |_| list_alerts());
     view! {
         <Card id="alerts-heading" heading=td_string!(l, alerts_heading) testid="alerts">
             <p>{td_string!(l, alerts_intro)}</p>
             {action_error(remove)}
+            {action_error(test)}
+            {move || matches!(test.value().get(), Some(Ok(()))).then(|| view! {
+                <p class="banner ok" role="status">{td_string!(l, test_alert_arrived)}</p>
+            })}
             <Loaded waiting=td_string!(l, loading_alerts)>
                 {move || Suspend::new(async move {
                     alerts.await.map(|view| view! {
@@ -89,7 +98,8 @@ fn Subscriptions(list: Vec<AlertSubscription>) -> impl IntoView {
     if list.is_empty() {
         return view! { <p>{td_string!(l, no_alerts)}</p> }.into_any();
     }
-    let [channel, receiver, events, remove] = subscription_columns(l);
+    let [channel, receiver, events, sites, test_column, remove] = subscription_columns(l);
+    let test = expect_context::<ServerAction<SendAlertTest>>();
     view! {
         <Table columns=subscription_columns(l) class="cards" testid="alert-table">
             {list
@@ -101,11 +111,26 @@ fn Subscriptions(list: Vec<AlertSubscription>) -> impl IntoView {
                         s.events.iter().map(|e| alert_event_label(l, *e)).collect::<Vec<_>>().join(", ")
                     };
                     let whose = format!(" {}", s.target);
+                    let whose_test = whose.clone();
+                    let where_ = if s.sites.is_empty() {
+                        td_string!(l, all_sites).to_owned()
+                    } else {
+                        s.sites.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
+                    };
                     view! {
                         <tr data-alert=s.id>
                             <td data-label=channel>{channel_label(l, s.channel)}</td>
                             <td data-label=receiver><code>{s.target.clone()}</code></td>
                             <td data-label=events>{names}</td>
+                            <td data-label=sites>{where_}</td>
+                            <td data-label=test_column>
+                                <ActionForm action=test attr:class="inline">
+                                    <input type="hidden" name="id" value=s.id />
+                                    <button type="submit">
+                                        {td_string!(l, send_test)} <span class="visually-hidden">{whose_test}</span>
+                                    </button>
+                                </ActionForm>
+                            </td>
                             <td data-label=remove>
                                 <ActionForm action={ServerAction::<RemoveAlert>::new()} attr:class="inline">
                                     <input type="hidden" name="id" value=s.id />

@@ -1,0 +1,170 @@
+//! Adding a subscription: checked first (a refusal is audited and says
+//! what to fix), then written with its audit row in one transaction.
+
+use chrono::Utc;
+
+use super::subscriptions::binding;
+use super::{AlertError, Subscriptions, check};
+use crate::audit::{Actor, Event};
+use crate::db::stamp;
+use crate::secret::WebhookSecret;
+use crate::types::{AlertEvent, AlertSubscription, Language, QuietHours};
+use crate::vocabulary::AuditAction;
+use crate::{on_db, on_tx};
+
+/// An e-mail subscription as asked for: an admin's for anyone (with a
+/// language), or a user's own (`user_id`, in the user's language).
+#[derive(Debug, Clone, Default)]
+pub struct NewEmail<'a> {
+    pub address: &'a str,
+    /// Comma-separated events, blank for all.
+    pub events: &'a str,
+    /// Empty: every site.
+    pub sites: &'a [i64],
+    /// `HH:MM` each, both blank for none.
+    pub quiet_from: &'a str,
+    pub quiet_until: &'a str,
+    pub language: Option<Language>,
+    pub user_id: Option<i64>,
+}
+
+fn events_text(events: &[AlertEvent]) -> String {
+    events
+        .iter()
+        .map(|e| <&str>::from(*e))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn sites_text(sites: &[i64]) -> String {
+    let mut sites = sites.to_vec();
+    sites.sort_unstable();
+    sites.dedup();
+    sites
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl Subscriptions {
+    /// Adds a webhook; the URL must be `https://` unless it is on this
+    /// machine (as for CLEMAP), the secret 16 to 256 characters.
+    pub async fn add_webhook(
+        &self,
+        actor: &Actor,
+        url: &str,
+        secret: &WebhookSecret,
+        events: &str,
+    ) -> Result<AlertSubscription, AlertError> {
+        let checked = check::webhook_url(url).and_then(|url| {
+            check::secret(secret)?;
+            Ok((url, check::events(events)?))
+        });
+        let (url, events) = match checked {
+            Ok(checked) => checked,
+            Err(invalid) => return Err(self.refused(actor, url, invalid.into()).await),
+        };
+        let mut tx = self.db.begin_serialised().await?;
+        // The secret is bound to the row's id, known only once inserted: an
+        // empty placeholder first, the sealed secret in the same transaction.
+        let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
+            "INSERT INTO alert_subscriptions \
+             (channel, target, events, secret_ciphertext, secret_nonce, secret_key_id, created_at, created_by) \
+             VALUES ('webhook', $1, $2, $3, $4, '', $5, $6) RETURNING id",
+        )
+        .bind(&url)
+        .bind(events_text(&events))
+        .bind(Vec::<u8>::new())
+        .bind(Vec::<u8>::new())
+        .bind(stamp(Utc::now()))
+        .bind(actor.who.stored_name())
+        .fetch_one(&mut *conn)
+        .await?);
+        let sealed = self.vault.seal_bound(&binding(id), secret.expose());
+        on_tx!(&mut tx, conn => sqlx::query(
+            "UPDATE alert_subscriptions SET secret_ciphertext = $1, secret_nonce = $2, \
+             secret_key_id = $3 WHERE id = $4",
+        )
+        .bind(&sealed.ciphertext)
+        .bind(&sealed.nonce)
+        .bind(&sealed.key_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected());
+        let event =
+            Event::of(AuditAction::AlertSubscriptionAdded, &Ok(())).about(check::shown(&url));
+        self.audit.record_in(&mut tx, actor, event).await?;
+        tx.commit().await?;
+        self.get(id).await
+    }
+
+    /// Adds an e-mail address, for all sites or some, with or without
+    /// quiet hours.
+    pub async fn add_email(
+        &self,
+        actor: &Actor,
+        new: &NewEmail<'_>,
+    ) -> Result<AlertSubscription, AlertError> {
+        let checked = check::address(new.address).and_then(|a| {
+            let quiet = check::quiet_hours(new.quiet_from, new.quiet_until)?;
+            Ok((a, check::events(new.events)?, quiet))
+        });
+        let (address, events, quiet) = match checked {
+            Ok(checked) => checked,
+            Err(invalid) => return Err(self.refused(actor, new.address, invalid.into()).await),
+        };
+        if let Some(missing) = self.first_unknown_site(new.sites).await? {
+            let error = AlertError::SiteNotFound(missing);
+            return Err(self.refused(actor, new.address, error).await);
+        }
+        let minute = |pick: fn(QuietHours) -> u16| quiet.map(|q| i32::from(pick(q)));
+        let mut tx = self.db.begin_serialised().await?;
+        let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
+            "INSERT INTO alert_subscriptions (channel, target, events, sites, user_id, language, \
+             quiet_from, quiet_until, created_at, created_by) \
+             VALUES ('email', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(&address)
+        .bind(events_text(&events))
+        .bind(sites_text(new.sites))
+        .bind(new.user_id)
+        .bind(new.language)
+        .bind(minute(|q| q.from))
+        .bind(minute(|q| q.until))
+        .bind(stamp(Utc::now()))
+        .bind(actor.who.stored_name())
+        .fetch_one(&mut *conn)
+        .await?);
+        let event = Event::of(AuditAction::AlertSubscriptionAdded, &Ok(())).about(&address);
+        self.audit.record_in(&mut tx, actor, event).await?;
+        tx.commit().await?;
+        self.get(id).await
+    }
+
+    async fn first_unknown_site(&self, sites: &[i64]) -> Result<Option<i64>, sqlx::Error> {
+        for &site in sites {
+            let found: Option<i64> = on_db!(&self.db, pool => sqlx::query_scalar(
+                "SELECT id FROM sites WHERE id = $1",
+            )
+            .bind(site)
+            .fetch_optional(pool)
+            .await?);
+            if found.is_none() {
+                return Ok(Some(site));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn refused(&self, actor: &Actor, target: &str, error: AlertError) -> AlertError {
+        let event = Event::of(
+            AuditAction::AlertSubscriptionAdded,
+            &Err::<(), _>(error.problem()),
+        )
+        .about(check::shown(target));
+        self.audit.record_or_log(actor, event).await;
+        error
+    }
+}
