@@ -2,7 +2,9 @@
 //! that may call it: shared by the authorisation matrix and the token-leak
 //! crawler.
 
-use app::api::alerts::{AddAlertWebhook, ListAlerts, RemoveAlert};
+use app::api::alerts::{
+    AddAlertWebhook, AddMyAlert, ListAlerts, MyAlerts, RemoveAlert, RemoveMyAlert, SendAlertTest,
+};
 use app::api::audit::{AuditEventCall, AuditPageCall};
 use app::api::auth::{ChangePassword, Login, Logout, Me};
 use app::api::chargers::{
@@ -184,6 +186,19 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
             },
         ),
         rule(AtLeast(Admin), RemoveAlert { id: NONE }),
+        rule(AtLeast(Admin), SendAlertTest { id: NONE }),
+        rule(AtLeast(Viewer), MyAlerts {}),
+        rule(
+            AtLeast(Viewer),
+            AddMyAlert {
+                address: "not an address".into(),
+                events: Vec::new(),
+                sites: Vec::new(),
+                quiet_from: String::new(),
+                quiet_until: String::new(),
+            },
+        ),
+        rule(AtLeast(Viewer), RemoveMyAlert { id: NONE }),
         rule(
             AtLeast(Admin),
             CreateApiToken {

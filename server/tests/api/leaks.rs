@@ -25,7 +25,7 @@ use strum::IntoEnumIterator;
 use crate::calls::{NONE, calls};
 use crate::helpers::{PASSWORD, client};
 use forms::{forms, fresh_token};
-pub(crate) use process::{BIN, Serving, cli};
+pub(crate) use process::{BIN, Serving, cli, smtp_password};
 
 /// How many pages one visitor fetches at most (the app has a few dozen).
 const MAX_PAGES: usize = 400;

@@ -139,10 +139,16 @@ pub fn one_per_role(out: &mut Outflow, data: &str) -> Vec<(String, String)> {
 /// that show it once; and where a webhook secret was found at all.
 pub fn leaks(out: &Outflow, tokens: &[(String, String)], secret: &str) -> Vec<String> {
     let mut found = Vec::new();
-    for (form, needle) in forms(secret) {
-        for (source, bytes) in &out.0 {
-            if memchr::memmem::find(bytes, &needle).is_some() {
-                found.push(format!("webhook secret ({form}) in {source}"));
+    let secrets = [
+        ("webhook secret", secret),
+        ("SMTP password", super::smtp_password()),
+    ];
+    for (what, secret) in secrets {
+        for (form, needle) in forms(secret) {
+            for (source, bytes) in &out.0 {
+                if memchr::memmem::find(bytes, &needle).is_some() {
+                    found.push(format!("{what} ({form}) in {source}"));
+                }
             }
         }
     }
@@ -206,6 +212,20 @@ pub async fn webhook_secret(out: &mut Outflow, data: &str) -> String {
     .unwrap();
     out.0
         .push(("alert add-webhook output".into(), added.into_bytes()));
+    // An address too: any alert the crawl causes is mailed, with the SMTP
+    // credentials, to a server that is not there.
+    let mailed = super::cli(
+        &[
+            "alert",
+            "add-email",
+            "crawl@example.com",
+            "--data-dir",
+            data,
+        ],
+        "",
+    );
+    out.0
+        .push(("alert add-email output".into(), mailed.into_bytes()));
     out.0
         .push(("alert test output".into(), tested.into_bytes()));
     let got = std::mem::take(&mut *got.lock().unwrap());

@@ -8,10 +8,26 @@ use std::process::{Child, Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_evse-dashboard");
 
+/// The SMTP password the server and the CLI get from the environment (a
+/// mail server that is not there: it must leak all the same).
+pub fn smtp_password() -> &'static str {
+    static PASSWORD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PASSWORD.get_or_init(super::forms::fresh_token)
+}
+
+/// Mail set up as an operator would, the password only in the environment.
+fn with_mail(command: &mut Command) -> &mut Command {
+    command
+        .env("EVSE_SMTP_URL", format!("smtp://{}", free_port()))
+        .env("EVSE_MAIL_FROM", "EVSE crawl <crawl@example.com>")
+        .env("EVSE_SMTP_USERNAME", "crawl")
+        .env("EVSE_SMTP_PASSWORD", smtp_password())
+}
+
 /// Runs a CLI command with `stdin` piped in (tokens and passwords come
 /// that way, never in argv); returns what it printed.
 pub fn cli(args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(BIN)
+    let mut child = with_mail(&mut Command::new(BIN))
         .args(args)
         .env("RUST_LOG", "trace")
         .stdin(Stdio::piped())
@@ -53,7 +69,7 @@ impl Serving {
     pub async fn start(data: &Path, clemap: &str, site: &Path, log: PathBuf) -> Self {
         let (listen, metrics) = (free_port(), free_port());
         let file = std::fs::File::create(&log).unwrap();
-        let mut child = Command::new(BIN)
+        let mut child = with_mail(&mut Command::new(BIN))
             .arg("serve")
             .arg("--data-dir")
             .arg(data)
