@@ -158,6 +158,8 @@ pub enum Field {
     AlertEvents,
     /// An alert subscription's quiet hours.
     QuietHours,
+    /// An alert subscription's sites.
+    AlertSites,
 }
 
 /// The rule a field breaks. Values the person typed are kept short.
@@ -229,6 +231,10 @@ pub enum Rule {
     },
     /// A span of time that starts where it ends.
     NoSpan,
+    /// One more than a person may keep of these.
+    TooMany {
+        max: u32,
+    },
 }
 
 impl Rule {

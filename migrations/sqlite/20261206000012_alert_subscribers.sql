@@ -12,3 +12,13 @@ ALTER TABLE alert_subscriptions ADD COLUMN language TEXT CHECK (language IN ('en
 ALTER TABLE alert_subscriptions ADD COLUMN quiet_from INTEGER CHECK (quiet_from BETWEEN 0 AND 1439);
 ALTER TABLE alert_subscriptions ADD COLUMN quiet_until INTEGER CHECK (quiet_until BETWEEN 0 AND 1439);
 CREATE INDEX alert_subscriptions_user ON alert_subscriptions (user_id);
+
+-- An episode whose alert the 15-minute rule held back: raised again once
+-- the quarter hour has passed (its hold counted once).
+ALTER TABLE alert_episodes ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0, 1));
+
+-- A delivery's subject (`charger:7`), so news that a charger is back can
+-- withdraw its offline alert still waiting in quiet hours; and when it
+-- was first due, from which its 24 hours of retries count.
+ALTER TABLE alert_deliveries ADD COLUMN subject TEXT;
+ALTER TABLE alert_deliveries ADD COLUMN due_ms INTEGER;

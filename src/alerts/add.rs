@@ -7,10 +7,18 @@ use super::subscriptions::binding;
 use super::{AlertError, Subscriptions, check};
 use crate::audit::{Actor, Event};
 use crate::db::stamp;
+use crate::problem::{Field, Invalid, Rule};
 use crate::secret::WebhookSecret;
 use crate::types::{AlertEvent, AlertSubscription, Language, QuietHours};
 use crate::vocabulary::AuditAction;
 use crate::{on_db, on_tx};
+
+/// How many subscriptions of their own a user may keep: enough for work,
+/// home and a team list; not a way to mail the world.
+pub const MAX_OWN: i64 = 10;
+
+/// The most sites one subscription names (each is looked up).
+const MAX_SITES: usize = 200;
 
 /// An e-mail subscription as asked for: an admin's for anyone (with a
 /// language), or a user's own (`user_id`, in the user's language).
@@ -115,6 +123,22 @@ impl Subscriptions {
             Ok(checked) => checked,
             Err(invalid) => return Err(self.refused(actor, new.address, invalid.into()).await),
         };
+        if let Some(user) = new.user_id
+            && self.count_own(user).await? >= MAX_OWN
+        {
+            let rule = Rule::TooMany {
+                max: MAX_OWN as u32,
+            };
+            let error = Invalid::new(Field::EmailAddress, rule).into();
+            return Err(self.refused(actor, new.address, error).await);
+        }
+        if new.sites.len() > MAX_SITES {
+            let rule = Rule::TooMany {
+                max: MAX_SITES as u32,
+            };
+            let error = Invalid::new(Field::AlertSites, rule).into();
+            return Err(self.refused(actor, new.address, error).await);
+        }
         if let Some(missing) = self.first_unknown_site(new.sites).await? {
             let error = AlertError::SiteNotFound(missing);
             return Err(self.refused(actor, new.address, error).await);
@@ -141,6 +165,15 @@ impl Subscriptions {
         self.audit.record_in(&mut tx, actor, event).await?;
         tx.commit().await?;
         self.get(id).await
+    }
+
+    async fn count_own(&self, user_id: i64) -> Result<i64, sqlx::Error> {
+        Ok(on_db!(&self.db, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM alert_subscriptions WHERE user_id = $1 AND removed_at IS NULL",
+        )
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?))
     }
 
     async fn first_unknown_site(&self, sites: &[i64]) -> Result<Option<i64>, sqlx::Error> {

@@ -55,14 +55,25 @@ pub(super) fn named(charger: &Charger) -> AlertCharger {
     }
 }
 
-/// An open episode: since when, and whether its alert went out.
-pub(super) type Episodes = HashMap<(AlertEvent, String), (i64, bool)>;
+/// An open episode: since when, whether its alert went out, and whether
+/// the 15-minute rule held it back (then it is raised again).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Episode {
+    pub since_ms: i64,
+    pub alerted: bool,
+    pub held: bool,
+}
+
+pub(super) type Episodes = HashMap<(AlertEvent, String), Episode>;
+
+/// A charger whose episode is due to alert, and whether it was held.
+type Due = (AlertCharger, bool);
 
 impl Alerts {
     /// After a sampling round: opens and closes episodes of offline and
     /// failing chargers, and raises their alerts (chargers of one site
-    /// going offline in the same round: one alert); then reads the new
-    /// part of the audit trail.
+    /// going offline in the same round: one alert); then the slower
+    /// troubles (`watch`) and the new part of the audit trail.
     pub async fn after_round(
         &self,
         chargers: &[Charger],
@@ -71,7 +82,8 @@ impl Alerts {
     ) -> Result<(), sqlx::Error> {
         let by_id: HashMap<i64, &Charger> = chargers.iter().map(|c| (c.id, c)).collect();
         let mut episodes = self.episodes().await?;
-        let (mut offline, mut failing, mut back) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut offline, mut failing, mut back) =
+            (Vec::<Due>::new(), Vec::<Due>::new(), Vec::new());
         let now_ms = now.timestamp_millis();
         for reading in readings {
             let Some(charger) = by_id.get(&reading.charger_id) else {
@@ -83,40 +95,47 @@ impl Alerts {
                 (AlertEvent::ChargerOffline, Health::Offline),
                 (AlertEvent::ChargerError, Health::Failing),
             ] {
-                let key = (event, subject.clone());
-                match (state == bad, episodes.remove(&key)) {
+                // An error is news at once; offline only once it lasted
+                // (CLEMAP falls back on its own meanwhile).
+                let wait = match event {
+                    AlertEvent::ChargerOffline => self.offline_after.num_milliseconds(),
+                    _ => 0,
+                };
+                let due = match (state == bad, episodes.remove(&(event, subject.clone()))) {
                     (true, None) => {
-                        // An error is news at once; offline only once it
-                        // lasted (CLEMAP falls back on its own meanwhile).
-                        let due = event == AlertEvent::ChargerError || self.offline_after.is_zero();
-                        self.open(event, &subject, now_ms, due).await?;
-                        match (due, event) {
-                            (false, _) => {}
-                            (true, AlertEvent::ChargerOffline) => offline.push(named(charger)),
-                            (true, _) => failing.push(named(charger)),
-                        }
+                        self.open(event, &subject, now_ms).await?;
+                        (wait == 0).then_some(false)
                     }
-                    (true, Some((since, false)))
-                        if now_ms - since >= self.offline_after.num_milliseconds() =>
-                    {
-                        self.mark_alerted(event, &subject).await?;
-                        offline.push(named(charger));
-                    }
-                    (true, Some(_)) => {}
-                    (false, Some((_, alerted))) => {
+                    (true, Some(e)) if !e.alerted && now_ms - e.since_ms >= wait => Some(e.held),
+                    (true, Some(_)) | (false, None) => None,
+                    (false, Some(e)) => {
                         self.close(event, &subject).await?;
-                        if alerted && !back.iter().any(|c: &AlertCharger| c.id == charger.id) {
+                        // Back means fine: offline turning into an error is
+                        // not good news (the error alerts on its own).
+                        let fine = state == Health::Fine;
+                        if fine
+                            && e.alerted
+                            && !back.iter().any(|c: &AlertCharger| c.id == charger.id)
+                        {
                             back.push(named(charger));
                         }
+                        None
                     }
-                    (false, None) => {}
+                };
+                match (due, event) {
+                    (None, _) => {}
+                    (Some(held), AlertEvent::ChargerOffline) => {
+                        offline.push((named(charger), held))
+                    }
+                    (Some(held), _) => failing.push((named(charger), held)),
                 }
             }
         }
-        for charger in failing {
+        for (charger, held) in failing {
+            let subject = format!("charger:{}", charger.id);
             let mut facts = AlertFacts::new(AlertEvent::ChargerError, now);
             facts.charger = Some(charger);
-            self.raise(facts, now).await?;
+            self.announce(facts, held, &[subject], now).await?;
         }
         self.raise_grouped(offline, now).await?;
         for charger in back {
@@ -125,7 +144,7 @@ impl Alerts {
             self.raise(facts, now).await?;
         }
         self.watch_sites(&by_id, readings, now).await?;
-        self.watch_schedules(&by_id, now).await?;
+        self.watch_schedules(now).await?;
         if self.verify_due(now).await? {
             // A long trail takes a while to verify: not in the sampler's way.
             let this = self.clone();
@@ -141,17 +160,23 @@ impl Alerts {
     /// One alert per site for chargers that went offline together.
     async fn raise_grouped(
         &self,
-        offline: Vec<AlertCharger>,
+        offline: Vec<Due>,
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        let mut by_site: Vec<(AlertSite, Vec<AlertCharger>)> = Vec::new();
-        for charger in offline {
-            match by_site.iter_mut().find(|(s, _)| s.id == charger.site.id) {
-                Some((_, list)) => list.push(charger),
-                None => by_site.push((charger.site.clone(), vec![charger])),
+        let mut by_site: Vec<(AlertSite, Vec<Due>)> = Vec::new();
+        for due in offline {
+            match by_site.iter_mut().find(|(s, _)| s.id == due.0.site.id) {
+                Some((_, list)) => list.push(due),
+                None => by_site.push((due.0.site.clone(), vec![due])),
             }
         }
-        for (site, mut chargers) in by_site {
+        for (site, group) in by_site {
+            let held = group.iter().all(|(_, held)| *held);
+            let subjects: Vec<String> = group
+                .iter()
+                .map(|(c, _)| format!("charger:{}", c.id))
+                .collect();
+            let mut chargers: Vec<AlertCharger> = group.into_iter().map(|(c, _)| c).collect();
             let mut facts = AlertFacts::new(AlertEvent::ChargerOffline, now);
             if chargers.len() == 1 {
                 facts.charger = chargers.pop();
@@ -159,7 +184,30 @@ impl Alerts {
                 facts.site = Some(site);
                 facts.chargers = chargers;
             }
-            self.raise(facts, now).await?;
+            self.announce(facts, held, &subjects, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Raises an episode's alert (again, if it was held before) and notes
+    /// what became of it on each of its episodes: alerted, or held by the
+    /// 15-minute rule, to be raised again on a later round.
+    pub(super) async fn announce(
+        &self,
+        facts: AlertFacts,
+        held_before: bool,
+        subjects: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let event = facts.event;
+        let raised = if held_before {
+            self.raise_again(facts, now).await?
+        } else {
+            self.raise(facts, now).await?
+        };
+        let held = raised == super::outbox::Raised::Held;
+        for subject in subjects {
+            self.mark(event, subject, !held, held).await?;
         }
         Ok(())
     }
@@ -227,14 +275,21 @@ impl Alerts {
     }
 
     pub(super) async fn episodes(&self) -> Result<Episodes, sqlx::Error> {
-        let rows: Vec<(AlertEvent, String, i64, i64)> = on_db!(&self.subscriptions.db, pool => sqlx::query_as(
-            "SELECT event, subject, since_ms, alerted FROM alert_episodes",
+        let rows: Vec<(AlertEvent, String, i64, i64, i64)> = on_db!(&self.subscriptions.db, pool => sqlx::query_as(
+            "SELECT event, subject, since_ms, alerted, held FROM alert_episodes",
         )
         .fetch_all(pool)
         .await?);
         Ok(rows
             .into_iter()
-            .map(|(event, subject, since, alerted)| ((event, subject), (since, alerted == 1)))
+            .map(|(event, subject, since_ms, alerted, held)| {
+                let episode = Episode {
+                    since_ms,
+                    alerted: alerted == 1,
+                    held: held == 1,
+                };
+                ((event, subject), episode)
+            })
             .collect())
     }
 
@@ -243,30 +298,32 @@ impl Alerts {
         event: AlertEvent,
         subject: &str,
         since_ms: i64,
-        alerted: bool,
     ) -> Result<(), sqlx::Error> {
         on_db!(&self.subscriptions.db, pool => sqlx::query(
-            "INSERT INTO alert_episodes (event, subject, since_ms, alerted) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO alert_episodes (event, subject, since_ms) VALUES ($1, $2, $3) \
              ON CONFLICT (event, subject) DO NOTHING",
         )
         .bind(event)
         .bind(subject)
         .bind(since_ms)
-        .bind(i64::from(alerted))
         .execute(pool)
         .await?
         .rows_affected());
         Ok(())
     }
 
-    pub(super) async fn mark_alerted(
+    async fn mark(
         &self,
         event: AlertEvent,
         subject: &str,
+        alerted: bool,
+        held: bool,
     ) -> Result<(), sqlx::Error> {
         on_db!(&self.subscriptions.db, pool => sqlx::query(
-            "UPDATE alert_episodes SET alerted = 1 WHERE event = $1 AND subject = $2",
+            "UPDATE alert_episodes SET alerted = $1, held = $2 WHERE event = $3 AND subject = $4",
         )
+        .bind(i64::from(alerted))
+        .bind(i64::from(held))
         .bind(event)
         .bind(subject)
         .execute(pool)

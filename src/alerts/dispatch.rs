@@ -124,6 +124,9 @@ impl Dispatcher {
             .get(due.subscription_id)
             .await
             .map_err(|_| "the subscription was removed".to_owned())?;
+        if subscription.owner_disabled {
+            return Err("its owner's account is disabled".to_owned());
+        }
         let link = self.link(&due.facts);
         match subscription.channel {
             AlertChannel::Webhook => {
@@ -164,10 +167,11 @@ impl Dispatcher {
 
     /// Where in the dashboard to look: the charger, the site, the trail.
     fn link(&self, facts: &AlertFacts) -> String {
-        let path = match (&facts.charger, &facts.site) {
-            (Some(c), _) => format!("/chargers/{}", c.id),
-            (None, Some(s)) => format!("/sites/{}", s.id),
-            (None, None) => "/audit".to_owned(),
+        let path = match (&facts.schedule, &facts.charger, &facts.site) {
+            (Some(s), _, _) => format!("/schedules/{}", s.id),
+            (None, Some(c), _) => format!("/chargers/{}", c.id),
+            (None, None, Some(s)) => format!("/sites/{}", s.id),
+            (None, None, None) => "/audit".to_owned(),
         };
         format!("{}{path}", self.public_url)
     }
@@ -180,6 +184,7 @@ impl Dispatcher {
             at: facts.at,
             charger: facts.charger.as_ref(),
             site: facts.site.as_ref(),
+            schedule: facts.schedule.as_ref(),
             chargers: &facts.chargers,
             suppressed: facts.suppressed,
             detail: self.words.detail(facts),
@@ -234,7 +239,7 @@ impl Dispatcher {
             }
             AlertChannel::Email => {
                 let language = subscription.language.unwrap_or(Language::En);
-                let link = format!("{}/account", self.public_url);
+                let link = format!("{}/", self.public_url);
                 let mail = self.words.test_mail(language, &link);
                 self.send(subscription, &mail).await
             }

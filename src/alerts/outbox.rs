@@ -30,6 +30,25 @@ pub fn backoff(attempts: i64) -> TimeDelta {
     (TimeDelta::seconds(5) * 2i32.pow(doublings.min(10))).min(TimeDelta::hours(1))
 }
 
+/// What `raise` did with an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Raised {
+    /// Queued for this many subscriptions (none may want it).
+    Queued(usize),
+    /// Held back: the same event on the same subject went out less than
+    /// [`DEDUP`] ago. An episode raises it again later.
+    Held,
+}
+
+impl Raised {
+    pub fn queued(self) -> usize {
+        match self {
+            Self::Queued(n) => n,
+            Self::Held => 0,
+        }
+    }
+}
+
 /// A claimed row, ready to send.
 #[derive(Debug, Clone)]
 pub struct Due {
@@ -37,7 +56,9 @@ pub struct Due {
     pub delivery_id: String,
     pub subscription_id: i64,
     pub facts: AlertFacts,
-    pub created: DateTime<Utc>,
+    /// When it was first due (after quiet hours): its 24 hours of retries
+    /// count from here.
+    pub first_due: DateTime<Utc>,
     pub attempts: i64,
 }
 
@@ -48,6 +69,7 @@ struct DueRow {
     subscription_id: i64,
     facts: String,
     created_ms: i64,
+    due_ms: Option<i64>,
     attempts: i64,
 }
 
@@ -72,17 +94,41 @@ impl Alerts {
         &self.subscriptions.db
     }
 
-    /// Queues `facts` for every subscription that wants its event, unless
-    /// the same event on the same subject went out less than [`DEDUP`]
-    /// ago (then it is only counted). Returns how many were queued.
+    /// Queues `facts` for every subscription that wants its event and
+    /// site, unless the same event on the same subject went out less than
+    /// [`DEDUP`] ago (then it is held, and counted into the next).
     pub async fn raise(
+        &self,
+        facts: AlertFacts,
+        now: DateTime<Utc>,
+    ) -> Result<Raised, sqlx::Error> {
+        self.raise_with(facts, now, true).await
+    }
+
+    /// `raise` for an episode whose alert was held before: its hold is
+    /// counted already.
+    pub async fn raise_again(
+        &self,
+        facts: AlertFacts,
+        now: DateTime<Utc>,
+    ) -> Result<Raised, sqlx::Error> {
+        self.raise_with(facts, now, false).await
+    }
+
+    async fn raise_with(
         &self,
         mut facts: AlertFacts,
         now: DateTime<Utc>,
-    ) -> Result<usize, sqlx::Error> {
+        count_hold: bool,
+    ) -> Result<Raised, sqlx::Error> {
         let (event, subject) = (facts.event, facts.subject());
         let now_ms = now.timestamp_millis();
         let mut tx = self.db().begin_serialised().await?;
+        let withdrawn = if event == AlertEvent::ChargerBack {
+            withdraw_waiting(&mut tx, &subject, now_ms).await?
+        } else {
+            Vec::new()
+        };
         let last: Option<(i64, i64)> = on_tx!(&mut tx, conn => sqlx::query_as(
             "SELECT last_sent_ms, suppressed FROM alert_sent WHERE event = $1 AND subject = $2",
         )
@@ -93,16 +139,18 @@ impl Alerts {
         if let Some((last_ms, _)) = last
             && now_ms - last_ms < DEDUP.num_milliseconds()
         {
-            on_tx!(&mut tx, conn => sqlx::query(
-                "UPDATE alert_sent SET suppressed = suppressed + 1 WHERE event = $1 AND subject = $2",
-            )
-            .bind(event)
-            .bind(&subject)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected());
+            if count_hold {
+                on_tx!(&mut tx, conn => sqlx::query(
+                    "UPDATE alert_sent SET suppressed = suppressed + 1 WHERE event = $1 AND subject = $2",
+                )
+                .bind(event)
+                .bind(&subject)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected());
+            }
             tx.commit().await?;
-            return Ok(0);
+            return Ok(Raised::Held);
         }
         facts.suppressed = last.map_or(0, |(_, n)| u32::try_from(n).unwrap_or(u32::MAX));
         on_tx!(&mut tx, conn => sqlx::query(
@@ -121,12 +169,15 @@ impl Alerts {
         let zone = self.zone(site).await?;
         let subscribers = self.subscriptions.list().await.unwrap_or_default();
         let mut queued = 0;
-        for subscription in subscribers.iter().filter(|s| s.wants(event, site)) {
+        let wanted = subscribers
+            .iter()
+            .filter(|s| !s.owner_disabled && s.wants(event, site) && !withdrawn.contains(&s.id));
+        for subscription in wanted {
             let due = super::quiet::not_before(subscription.quiet, event, zone, now);
             on_tx!(&mut tx, conn => sqlx::query(
                 "INSERT INTO alert_deliveries \
-                 (delivery_id, subscription_id, event, facts, created_ms, next_attempt_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                 (delivery_id, subscription_id, event, facts, created_ms, next_attempt_ms, subject, due_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $6)",
             )
             .bind(uuid::Uuid::new_v4().to_string())
             .bind(subscription.id)
@@ -134,13 +185,14 @@ impl Alerts {
             .bind(&body)
             .bind(now_ms)
             .bind(due.timestamp_millis())
+            .bind(&subject)
             .execute(&mut *conn)
             .await?
             .rows_affected());
             queued += 1;
         }
         tx.commit().await?;
-        Ok(queued)
+        Ok(Raised::Queued(queued))
     }
 
     /// The zone a site's quiet hours are in (UTC for an alert about no
@@ -173,7 +225,7 @@ impl Alerts {
                           AND (claimed_until_ms IS NULL OR claimed_until_ms < $2) \
                           ORDER BY id LIMIT $3) \
              AND status = 'pending' AND (claimed_until_ms IS NULL OR claimed_until_ms < $2) \
-             RETURNING id, delivery_id, subscription_id, facts, created_ms, attempts",
+             RETURNING id, delivery_id, subscription_id, facts, created_ms, due_ms, attempts",
         )
         .bind(until)
         .bind(now_ms)
@@ -189,7 +241,7 @@ impl Alerts {
                     delivery_id: r.delivery_id,
                     subscription_id: r.subscription_id,
                     facts,
-                    created: instant(r.created_ms),
+                    first_due: instant(r.due_ms.unwrap_or(r.created_ms)),
                     attempts: r.attempts,
                 })
             })
@@ -209,7 +261,7 @@ impl Alerts {
             Ok(()) => (DeliveryStatus::Delivered, now_ms, None),
             Err(error) => {
                 let next = now + backoff(due.attempts);
-                let status = if next - due.created > GIVE_UP_AFTER {
+                let status = if next - due.first_due > GIVE_UP_AFTER {
                     DeliveryStatus::Failed
                 } else {
                     DeliveryStatus::Pending
@@ -257,6 +309,31 @@ impl Alerts {
             })
             .collect())
     }
+}
+
+/// News that a charger is back withdraws its offline or error alerts that
+/// have not gone out yet (waiting in quiet hours): nobody should read
+/// "offline" in the morning about a charger that was back at midnight.
+/// Returns the subscriptions whose alert was withdrawn (they need no
+/// "back" either).
+async fn withdraw_waiting(
+    tx: &mut crate::db::Tx,
+    subject: &str,
+    now_ms: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    on_tx!(tx, conn => sqlx::query_scalar(
+        "UPDATE alert_deliveries SET status = 'failed', done_ms = $1, \
+         last_error = 'withdrawn: the charger was back before this went out' \
+         WHERE subject = $2 AND status = 'pending' AND attempts = 0 AND next_attempt_ms > $1 \
+         AND event IN ($3, $4) \
+         RETURNING subscription_id",
+    )
+    .bind(now_ms)
+    .bind(subject)
+    .bind(AlertEvent::ChargerOffline)
+    .bind(AlertEvent::ChargerError)
+    .fetch_all(&mut *conn)
+    .await)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ struct SubscriptionRow {
     events: String,
     sites: String,
     user_id: Option<i64>,
+    owner_disabled: bool,
     language: Option<Language>,
     quiet_from: Option<i32>,
     quiet_until: Option<i32>,
@@ -44,6 +45,7 @@ impl From<SubscriptionRow> for AlertSubscription {
                 .filter_map(|s| s.trim().parse().ok())
                 .collect(),
             user_id: r.user_id,
+            owner_disabled: r.owner_disabled,
             language: r.language,
             quiet: minute(r.quiet_from)
                 .zip(minute(r.quiet_until))
@@ -68,15 +70,17 @@ pub struct Subscriptions {
 }
 
 impl Subscriptions {
-    /// The subscriptions in force, oldest first; a disabled user's own are
-    /// left out. A user's own mail follows the user's language.
+    /// The subscriptions in force, oldest first, a disabled user's own
+    /// marked (nothing goes to them). A user's own mail follows the user's
+    /// language.
     pub async fn list(&self) -> Result<Vec<AlertSubscription>, AlertError> {
         let rows: Vec<SubscriptionRow> = on_db!(&self.db, pool => sqlx::query_as(
             "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
+             COALESCE(u.disabled, $1) AS owner_disabled, \
              COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
              s.created_at, s.created_by \
              FROM alert_subscriptions s LEFT JOIN users u ON u.id = s.user_id \
-             WHERE s.removed_at IS NULL AND (s.user_id IS NULL OR u.disabled = $1) ORDER BY s.id",
+             WHERE s.removed_at IS NULL ORDER BY s.id",
         )
         .bind(false)
         .fetch_all(pool)
@@ -88,6 +92,7 @@ impl Subscriptions {
     pub async fn mine(&self, user_id: i64) -> Result<Vec<AlertSubscription>, AlertError> {
         let rows: Vec<SubscriptionRow> = on_db!(&self.db, pool => sqlx::query_as(
             "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
+             u.disabled AS owner_disabled, \
              COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
              s.created_at, s.created_by \
              FROM alert_subscriptions s JOIN users u ON u.id = s.user_id \
@@ -102,12 +107,14 @@ impl Subscriptions {
     pub async fn get(&self, id: i64) -> Result<AlertSubscription, AlertError> {
         let row: Option<SubscriptionRow> = on_db!(&self.db, pool => sqlx::query_as(
             "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
+             COALESCE(u.disabled, $2) AS owner_disabled, \
              COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
              s.created_at, s.created_by \
              FROM alert_subscriptions s LEFT JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.removed_at IS NULL",
         )
         .bind(id)
+        .bind(false)
         .fetch_optional(pool)
         .await?);
         row.map(AlertSubscription::from)

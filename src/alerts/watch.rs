@@ -3,14 +3,14 @@
 //! Each is an episode in the database (so a new lease holder carries on)
 //! and alerts once, when it has lasted long enough to be more than a blip.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::Alerts;
 use crate::history::reading::Reading;
 use crate::on_db;
-use crate::types::{AlertEvent, AlertFacts, AlertSite, Charger};
+use crate::types::{AlertCharger, AlertEvent, AlertFacts, AlertSchedule, AlertSite, Charger};
 
 /// A site over its supply limit this long is news (a car starting may
 /// overshoot for a few seconds).
@@ -23,59 +23,90 @@ pub const SCHEDULE_FAILING_FOR: TimeDelta = TimeDelta::minutes(5);
 /// How often the lease holder verifies the audit chain.
 pub const VERIFY_EVERY: TimeDelta = TimeDelta::hours(1);
 
-/// A schedule whose calls fail now.
+/// A schedule whose calls fail now, with what it is for.
 #[derive(sqlx::FromRow)]
 struct FailingSchedule {
     id: i64,
+    name: String,
     charger_id: Option<i64>,
+    charger_name: Option<String>,
+    charger_site_id: Option<i64>,
+    charger_site_name: Option<String>,
     site_id: Option<i64>,
     site_name: Option<String>,
     last_error: Option<String>,
 }
 
+impl FailingSchedule {
+    fn facts(self, now: DateTime<Utc>) -> AlertFacts {
+        let mut facts = AlertFacts::new(AlertEvent::ScheduleFailed, now);
+        facts.schedule = Some(AlertSchedule {
+            id: self.id,
+            name: self.name,
+        });
+        let site = |id: Option<i64>, name: Option<String>| {
+            id.zip(name).map(|(id, name)| AlertSite { id, name })
+        };
+        facts.charger = match (self.charger_id, self.charger_name) {
+            (Some(id), Some(name)) => site(self.charger_site_id, self.charger_site_name)
+                .map(|site| AlertCharger { id, name, site }),
+            _ => None,
+        };
+        facts.site = site(self.site_id, self.site_name);
+        facts.problem = self
+            .last_error
+            .as_deref()
+            .map(crate::problem::Problem::from_stored);
+        facts
+    }
+}
+
 impl Alerts {
     /// Keeps the episodes of `event` in step with what is wrong now
     /// (`bad`, by subject) and returns what has been wrong for `lasting`
-    /// and not alerted yet. Episodes no longer bad end.
+    /// and not alerted yet, with whether it was held before. Episodes
+    /// neither bad nor `unsure` end.
     async fn lasting<T>(
         &self,
         event: AlertEvent,
         bad: Vec<(String, T)>,
+        unsure: &HashSet<String>,
         lasting: TimeDelta,
         now: DateTime<Utc>,
-    ) -> Result<Vec<T>, sqlx::Error> {
+    ) -> Result<Vec<(String, T, bool)>, sqlx::Error> {
         let now_ms = now.timestamp_millis();
-        let mut open: HashMap<String, (i64, bool)> = self
+        let mut open: HashMap<String, super::detect::Episode> = self
             .episodes()
             .await?
             .into_iter()
             .filter(|((e, _), _)| *e == event)
-            .map(|((_, subject), state)| (subject, state))
+            .map(|((_, subject), episode)| (subject, episode))
             .collect();
         let mut due = Vec::new();
         for (subject, item) in bad {
             match open.remove(&subject) {
-                None if lasting.is_zero() => {
-                    self.open(event, &subject, now_ms, true).await?;
-                    due.push(item);
+                None => {
+                    self.open(event, &subject, now_ms).await?;
+                    if lasting.is_zero() {
+                        due.push((subject, item, false));
+                    }
                 }
-                None => self.open(event, &subject, now_ms, false).await?,
-                Some((since, false)) if now_ms - since >= lasting.num_milliseconds() => {
-                    self.mark_alerted(event, &subject).await?;
-                    due.push(item);
+                Some(e) if !e.alerted && now_ms - e.since_ms >= lasting.num_milliseconds() => {
+                    due.push((subject, item, e.held));
                 }
                 Some(_) => {}
             }
         }
-        for subject in open.into_keys() {
+        for subject in open.into_keys().filter(|s| !unsure.contains(s)) {
             self.close(event, &subject).await?;
         }
         Ok(due)
     }
 
-    /// Sites whose measured chargers together draw more than the site's
-    /// supply limit. A charger that cannot be read adds nothing: the sum
-    /// is then a lower bound, and a lower bound over the limit is over it.
+    /// Sites whose chargers together draw more than the site's supply
+    /// limit. A charger that cannot be read adds nothing: the sum is then
+    /// a lower bound, over the limit if the bound is; under it, the site is
+    /// unknown (its episode neither opens nor ends).
     pub(super) async fn watch_sites(
         &self,
         chargers: &HashMap<i64, &Charger>,
@@ -88,35 +119,61 @@ impl Alerts {
         .fetch_all(pool)
         .await?);
         let mut drawn: HashMap<i64, f64> = HashMap::new();
+        let mut unknown: HashSet<i64> = chargers.values().map(|c| c.site_id).collect();
+        let mut read: HashSet<i64> = HashSet::new();
         for reading in readings {
-            let (Some(charger), Some(plugs)) = (chargers.get(&reading.charger_id), reading.plugs())
-            else {
+            let Some(charger) = chargers.get(&reading.charger_id) else {
                 continue;
             };
-            let amps: f64 = plugs.iter().filter_map(|p| p.max_phase_current()).sum();
-            *drawn.entry(charger.site_id).or_default() += amps;
+            let amps = reading.plugs().and_then(|plugs| {
+                plugs
+                    .iter()
+                    .map(|p| match p.max_phase_current() {
+                        Some(a) => Some(a),
+                        None if p.status.is_charging() => None,
+                        None => Some(0.0),
+                    })
+                    .sum::<Option<f64>>()
+            });
+            match amps {
+                Some(a) => {
+                    *drawn.entry(charger.site_id).or_default() += a;
+                    read.insert(charger.id);
+                }
+                None => {
+                    drawn.entry(charger.site_id).or_default();
+                }
+            }
         }
-        let over = limits
-            .into_iter()
-            .filter_map(|(id, name, limit)| {
-                let amps = drawn.get(&id).copied().unwrap_or(0.0);
-                (amps > limit as f64).then(|| {
-                    let site = AlertSite { id, name };
-                    (
-                        format!("site:{id}"),
-                        (site, amps.round() as u32, limit as u32),
-                    )
-                })
-            })
-            .collect();
-        for (site, amps, limit) in self
-            .lasting(AlertEvent::SiteOverLimit, over, OVER_LIMIT_FOR, now)
+        // A site is known when every one of its chargers was read.
+        unknown.retain(|site| {
+            chargers
+                .values()
+                .any(|c| c.site_id == *site && !read.contains(&c.id))
+        });
+        let mut over = Vec::new();
+        let mut unsure = HashSet::new();
+        for (id, name, limit) in limits {
+            let amps = drawn.get(&id).copied().unwrap_or(0.0);
+            if amps > limit as f64 {
+                let site = AlertSite { id, name };
+                over.push((
+                    format!("site:{id}"),
+                    (site, amps.ceil() as u32, limit as u32),
+                ));
+            } else if unknown.contains(&id) {
+                unsure.insert(format!("site:{id}"));
+            }
+        }
+        let event = AlertEvent::SiteOverLimit;
+        for (subject, (site, amps, limit), held) in self
+            .lasting(event, over, &unsure, OVER_LIMIT_FOR, now)
             .await?
         {
-            let mut facts = AlertFacts::new(AlertEvent::SiteOverLimit, now);
+            let mut facts = AlertFacts::new(event, now);
             facts.site = Some(site);
             facts.amps = Some((amps, limit));
-            self.raise(facts, now).await?;
+            self.announce(facts, held, &[subject], now).await?;
         }
         Ok(())
     }
@@ -124,14 +181,12 @@ impl Alerts {
     /// Enabled schedules whose calls have failed for
     /// [`SCHEDULE_FAILING_FOR`] (the engine notes a failure on the
     /// schedule until a call succeeds).
-    pub(super) async fn watch_schedules(
-        &self,
-        chargers: &HashMap<i64, &Charger>,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
+    pub(super) async fn watch_schedules(&self, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
         let failing: Vec<FailingSchedule> = on_db!(&self.subscriptions.db, pool => sqlx::query_as(
-            "SELECT s.id, s.charger_id, s.site_id, t.name AS site_name, s.last_error FROM schedules s \
-             LEFT JOIN sites t ON t.id = s.site_id \
+            "SELECT s.id, s.name, s.charger_id, c.name AS charger_name, c.site_id AS charger_site_id, \
+             cs.name AS charger_site_name, s.site_id, t.name AS site_name, s.last_error \
+             FROM schedules s LEFT JOIN chargers c ON c.id = s.charger_id \
+             LEFT JOIN sites cs ON cs.id = c.site_id LEFT JOIN sites t ON t.id = s.site_id \
              WHERE s.last_error IS NOT NULL AND s.enabled = $1 AND s.deleted_at IS NULL ORDER BY s.id",
         )
         .bind(true)
@@ -139,52 +194,32 @@ impl Alerts {
         .await?);
         let bad = failing
             .into_iter()
-            .map(|s| {
-                let mut facts = AlertFacts::new(AlertEvent::ScheduleFailed, now);
-                facts.charger = s
-                    .charger_id
-                    .and_then(|c| chargers.get(&c))
-                    .map(|c| super::detect::named(c));
-                facts.site = s
-                    .site_id
-                    .zip(s.site_name)
-                    .map(|(id, name)| AlertSite { id, name });
-                facts.problem = s
-                    .last_error
-                    .as_deref()
-                    .map(crate::problem::Problem::from_stored);
-                (format!("schedule:{}", s.id), facts)
-            })
+            .map(|s| (format!("schedule:{}", s.id), s.facts(now)))
             .collect();
-        for facts in self
-            .lasting(AlertEvent::ScheduleFailed, bad, SCHEDULE_FAILING_FOR, now)
+        let event = AlertEvent::ScheduleFailed;
+        for (subject, facts, held) in self
+            .lasting(event, bad, &HashSet::new(), SCHEDULE_FAILING_FOR, now)
             .await?
         {
-            self.raise(facts, now).await?;
+            self.announce(facts, held, &[subject], now).await?;
         }
         Ok(())
     }
 
-    /// Whether the hourly chain check is due; if so, claims it (the
-    /// lease holder runs it, and a new holder does not repeat it).
-    pub(super) async fn verify_due(&self, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-        let last: Option<i64> = on_db!(&self.subscriptions.db, pool => sqlx::query_scalar(
-            "SELECT value FROM alert_cursor WHERE name = 'verify'",
-        )
-        .fetch_optional(pool)
-        .await?);
-        if last.is_some_and(|ms| now.timestamp_millis() - ms < VERIFY_EVERY.num_milliseconds()) {
-            return Ok(false);
-        }
-        on_db!(&self.subscriptions.db, pool => sqlx::query(
+    /// Claims the hourly chain check if it is due: only one holder wins the
+    /// conditional write, even at a lease handover.
+    pub async fn verify_due(&self, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+        let claimed = on_db!(&self.subscriptions.db, pool => sqlx::query(
             "INSERT INTO alert_cursor (name, value) VALUES ('verify', $1) \
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value \
+             WHERE alert_cursor.value <= $2",
         )
         .bind(now.timestamp_millis())
+        .bind((now - VERIFY_EVERY).timestamp_millis())
         .execute(pool)
         .await?
         .rows_affected());
-        Ok(true)
+        Ok(claimed == 1)
     }
 
     /// Verifies the whole audit chain; a break alerts once, until the
@@ -198,12 +233,13 @@ impl Alerts {
             }
             None => Vec::new(),
         };
-        let due = self
-            .lasting(AlertEvent::AuditChainBroken, bad, TimeDelta::zero(), now)
-            .await?;
-        if !due.is_empty() {
-            self.raise(AlertFacts::new(AlertEvent::AuditChainBroken, now), now)
-                .await?;
+        let event = AlertEvent::AuditChainBroken;
+        for (subject, (), held) in self
+            .lasting(event, bad, &HashSet::new(), TimeDelta::zero(), now)
+            .await?
+        {
+            let facts = AlertFacts::new(event, now);
+            self.announce(facts, held, &[subject], now).await?;
         }
         Ok(())
     }

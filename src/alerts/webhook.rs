@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::Sha256;
 
 use crate::secret::WebhookSecret;
-use crate::types::{AlertCharger, AlertEvent, AlertSite};
+use crate::types::{AlertCharger, AlertEvent, AlertSchedule, AlertSite};
 
 /// The body a receiver gets.
 #[derive(Debug, Serialize)]
@@ -23,6 +23,8 @@ pub struct Payload<'a> {
     pub charger: Option<&'a AlertCharger>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<&'a AlertSite>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<&'a AlertSchedule>,
     /// Several chargers of `site` at once.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub chargers: &'a [AlertCharger],

@@ -134,6 +134,9 @@ pub struct AlertSubscription {
     /// admin added.
     #[serde(default)]
     pub user_id: Option<i64>,
+    /// A user's own, whose account is disabled: nothing goes to it.
+    #[serde(default)]
+    pub owner_disabled: bool,
     /// A mail's language: the user's choice for their own, else the one
     /// chosen when it was added; English when neither.
     #[serde(default)]
@@ -169,7 +172,7 @@ impl QuietHours {
         let minutes = |t: &str| {
             let (h, m) = t.trim().split_once(':')?;
             let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-            (h < 24 && m < 60).then_some(h * 60 + m)
+            (h < 24 && m < 60).then(|| h * 60 + m)
         };
         let quiet = QuietHours {
             from: minutes(from)?,
@@ -225,6 +228,13 @@ pub struct AlertCharger {
     pub site: AlertSite,
 }
 
+/// A schedule as an alert names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertSchedule {
+    pub id: i64,
+    pub name: String,
+}
+
 /// A site as an alert names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertSite {
@@ -246,6 +256,10 @@ pub struct AlertFacts {
     /// once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<AlertSite>,
+    /// The schedule it is about (`schedule_failed`), with its charger or
+    /// site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<AlertSchedule>,
     /// Chargers of `site` that went offline in the same round: one alert.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub chargers: Vec<AlertCharger>,
@@ -271,6 +285,7 @@ impl AlertFacts {
             at,
             charger: None,
             site: None,
+            schedule: None,
             chargers: Vec::new(),
             suppressed: 0,
             problem: None,
@@ -280,12 +295,13 @@ impl AlertFacts {
     }
 
     /// What it is about, as the dedup and the episodes key it:
-    /// `charger:7`, `site:2` or `audit`.
+    /// `schedule:3`, `charger:7`, `site:2` or `audit`.
     pub fn subject(&self) -> String {
-        match (&self.charger, &self.site) {
-            (Some(c), _) => format!("charger:{}", c.id),
-            (None, Some(s)) => format!("site:{}", s.id),
-            (None, None) => "audit".to_owned(),
+        match (&self.schedule, &self.charger, &self.site) {
+            (Some(s), _, _) => format!("schedule:{}", s.id),
+            (None, Some(c), _) => format!("charger:{}", c.id),
+            (None, None, Some(s)) => format!("site:{}", s.id),
+            (None, None, None) => "audit".to_owned(),
         }
     }
 
@@ -311,6 +327,7 @@ mod tests {
         assert!(lunch.contains(12 * 60 + 10) && !lunch.contains(13 * 60 + 30));
         assert_eq!(QuietHours::parse("7:00", "7:00"), None);
         assert_eq!(QuietHours::parse("24:00", "07:00"), None);
+        assert_eq!(QuietHours::parse("9999:00", "07:00"), None, "no overflow");
         assert_eq!(night.shown(), "22:00–07:00");
     }
 }

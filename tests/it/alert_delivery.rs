@@ -119,9 +119,9 @@ async fn offline_alerts_once_after_its_delay_grouped_per_site_and_again_when_bac
         [
             AlertEvent::ChargerError,
             AlertEvent::ChargerBack,
-            AlertEvent::ChargerBack,
             AlertEvent::ChargerBack
-        ]
+        ],
+        "offline turning into an error is not back"
     );
 }
 

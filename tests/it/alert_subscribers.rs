@@ -82,11 +82,11 @@ async fn a_users_own_address_gets_the_sites_they_picked_in_their_language() {
         facts.at = now;
         alerts.raise(facts, now)
     };
-    assert_eq!(queued(garage).await.unwrap(), 0, "not her site");
-    assert_eq!(queued(roof).await.unwrap(), 1);
+    assert_eq!(queued(garage).await.unwrap().queued(), 0, "not her site");
+    assert_eq!(queued(roof).await.unwrap().queued(), 1);
     let chain = AlertFacts::new(AlertEvent::AuditChainBroken, now);
     assert_eq!(
-        alerts.raise(chain, now).await.unwrap(),
+        alerts.raise(chain, now).await.unwrap().queued(),
         1,
         "about every site"
     );
@@ -103,9 +103,13 @@ async fn a_users_own_address_gets_the_sites_they_picked_in_their_language() {
     let refused = subs.add_email(&actor("ben"), &unknown).await;
     assert!(matches!(refused, Err(AlertError::SiteNotFound(999))));
 
-    // A disabled user gets nothing; then she removes her own.
+    // A disabled user gets nothing (the admin still sees hers, marked);
+    // then she removes her own.
     users.set_disabled(olga.id, true).await.unwrap();
-    assert!(subs.list().await.unwrap().is_empty());
+    assert!(subs.list().await.unwrap()[0].owner_disabled);
+    let mut later = offline(bay(11, roof));
+    later.at = now;
+    assert_eq!(alerts.raise(later, now).await.unwrap().queued(), 0);
     users.set_disabled(olga.id, false).await.unwrap();
     subs.remove_own(&actor("olga"), olga.id, mine.id)
         .await
@@ -138,23 +142,39 @@ async fn quiet_hours_hold_an_alert_until_they_end_but_not_good_news() {
         .unwrap();
     assert!(sub.quiet.is_some());
     alerts.raise(offline(bay(1, roof)), now).await.unwrap();
+    alerts.raise(offline(bay(2, roof)), now).await.unwrap();
     assert!(
         alerts.claim(now, 10).await.unwrap().is_empty(),
         "held in the quiet hours"
     );
-    let mut back = AlertFacts::new(AlertEvent::ChargerBack, now);
-    back.charger = Some(bay(1, roof));
-    alerts.raise(back, now).await.unwrap();
+    // Good news does not wait; and Bay 1, back before its offline alert
+    // went out, withdraws it (and needs no "back" either).
+    for id in [1, 3] {
+        let mut back = AlertFacts::new(AlertEvent::ChargerBack, now);
+        back.charger = Some(bay(id, roof));
+        alerts.raise(back, now).await.unwrap();
+    }
     let at_once = alerts.claim(now, 10).await.unwrap();
-    assert_eq!(at_once.len(), 1, "good news does not wait");
-    assert_eq!(at_once[0].facts.event, AlertEvent::ChargerBack);
+    let back: Vec<_> = at_once.iter().map(|d| d.facts.subject()).collect();
+    assert_eq!(back, ["charger:3"]);
     alerts.settle(&at_once[0], Ok(()), now).await.unwrap();
     let later = alerts
         .claim(now + TimeDelta::minutes(61), 10)
         .await
         .unwrap();
-    assert_eq!(later.len(), 1, "out when the quiet hours end");
+    let offline: Vec<_> = later.iter().map(|d| d.facts.subject()).collect();
+    assert_eq!(offline, ["charger:2"], "out when the quiet hours end");
     assert_eq!(later[0].facts.event, AlertEvent::ChargerOffline);
+    let log = alerts.recent(10).await.unwrap();
+    let withdrawn = log
+        .iter()
+        .filter(|d| {
+            d.last_error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("withdrawn"))
+        })
+        .count();
+    assert_eq!(withdrawn, 1, "the log says why Bay 1's alert never went");
 
     // Half a span is refused with a sentence's worth of reason.
     let half = NewEmail {

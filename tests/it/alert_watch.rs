@@ -101,20 +101,29 @@ async fn a_site_over_its_limit_for_a_minute_alerts_once_with_its_sum() {
         events(&alerts, t1).await,
         [(AlertEvent::SiteOverLimit, Some((24, 20)))]
     );
-    // Still over: the same episode, no second alert.
+    // Still over: the same episode, no second alert. One charger unknown
+    // and the other alone under the limit: unknown, not under, so the
+    // episode goes on; and a known part alone over is over.
     round([Some(12.0), Some(11.6)], t1 + Span::seconds(30)).await;
-    // One charger unknown, the other alone under the limit: the sum is
-    // only known to be at least 12 A, which ends the episode.
     round([Some(12.0), None], t1 + Span::seconds(60)).await;
-    // Unknown, but the known part alone over: over.
-    let t2 = t1 + Span::seconds(90);
-    round([Some(25.0), None], t2).await;
-    round([Some(25.0), None], t2 + Span::seconds(61)).await;
-    let later = events(&alerts, t2 + Span::minutes(20)).await;
+    round([Some(25.0), None], t1 + Span::seconds(90)).await;
+    assert!(events(&alerts, t1 + Span::seconds(90)).await.is_empty());
+    // Under, then over again for a minute within the quarter hour: held,
+    // and raised once the quarter hour has passed, counting the hold.
+    round([Some(5.0), Some(5.0)], t1 + Span::seconds(120)).await;
+    let t2 = t1 + Span::minutes(5);
+    round([Some(25.0), Some(1.0)], t2).await;
+    round([Some(25.0), Some(1.0)], t2 + Span::seconds(61)).await;
     assert!(
-        later.is_empty(),
-        "a new episode within 15 minutes is held back: {later:?}"
+        events(&alerts, t2 + Span::seconds(61)).await.is_empty(),
+        "held"
     );
+    let t3 = t1 + Span::minutes(16);
+    round([Some(25.0), Some(1.0)], t3).await;
+    let due = alerts.claim(t3, 50).await.unwrap();
+    assert_eq!(due.len(), 1, "raised again after the quarter hour");
+    assert_eq!(due[0].facts.amps, Some((26, 20)));
+    assert_eq!(due[0].facts.suppressed, 1, "its hold counted once");
 }
 
 fn window(from: DateTime<Utc>) -> ScheduleInput {
@@ -135,10 +144,11 @@ async fn a_schedule_failing_past_its_first_retries_alerts_once() {
     let schedules = Schedules::new(world.audit.clone());
     let engine = Engine::new(schedules.clone(), world.registry.clone(), world.control());
     let t0 = world.sim.now().duration_trunc(Span::minutes(1)).unwrap();
-    schedules
+    let office = schedules
         .create(&actor("olga"), Target::Charger(chargers[0].id), &window(t0))
         .await
-        .unwrap();
+        .unwrap()
+        .schedule;
     world.sim.set_faults(Faults {
         error_rate: 1.0,
         ..Faults::default()
@@ -153,6 +163,11 @@ async fn a_schedule_failing_past_its_first_retries_alerts_once() {
     alerts.settle(&due[0], Ok(()), t1).await.unwrap();
     let facts = &due[0].facts;
     assert_eq!(facts.event, AlertEvent::ScheduleFailed);
+    assert_eq!(facts.subject(), format!("schedule:{}", office.id));
+    assert_eq!(
+        facts.schedule.as_ref().map(|s| s.name.as_str()),
+        Some("Office")
+    );
     assert_eq!(facts.charger.as_ref().map(|c| c.id), Some(chargers[0].id));
     assert!(facts.problem.is_some(), "says why");
     alerts
@@ -172,6 +187,8 @@ async fn a_schedule_failing_past_its_first_retries_alerts_once() {
 async fn a_trail_that_no_longer_verifies_alerts_once() {
     let (world, alerts, _) = depot().await;
     let now = Utc::now();
+    assert!(alerts.verify_due(now).await.unwrap(), "due at first");
+    assert!(!alerts.verify_due(now).await.unwrap(), "claimed once");
     alerts.watch_trail(now).await.unwrap();
     assert!(alerts.claim(now, 50).await.unwrap().is_empty(), "intact");
     crate::audit_chain::tamper_first_row(world.db()).await;

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
+use evse_dashboard::alerts::outbox::Raised;
 use evse_dashboard::alerts::{AlertError, Alerts, NewEmail};
 use evse_dashboard::secret::WebhookSecret;
 use evse_dashboard::types::{
@@ -135,20 +136,25 @@ async fn an_alert_goes_out_once_per_quarter_hour_and_counts_the_rest() {
     let now = Utc::now();
     assert_eq!(
         alerts.raise(offline(bay(1, 1)), now).await.unwrap(),
-        1,
+        Raised::Queued(1),
         "only the first wants it"
     );
     for minutes in [1, 5, 14] {
         let later = now + TimeDelta::minutes(minutes);
-        assert_eq!(alerts.raise(offline(bay(1, 1)), later).await.unwrap(), 0);
+        let held = alerts.raise(offline(bay(1, 1)), later).await.unwrap();
+        assert_eq!(held, Raised::Held);
     }
     assert_eq!(
         alerts.raise(offline(bay(2, 1)), now).await.unwrap(),
-        1,
+        Raised::Queued(1),
         "another charger"
     );
     let later = now + TimeDelta::minutes(16);
-    assert_eq!(alerts.raise(offline(bay(1, 1)), later).await.unwrap(), 1);
+    // An episode raising again what was held is not counted twice.
+    let again = alerts.raise_again(offline(bay(1, 1)), later - TimeDelta::minutes(2));
+    assert_eq!(again.await.unwrap(), Raised::Held);
+    let queued = alerts.raise(offline(bay(1, 1)), later).await.unwrap();
+    assert_eq!(queued, Raised::Queued(1));
     let due = alerts.claim(later, 10).await.unwrap();
     let counted: Vec<u32> = due.iter().map(|d| d.facts.suppressed).collect();
     assert_eq!(counted, [0, 0, 3], "the third carries the three held back");

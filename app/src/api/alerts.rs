@@ -19,6 +19,8 @@ use crate::error::AppError;
 pub struct AlertsView {
     pub subscriptions: Vec<AlertSubscription>,
     pub deliveries: Vec<AlertDelivery>,
+    /// To name the sites a subscription picked.
+    pub sites: Vec<AlertSite>,
 }
 
 /// How many deliveries the page lists.
@@ -36,6 +38,7 @@ pub async fn list_alerts() -> Result<AlertsView, AppError> {
     Ok(AlertsView {
         subscriptions,
         deliveries,
+        sites: alerts.subscriptions.sites().await?,
     })
 }
 

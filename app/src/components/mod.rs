@@ -1,3 +1,4 @@
+pub mod alert_choices;
 pub mod badge;
 pub mod charts;
 pub mod duration;

@@ -2,16 +2,17 @@
 //! events and sites one picks, with quiet hours in each site's local time.
 //! Mails come in one's language. Plain forms.
 
-use evse_dashboard::types::{AlertEvent, AlertSite, AlertSubscription};
+use evse_dashboard::types::{AlertSite, AlertSubscription};
 use leptos::prelude::*;
-use strum::IntoEnumIterator;
 
 use crate::api::alerts::{AddMyAlert, RemoveMyAlert, my_alerts};
+use crate::components::alert_choices::{
+    EventChoices, RemoveFields, events_in_words, sites_in_words,
+};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
-use crate::words::alert_event_label;
 
 fn columns(l: Locale) -> [&'static str; 5] {
     [
@@ -28,6 +29,7 @@ pub fn MyAlertsCard() -> impl IntoView {
     let l = locale();
     let add = ServerAction::<AddMyAlert>::new();
     let remove = ServerAction::<RemoveMyAlert>::new();
+    provide_context(remove);
     let mine = Resource::new(|| (), |_| my_alerts());
     view! {
         <Card id="my-alerts-heading" heading=td_string!(l, my_alerts_heading) testid="my-alerts">
@@ -46,20 +48,7 @@ pub fn MyAlertsCard() -> impl IntoView {
                                     {td_string!(l, email_address_label)}
                                     <input name="address" type="email" autocomplete="email" required />
                                 </label>
-                                <fieldset class="events wide">
-                                    <legend>{td_string!(l, events_legend)}</legend>
-                                    {AlertEvent::iter()
-                                        .map(|e| {
-                                            let value: &'static str = e.into();
-                                            view! {
-                                                <label class="check">
-                                                    <input type="checkbox" name="events[]" value=value />
-                                                    {alert_event_label(l, e)}
-                                                </label>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </fieldset>
+                                <EventChoices />
                                 <fieldset class="events wide">
                                     <legend>{td_string!(l, sites_legend)}</legend>
                                     {sites
@@ -101,29 +90,15 @@ fn Mine(list: Vec<AlertSubscription>, sites: Vec<AlertSite>) -> impl IntoView {
         return view! { <p>{td_string!(l, no_my_alerts)}</p> }.into_any();
     }
     let [receiver, events, sites_column, quiet, remove] = columns(l);
-    let site_name = move |id: i64| {
-        sites
-            .iter()
-            .find(|s| s.id == id)
-            .map_or_else(|| format!("#{id}"), |s| s.name.clone())
-    };
+    let remove_action = expect_context::<ServerAction<RemoveMyAlert>>();
     view! {
         <Table columns=columns(l) class="cards" testid="my-alert-table">
             {list
                 .into_iter()
                 .map(|s| {
-                    let names = if s.events.is_empty() {
-                        td_string!(l, all_events).to_owned()
-                    } else {
-                        s.events.iter().map(|e| alert_event_label(l, *e)).collect::<Vec<_>>().join(", ")
-                    };
-                    let where_ = if s.sites.is_empty() {
-                        td_string!(l, all_sites).to_owned()
-                    } else {
-                        s.sites.iter().map(|id| site_name(*id)).collect::<Vec<_>>().join(", ")
-                    };
+                    let names = events_in_words(l, &s.events);
+                    let where_ = sites_in_words(l, &s.sites, &sites);
                     let hours = s.quiet.map_or_else(|| td_string!(l, no_quiet).to_owned(), |q| q.shown());
-                    let whose = format!(" {}", s.target);
                     view! {
                         <tr data-alert=s.id>
                             <td data-label=receiver><code>{s.target.clone()}</code></td>
@@ -131,11 +106,8 @@ fn Mine(list: Vec<AlertSubscription>, sites: Vec<AlertSite>) -> impl IntoView {
                             <td data-label=sites_column>{where_}</td>
                             <td data-label=quiet>{hours}</td>
                             <td data-label=remove>
-                                <ActionForm action={ServerAction::<RemoveMyAlert>::new()} attr:class="inline">
-                                    <input type="hidden" name="id" value=s.id />
-                                    <button type="submit" class="danger">
-                                        {td_string!(l, remove)} <span class="visually-hidden">{whose}</span>
-                                    </button>
+                                <ActionForm action=remove_action attr:class="inline">
+                                    <RemoveFields id=s.id receiver=s.target.clone() />
                                 </ActionForm>
                             </td>
                         </tr>

@@ -49,11 +49,20 @@ pub fn alert_sentence(l: Locale, facts: &AlertFacts) -> String {
         AlertEvent::TargetNotFollowed => {
             td_string!(l, al_not_followed, charger = charger, site = site).to_string()
         }
-        AlertEvent::ScheduleFailed if facts.charger.is_none() => {
-            td_string!(l, al_schedule_failed_site, site = site).to_string()
-        }
         AlertEvent::ScheduleFailed => {
-            td_string!(l, al_schedule_failed, charger = charger, site = site).to_string()
+            let schedule = facts.schedule.as_ref().map_or("", |s| s.name.as_str());
+            if facts.charger.is_none() {
+                td_string!(l, al_schedule_failed_site, schedule = schedule, site = site).to_string()
+            } else {
+                td_string!(
+                    l,
+                    al_schedule_failed,
+                    schedule = schedule,
+                    charger = charger,
+                    site = site
+                )
+                .to_string()
+            }
         }
         AlertEvent::SiteOverLimit => {
             let (amps, limit) = facts.amps.unwrap_or_default();

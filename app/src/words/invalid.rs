@@ -41,6 +41,7 @@ fn field_name(l: Locale, field: Field) -> &'static str {
         Field::EmailAddress => td_string!(l, f_email_address),
         Field::AlertEvents => td_string!(l, f_alert_events),
         Field::QuietHours => td_string!(l, f_quiet_hours),
+        Field::AlertSites => td_string!(l, f_alert_sites),
     }
 }
 
@@ -130,6 +131,7 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         (_, Rule::NotAnAddress) => td_string!(l, v_not_an_address, what = what).to_string(),
         (_, Rule::UnknownEvent { text }) => td_string!(l, v_unknown_event, text = text).to_string(),
         (_, Rule::NoSpan) => td_string!(l, v_no_span).to_owned(),
+        (_, Rule::TooMany { max }) => td_string!(l, v_too_many, max = max).to_string(),
     };
     if is_target_field(*field) {
         format!("{sentence} {}", td_string!(l, nothing_sent))

@@ -96,6 +96,9 @@ impl MailArgs {
     /// The settings, with the credentials from the environment.
     pub fn settings(&self) -> Option<evse_dashboard::alerts::mail::MailSettings> {
         let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        if self.smtp_url.is_none() && self.mail_from.is_some() {
+            tracing::warn!("--mail-from is set but --smtp-url is not: no alert mail is sent");
+        }
         Some(evse_dashboard::alerts::mail::MailSettings {
             url: self.smtp_url.clone()?,
             from: self.mail_from.clone(),

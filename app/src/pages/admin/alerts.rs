@@ -2,11 +2,13 @@
 //! add a webhook, and the latest deliveries with their attempts and last
 //! error. Plain forms.
 
-use evse_dashboard::types::{AlertDelivery, AlertEvent, AlertSubscription};
+use evse_dashboard::types::{AlertDelivery, AlertSite, AlertSubscription};
 use leptos::prelude::*;
-use strum::IntoEnumIterator;
 
 use crate::api::alerts::{AddAlertWebhook, RemoveAlert, SendAlertTest, list_alerts};
+use crate::components::alert_choices::{
+    EventChoices, RemoveFields, events_in_words, sites_in_words,
+};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
@@ -42,19 +44,17 @@ pub fn AlertAdmin() -> impl IntoView {
     let remove = ServerAction::<RemoveAlert>::new();
     let test = ServerAction::<SendAlertTest>::new();
     provide_context(test);
+    provide_context(remove);
     let alerts = Resource::new(|| (), |_| list_alerts());
     view! {
         <Card id="alerts-heading" heading=td_string!(l, alerts_heading) testid="alerts">
             <p>{td_string!(l, alerts_intro)}</p>
             {action_error(remove)}
             {action_error(test)}
-            {move || matches!(test.value().get(), Some(Ok(()))).then(|| view! {
-                <p class="banner ok" role="status">{td_string!(l, test_alert_arrived)}</p>
-            })}
             <Loaded waiting=td_string!(l, loading_alerts)>
                 {move || Suspend::new(async move {
                     alerts.await.map(|view| view! {
-                        <Subscriptions list=view.subscriptions />
+                        <Subscriptions list=view.subscriptions sites=view.sites />
                         <h3>{td_string!(l, deliveries_heading)}</h3>
                         <Deliveries list=view.deliveries />
                     })
@@ -72,20 +72,7 @@ pub fn AlertAdmin() -> impl IntoView {
                     {td_string!(l, webhook_secret_label)}
                     <input name="secret" type="password" autocomplete="new-password" minlength="16" maxlength="256" required />
                 </label>
-                <fieldset class="events wide">
-                    <legend>{td_string!(l, events_legend)}</legend>
-                    {AlertEvent::iter()
-                        .map(|e| {
-                            let value: &'static str = e.into();
-                            view! {
-                                <label class="check">
-                                    <input type="checkbox" name="events[]" value=value />
-                                    {alert_event_label(l, e)}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
+                <EventChoices />
                 <button type="submit">{td_string!(l, add_webhook)}</button>
             </ActionForm>
         </Card>
@@ -93,36 +80,31 @@ pub fn AlertAdmin() -> impl IntoView {
 }
 
 #[component]
-fn Subscriptions(list: Vec<AlertSubscription>) -> impl IntoView {
+fn Subscriptions(list: Vec<AlertSubscription>, sites: Vec<AlertSite>) -> impl IntoView {
     let l = locale();
     if list.is_empty() {
         return view! { <p>{td_string!(l, no_alerts)}</p> }.into_any();
     }
-    let [channel, receiver, events, sites, test_column, remove] = subscription_columns(l);
+    let [channel, receiver, events, sites_column, test_column, remove] = subscription_columns(l);
     let test = expect_context::<ServerAction<SendAlertTest>>();
+    let remove_action = expect_context::<ServerAction<RemoveAlert>>();
     view! {
         <Table columns=subscription_columns(l) class="cards" testid="alert-table">
             {list
                 .into_iter()
                 .map(|s| {
-                    let names = if s.events.is_empty() {
-                        td_string!(l, all_events).to_owned()
-                    } else {
-                        s.events.iter().map(|e| alert_event_label(l, *e)).collect::<Vec<_>>().join(", ")
-                    };
-                    let whose = format!(" {}", s.target);
-                    let whose_test = whose.clone();
-                    let where_ = if s.sites.is_empty() {
-                        td_string!(l, all_sites).to_owned()
-                    } else {
-                        s.sites.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
-                    };
+                    let names = events_in_words(l, &s.events);
+                    let where_ = sites_in_words(l, &s.sites, &sites);
+                    let whose_test = format!(" {}", s.target);
                     view! {
                         <tr data-alert=s.id>
                             <td data-label=channel>{channel_label(l, s.channel)}</td>
-                            <td data-label=receiver><code>{s.target.clone()}</code></td>
+                            <td data-label=receiver>
+                                <code>{s.target.clone()}</code>
+                                {s.owner_disabled.then(|| view! { " " {td_string!(l, owner_disabled)} })}
+                            </td>
                             <td data-label=events>{names}</td>
-                            <td data-label=sites>{where_}</td>
+                            <td data-label=sites_column>{where_}</td>
                             <td data-label=test_column>
                                 <ActionForm action=test attr:class="inline">
                                     <input type="hidden" name="id" value=s.id />
@@ -132,11 +114,8 @@ fn Subscriptions(list: Vec<AlertSubscription>) -> impl IntoView {
                                 </ActionForm>
                             </td>
                             <td data-label=remove>
-                                <ActionForm action={ServerAction::<RemoveAlert>::new()} attr:class="inline">
-                                    <input type="hidden" name="id" value=s.id />
-                                    <button type="submit" class="danger">
-                                        {td_string!(l, remove)} <span class="visually-hidden">{whose}</span>
-                                    </button>
+                                <ActionForm action=remove_action attr:class="inline">
+                                    <RemoveFields id=s.id receiver=s.target.clone() />
                                 </ActionForm>
                             </td>
                         </tr>
