@@ -86,6 +86,25 @@ test('an admin sends a test alert to a webhook and sees how it went', async ({ p
   }
 });
 
+// An admin adds a team's address for one site, its mails in German.
+test('an admin adds an e-mail address for one site', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await login(page);
+  await page.goto('/admin');
+  const form = page.getByTestId('add-address');
+  await form.getByLabel('E-mail address').fill('team@example.com');
+  await form.getByRole('checkbox', { name: 'Visitor garage' }).check();
+  await form.getByLabel('Language of the mails').selectOption('de');
+  await form.getByRole('button', { name: 'Add address' }).click();
+  const row = page.getByTestId('alert-table').getByRole('row').filter({ hasText: 'team@example.com' });
+  await expect(row).toContainText('E-mail');
+  await expect(row).toContainText('Visitor garage');
+  await expectAccessible(page, 'admin page with an address (360 px)');
+  await expectNoSideScroll(page, 'admin page with an address at 360 px');
+  await row.getByRole('button', { name: /^Remove/ }).click();
+  await expect(page.getByTestId('alerts')).toContainText('No one receives alerts yet.');
+});
+
 // Each user's own alerts on the account page, on a phone: an address for
 // one site with quiet hours (half a span refused with a sentence first),
 // listed with the site's name; axe clean in both schemes; then removed.

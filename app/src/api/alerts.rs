@@ -4,7 +4,7 @@
 //! the store.
 
 use evse_dashboard::types::{
-    AlertDelivery, AlertEvent, AlertSite, AlertSubscription, Role, SecretText,
+    AlertDelivery, AlertEvent, AlertSite, AlertSubscription, Language, Role, SecretText,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -57,6 +57,40 @@ pub async fn add_alert_webhook(
         .alerts
         .subscriptions
         .add_webhook(&actor, &url, &secret, &events.join(","))
+        .await?;
+    context::redirect_plain_form("/admin#alerts-heading");
+    Ok(added)
+}
+
+/// An address for alerts, added by an admin (a team's mailbox, a
+/// colleague without an account), with the mails' language.
+#[server(name = AddAlertEmail, prefix = "/api", endpoint = "add_alert_email")]
+pub async fn add_alert_email(
+    address: String,
+    language: Language,
+    #[server(default)] events: Vec<AlertEvent>,
+    #[server(default)] sites: Vec<i64>,
+    #[server(default)] quiet_from: String,
+    #[server(default)] quiet_until: String,
+) -> Result<AlertSubscription, AppError> {
+    let admin = guard::require(Role::Admin).await?;
+    let services = context::services()?;
+    let actor = context::actor(Some(&admin), &admin.username).await;
+    let events: Vec<&str> = events.iter().map(|e| e.into()).collect();
+    let events = events.join(",");
+    let new = evse_dashboard::alerts::NewEmail {
+        address: &address,
+        events: &events,
+        sites: &sites,
+        quiet_from: &quiet_from,
+        quiet_until: &quiet_until,
+        language: Some(language),
+        user_id: None,
+    };
+    let added = services
+        .alerts
+        .subscriptions
+        .add_email(&actor, &new)
         .await?;
     context::redirect_plain_form("/admin#alerts-heading");
     Ok(added)

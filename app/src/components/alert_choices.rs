@@ -31,6 +31,44 @@ pub fn EventChoices() -> impl IntoView {
     }
 }
 
+/// An e-mail subscription's fields: the address, the events, the sites
+/// (none ticked: all) and the quiet hours.
+#[component]
+pub fn AddressFields(sites: Vec<AlertSite>) -> impl IntoView {
+    let l = locale();
+    view! {
+        <label class="wide">
+            {td_string!(l, email_address_label)}
+            <input name="address" type="email" autocomplete="email" required />
+        </label>
+        <EventChoices />
+        <fieldset class="events wide">
+            <legend>{td_string!(l, sites_legend)}</legend>
+            {sites
+                .into_iter()
+                .map(|s| view! {
+                    <label class="check">
+                        <input type="checkbox" name="sites[]" value=s.id />
+                        {s.name}
+                    </label>
+                })
+                .collect_view()}
+        </fieldset>
+        <fieldset class="wide" aria-describedby="quiet-hint">
+            <legend>{td_string!(l, quiet_legend)}</legend>
+            <p id="quiet-hint" class="hint">{td_string!(l, quiet_hint)}</p>
+            <label>
+                {td_string!(l, quiet_from_label)}
+                <input name="quiet_from" type="time" />
+            </label>
+            <label>
+                {td_string!(l, quiet_until_label)}
+                <input name="quiet_until" type="time" />
+            </label>
+        </fieldset>
+    }
+}
+
 /// "Charger offline, Charger back", or "all events".
 pub fn events_in_words(l: Locale, events: &[AlertEvent]) -> String {
     if events.is_empty() {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::alerts::{AddMyAlert, RemoveMyAlert, my_alerts};
 use crate::components::alert_choices::{
-    EventChoices, RemoveFields, events_in_words, sites_in_words,
+    AddressFields, RemoveFields, events_in_words, sites_in_words,
 };
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
@@ -44,35 +44,7 @@ pub fn MyAlertsCard() -> impl IntoView {
                             <Mine list=view.subscriptions sites=view.sites />
                             <h3>{td_string!(l, add_my_alert_heading)}</h3>
                             <ActionForm action=add attr:class="grid-form" attr:data-testid="add-my-alert">
-                                <label class="wide">
-                                    {td_string!(l, email_address_label)}
-                                    <input name="address" type="email" autocomplete="email" required />
-                                </label>
-                                <EventChoices />
-                                <fieldset class="events wide">
-                                    <legend>{td_string!(l, sites_legend)}</legend>
-                                    {sites
-                                        .into_iter()
-                                        .map(|s| view! {
-                                            <label class="check">
-                                                <input type="checkbox" name="sites[]" value=s.id />
-                                                {s.name}
-                                            </label>
-                                        })
-                                        .collect_view()}
-                                </fieldset>
-                                <fieldset class="wide" aria-describedby="quiet-hint">
-                                    <legend>{td_string!(l, quiet_legend)}</legend>
-                                    <p id="quiet-hint" class="hint">{td_string!(l, quiet_hint)}</p>
-                                    <label>
-                                        {td_string!(l, quiet_from_label)}
-                                        <input name="quiet_from" type="time" />
-                                    </label>
-                                    <label>
-                                        {td_string!(l, quiet_until_label)}
-                                        <input name="quiet_until" type="time" />
-                                    </label>
-                                </fieldset>
+                                <AddressFields sites />
                                 <button type="submit">{td_string!(l, add_my_alert)}</button>
                             </ActionForm>
                         }

@@ -3,7 +3,8 @@
 //! crawler.
 
 use app::api::alerts::{
-    AddAlertWebhook, AddMyAlert, ListAlerts, MyAlerts, RemoveAlert, RemoveMyAlert, SendAlertTest,
+    AddAlertEmail, AddAlertWebhook, AddMyAlert, ListAlerts, MyAlerts, RemoveAlert, RemoveMyAlert,
+    SendAlertTest,
 };
 use app::api::audit::{AuditEventCall, AuditPageCall};
 use app::api::auth::{ChangePassword, Login, Logout, Me};
@@ -187,6 +188,17 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
         ),
         rule(AtLeast(Admin), RemoveAlert { id: NONE }),
         rule(AtLeast(Admin), SendAlertTest { id: NONE }),
+        rule(
+            AtLeast(Admin),
+            AddAlertEmail {
+                address: "not an address".into(),
+                language: Language::De,
+                events: Vec::new(),
+                sites: Vec::new(),
+                quiet_from: String::new(),
+                quiet_until: String::new(),
+            },
+        ),
         rule(AtLeast(Viewer), MyAlerts {}),
         rule(
             AtLeast(Viewer),

@@ -5,9 +5,9 @@
 use evse_dashboard::types::{AlertDelivery, AlertSite, AlertSubscription};
 use leptos::prelude::*;
 
-use crate::api::alerts::{AddAlertWebhook, RemoveAlert, SendAlertTest, list_alerts};
+use crate::api::alerts::{AddAlertEmail, AddAlertWebhook, RemoveAlert, SendAlertTest, list_alerts};
 use crate::components::alert_choices::{
-    EventChoices, RemoveFields, events_in_words, sites_in_words,
+    AddressFields, EventChoices, RemoveFields, events_in_words, sites_in_words,
 };
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
@@ -41,6 +41,7 @@ fn delivery_columns(l: Locale) -> [&'static str; 5] {
 pub fn AlertAdmin() -> impl IntoView {
     let l = locale();
     let add = ServerAction::<AddAlertWebhook>::new();
+    let add_email = ServerAction::<AddAlertEmail>::new();
     let remove = ServerAction::<RemoveAlert>::new();
     let test = ServerAction::<SendAlertTest>::new();
     provide_context(test);
@@ -53,10 +54,27 @@ pub fn AlertAdmin() -> impl IntoView {
             {action_error(test)}
             <Loaded waiting=td_string!(l, loading_alerts)>
                 {move || Suspend::new(async move {
-                    alerts.await.map(|view| view! {
-                        <Subscriptions list=view.subscriptions sites=view.sites />
-                        <h3>{td_string!(l, deliveries_heading)}</h3>
-                        <Deliveries list=view.deliveries />
+                    alerts.await.map(|view| {
+                        let sites = view.sites.clone();
+                        view! {
+                            <Subscriptions list=view.subscriptions sites=view.sites />
+                            <h3>{td_string!(l, deliveries_heading)}</h3>
+                            <Deliveries list=view.deliveries />
+                            <h3>{td_string!(l, add_address_heading)}</h3>
+                            {action_error(add_email)}
+                            <ActionForm action=add_email attr:class="grid-form" attr:data-testid="add-address">
+                                <AddressFields sites />
+                                <label>
+                                    {td_string!(l, mail_language_label)}
+                                    <select name="language">
+                                        <option value="en">"English"</option>
+                                        <option value="de" lang="de">"Deutsch"</option>
+                                        <option value="fr" lang="fr">"Français"</option>
+                                    </select>
+                                </label>
+                                <button type="submit">{td_string!(l, add_address)}</button>
+                            </ActionForm>
+                        }
                     })
                 })}
             </Loaded>
