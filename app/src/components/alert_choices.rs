@@ -54,7 +54,7 @@ pub fn AddressFields(sites: Vec<AlertSite>) -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
-        <fieldset class="wide" aria-describedby="quiet-hint">
+        <fieldset class="quiet" aria-describedby="quiet-hint">
             <legend>{td_string!(l, quiet_legend)}</legend>
             <p id="quiet-hint" class="hint">{td_string!(l, quiet_hint)}</p>
             <label>
