@@ -67,9 +67,9 @@ pub fn AlertAdmin() -> impl IntoView {
                                 <label>
                                     {td_string!(l, mail_language_label)}
                                     <select name="language">
-                                        <option value="en">"English"</option>
-                                        <option value="de" lang="de">"Deutsch"</option>
-                                        <option value="fr" lang="fr">"Français"</option>
+                                        <option value="en">{td_string!(l, language_en)}</option>
+                                        <option value="de">{td_string!(l, language_de)}</option>
+                                        <option value="fr">{td_string!(l, language_fr)}</option>
                                     </select>
                                 </label>
                                 <button type="submit">{td_string!(l, add_address)}</button>
