@@ -51,6 +51,14 @@ async fn a_users_own_address_gets_the_sites_they_picked_in_their_language() {
     let ben = users.create("ben", &password, Role::Viewer).await.unwrap();
     let alerts = alerts_of(&world, &Vault::new(TokenKey::generate()));
     let subs = &alerts.subscriptions;
+    let names: Vec<String> = subs
+        .sites()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["Garage", "Roof"], "the sites to pick, by name");
     let new = NewEmail {
         address: "olga@example.com",
         sites: &[roof],
