@@ -260,12 +260,13 @@ impl Alerts {
         let (status, next_ms, error) = match result {
             Ok(()) => (DeliveryStatus::Delivered, now_ms, None),
             Err(error) => {
-                let next = now + backoff(due.attempts);
-                let status = if next - due.first_due > GIVE_UP_AFTER {
+                let retry = now + backoff(due.attempts);
+                let status = if retry - due.first_due > GIVE_UP_AFTER {
                     DeliveryStatus::Failed
                 } else {
                     DeliveryStatus::Pending
                 };
+                let next = self.after_quiet_hours(due, retry).await?;
                 (status, next.timestamp_millis(), Some(error))
             }
         };
@@ -284,6 +285,28 @@ impl Alerts {
         .await?
         .rows_affected());
         Ok(())
+    }
+
+    /// A retry falling in its subscription's quiet hours waits for their
+    /// end, as the first attempt did.
+    async fn after_quiet_hours(
+        &self,
+        due: &Due,
+        retry: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, sqlx::Error> {
+        let Ok(subscription) = self.subscriptions.get(due.subscription_id).await else {
+            return Ok(retry); // removed: its row is settled as failed anyway
+        };
+        if subscription.quiet.is_none() {
+            return Ok(retry);
+        }
+        let zone = self.zone(due.facts.site_id()).await?;
+        Ok(super::quiet::not_before(
+            subscription.quiet,
+            due.facts.event,
+            zone,
+            retry,
+        ))
     }
 
     /// The latest deliveries, newest first (the admin page's log).

@@ -193,3 +193,48 @@ async fn quiet_hours_hold_an_alert_until_they_end_but_not_good_news() {
     let refused = alerts.subscriptions.add_email(&actor("olga"), &half).await;
     assert!(matches!(refused, Err(AlertError::Invalid(_))));
 }
+
+#[tokio::test]
+async fn a_retry_that_falls_in_quiet_hours_waits_for_their_end() {
+    let (world, sites) = two_sites().await;
+    let alerts = alerts_of(&world, &Vault::new(TokenKey::generate()));
+    // Quiet from the next minute for an hour, in the sites' zone.
+    let now = Utc::now();
+    let zurich: chrono_tz::Tz = "Europe/Zurich".parse().unwrap();
+    let local = now.with_timezone(&zurich);
+    let minute = local.hour() * 60 + local.minute();
+    let (from, until) = (hm(minute + 1), hm(minute + 61));
+    let new = NewEmail {
+        address: "night@example.com",
+        quiet_from: &from,
+        quiet_until: &until,
+        ..NewEmail::default()
+    };
+    alerts
+        .subscriptions
+        .add_email(&actor("olga"), &new)
+        .await
+        .unwrap();
+    alerts.raise(offline(bay(1, sites[0])), now).await.unwrap();
+    let due = alerts.claim(now, 10).await.unwrap();
+    assert_eq!(due.len(), 1, "raised before the quiet hours: out at once");
+    let failed = now + TimeDelta::minutes(2);
+    alerts
+        .settle(&due[0], Err("the receiver answered 500".into()), failed)
+        .await
+        .unwrap();
+    assert!(
+        alerts
+            .claim(failed + TimeDelta::seconds(10), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the retry waits for the quiet hours to end"
+    );
+    let retried = alerts
+        .claim(now + TimeDelta::minutes(62), 10)
+        .await
+        .unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 2);
+}
