@@ -36,14 +36,6 @@ pub struct NewEmail<'a> {
     pub user_id: Option<i64>,
 }
 
-fn events_text(events: &[AlertEvent]) -> String {
-    events
-        .iter()
-        .map(|e| <&str>::from(*e))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 fn sites_text(sites: &[i64]) -> String {
     let mut sites = sites.to_vec();
     sites.sort_unstable();
@@ -82,7 +74,7 @@ impl Subscriptions {
              VALUES ('webhook', $1, $2, $3, $4, '', $5, $6) RETURNING id",
         )
         .bind(&url)
-        .bind(events_text(&events))
+        .bind(AlertEvent::join_list(&events))
         .bind(Vec::<u8>::new())
         .bind(Vec::<u8>::new())
         .bind(stamp(Utc::now()))
@@ -151,7 +143,7 @@ impl Subscriptions {
              VALUES ('email', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(&address)
-        .bind(events_text(&events))
+        .bind(AlertEvent::join_list(&events))
         .bind(sites_text(new.sites))
         .bind(new.user_id)
         .bind(new.language)

@@ -73,11 +73,11 @@ pub fn quiet_hours(from: &str, until: &str) -> Result<Option<QuietHours>, Invali
         (true, false) | (false, true) => return Err(bad(Rule::Required)),
         (false, false) => {}
     }
-    for time in [from, until] {
-        if QuietHours::parse(time, "00:00").is_none() && QuietHours::parse(time, "00:01").is_none()
-        {
-            return Err(bad(Rule::not_a_time(time)));
-        }
+    if let Some(time) = [from, until]
+        .into_iter()
+        .find(|t| QuietHours::minute(t).is_none())
+    {
+        return Err(bad(Rule::not_a_time(time)));
     }
     QuietHours::parse(from, until)
         .map(Some)

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::Alerts;
+use super::detect::{Episode, Episodes};
 use crate::history::reading::Reading;
 use crate::on_db;
 use crate::types::{AlertCharger, AlertEvent, AlertFacts, AlertSchedule, AlertSite, Charger};
@@ -68,6 +69,7 @@ impl Alerts {
     /// neither bad nor `unsure` end.
     async fn lasting<T>(
         &self,
+        episodes: &Episodes,
         event: AlertEvent,
         bad: Vec<(String, T)>,
         unsure: &HashSet<String>,
@@ -75,16 +77,14 @@ impl Alerts {
         now: DateTime<Utc>,
     ) -> Result<Vec<(String, T, bool)>, sqlx::Error> {
         let now_ms = now.timestamp_millis();
-        let mut open: HashMap<String, super::detect::Episode> = self
-            .episodes()
-            .await?
-            .into_iter()
+        let mut open: HashMap<&str, Episode> = episodes
+            .iter()
             .filter(|((e, _), _)| *e == event)
-            .map(|((_, subject), episode)| (subject, episode))
+            .map(|((_, subject), episode)| (subject.as_str(), *episode))
             .collect();
         let mut due = Vec::new();
         for (subject, item) in bad {
-            match open.remove(&subject) {
+            match open.remove(subject.as_str()) {
                 None => {
                     self.open(event, &subject, now_ms).await?;
                     if lasting.is_zero() {
@@ -97,8 +97,8 @@ impl Alerts {
                 Some(_) => {}
             }
         }
-        for subject in open.into_keys().filter(|s| !unsure.contains(s)) {
-            self.close(event, &subject).await?;
+        for subject in open.into_keys().filter(|s| !unsure.contains(*s)) {
+            self.close(event, subject).await?;
         }
         Ok(due)
     }
@@ -109,6 +109,7 @@ impl Alerts {
     /// unknown (its episode neither opens nor ends).
     pub(super) async fn watch_sites(
         &self,
+        episodes: &Episodes,
         chargers: &HashMap<i64, &Charger>,
         readings: &[Reading],
         now: DateTime<Utc>,
@@ -119,7 +120,6 @@ impl Alerts {
         .fetch_all(pool)
         .await?);
         let mut drawn: HashMap<i64, f64> = HashMap::new();
-        let mut unknown: HashSet<i64> = chargers.values().map(|c| c.site_id).collect();
         let mut read: HashSet<i64> = HashSet::new();
         for reading in readings {
             let Some(charger) = chargers.get(&reading.charger_id) else {
@@ -135,22 +135,17 @@ impl Alerts {
                     })
                     .sum::<Option<f64>>()
             });
-            match amps {
-                Some(a) => {
-                    *drawn.entry(charger.site_id).or_default() += a;
-                    read.insert(charger.id);
-                }
-                None => {
-                    drawn.entry(charger.site_id).or_default();
-                }
+            if let Some(a) = amps {
+                *drawn.entry(charger.site_id).or_default() += a;
+                read.insert(charger.id);
             }
         }
-        // A site is known when every one of its chargers was read.
-        unknown.retain(|site| {
-            chargers
-                .values()
-                .any(|c| c.site_id == *site && !read.contains(&c.id))
-        });
+        // A site is unknown while any of its chargers was not read.
+        let unknown: HashSet<i64> = chargers
+            .values()
+            .filter(|c| !read.contains(&c.id))
+            .map(|c| c.site_id)
+            .collect();
         let mut over = Vec::new();
         let mut unsure = HashSet::new();
         for (id, name, limit) in limits {
@@ -167,7 +162,7 @@ impl Alerts {
         }
         let event = AlertEvent::SiteOverLimit;
         for (subject, (site, amps, limit), held) in self
-            .lasting(event, over, &unsure, OVER_LIMIT_FOR, now)
+            .lasting(episodes, event, over, &unsure, OVER_LIMIT_FOR, now)
             .await?
         {
             let mut facts = AlertFacts::new(event, now);
@@ -181,7 +176,11 @@ impl Alerts {
     /// Enabled schedules whose calls have failed for
     /// [`SCHEDULE_FAILING_FOR`] (the engine notes a failure on the
     /// schedule until a call succeeds).
-    pub(super) async fn watch_schedules(&self, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    pub(super) async fn watch_schedules(
+        &self,
+        episodes: &Episodes,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
         let failing: Vec<FailingSchedule> = on_db!(&self.subscriptions.db, pool => sqlx::query_as(
             "SELECT s.id, s.name, s.charger_id, c.name AS charger_name, c.site_id AS charger_site_id, \
              cs.name AS charger_site_name, s.site_id, t.name AS site_name, s.last_error \
@@ -198,7 +197,14 @@ impl Alerts {
             .collect();
         let event = AlertEvent::ScheduleFailed;
         for (subject, facts, held) in self
-            .lasting(event, bad, &HashSet::new(), SCHEDULE_FAILING_FOR, now)
+            .lasting(
+                episodes,
+                event,
+                bad,
+                &HashSet::new(),
+                SCHEDULE_FAILING_FOR,
+                now,
+            )
             .await?
         {
             self.announce(facts, held, &[subject], now).await?;
@@ -234,8 +240,16 @@ impl Alerts {
             None => Vec::new(),
         };
         let event = AlertEvent::AuditChainBroken;
+        let episodes = self.episodes().await?;
         for (subject, (), held) in self
-            .lasting(event, bad, &HashSet::new(), TimeDelta::zero(), now)
+            .lasting(
+                &episodes,
+                event,
+                bad,
+                &HashSet::new(),
+                TimeDelta::zero(),
+                now,
+            )
             .await?
         {
             let facts = AlertFacts::new(event, now);

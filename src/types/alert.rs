@@ -53,6 +53,15 @@ impl AlertEvent {
         matches!(self, Self::ChargerBack | Self::AuditChainBroken)
     }
 
+    /// The list as `parse_list` reads it back.
+    pub fn join_list(events: &[AlertEvent]) -> String {
+        events
+            .iter()
+            .map(|e| <&str>::from(*e))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// `charger_offline,charger_back` (blank: every event).
     pub fn parse_list(text: &str) -> Result<Vec<AlertEvent>, String> {
         let mut events = Vec::new();
@@ -169,16 +178,18 @@ pub struct QuietHours {
 impl QuietHours {
     /// From two `HH:MM` times; equal times are no span at all.
     pub fn parse(from: &str, until: &str) -> Option<QuietHours> {
-        let minutes = |t: &str| {
-            let (h, m) = t.trim().split_once(':')?;
-            let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-            (h < 24 && m < 60).then(|| h * 60 + m)
-        };
         let quiet = QuietHours {
-            from: minutes(from)?,
-            until: minutes(until)?,
+            from: Self::minute(from)?,
+            until: Self::minute(until)?,
         };
         (quiet.from != quiet.until).then_some(quiet)
+    }
+
+    /// `HH:MM` as minutes since midnight.
+    pub fn minute(time: &str) -> Option<u16> {
+        let (h, m) = time.trim().split_once(':')?;
+        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        (h < 24 && m < 60).then(|| h * 60 + m)
     }
 
     /// Whether `minute` (since local midnight) falls in the span.

@@ -52,11 +52,11 @@ pub async fn add_alert_webhook(
     let services = context::services()?;
     let actor = context::actor(Some(&admin), &admin.username).await;
     let secret = evse_dashboard::secret::WebhookSecret::new(secret.into_inner());
-    let events: Vec<&str> = events.iter().map(|e| e.into()).collect();
+    let events = AlertEvent::join_list(&events);
     let added = services
         .alerts
         .subscriptions
-        .add_webhook(&actor, &url, &secret, &events.join(","))
+        .add_webhook(&actor, &url, &secret, &events)
         .await?;
     context::redirect_plain_form("/admin#alerts-heading");
     Ok(added)
@@ -76,8 +76,7 @@ pub async fn add_alert_email(
     let admin = guard::require(Role::Admin).await?;
     let services = context::services()?;
     let actor = context::actor(Some(&admin), &admin.username).await;
-    let events: Vec<&str> = events.iter().map(|e| e.into()).collect();
-    let events = events.join(",");
+    let events = AlertEvent::join_list(&events);
     let new = evse_dashboard::alerts::NewEmail {
         address: &address,
         events: &events,
@@ -155,8 +154,7 @@ pub async fn add_my_alert(
     let user = guard::require(Role::Viewer).await?;
     let services = context::services()?;
     let actor = context::actor(Some(&user), &user.username).await;
-    let events: Vec<&str> = events.iter().map(|e| e.into()).collect();
-    let events = events.join(",");
+    let events = AlertEvent::join_list(&events);
     // The page's language now, kept for a user who has chosen none (their
     // choice, once made, wins at every delivery).
     let language = match use_context::<http::request::Parts>() {

@@ -4,6 +4,7 @@
 use evse_dashboard::alerts::mail::Mailer;
 use evse_dashboard::alerts::{Alerts, NewEmail, shown};
 use evse_dashboard::secret::WebhookSecret;
+use evse_dashboard::types::AlertEvent;
 
 use super::{CommandResult, cli_actor, open_backend, read_secret};
 use crate::cli::{AlertCommand, DataArgs};
@@ -73,7 +74,7 @@ pub async fn run(command: AlertCommand) -> CommandResult {
                 );
             }
             for s in list {
-                let events: Vec<&str> = s.events.iter().map(|e| e.into()).collect();
+                let events = AlertEvent::join_list(&s.events);
                 let sites: Vec<String> = s.sites.iter().map(i64::to_string).collect();
                 println!(
                     "{:>4}  {:<8} {:<40} {}; {}{}",
@@ -83,7 +84,7 @@ pub async fn run(command: AlertCommand) -> CommandResult {
                     if events.is_empty() {
                         "all events".to_owned()
                     } else {
-                        events.join(",")
+                        events
                     },
                     if sites.is_empty() {
                         "all sites".to_owned()
