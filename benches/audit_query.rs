@@ -163,7 +163,15 @@ async fn main() {
     let mut bytes = 0usize;
     let mut lines = 0usize;
     let limit = std::time::Duration::from_secs(3600);
-    let mut stream = Box::pin(evse_dashboard::audit::csv(db.clone(), all, limit, ()).unwrap());
+    let mut stream = Box::pin(
+        evse_dashboard::audit::csv(
+            db.clone(),
+            (all, evse_dashboard::audit::privacy::Reader::ALL),
+            limit,
+            (),
+        )
+        .unwrap(),
+    );
     while let Some(chunk) = stream.try_next().await.unwrap() {
         bytes += chunk.len();
         lines += chunk.iter().filter(|b| **b == b'\n').count();

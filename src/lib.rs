@@ -5,9 +5,11 @@
 //! talks to SQLite and to CLEMAP and holds secrets, so it must never be
 //! compiled into the browser bundle.
 
+pub mod calendar;
 pub mod clemap;
 pub mod problem;
 pub mod schedule;
+pub mod sharing;
 pub mod types;
 pub mod vocabulary;
 

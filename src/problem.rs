@@ -32,6 +32,16 @@ pub enum Problem {
     },
     /// The server is saturated (every password hashing slot is taken).
     Busy,
+    /// More changes of one kind in a minute than a person makes; the next
+    /// may come in this many seconds.
+    TooFast {
+        seconds: i64,
+    },
+    /// Refusals of one kind by one person within a minute, past the
+    /// first few, written as this one row (`audit::repeats`).
+    Repeated {
+        attempts: i64,
+    },
     /// An earlier operation of the same kind by the same user still runs
     /// (a bulk change, an export).
     AlreadyRunning,
@@ -160,6 +170,10 @@ pub enum Field {
     QuietHours,
     /// An alert subscription's sites.
     AlertSites,
+    /// The least each charging car gets when a site's supply is shared.
+    ShareMinimum,
+    /// A charger's priority when a site's supply is shared.
+    Priority,
 }
 
 /// The rule a field breaks. Values the person typed are kept short.
@@ -200,6 +214,12 @@ pub enum Rule {
     NotADate {
         text: String,
     },
+    /// A date outside the years the dashboard takes (`calendar`).
+    YearOutOfRange {
+        text: String,
+        first: i32,
+        last: i32,
+    },
     SameAsUsername,
     /// Letters, digits and `. _ - @` only.
     UsernameCharacters,
@@ -224,6 +244,10 @@ pub enum Rule {
     HttpsRequired,
     /// A user name or password inside a URL.
     CredentialsInUrl,
+    /// A host on a private, shared, link-local or other non-public
+    /// network, which webhooks may not reach unless `--webhook-allow`
+    /// names it.
+    PrivateAddress,
     NotAnAddress,
     /// None of the alert events.
     UnknownEvent {
@@ -234,6 +258,23 @@ pub enum Rule {
     /// One more than a person may keep of these.
     TooMany {
         max: u32,
+    },
+    /// Neither 0 nor within `min`–`max` (a sharing minimum).
+    ZeroOrRange {
+        got: i64,
+        min: u32,
+        max: u32,
+    },
+    /// A shared supply below what the chargers with no car hold.
+    BelowReserves {
+        limit: u32,
+        reserves: u32,
+    },
+    /// Sharing needs a supply limit first.
+    NoSupplyLimit,
+    /// Not `high`, `normal` or `low`.
+    UnknownPriority {
+        text: String,
     },
 }
 
@@ -250,6 +291,14 @@ impl Rule {
         Self::NotADate { text: echo(text) }
     }
 
+    pub fn year_out_of_range(text: &str) -> Self {
+        Self::YearOutOfRange {
+            text: echo(text),
+            first: crate::calendar::FIRST_YEAR,
+            last: crate::calendar::LAST_YEAR,
+        }
+    }
+
     pub fn not_a_time(text: &str) -> Self {
         Self::NotATime { text: echo(text) }
     }
@@ -259,7 +308,9 @@ impl Rule {
     }
 }
 
-fn echo(text: &str) -> String {
+/// What a person typed, as much of it as a sentence or an audit row
+/// keeps: [`Rule::ECHO_CHARS`] printable characters, `…` when cut.
+pub fn echo(text: &str) -> String {
     let text = text.trim();
     let mut out: String = text
         .chars()

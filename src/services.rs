@@ -50,6 +50,9 @@ pub struct Handles {
     /// Reads every charger's status; `Application` runs it.
     pub sampler: Sampler,
     pub schedules: Schedules,
+    /// Shares shared sites' supply after each round (#40); `Application`
+    /// runs it on the sampler's rounds.
+    pub sharing: crate::sharing::Sharing,
     /// Applies the schedules; `Application` runs it.
     pub engine: Engine,
     /// Sites' finished days of energy, kept a while for the site page.
@@ -74,6 +77,7 @@ impl Services {
         let sampler = sampler(&audit, &registry, &clemap, HistoryConfig::default(), limits)
             .with_alerts(alerts.clone());
         Self(Arc::new(Handles {
+            sharing: crate::sharing::Sharing::new(audit.clone(), control.clone()),
             engine: Engine::new(schedules.clone(), registry.clone(), control.clone()),
             schedules,
             control,
@@ -102,10 +106,25 @@ impl Services {
         Self(Arc::new(h))
     }
 
+    /// `--share-hold-secs`: how long each shared target holds.
+    pub fn with_share_hold(self, hold: std::time::Duration) -> Self {
+        let mut h = Arc::unwrap_or_clone(self.0);
+        h.sharing = h.sharing.with_hold(hold);
+        Self(Arc::new(h))
+    }
+
     /// `--offline-after`: the detector the sampler runs uses it too.
     pub fn with_offline_after(self, after: std::time::Duration) -> Self {
         let mut h = Arc::unwrap_or_clone(self.0);
         h.alerts = h.alerts.with_offline_after(after);
+        h.sampler = h.sampler.with_alerts(h.alerts.clone());
+        Self(Arc::new(h))
+    }
+
+    /// `--webhook-allow`: the detector's alerts and the dispatcher use it.
+    pub fn with_webhook_allow(self, networks: Vec<ipnet::IpNet>) -> Self {
+        let mut h = Arc::unwrap_or_clone(self.0);
+        h.alerts = h.alerts.with_webhook_allow(networks);
         h.sampler = h.sampler.with_alerts(h.alerts.clone());
         Self(Arc::new(h))
     }

@@ -56,6 +56,10 @@ pub enum AuditAction {
     ScheduleDeleted,
     /// A site's time zone or supply limit changed.
     SiteUpdated,
+    /// A site's supply sharing switched on or off, or its minimum changed.
+    SiteSharingChanged,
+    /// A charger's priority when its site's supply is shared.
+    ChargerPriorityChanged,
     /// What a charger did with a target CLEMAP received: a verdict
     /// (`verdict`) on the set it `refers_to`, from a status sample.
     TargetChecked,
@@ -71,6 +75,8 @@ pub enum AuditAction {
     /// A test alert was sent to a subscription (`subject`: its receiver
     /// as shown).
     AlertTestSent,
+    /// A user's own address was confirmed by the link mailed to it.
+    AlertSubscriptionConfirmed,
 }
 
 impl AuditAction {
@@ -127,6 +133,44 @@ impl Outcome {
     /// Whether the attempt did what was asked.
     pub fn succeeded(self) -> bool {
         matches!(self, Self::Received | Self::Ok)
+    }
+}
+
+/// Who is served first when a site's supply is shared (#40).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumIter,
+    EnumString,
+    IntoStaticStr,
+    Display,
+    Default,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
+pub enum Priority {
+    High,
+    #[default]
+    Normal,
+    Low,
+}
+
+impl Priority {
+    /// Sort key: the first served is the lowest.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::High => 0,
+            Self::Normal => 1,
+            Self::Low => 2,
+        }
     }
 }
 

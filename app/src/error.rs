@@ -55,6 +55,7 @@ impl AppError {
             Self::Invalid(_) => 422,
             Self::Refused(problem) => match problem {
                 Problem::WrongCredentials => 401,
+                Problem::TooFast { .. } => 429,
                 Problem::DuplicateUser { .. }
                 | Problem::DuplicateCharger { .. }
                 | Problem::DuplicateToken { .. }

@@ -34,6 +34,7 @@ use pages::{
     audit::AuditPage,
     charger::ChargerPage,
     login::LoginPage,
+    mail_link::MailLinkPage,
     not_found::NotFound,
     overview::OverviewPage,
     schedules::{SchedulePage, SitePage},
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/schedules/:id") view=SchedulePage ssr=SsrMode::Async />
                     <Route path=path!("/sites/:id") view=SitePage ssr=SsrMode::Async />
+                    <Route path=path!("/alerts/:purpose/:id/:token") view=MailLinkPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

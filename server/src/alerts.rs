@@ -5,9 +5,11 @@
 use std::sync::Arc;
 
 use app::language::{Locale, from_language};
-use app::words::{MailWords, alert_mail_words, alert_sentence, test_mail_words};
+use app::words::{
+    MailWords, alert_mail_words, alert_sentence, confirm_mail_words, test_mail_words,
+};
 use evse_dashboard::alerts::Alerts;
-use evse_dashboard::alerts::dispatch::{Dispatcher, Wording};
+use evse_dashboard::alerts::dispatch::{Dispatcher, MailLinks, Wording};
 use evse_dashboard::alerts::mail::Mailer;
 use evse_dashboard::types::{AlertFacts, AlertMail, Language};
 
@@ -20,30 +22,50 @@ impl Wording for Words {
         alert_sentence(Locale::en, facts)
     }
 
-    fn mail(&self, language: Language, facts: &AlertFacts, link: &str) -> AlertMail {
-        laid_out(
-            alert_mail_words(from_language(language), facts),
-            language,
-            link,
-        )
+    fn mail(&self, language: Language, facts: &AlertFacts, links: &MailLinks) -> AlertMail {
+        let words = alert_mail_words(from_language(language), facts);
+        laid_out(words, language, &links.look, Some(links))
     }
 
-    fn test_mail(&self, language: Language, link: &str) -> AlertMail {
-        laid_out(test_mail_words(from_language(language)), language, link)
+    fn test_mail(&self, language: Language, links: &MailLinks) -> AlertMail {
+        let words = test_mail_words(from_language(language));
+        laid_out(words, language, &links.look, Some(links))
+    }
+
+    fn confirm_mail(&self, language: Language, username: &str, confirm: &str) -> AlertMail {
+        let words = confirm_mail_words(from_language(language), username);
+        laid_out(words, language, confirm, None)
     }
 }
 
 /// The same words twice: plain text, and HTML that reads the same without
 /// images or styles (many mail programs show neither).
-fn laid_out(words: MailWords, language: Language, link: &str) -> AlertMail {
+fn laid_out(
+    words: MailWords,
+    language: Language,
+    link: &str,
+    stop: Option<&MailLinks>,
+) -> AlertMail {
+    let stop_text = stop
+        .map(|s| format!("\n{}: {}\n", words.stop, s.stop))
+        .unwrap_or_default();
     let text = format!(
-        "{}\n\n{}: {link}\n\n-- \n{}\n",
+        "{}\n\n{}: {link}\n\n-- \n{}\n{stop_text}",
         words.sentence, words.look, words.why
     );
+    let stop_html = stop
+        .map(|s| {
+            format!(
+                "<p><small><a href=\"{}\">{}</a></small></p>",
+                esc(&s.stop),
+                esc(words.stop)
+            )
+        })
+        .unwrap_or_default();
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\
          <body><p>{sentence}</p><p><a href=\"{link}\">{look}</a></p>\
-         <hr><p><small>{why}</small></p></body></html>",
+         <hr><p><small>{why}</small></p>{stop_html}</body></html>",
         lang = language.as_str(),
         subject = esc(&words.subject),
         sentence = esc(&words.sentence),
@@ -55,6 +77,7 @@ fn laid_out(words: MailWords, language: Language, link: &str) -> AlertMail {
         subject: words.subject,
         text,
         html,
+        one_click: stop.map(|s| s.one_click.clone()),
     }
 }
 
@@ -83,7 +106,12 @@ mod tests {
                 name: "Roof & Co".into(),
             },
         });
-        let mail = Words.mail(Language::De, &facts, "https://evse.example/chargers/7");
+        let links = MailLinks {
+            look: "https://evse.example/chargers/7".into(),
+            stop: "https://evse.example/alerts/unsubscribe/3/abc".into(),
+            one_click: "https://evse.example/alerts/unsubscribe/3/abc/one-click".into(),
+        };
+        let mail = Words.mail(Language::De, &facts, &links);
         assert!(mail.subject.contains("Garage <A1>"), "{}", mail.subject);
         assert!(
             mail.text.contains("Garage <A1>")
@@ -92,7 +120,12 @@ mod tests {
         assert!(mail.html.contains("Garage &lt;A1&gt;") && mail.html.contains("Roof &amp; Co"));
         assert!(!mail.html.contains("<A1>"));
         assert!(mail.html.contains("lang=\"de\""));
-        let english = Words.mail(Language::En, &facts, "https://evse.example/chargers/7");
+        assert!(
+            mail.text
+                .contains("https://evse.example/alerts/unsubscribe/3/abc")
+        );
+        assert_eq!(mail.one_click.as_deref(), Some(links.one_click.as_str()));
+        let english = Words.mail(Language::En, &facts, &links);
         assert_ne!(english.text, mail.text, "German and English differ");
     }
 }

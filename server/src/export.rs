@@ -58,7 +58,12 @@ pub async fn audit_csv(
     };
     let filter = query::with_defaults(filter);
     let pool = state.services.db.clone();
-    let stream = match audit::csv(pool, filter.clone(), state.export_time_limit, running) {
+    let reader = audit::privacy::Reader {
+        user_id: Some(user.id),
+        role: user.role,
+    };
+    let asked = (filter.clone(), reader);
+    let stream = match audit::csv(pool, asked, state.export_time_limit, running) {
         Ok(stream) => stream,
         Err(e) => return refuse(l, e.problem().into()),
     };

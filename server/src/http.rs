@@ -119,6 +119,10 @@ where
         );
     let router = Router::new()
         .nest(crate::api_v1::BASE, crate::api_v1::router())
+        .route(
+            "/alerts/unsubscribe/{id}/{token}/one-click",
+            axum::routing::post(crate::one_click::unsubscribe),
+        )
         .merge(router);
     // Outside the login check, so refused requests are counted too.
     let router = if state.metrics {

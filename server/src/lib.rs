@@ -14,6 +14,7 @@ pub mod http;
 pub mod listener;
 pub mod memory;
 pub mod metrics;
+pub mod one_click;
 pub mod security;
 pub mod session_cache;
 pub mod site;
@@ -59,11 +60,15 @@ pub struct ServeConfig {
     pub api_writes_per_minute: std::num::NonZeroU32,
     /// How long a charger is offline before it is news (#31).
     pub offline_after: Duration,
+    /// How long each shared target holds (#40).
+    pub share_hold: Duration,
     /// The dashboard's address for links in alerts; `http://LISTEN` if
     /// unset.
     pub public_url: Option<String>,
     /// Alert mails' server and sender; no mail without it.
     pub mail: Option<evse_dashboard::alerts::mail::MailSettings>,
+    /// Private networks webhooks may reach (`--webhook-allow`).
+    pub webhook_allow: Vec<ipnet::IpNet>,
 }
 
 impl ServeConfig {
@@ -107,8 +112,10 @@ impl ServeConfig {
             api_writes_per_minute: std::num::NonZeroU32::new(web.api_writes_per_minute)
                 .unwrap_or(std::num::NonZeroU32::MIN),
             offline_after: Duration::from_secs(web.offline_after),
+            share_hold: Duration::from_secs(web.share_hold_secs),
             public_url: web.public_url,
             mail: web.mail.settings(),
+            webhook_allow: web.webhooks.webhook_allow,
         }
     }
 }
@@ -237,7 +244,9 @@ impl Application {
         let clemap = ClemapClient::new(config.clemap.clone())?;
         let services = Services::new(db.clone(), (vault, audit_key), clemap, config.limits)
             .with_history_config(config.history)
-            .with_offline_after(config.offline_after);
+            .with_offline_after(config.offline_after)
+            .with_share_hold(config.share_hold)
+            .with_webhook_allow(config.webhook_allow.clone());
         // One process owns a SQLite file (the data directory's lock), so
         // every pending row is from a run that ended. Instances sharing
         // PostgreSQL leave a row alone while another may still be waiting
@@ -263,6 +272,8 @@ impl Application {
         tokio::spawn(services.engine.clone().run());
         // Every instance runs a sampler; the lease lets one sample at a time.
         tokio::spawn(services.sampler.clone().run());
+        // The load manager acts on the rounds this instance samples.
+        tokio::spawn(services.sharing.clone().run(services.sampler.rounds()));
         let sessions = Sessions::open(&db).await?;
 
         let listener =
@@ -347,7 +358,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
-        listener::serve(
+        let served = listener::serve(
             self.listener,
             self.router,
             self.connections,
@@ -355,7 +366,10 @@ impl Application {
             shutdown,
         )
         .await
-        .map_err(StartError::Serve)
+        .map_err(StartError::Serve);
+        // The minute's counted refusals, written rather than lost.
+        self.services.audit.flush_repeats().await;
+        served
     }
 }
 

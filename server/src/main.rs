@@ -44,6 +44,7 @@ async fn run(command: Command) -> CommandResult {
         Command::Simulate(args) => commands::simulate::run(args).await,
         Command::Migrate(args) => commands::serve::migrate(&args).await,
         Command::Charger(command) => commands::charger::run(command).await,
+        Command::Site(command) => commands::site::run(command).await,
         Command::Schedule(command) => commands::schedule::run(command).await,
         Command::RotateKey(args) => commands::rotate_key::run(args).await,
         Command::User(command) => commands::user::run(command).await,

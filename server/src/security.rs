@@ -33,6 +33,9 @@ pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 /// only reach the page fallback.
 fn is_public(path: &str) -> bool {
     path == "/login"
+        // A link mailed to a subscribed address: its token authorises it.
+        || path.starts_with("/alerts/confirm/")
+        || path.starts_with("/alerts/unsubscribe/")
         || path == "/healthz"
         || path == "/livez"
         || path == "/favicon.svg"

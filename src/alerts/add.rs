@@ -49,14 +49,16 @@ fn sites_text(sites: &[i64]) -> String {
 
 impl Subscriptions {
     /// Adds a webhook; the URL must be `https://` unless it is on this
-    /// machine (as for CLEMAP), the secret 16 to 256 characters.
+    /// machine (as for CLEMAP) and reach only addresses webhooks may
+    /// (`destination`), the secret 16 to 256 characters.
     pub async fn add_webhook(
         &self,
         actor: &Actor,
-        url: &str,
+        typed: &str,
         secret: &WebhookSecret,
         events: &str,
     ) -> Result<AlertSubscription, AlertError> {
+        let url = typed;
         let checked = check::webhook_url(url).and_then(|url| {
             check::secret(secret)?;
             Ok((url, check::events(events)?))
@@ -65,13 +67,23 @@ impl Subscriptions {
             Ok(checked) => checked,
             Err(invalid) => return Err(self.refused(actor, url, invalid.into()).await),
         };
+        if let Err(invalid) = self.destinations.check(typed).await {
+            return Err(self.refused(actor, typed, invalid.into()).await);
+        }
+        // Counted once valid: refused input is bounded by folding instead.
+        if let Err(too_fast) = self.audit.admit(actor, AuditAction::AlertSubscriptionAdded) {
+            return Err(self
+                .refused(actor, typed, AlertError::TooFast(too_fast))
+                .await);
+        }
         let mut tx = self.db.begin_serialised().await?;
         // The secret is bound to the row's id, known only once inserted: an
         // empty placeholder first, the sealed secret in the same transaction.
         let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
             "INSERT INTO alert_subscriptions \
-             (channel, target, events, secret_ciphertext, secret_nonce, secret_key_id, created_at, created_by) \
-             VALUES ('webhook', $1, $2, $3, $4, '', $5, $6) RETURNING id",
+             (channel, target, events, secret_ciphertext, secret_nonce, secret_key_id, created_at, \
+             created_by, confirmed_at) \
+             VALUES ('webhook', $1, $2, $3, $4, '', $5, $6, $5) RETURNING id",
         )
         .bind(&url)
         .bind(AlertEvent::join_list(&events))
@@ -115,6 +127,11 @@ impl Subscriptions {
             Ok(checked) => checked,
             Err(invalid) => return Err(self.refused(actor, new.address, invalid.into()).await),
         };
+        // Counted once valid: refused input is bounded by folding instead.
+        if let Err(too_fast) = self.audit.admit(actor, AuditAction::AlertSubscriptionAdded) {
+            let error = AlertError::TooFast(too_fast);
+            return Err(self.refused(actor, new.address, error).await);
+        }
         if let Some(user) = new.user_id
             && self.count_own(user).await? >= MAX_OWN
         {
@@ -136,11 +153,12 @@ impl Subscriptions {
             return Err(self.refused(actor, new.address, error).await);
         }
         let minute = |pick: fn(QuietHours) -> u16| quiet.map(|q| i32::from(pick(q)));
+        let now = Utc::now();
         let mut tx = self.db.begin_serialised().await?;
         let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(
             "INSERT INTO alert_subscriptions (channel, target, events, sites, user_id, language, \
-             quiet_from, quiet_until, created_at, created_by) \
-             VALUES ('email', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             quiet_from, quiet_until, created_at, created_by, confirmed_at) \
+             VALUES ('email', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&address)
         .bind(AlertEvent::join_list(&events))
@@ -149,8 +167,11 @@ impl Subscriptions {
         .bind(new.language)
         .bind(minute(|q| q.from))
         .bind(minute(|q| q.until))
-        .bind(stamp(Utc::now()))
+        .bind(stamp(now))
         .bind(actor.who.stored_name())
+        // A user's own address waits for its confirmation link; one an
+        // admin or the CLI adds is theirs to vouch for.
+        .bind(new.user_id.is_none().then(|| stamp(now)))
         .fetch_one(&mut *conn)
         .await?);
         let event = Event::of(AuditAction::AlertSubscriptionAdded, &Ok(())).about(&address);

@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
+use super::links::LinkPurpose;
 use super::mail::Mailer;
 use super::outbox::Due;
 use super::webhook::{self, Payload};
@@ -29,14 +30,26 @@ pub const CONCURRENCY: usize = 16;
 /// claim's 60 s (so no row is claimed twice).
 const PER_ROUND: i64 = 32;
 
+/// Where a mail points: the dashboard, and its subscription's
+/// unsubscribe page and one-click address (RFC 8058).
+#[derive(Debug, Clone)]
+pub struct MailLinks {
+    pub look: String,
+    pub stop: String,
+    pub one_click: String,
+}
+
 /// An alert in words: given by the web layer, which owns every sentence.
 pub trait Wording: Send + Sync {
     /// A webhook's `detail`, in English.
     fn detail(&self, facts: &AlertFacts) -> String;
-    /// A mail in the recipient's language, pointing to `link`.
-    fn mail(&self, language: Language, facts: &AlertFacts, link: &str) -> AlertMail;
+    /// A mail in the recipient's language.
+    fn mail(&self, language: Language, facts: &AlertFacts, links: &MailLinks) -> AlertMail;
     /// The mail `alert test` and "Send a test" send.
-    fn test_mail(&self, language: Language, link: &str) -> AlertMail;
+    fn test_mail(&self, language: Language, links: &MailLinks) -> AlertMail;
+    /// The mail that asks to confirm a user's own address (`username`'s),
+    /// with the link that does.
+    fn confirm_mail(&self, language: Language, username: &str, confirm: &str) -> AlertMail;
 }
 
 /// What a delivery to an address says when the server has no mail set up.
@@ -72,8 +85,8 @@ impl Dispatcher {
         public_url: &str,
     ) -> Result<Self, reqwest::Error> {
         Ok(Self {
+            client: webhook::client(alerts.destinations())?,
             alerts,
-            client: webhook::client()?,
             words,
             mailer,
             public_url: public_url.trim_end_matches('/').into(),
@@ -127,7 +140,9 @@ impl Dispatcher {
         if subscription.owner_disabled {
             return Err("its owner's account is disabled".to_owned());
         }
-        let link = self.link(&due.facts);
+        if !subscription.confirmed {
+            return Err("the address is not confirmed yet".to_owned());
+        }
         match subscription.channel {
             AlertChannel::Webhook => {
                 let body = self.body(due);
@@ -135,7 +150,8 @@ impl Dispatcher {
             }
             AlertChannel::Email => {
                 let language = subscription.language.unwrap_or(Language::En);
-                let mail = self.words.mail(language, &due.facts, &link);
+                let links = self.mail_links(&subscription, self.link(&due.facts));
+                let mail = self.words.mail(language, &due.facts, &links);
                 self.send(&subscription, &mail).await
             }
         }
@@ -157,12 +173,57 @@ impl Dispatcher {
                 tracing::error!(error = %e, subscription = subscription.id, "a webhook's secret does not open");
                 "the webhook's secret does not open under the current key: add it again".to_owned()
             })?;
-        webhook::post(&self.client, &subscription.target, &secret, delivery, body).await
+        webhook::post(
+            (&self.client, self.alerts.destinations()),
+            &subscription.target,
+            &secret,
+            delivery,
+            body,
+        )
+        .await
     }
 
     async fn send(&self, subscription: &AlertSubscription, mail: &AlertMail) -> Result<(), String> {
         let mailer = self.mailer.as_ref().ok_or(NO_MAIL)?;
         mailer.send(&subscription.target, mail).await
+    }
+
+    /// A mail's links: `look`, and its subscription's way out.
+    fn mail_links(&self, subscription: &AlertSubscription, look: String) -> MailLinks {
+        let subscriptions = &self.alerts.subscriptions;
+        MailLinks {
+            look,
+            stop: format!(
+                "{}{}",
+                self.public_url,
+                subscriptions.link_path(LinkPurpose::Unsubscribe, subscription.id)
+            ),
+            one_click: format!(
+                "{}{}",
+                self.public_url,
+                subscriptions.one_click_path(subscription.id)
+            ),
+        }
+    }
+
+    /// Sends the mail that asks to confirm a user's own address: the only
+    /// mail such an address gets before it is confirmed. `Err` says why
+    /// it did not go, in the delivery log's words.
+    pub async fn ask_to_confirm(
+        &self,
+        subscription: &AlertSubscription,
+        username: &str,
+    ) -> Result<(), String> {
+        let language = subscription.language.unwrap_or(Language::En);
+        let confirm = format!(
+            "{}{}",
+            self.public_url,
+            self.alerts
+                .subscriptions
+                .link_path(LinkPurpose::Confirm, subscription.id)
+        );
+        let mail = self.words.confirm_mail(language, username, &confirm);
+        self.send(subscription, &mail).await
     }
 
     /// Where in the dashboard to look: the charger, the site, the trail.
@@ -237,10 +298,15 @@ impl Dispatcher {
                 .to_string();
                 self.post(subscription, &delivery, &body).await
             }
+            AlertChannel::Email if !subscription.confirmed => Err(
+                "the address is not confirmed yet: its owner must follow the link in the \
+                     confirmation mail first"
+                    .to_owned(),
+            ),
             AlertChannel::Email => {
                 let language = subscription.language.unwrap_or(Language::En);
-                let link = format!("{}/", self.public_url);
-                let mail = self.words.test_mail(language, &link);
+                let links = self.mail_links(subscription, format!("{}/", self.public_url));
+                let mail = self.words.test_mail(language, &links);
                 self.send(subscription, &mail).await
             }
         }

@@ -6,8 +6,11 @@
 
 mod add;
 mod check;
+mod consent;
+pub mod destination;
 pub mod detect;
 pub mod dispatch;
+pub mod links;
 pub mod mail;
 pub mod outbox;
 mod quiet;
@@ -21,6 +24,7 @@ use crate::vault::Vault;
 
 pub use add::NewEmail;
 pub use check::shown;
+pub use consent::Followed;
 pub use subscriptions::Subscriptions;
 pub(crate) use subscriptions::reseal_secrets;
 
@@ -32,6 +36,9 @@ pub enum AlertError {
     NotFound(i64),
     #[error("there is no site {0}")]
     SiteNotFound(i64),
+    /// More changes in a minute than a person makes.
+    #[error("refused: {0:?}")]
+    TooFast(Problem),
     /// Under another token key, or altered: the webhook must be added again.
     #[error("the secret of webhook {0} does not open under the current key")]
     SecretUnreadable(i64),
@@ -51,6 +58,7 @@ impl AlertError {
             Self::Invalid(invalid) => Problem::Invalid(invalid.clone()),
             Self::NotFound(id) => Problem::NotFound(Missing::AlertSubscription(*id)),
             Self::SiteNotFound(id) => Problem::NotFound(Missing::Site(*id)),
+            Self::TooFast(problem) => problem.clone(),
             Self::SecretUnreadable(_) => Problem::TokenKeyMismatch,
             Self::Db(_) => Problem::Internal,
         }
@@ -72,9 +80,21 @@ impl Alerts {
                 db: audit.db().clone(),
                 audit,
                 vault,
+                destinations: Default::default(),
             },
             offline_after: detect::OFFLINE_AFTER,
         }
+    }
+
+    /// `--webhook-allow`: private networks webhooks may reach.
+    pub fn with_webhook_allow(mut self, networks: Vec<ipnet::IpNet>) -> Self {
+        self.subscriptions.destinations = destination::Destinations::allowing(networks);
+        self
+    }
+
+    /// Where webhooks may go.
+    pub fn destinations(&self) -> &destination::Destinations {
+        &self.subscriptions.destinations
     }
 
     /// `--offline-after`.

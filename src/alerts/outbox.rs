@@ -171,7 +171,8 @@ impl Alerts {
         let mut queued = 0;
         let wanted = subscribers
             .iter()
-            .filter(|s| !s.owner_disabled && s.wants(event, site) && !withdrawn.contains(&s.id));
+            .filter(|s| s.confirmed && !s.owner_disabled && s.wants(event, site))
+            .filter(|s| !withdrawn.contains(&s.id));
         for subscription in wanted {
             let due = super::quiet::not_before(subscription.quiet, event, zone, now);
             on_tx!(&mut tx, conn => sqlx::query(

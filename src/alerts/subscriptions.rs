@@ -27,6 +27,7 @@ struct SubscriptionRow {
     language: Option<Language>,
     quiet_from: Option<i32>,
     quiet_until: Option<i32>,
+    confirmed_at: Option<String>,
     created_at: Stamp,
     created_by: String,
 }
@@ -50,6 +51,7 @@ impl From<SubscriptionRow> for AlertSubscription {
             quiet: minute(r.quiet_from)
                 .zip(minute(r.quiet_until))
                 .map(|(from, until)| QuietHours { from, until }),
+            confirmed: r.confirmed_at.is_some(),
             created_at: r.created_at.0,
             created_by: r.created_by,
         }
@@ -67,6 +69,7 @@ pub struct Subscriptions {
     pub(super) db: Db,
     pub(super) audit: AuditLog,
     pub(super) vault: Vault,
+    pub(super) destinations: super::destination::Destinations,
 }
 
 impl Subscriptions {
@@ -78,7 +81,7 @@ impl Subscriptions {
             "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
              COALESCE(u.disabled, $1) AS owner_disabled, \
              COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
-             s.created_at, s.created_by \
+             s.confirmed_at, s.created_at, s.created_by \
              FROM alert_subscriptions s LEFT JOIN users u ON u.id = s.user_id \
              WHERE s.removed_at IS NULL ORDER BY s.id",
         )
@@ -94,7 +97,7 @@ impl Subscriptions {
             "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
              u.disabled AS owner_disabled, \
              COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
-             s.created_at, s.created_by \
+             s.confirmed_at, s.created_at, s.created_by \
              FROM alert_subscriptions s JOIN users u ON u.id = s.user_id \
              WHERE s.removed_at IS NULL AND s.user_id = $1 ORDER BY s.id",
         )
@@ -109,7 +112,7 @@ impl Subscriptions {
             "SELECT s.id, s.channel, s.target, s.events, s.sites, s.user_id, \
              COALESCE(u.disabled, $2) AS owner_disabled, \
              COALESCE(u.language, s.language) AS language, s.quiet_from, s.quiet_until, \
-             s.created_at, s.created_by \
+             s.confirmed_at, s.created_at, s.created_by \
              FROM alert_subscriptions s LEFT JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.removed_at IS NULL",
         )
@@ -150,6 +153,18 @@ impl Subscriptions {
     /// Ends a subscription; its pending deliveries are dropped with it.
     pub async fn remove(&self, actor: &Actor, id: i64) -> Result<AlertSubscription, AlertError> {
         let gone = self.get(id).await?;
+        if let Err(too_fast) = self
+            .audit
+            .admit(actor, AuditAction::AlertSubscriptionRemoved)
+        {
+            let event = Event::of::<()>(
+                AuditAction::AlertSubscriptionRemoved,
+                &Err(too_fast.clone()),
+            )
+            .about(check::shown(&gone.target));
+            self.audit.record_or_log(actor, event).await;
+            return Err(AlertError::TooFast(too_fast));
+        }
         let mut tx = self.db.begin_serialised().await?;
         on_tx!(&mut tx, conn => sqlx::query(
             "UPDATE alert_subscriptions SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL",

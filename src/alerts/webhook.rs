@@ -11,6 +11,7 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::Sha256;
 
+use super::destination::Destinations;
 use crate::secret::WebhookSecret;
 use crate::types::{AlertCharger, AlertEvent, AlertSchedule, AlertSite};
 
@@ -48,9 +49,13 @@ pub fn signature(secret: &WebhookSecret, body: &[u8]) -> String {
     )
 }
 
-/// The client every webhook attempt goes through.
-pub fn client() -> Result<reqwest::Client, reqwest::Error> {
+/// The client every webhook attempt goes through: it resolves names
+/// itself, keeping only the addresses `destinations` permits, and never
+/// goes through a proxy (which would resolve them instead).
+pub fn client(destinations: &Destinations) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
+        .no_proxy()
+        .dns_resolver(std::sync::Arc::new(destinations.clone()))
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(10))
@@ -62,12 +67,25 @@ pub fn client() -> Result<reqwest::Client, reqwest::Error> {
 /// status, or the kind of transport failure (never the URL, whose path
 /// may be a secret, nor the body).
 pub async fn post(
-    client: &reqwest::Client,
+    (client, destinations): (&reqwest::Client, &Destinations),
     url: &str,
     secret: &WebhookSecret,
     delivery: &str,
     body: &str,
 ) -> Result<(), String> {
+    // The client's resolver checks names; an address in the URL itself
+    // is never resolved, so it is checked here.
+    if let Ok(parsed) = reqwest::Url::parse(url) {
+        let literal = match parsed.host() {
+            Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
+            _ => None,
+        };
+        let local = crate::clemap::client::is_loopback(&parsed);
+        if literal.is_some_and(|ip| !destinations.permits(ip, local)) {
+            return Err("the receiver's address is one webhooks may not reach".into());
+        }
+    }
     let sent = client
         .post(url)
         .header("content-type", "application/json")

@@ -53,6 +53,40 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     crate::audit::key::hex(hash.finalize())
 }
 
+/// What became of an earlier request with `key`, read without writing
+/// anything: `None` when there was none within [`KEEP`]. A request asks
+/// this before its token's rate is checked, so a repeat costs no rate and
+/// a token over its rate costs one read, not a claim and its release.
+pub async fn earlier(
+    db: &Db,
+    token_id: i64,
+    key: &str,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Claim>, sqlx::Error> {
+    let (now_ms, expired_ms) = (now.timestamp_millis(), (now - KEEP).timestamp_millis());
+    let row: Option<(String, i64, Option<i32>, Option<String>)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT fingerprint, created_ms, status, body FROM idempotency_keys \
+         WHERE token_id = $1 AND idem_key = $2 AND created_ms >= $3",
+    )
+    .bind(token_id)
+    .bind(key)
+    .bind(expired_ms)
+    .fetch_optional(pool)
+    .await?);
+    Ok(row.map(|row| match row {
+        (stored, ..) if stored != fingerprint => Claim::Mismatch,
+        (_, _, Some(status), Some(body)) => Claim::Replay(Answer {
+            status: u16::try_from(status).unwrap_or(500),
+            body,
+        }),
+        (_, created_ms, ..) if now_ms - created_ms > UNFINISHED_AFTER.num_milliseconds() => {
+            Claim::Unfinished
+        }
+        _ => Claim::Running,
+    }))
+}
+
 /// Claims `key` for `token_id`'s request, or says what became of it.
 pub async fn claim(
     db: &Db,
@@ -83,28 +117,11 @@ pub async fn claim(
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
-    let row: Option<(String, i64, Option<i32>, Option<String>)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT fingerprint, created_ms, status, body FROM idempotency_keys \
-         WHERE token_id = $1 AND idem_key = $2",
-    )
-    .bind(token_id)
-    .bind(key)
-    .fetch_optional(pool)
-    .await?);
-    Ok(match row {
-        // Expired and deleted by another request in between: rare enough
-        // to ask for a retry rather than loop.
-        None => Claim::Running,
-        Some((stored, ..)) if stored != fingerprint => Claim::Mismatch,
-        Some((_, _, Some(status), Some(body))) => Claim::Replay(Answer {
-            status: u16::try_from(status).unwrap_or(500),
-            body,
-        }),
-        Some((_, created_ms, ..)) if now_ms - created_ms > UNFINISHED_AFTER.num_milliseconds() => {
-            Claim::Unfinished
-        }
-        Some(_) => Claim::Running,
-    })
+    // Taken by a request in between; expired and deleted by another one
+    // meanwhile is rare enough to ask for a retry rather than loop.
+    Ok(earlier(db, token_id, key, fingerprint, now)
+        .await?
+        .unwrap_or(Claim::Running))
 }
 
 /// Keeps the answer of a [`Claim::Fresh`] request.

@@ -30,6 +30,9 @@ pub enum TokenError {
     Duplicate(String),
     #[error("there is no active token named {0}")]
     NotFound(String),
+    /// More changes in a minute than a person makes.
+    #[error("refused: {0:?}")]
+    TooFast(Problem),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -46,6 +49,7 @@ impl TokenError {
             Self::Invalid(invalid) => Problem::Invalid(invalid.clone()),
             Self::Duplicate(name) => Problem::DuplicateToken { name: name.clone() },
             Self::NotFound(name) => Problem::NotFound(Missing::ApiToken(name.clone())),
+            Self::TooFast(problem) => problem.clone(),
             Self::Db(_) => Problem::Internal,
         }
     }
@@ -118,7 +122,10 @@ impl ApiTokens {
         expires_in_days: Option<i64>,
     ) -> Result<NewToken, TokenError> {
         let shown = name.trim().to_lowercase();
-        let result = self.insert(actor, &shown, role, expires_in_days).await;
+        let result = match self.audit.admit(actor, AuditAction::ApiTokenCreated) {
+            Ok(()) => self.insert(actor, &shown, role, expires_in_days).await,
+            Err(too_fast) => Err(TokenError::TooFast(too_fast)),
+        };
         if let Err(e) = &result {
             self.refusal(actor, AuditAction::ApiTokenCreated, &shown, e)
                 .await;
@@ -172,6 +179,12 @@ impl ApiTokens {
     /// is never given again, and the list shows when it was revoked).
     pub async fn revoke(&self, actor: &Actor, name: &str) -> Result<ApiToken, TokenError> {
         let name = name.trim().to_lowercase();
+        if let Err(too_fast) = self.audit.admit(actor, AuditAction::ApiTokenRevoked) {
+            let error = TokenError::TooFast(too_fast);
+            self.refusal(actor, AuditAction::ApiTokenRevoked, &name, &error)
+                .await;
+            return Err(error);
+        }
         let mut tx = self.db.begin_serialised().await?;
         let row: Option<TokenRow> = on_tx!(&mut tx, conn => sqlx::query_as(&format!(
             "UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL \

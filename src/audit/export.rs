@@ -9,6 +9,7 @@ use sqlx::QueryBuilder;
 use crate::db::Db;
 use crate::on_db;
 
+use super::privacy::Reader;
 use super::query::{QueryError, push_filters};
 use super::row::AuditRow;
 use crate::csv_safe;
@@ -31,9 +32,10 @@ pub fn csv_columns() -> Vec<String> {
 /// truncated file. An export running longer than `limit` is cut off with
 /// an error (the download fails rather than ending short but "complete").
 /// `hold` is kept until the export ends (the one-per-user guard).
+/// `reader` sees only what they may (`privacy`).
 pub fn csv(
     db: Db,
-    filter: AuditFilter,
+    (filter, reader): (AuditFilter, Reader),
     limit: std::time::Duration,
     hold: impl Send + 'static,
 ) -> Result<impl Stream<Item = Chunk> + Send + 'static, QueryError> {
@@ -43,7 +45,7 @@ pub fn csv(
         "the export took too long; narrow the filter and try again",
         limit,
         hold,
-        move |tx| async move { write_rows(&db, &filter, &tx).await },
+        move |tx| async move { write_rows(&db, (&filter, &reader), &tx).await },
     ))
 }
 
@@ -61,7 +63,7 @@ enum ExportError {
 
 async fn write_rows(
     db: &Db,
-    filter: &AuditFilter,
+    (filter, reader): (&AuditFilter, &Reader),
     tx: &tokio::sync::mpsc::Sender<Chunk>,
 ) -> Result<(), ExportError> {
     let mut out = ChunkedCsv::new(tx, csv_columns())?;
@@ -71,7 +73,8 @@ async fn write_rows(
         push_filters(&mut qb, filter)?;
         qb.push(" ORDER BY id DESC");
         let mut rows = qb.build_query_as::<AuditRow>().fetch(pool);
-        while let Some(row) = rows.try_next().await? {
+        while let Some(mut row) = rows.try_next().await? {
+            super::privacy::row_shown_to(reader, &mut row);
             if !out.row(row).await? {
                 return Ok(()); // the client went away
             }

@@ -7,8 +7,10 @@ pub mod chain;
 mod event;
 mod export;
 pub mod key;
+pub mod privacy;
 pub mod query;
 mod read;
+pub mod repeats;
 mod row;
 pub mod verify;
 mod writer;
@@ -44,6 +46,8 @@ pub struct AuditLog {
     db: Db,
     key: Arc<AuditKey>,
     writer: Writer,
+    /// Bounds what people and tokens write by repeating themselves.
+    repeats: repeats::Repeats,
 }
 
 impl AuditLog {
@@ -53,6 +57,7 @@ impl AuditLog {
             writer: Writer::new(db.clone(), key.clone()),
             db,
             key,
+            repeats: Default::default(),
         }
     }
 
@@ -109,9 +114,15 @@ impl AuditLog {
 
     /// Records an event and logs, rather than fails, when the database
     /// cannot take it: used where the action itself already happened.
-    /// Returns the row's id when it was written.
+    /// Returns the row's id when it was written. A refusal of a person or
+    /// token past the first few in a minute is counted instead, and the
+    /// minute's count written as one row ([`repeats`]).
     pub async fn record_or_log(&self, actor: &Actor, event: Event) -> Option<i64> {
         let action = event.action;
+        let refusal = matches!(event.outcome, Outcome::Refused | Outcome::Failed);
+        if refusal && self.folds(actor, action) {
+            return None;
+        }
         match self.record(actor, event).await {
             Ok(id) => Some(id),
             Err(e) => {
@@ -127,15 +138,93 @@ impl AuditLog {
             .await
     }
 
-    /// Writes an attempt refused before any upstream call (bad input).
+    /// Writes an attempt refused before any upstream call (bad input);
+    /// `None` when it was counted in its minute's summary instead
+    /// ([`repeats`]).
     pub async fn refused(
         &self,
         actor: &Actor,
         intent: Intent<'_>,
         reason: &Problem,
-    ) -> Result<i64, sqlx::Error> {
+    ) -> Result<Option<i64>, sqlx::Error> {
+        if self.folds(actor, intent.action) {
+            return Ok(None);
+        }
         self.insert_attempt(actor, &intent, Outcome::Refused, Some(reason))
             .await
+            .map(Some)
+    }
+
+    /// Admits a change of `action` by `actor` within its allowance per
+    /// minute, or refuses it as too fast: the caller records that refusal
+    /// like any other.
+    pub fn admit(&self, actor: &Actor, action: AuditAction) -> Result<(), Problem> {
+        if !repeats::bounded(&actor.who) {
+            return Ok(());
+        }
+        let mut ended = None;
+        let admitted = self
+            .repeats
+            .admit(actor, action, tokio::time::Instant::now(), &mut ended);
+        self.summarise(ended);
+        admitted.map_err(|seconds| Problem::TooFast {
+            seconds: i64::try_from(seconds).unwrap_or(i64::MAX),
+        })
+    }
+
+    /// Whether a refusal by `actor` is counted in its minute's summary
+    /// rather than written (starting the task that writes the summary
+    /// when the minute ends).
+    fn folds(&self, actor: &Actor, action: AuditAction) -> bool {
+        if !repeats::bounded(&actor.who) {
+            return false;
+        }
+        let mut ended = None;
+        let now = tokio::time::Instant::now();
+        let refusal = self.repeats.refusal(actor, action, now, &mut ended);
+        self.summarise(ended);
+        match refusal {
+            repeats::Refusal::Write => false,
+            repeats::Refusal::Folded { summary_due } => {
+                if let Some(due) = summary_due {
+                    let (this, actor) = (self.clone(), actor.clone());
+                    let started = due - repeats::WINDOW;
+                    tokio::spawn(async move {
+                        tokio::time::sleep_until(due).await;
+                        this.summarise(this.repeats.take_summary(&actor, action, started));
+                    });
+                }
+                true
+            }
+        }
+    }
+
+    /// Writes every minute's folded refusals now, and waits until they are
+    /// written (a stop calls it; so do tests).
+    pub async fn flush_repeats(&self) {
+        for summary in self.repeats.take_all() {
+            self.write_summary(summary).await;
+        }
+    }
+
+    async fn write_summary(&self, summary: repeats::Summary) {
+        let attempts = i64::from(summary.attempts);
+        let event = Event::of::<()>(summary.action, &Err(Problem::Repeated { attempts }));
+        let event = Event {
+            outcome: Outcome::Refused,
+            ..event
+        };
+        if let Err(e) = self.record(&summary.actor, event).await {
+            tracing::error!(error = %e, attempts, "could not write a summary of refusals");
+        }
+    }
+
+    /// Writes a minute's folded refusals as one row, on a task of its own
+    /// (the refusal that closed the minute is not held up by it).
+    fn summarise(&self, summary: Option<repeats::Summary>) {
+        let Some(summary) = summary else { return };
+        let this = self.clone();
+        tokio::spawn(async move { this.write_summary(summary).await });
     }
 
     async fn insert_attempt(

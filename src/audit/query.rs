@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::on_db;
 
 use super::row::AuditRow;
-use crate::problem::{Field, Invalid, Problem, Rule};
+use crate::problem::{Field, Invalid, Problem};
 use crate::types::{AuditEntry, AuditFilter, AuditPage};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -33,8 +33,7 @@ impl QueryError {
 }
 
 fn day(text: &str, field: Field) -> Result<NaiveDate, QueryError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| QueryError::Invalid(Invalid::new(field, Rule::not_a_date(text))))
+    crate::calendar::day(text, field).map_err(QueryError::Invalid)
 }
 
 /// The default view: the last 7 days, today included.
@@ -81,7 +80,7 @@ where
             .push_bind(start);
     }
     if let Some(to) = &filter.to {
-        let end = day(to, Field::LastDay)? + Duration::days(1);
+        let end = crate::calendar::next(day(to, Field::LastDay)?);
         let end = format!("{}T00:00:00.000Z", end.format("%Y-%m-%d"));
         qb.push(" AND id <= coalesce((SELECT id FROM audit_events WHERE at < ")
             .push_bind(end.clone())
@@ -234,6 +233,7 @@ pub async fn count(db: &Db, filter: &AuditFilter) -> Result<i64, QueryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::Rule;
 
     #[test]
     fn the_default_is_the_last_seven_days() {

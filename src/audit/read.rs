@@ -13,6 +13,7 @@ impl From<AuditRow> for AuditEntry {
             id: r.id,
             at: Stamp::parse(&r.at),
             actor: r.actor,
+            actor_id: r.actor_id,
             action: r.action,
             charger_id: r.charger_id,
             charger_name: r.charger_name,

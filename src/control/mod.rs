@@ -39,6 +39,10 @@ pub enum ControlError {
     Aborted(String),
     #[error("an earlier bulk change of this user still runs")]
     AlreadyRunning,
+    /// Refused, and counted in the trail's summary of this minute's
+    /// refusals rather than written as a row of its own.
+    #[error("refused: {0:?}")]
+    Refused(Problem),
 }
 
 impl From<RegistryError> for ControlError {
@@ -53,6 +57,17 @@ impl From<RegistryError> for ControlError {
 }
 
 impl ControlError {
+    /// An error several waiting readers share: the one that ran the read
+    /// has it, the others get an equal one.
+    fn shared(e: &std::sync::Arc<ControlError>) -> Self {
+        match &**e {
+            Self::NotFound(id) => Self::NotFound(*id),
+            Self::Clemap(e) => Self::Clemap(e.clone()),
+            Self::Refused(problem) => Self::Refused(problem.clone()),
+            other => Self::Refused(other.problem()),
+        }
+    }
+
     /// What the UI says about it.
     pub fn problem(&self) -> Problem {
         match self {
@@ -63,6 +78,7 @@ impl ControlError {
             Self::Registry(e) => e.problem(),
             Self::Db(_) | Self::Aborted(_) => Problem::Internal,
             Self::AlreadyRunning => Problem::AlreadyRunning,
+            Self::Refused(problem) => problem.clone(),
         }
     }
 }
@@ -80,12 +96,15 @@ pub(crate) async fn to_completion<T: Send + 'static>(
 }
 
 /// How long a charger's live reading is served again (the charger page
-/// polls; several people may watch one charger).
+/// polls; several people and scripts may watch one charger). A failed
+/// reading is kept as long: a charger that does not answer is not asked
+/// again by every reader that comes meanwhile.
 pub const LIVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Live readings by charger id; an entry expires [`LIVE_TTL`] after it
-/// was read.
-type LiveCache = moka::sync::Cache<i64, ChargerLive>;
+/// Live readings (or why there is none) by charger id. Readers that
+/// arrive while one read is in flight wait for it instead of starting
+/// their own (moka's `try_get_with` runs one initialisation per key).
+type LiveCache = moka::future::Cache<i64, Result<ChargerLive, ClemapError>>;
 
 #[derive(Clone, Debug)]
 pub struct Control {
@@ -109,7 +128,7 @@ impl Control {
             registry,
             clemap,
             limits,
-            live: moka::sync::Cache::builder()
+            live: moka::future::Cache::builder()
                 .time_to_live(LIVE_TTL)
                 .max_capacity(100_000)
                 .build(),
@@ -118,8 +137,8 @@ impl Control {
     }
 
     /// A change makes the next reading of that charger a fresh one.
-    fn forget_live(&self, charger_id: i64) {
-        self.live.invalidate(&charger_id);
+    async fn forget_live(&self, charger_id: i64) {
+        self.live.invalidate(&charger_id).await;
     }
 
     pub fn limits(&self) -> TargetLimits {
@@ -127,28 +146,61 @@ impl Control {
     }
 
     /// Status of every plug and the target in force, at most [`LIVE_TTL`]
-    /// old.
+    /// old: the sampler's latest reading when it is that fresh, else one
+    /// read of CLEMAP shared by every concurrent reader of the charger.
     pub async fn live(&self, charger_id: i64) -> Result<ChargerLive, ControlError> {
-        if let Some(live) = self.live.get(&charger_id) {
+        if let Some(live) = self.sampled(charger_id).await? {
             return Ok(live);
         }
-        let (address, token) = self.registry.credentials(charger_id).await?;
+        let read = self.live.try_get_with(charger_id, async {
+            let (address, token) = self.registry.credentials(charger_id).await?;
+            Ok::<_, ControlError>(self.read_live(charger_id, &address, &token).await)
+        });
+        match read.await {
+            Ok(live) => live.map_err(ControlError::Clemap),
+            Err(shared) => Err(ControlError::shared(&shared)),
+        }
+    }
+
+    /// The sampler's reading of the charger when it is at most
+    /// [`LIVE_TTL`] old.
+    async fn sampled(&self, charger_id: i64) -> Result<Option<ChargerLive>, ControlError> {
+        let Some(latest) = crate::history::latest::one(self.audit.db(), charger_id).await? else {
+            return Ok(None);
+        };
+        let fresh = chrono::Utc::now() - latest.read_at
+            <= chrono::TimeDelta::from_std(LIVE_TTL).unwrap_or_default();
+        Ok(match latest.result {
+            Ok((plugs, settings)) if fresh => Some(ChargerLive {
+                plugs,
+                settings,
+                read_at: latest.read_at,
+                finding: latest.finding,
+            }),
+            _ => None,
+        })
+    }
+
+    async fn read_live(
+        &self,
+        charger_id: i64,
+        address: &EvseAddress,
+        token: &EvseToken,
+    ) -> Result<ChargerLive, ClemapError> {
         let (plugs, settings) = tokio::join!(
-            self.clemap.status(&address, &token),
-            self.clemap.current_settings(&address, &token)
+            self.clemap.status(address, token),
+            self.clemap.current_settings(address, token)
         );
         let logged = |e: ClemapError| {
             tracing::warn!(charger = charger_id, error = %e, "CLEMAP read failed");
-            ControlError::Clemap(e)
+            e
         };
-        let live = ChargerLive {
+        Ok(ChargerLive {
             plugs: plugs.map_err(logged)?,
             settings: settings.map_err(logged)?,
             read_at: chrono::Utc::now(),
             finding: None,
-        };
-        self.live.insert(charger_id, live.clone());
-        Ok(live)
+        })
     }
 
     /// Records an attempt refused before validation could even start (input
@@ -169,8 +221,21 @@ impl Control {
             requested_duration: None,
             batch_id: None,
         };
-        let id = self.audit.refused(actor, intent, reason).await?;
-        self.outcome(id).await
+        self.refused(actor, intent, reason).await
+    }
+
+    /// Writes a refusal and answers with it, or (one of many in a minute)
+    /// only answers with its reason.
+    async fn refused(
+        &self,
+        actor: &Actor,
+        intent: Intent<'_>,
+        reason: &Problem,
+    ) -> Result<ControlOutcome, ControlError> {
+        match self.audit.refused(actor, intent, reason).await? {
+            Some(id) => self.outcome(id).await,
+            None => Err(ControlError::Refused(reason.clone())),
+        }
     }
 
     pub async fn set_target(
@@ -184,6 +249,30 @@ impl Control {
         to_completion(async move {
             this.set_target_in(&actor, charger_id, amps, duration, None)
                 .await
+        })
+        .await
+    }
+
+    /// One set of a batch made by a service rather than a person (the
+    /// load manager's round, #40): the same path, validation and audit
+    /// rows, each row carrying `batch_id`.
+    pub async fn set_target_in_batch(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+        (amps, duration): (u32, u32),
+        batch_id: &str,
+    ) -> Result<ControlOutcome, ControlError> {
+        let (this, actor, batch_id) = (self.clone(), actor.clone(), batch_id.to_owned());
+        to_completion(async move {
+            this.set_target_in(
+                &actor,
+                charger_id,
+                amps.into(),
+                duration.into(),
+                Some(batch_id),
+            )
+            .await
         })
         .await
     }
@@ -207,11 +296,12 @@ impl Control {
         };
         let request = match validate::target(&charger, self.limits, amps, duration) {
             Ok(request) => request,
-            Err(invalid) => {
-                let id = self.audit.refused(actor, intent, &invalid.into()).await?;
-                return self.outcome(id).await;
-            }
+            Err(invalid) => return self.refused(actor, intent, &invalid.into()).await,
         };
+        // Counted once valid: refused input is bounded by folding instead.
+        if let Err(too_fast) = self.audit.admit(actor, intent.action) {
+            return self.refused(actor, intent, &too_fast).await;
+        }
         let on = &charger;
         self.attempt(actor, intent, on, |address, token| {
             self.post_target(on, address, token, request)
@@ -242,6 +332,9 @@ impl Control {
             requested_duration: None,
             batch_id: None,
         };
+        if let Err(too_fast) = self.audit.admit(actor, intent.action) {
+            return self.refused(actor, intent, &too_fast).await;
+        }
         let on = &charger;
         self.attempt(actor, intent, on, |address, token| {
             self.delete_target(on, address, token)
@@ -316,7 +409,6 @@ impl Control {
         F: FnOnce(EvseAddress, EvseToken) -> Fut,
         Fut: std::future::Future<Output = Completion>,
     {
-        let _fresh_after = ForgetOnDrop(self, charger.id);
         let done = match self.registry.credentials(charger.id).await {
             Err(RegistryError::Vault(e)) => Completion::failed(e.problem()),
             Err(e) => {
@@ -325,6 +417,8 @@ impl Control {
             }
             Ok((address, token)) => call(address, token).await,
         };
+        // The next reading shows what the attempt did.
+        self.forget_live(charger.id).await;
         self.audit.complete(id, &done).await?;
         self.outcome(id).await
     }
@@ -363,16 +457,6 @@ impl Control {
         {
             tracing::error!(error = %e, audit_id = id, "could not complete an audit row");
         }
-    }
-}
-
-/// Forgets a charger's cached reading when an attempt ends, however it
-/// ends: the next reading shows what the attempt did.
-struct ForgetOnDrop<'a>(&'a Control, i64);
-
-impl Drop for ForgetOnDrop<'_> {
-    fn drop(&mut self) {
-        self.0.forget_live(self.1);
     }
 }
 

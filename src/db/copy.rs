@@ -38,6 +38,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Text),
             ("time_zone", Text),
             ("supply_limit", Int),
+            ("sharing", Bool),
+            ("share_minimum", Int),
         ],
     ),
     (
@@ -57,6 +59,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Text),
             ("updated_at", Text),
             ("deleted_at", Text),
+            ("priority", Text),
         ],
     ),
     (

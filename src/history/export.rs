@@ -41,8 +41,7 @@ pub fn days(
     let today = now.with_timezone(&zone).date_naive();
     let day = |text: Option<&str>, field| match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(today),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map_err(|_| Invalid::new(field, Rule::not_a_date(t))),
+        Some(t) => crate::calendar::day(t, field),
     };
     let (first, last) = (day(from, Field::FirstDay)?, day(to, Field::LastDay)?);
     if last < first {
@@ -55,7 +54,7 @@ pub fn days(
     };
     Ok(Days {
         from_s: midnight(first),
-        to_s: midnight(last + chrono::Days::new(1)),
+        to_s: midnight(crate::calendar::next(last)),
     })
 }
 

@@ -48,6 +48,17 @@ pub struct Sampler {
     progress: Arc<std::sync::Mutex<Progress>>,
     /// Told what each round read (#31): offline chargers and the like.
     alerts: Option<crate::alerts::Alerts>,
+    /// Each round this instance sampled, for whoever acts on it (the load
+    /// manager, #40) without the sampler knowing them.
+    rounds: Arc<tokio::sync::watch::Sender<Option<Arc<Round>>>>,
+}
+
+/// What one sampling round read.
+#[derive(Debug)]
+pub struct Round {
+    pub at: DateTime<Utc>,
+    pub chargers: Vec<Charger>,
+    pub readings: Vec<Reading>,
 }
 
 #[derive(Default)]
@@ -96,6 +107,7 @@ impl Sampler {
                 .build(),
             progress: Arc::default(),
             alerts: None,
+            rounds: Arc::new(tokio::sync::watch::Sender::new(None)),
         }
     }
 
@@ -103,6 +115,11 @@ impl Sampler {
     pub fn with_alerts(mut self, alerts: crate::alerts::Alerts) -> Self {
         self.alerts = Some(alerts);
         self
+    }
+
+    /// The rounds this instance samples, newest only.
+    pub fn rounds(&self) -> tokio::sync::watch::Receiver<Option<Arc<Round>>> {
+        self.rounds.subscribe()
     }
 
     pub fn config(&self) -> &HistoryConfig {
@@ -148,6 +165,11 @@ impl Sampler {
             tracing::error!(error = %e, "the alert detector failed");
         }
         self.roll_up_chargers(&chargers, now).await?;
+        self.rounds.send_replace(Some(Arc::new(Round {
+            at: now,
+            chargers,
+            readings,
+        })));
         self.prune_if_due(now).await?;
         Ok(true)
     }

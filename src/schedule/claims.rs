@@ -234,14 +234,15 @@ impl Received {
 
 /// Reads [`Changes`] for a charger from the audit trail: its sets and
 /// resets CLEMAP received, newest first, until the first a person made
-/// (the `(charger_id, id)` index serves it from the newest row).
+/// (the `(charger_id, id)` index serves it from the newest row). The load
+/// manager's are not a person's: it works under the schedule's target.
 pub async fn changes(audit: &AuditLog, charger_id: i64) -> Result<Changes, sqlx::Error> {
     let received: Vec<Received> = on_db!(audit.db(), pool => {
         use futures::TryStreamExt;
         let mut rows = sqlx::query_as::<_, Received>(
             "SELECT id, actor, actor_id, action, at FROM audit_events WHERE charger_id = $1 \
              AND action IN ('set_target', 'reset_target') AND outcome = 'received' \
-             ORDER BY id DESC",
+             AND actor NOT LIKE 'load:%' ORDER BY id DESC",
         )
         .bind(charger_id)
         .fetch(pool);

@@ -26,7 +26,7 @@ mod properties;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
-mod sites;
+pub(crate) mod sites;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]

@@ -14,26 +14,30 @@ use crate::vocabulary::AuditAction;
 const SUPPLY_LIMIT_MAX: i64 = 100_000;
 
 #[derive(sqlx::FromRow)]
-struct SiteRow {
+pub(crate) struct SiteRow {
     id: i64,
     name: String,
     time_zone: String,
     supply_limit: Option<i64>,
+    sharing: bool,
+    share_minimum: i64,
 }
 
-fn site_of(r: SiteRow) -> Site {
+pub(crate) fn site_of(r: SiteRow) -> Site {
     Site {
         id: r.id,
         name: r.name,
         time_zone: r.time_zone,
         supply_limit: r.supply_limit.and_then(|a| u32::try_from(a).ok()),
+        sharing: r.sharing,
+        share_minimum: u32::try_from(r.share_minimum).unwrap_or_default(),
     }
 }
 
 impl Schedules {
     pub async fn site(&self, id: i64) -> Result<Site, ScheduleError> {
         let row: Option<SiteRow> = on_db!(self.db(), pool => sqlx::query_as(
-            "SELECT id, name, time_zone, supply_limit FROM sites WHERE id = $1",
+            "SELECT id, name, time_zone, supply_limit, sharing, share_minimum FROM sites WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
@@ -58,7 +62,7 @@ impl Schedules {
             let limit = supply(supply_limit)?;
             let row: Option<SiteRow> = on_db!(self.db(), pool => sqlx::query_as(
                 "UPDATE sites SET time_zone = $1, supply_limit = $2 WHERE id = $3 \
-                 RETURNING id, name, time_zone, supply_limit",
+                 RETURNING id, name, time_zone, supply_limit, sharing, share_minimum",
             )
             .bind(zone.name())
             .bind(limit)
@@ -79,7 +83,7 @@ impl Schedules {
     }
 }
 
-fn supply(text: &str) -> Result<Option<i64>, Invalid> {
+pub(crate) fn supply(text: &str) -> Result<Option<i64>, Invalid> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);

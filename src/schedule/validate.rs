@@ -88,13 +88,7 @@ fn current(text: &str, (min, max): (u32, u32)) -> Result<u32, Invalid> {
 }
 
 fn date(field: Field, text: &str) -> Result<Option<NaiveDate>, Invalid> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| Invalid::new(field, Rule::not_a_date(text)))
+    crate::calendar::optional_day(text, field)
 }
 
 #[cfg(test)]

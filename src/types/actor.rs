@@ -18,12 +18,19 @@ pub enum Who {
     Sampler,
     /// An integration calling `/api/v1` with the API token of this name.
     Token { name: String },
+    /// Whoever holds a subscribed mailbox, following the confirmation or
+    /// unsubscribe link mailed to it.
+    Recipient,
+    /// The load manager sharing this site's supply (#40).
+    Load { site_id: i64 },
 }
 
 const SCHEDULE: &str = "schedule:";
 const CLI: &str = "cli:";
 const SAMPLER: &str = "system:status-check";
 const TOKEN: &str = "token:";
+const RECIPIENT: &str = "mail:recipient";
+const LOAD: &str = "load:";
 
 impl Who {
     /// The `actor` column. Usernames hold no `:`, so the prefixes cannot
@@ -35,6 +42,8 @@ impl Who {
             Self::Cli { os_user } => format!("{CLI}{os_user}"),
             Self::Sampler => SAMPLER.to_owned(),
             Self::Token { name } => format!("{TOKEN}{name}"),
+            Self::Recipient => RECIPIENT.to_owned(),
+            Self::Load { site_id } => format!("{LOAD}{site_id}"),
         }
     }
 
@@ -69,6 +78,12 @@ impl Who {
         }
         if actor == SAMPLER {
             return Self::Sampler;
+        }
+        if actor == RECIPIENT {
+            return Self::Recipient;
+        }
+        if let Some(site_id) = actor.strip_prefix(LOAD).and_then(|id| id.parse().ok()) {
+            return Self::Load { site_id };
         }
         if let Some(name) = actor.strip_prefix(TOKEN) {
             return Self::Token {
@@ -124,6 +139,8 @@ mod tests {
             },
             Who::Sampler,
             Who::Token { name: "bms".into() },
+            Who::Recipient,
+            Who::Load { site_id: 2 },
         ] {
             assert_eq!(Who::from_stored(&who.stored_name(), who.user_id()), who);
         }

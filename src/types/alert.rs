@@ -153,6 +153,10 @@ pub struct AlertSubscription {
     /// Held back then, in the site's time zone.
     #[serde(default)]
     pub quiet: Option<QuietHours>,
+    /// A user's own address receives alerts only once the link mailed to
+    /// it was followed; every other subscription is confirmed when added.
+    #[serde(default)]
+    pub confirmed: bool,
     pub created_at: DateTime<Utc>,
     /// The audit actor who added it.
     pub created_by: String,
@@ -214,6 +218,9 @@ pub struct AlertMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Where a mail program posts its one-click unsubscribe (RFC 8058),
+    /// sent as `List-Unsubscribe`; none in a confirmation mail.
+    pub one_click: Option<String>,
 }
 
 /// One alert to one subscription, as the delivery log shows it.
@@ -341,4 +348,27 @@ mod tests {
         assert_eq!(QuietHours::parse("9999:00", "07:00"), None, "no overflow");
         assert_eq!(night.shown(), "22:00–07:00");
     }
+}
+
+/// What a link mailed to a subscribed address does (#37).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum LinkPurpose {
+    /// Confirms a user's own address (double opt-in).
+    Confirm,
+    /// Ends the subscription.
+    Unsubscribe,
+}
+
+/// What the page behind a mailed link shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailLinkView {
+    pub purpose: LinkPurpose,
+    /// The address, as the mailbox that got the link knows it.
+    pub receiver: String,
+    /// Confirmed already (a confirmation link).
+    pub confirmed: bool,
+    /// Ended already (an unsubscribe link).
+    pub ended: bool,
 }

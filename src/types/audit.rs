@@ -12,6 +12,10 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// The user who acted, when a user did: for the server's own checks
+    /// of who may see what (never sent to the browser).
+    #[serde(skip)]
+    pub actor_id: Option<i64>,
     pub action: AuditAction,
     pub charger_id: Option<i64>,
     pub charger_name: Option<String>,

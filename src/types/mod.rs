@@ -18,7 +18,7 @@ mod verdict;
 pub use actor::{Who, parse_schedule_key, schedule_key};
 pub use alert::{
     AlertChannel, AlertCharger, AlertDelivery, AlertEvent, AlertFacts, AlertMail, AlertSchedule,
-    AlertSite, AlertSubscription, DeliveryStatus, QuietHours,
+    AlertSite, AlertSubscription, DeliveryStatus, LinkPurpose, MailLinkView, QuietHours,
 };
 pub use api_token::{ApiToken, MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, TokenState};
 pub use audit::{AuditEntry, AuditFilter, AuditPage};

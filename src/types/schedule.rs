@@ -139,6 +139,10 @@ pub struct Site {
     pub time_zone: String,
     /// Ampere per phase the supply carries, when known.
     pub supply_limit: Option<u32>,
+    /// Whether the dashboard shares the supply among the cars charging
+    /// (#40), and the least each charging car gets.
+    pub sharing: bool,
+    pub share_minimum: u32,
 }
 
 /// What the charger page says when a hand-made target holds a schedule

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
-use evse_dashboard::alerts::dispatch::{Dispatcher, Wording};
+use evse_dashboard::alerts::dispatch::{Dispatcher, MailLinks, Wording};
 use evse_dashboard::clemap::model::{CurrentSettings, PlugState, PlugStatus};
 use evse_dashboard::history::reading::Reading;
 use evse_dashboard::secret::WebhookSecret;
@@ -296,19 +296,33 @@ impl Wording for Plain {
         format!("{} happened", facts.event)
     }
 
-    fn mail(&self, language: Language, facts: &AlertFacts, link: &str) -> AlertMail {
+    fn mail(&self, language: Language, facts: &AlertFacts, links: &MailLinks) -> AlertMail {
         AlertMail {
             subject: format!("[{language}] {}", facts.event),
-            text: format!("{} happened; see {link}", facts.event),
+            text: format!(
+                "{} happened; see {}; stop: {}",
+                facts.event, links.look, links.stop
+            ),
             html: format!("<p>{} happened</p>", facts.event),
+            one_click: Some(links.one_click.clone()),
         }
     }
 
-    fn test_mail(&self, language: Language, link: &str) -> AlertMail {
+    fn test_mail(&self, language: Language, links: &MailLinks) -> AlertMail {
         AlertMail {
             subject: format!("[{language}] test"),
-            text: format!("a test; see {link}"),
+            text: format!("a test; see {}", links.look),
             html: "<p>a test</p>".into(),
+            one_click: Some(links.one_click.clone()),
+        }
+    }
+
+    fn confirm_mail(&self, language: Language, username: &str, confirm: &str) -> AlertMail {
+        AlertMail {
+            subject: format!("[{language}] confirm"),
+            text: format!("{username} asks; confirm: {confirm}"),
+            html: "<p>confirm</p>".into(),
+            one_click: None,
         }
     }
 }

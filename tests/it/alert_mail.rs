@@ -34,14 +34,14 @@ fn python() -> PathBuf {
 }
 
 /// A local SMTP sink; stopped when dropped.
-struct Sink {
+pub(crate) struct Sink {
     _child: tokio::process::Child,
     maildir: tempfile::TempDir,
     port: u16,
 }
 
 impl Sink {
-    async fn start() -> Sink {
+    pub(crate) async fn start() -> Sink {
         let port = free_port();
         let maildir = tempfile::tempdir().unwrap();
         let child = tokio::process::Command::new(python())
@@ -68,12 +68,12 @@ impl Sink {
         panic!("aiosmtpd did not listen on {port} within 10 s");
     }
 
-    fn mailer(&self) -> Mailer {
+    pub(crate) fn mailer(&self) -> Mailer {
         Mailer::new(&settings(self.port)).unwrap()
     }
 
     /// The mails received so far, as raw text.
-    async fn mails(&self, at_least: usize) -> Vec<String> {
+    pub(crate) async fn mails(&self, at_least: usize) -> Vec<String> {
         let new = self.maildir.path().join("box/new");
         for _ in 0..100 {
             let mut found = Vec::new();
@@ -118,7 +118,7 @@ async fn with_address(language: Language) -> (World, Alerts) {
     (world, alerts)
 }
 
-fn dispatcher(alerts: &Alerts, mailer: Option<Mailer>) -> Dispatcher {
+pub(crate) fn dispatcher(alerts: &Alerts, mailer: Option<Mailer>) -> Dispatcher {
     Dispatcher::new(
         alerts.clone(),
         std::sync::Arc::new(Plain),

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use chrono::{TimeDelta, Timelike, Utc};
-use evse_dashboard::alerts::{AlertError, NewEmail};
+use evse_dashboard::alerts::{AlertError, Followed, NewEmail, links};
 use evse_dashboard::auth::Users;
 use evse_dashboard::secret::Password;
-use evse_dashboard::types::{AlertEvent, AlertFacts, Language, Role};
+use evse_dashboard::types::{AlertEvent, AlertFacts, Language, LinkPurpose, Role};
 use evse_dashboard::vault::{TokenKey, Vault};
 
 use crate::alerts::{alerts_of, bay, offline};
@@ -67,6 +67,14 @@ async fn a_users_own_address_gets_the_sites_they_picked_in_their_language() {
     };
     let mine = subs.add_email(&actor("olga"), &new).await.unwrap();
     assert_eq!(mine.sites, [roof]);
+    // Her own address waits for the link mailed to it (#37).
+    assert!(!mine.confirmed);
+    let confirm = links::token(world.audit.key(), LinkPurpose::Confirm, mine.id);
+    assert_eq!(
+        subs.confirm(mine.id, &confirm).await.unwrap(),
+        Followed::Done
+    );
+    let mine = subs.get(mine.id).await.unwrap();
     assert_eq!(
         subs.mine(olga.id).await.unwrap(),
         std::slice::from_ref(&mine)

@@ -87,7 +87,13 @@ async fn the_export_lets_no_formula_through_whatever_text_column_holds_it() {
         .await
         .unwrap();
     let limit = std::time::Duration::from_secs(30);
-    let stream = audit::csv(db.db.clone(), AuditFilter::default(), limit, ()).unwrap();
+    let stream = audit::csv(
+        db.db.clone(),
+        (AuditFilter::default(), audit::privacy::Reader::ALL),
+        limit,
+        (),
+    )
+    .unwrap();
     let chunks: Vec<Vec<u8>> = stream.try_collect().await.unwrap();
     let text = String::from_utf8(chunks.concat()).unwrap();
     assert!(text.contains("x;'=2+2"), "{text}");

@@ -4,6 +4,7 @@
 //! `EVSE_TEST_BACKEND=postgres` a fresh PostgreSQL database on the server
 //! `EVSE_TEST_POSTGRES_URL` names (`.ci/test` runs the suite both ways).
 
+mod alert_consent;
 mod alert_delivery;
 mod alert_mail;
 mod alert_subscribers;
@@ -26,6 +27,7 @@ mod overview;
 mod registry;
 mod schedule_changes;
 mod schedules;
+mod sharing;
 mod sql_log;
 mod users;
 mod vocabulary;

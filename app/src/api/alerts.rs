@@ -3,8 +3,10 @@
 //! address for the events and sites they pick. Each change is audited by
 //! the store.
 
+#[cfg(feature = "ssr")]
+use evse_dashboard::types::Role;
 use evse_dashboard::types::{
-    AlertDelivery, AlertEvent, AlertSite, AlertSubscription, Language, Role, SecretText,
+    AlertDelivery, AlertEvent, AlertSite, AlertSubscription, Language, SecretText,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -177,8 +179,52 @@ pub async fn add_my_alert(
         .subscriptions
         .add_email(&actor, &new)
         .await?;
+    // The address is kept either way: the card shows it waiting, with
+    // "send again", which says why when the mail still does not go.
+    if let Err(e) = ask_to_confirm(&added, &user.username).await {
+        tracing::warn!(error = ?e, subscription = added.id, "the confirmation mail was not sent");
+    }
     context::redirect_plain_form("/account#my-alerts-heading");
     Ok(added)
+}
+
+/// Mails the link that confirms one's own address: until it is followed,
+/// that address gets nothing else. A mail that does not go is said (the
+/// subscription stays, waiting; the card offers to send it again).
+#[cfg(feature = "ssr")]
+async fn ask_to_confirm(added: &AlertSubscription, username: &str) -> Result<(), AppError> {
+    let dispatcher =
+        use_context::<evse_dashboard::alerts::dispatch::Dispatcher>().ok_or(AppError::Internal)?;
+    dispatcher
+        .ask_to_confirm(added, username)
+        .await
+        .map_err(|why| {
+            AppError::Refused(evse_dashboard::problem::Problem::AlertNotDelivered { why })
+        })
+}
+
+/// Sends one's confirmation mail again (counted like adding one).
+#[server(name = ConfirmMyAlertAgain, prefix = "/api", endpoint = "confirm_my_alert_again")]
+pub async fn confirm_my_alert_again(id: i64) -> Result<(), AppError> {
+    let user = guard::require(Role::Viewer).await?;
+    let services = context::services()?;
+    let actor = context::actor(Some(&user), &user.username).await;
+    let subscription = services.alerts.subscriptions.get(id).await?;
+    if subscription.user_id != Some(user.id) || subscription.confirmed {
+        return Err(AppError::NotFound(
+            evse_dashboard::types::Missing::AlertSubscription(id),
+        ));
+    }
+    services
+        .audit
+        .admit(
+            &actor,
+            evse_dashboard::types::AuditAction::AlertSubscriptionAdded,
+        )
+        .map_err(AppError::from)?;
+    ask_to_confirm(&subscription, &user.username).await?;
+    context::redirect_plain_form("/account#my-alerts-heading");
+    Ok(())
 }
 
 /// Ends one of one's own subscriptions (another's is not found).

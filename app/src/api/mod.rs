@@ -8,6 +8,7 @@ pub mod auth;
 pub mod chargers;
 pub mod control;
 pub mod history;
+pub mod mail_links;
 pub mod overview;
 pub mod schedules;
 pub mod system;

@@ -3,6 +3,7 @@ pub mod admin;
 pub mod audit;
 pub mod charger;
 pub mod login;
+pub mod mail_link;
 pub mod my_alerts;
 pub mod not_found;
 pub mod overview;

@@ -5,7 +5,7 @@
 use evse_dashboard::types::{AlertSite, AlertSubscription};
 use leptos::prelude::*;
 
-use crate::api::alerts::{AddMyAlert, RemoveMyAlert, my_alerts};
+use crate::api::alerts::{AddMyAlert, ConfirmMyAlertAgain, RemoveMyAlert, my_alerts};
 use crate::components::alert_choices::{
     AddressFields, RemoveFields, events_in_words, sites_in_words,
 };
@@ -29,12 +29,15 @@ pub fn MyAlertsCard() -> impl IntoView {
     let l = locale();
     let add = ServerAction::<AddMyAlert>::new();
     let remove = ServerAction::<RemoveMyAlert>::new();
+    let again = ServerAction::<ConfirmMyAlertAgain>::new();
     provide_context(remove);
+    provide_context(again);
     let mine = Resource::new(|| (), |_| my_alerts());
     view! {
         <Card id="my-alerts-heading" heading=td_string!(l, my_alerts_heading) testid="my-alerts">
             <p>{td_string!(l, my_alerts_intro)}</p>
             {action_error(remove)}
+            {action_error(again)}
             {action_error(add)}
             <Loaded waiting=td_string!(l, loading_alerts)>
                 {move || Suspend::new(async move {
@@ -63,6 +66,7 @@ fn Mine(list: Vec<AlertSubscription>, sites: Vec<AlertSite>) -> impl IntoView {
     }
     let [receiver, events, sites_column, quiet, remove] = columns(l);
     let remove_action = expect_context::<ServerAction<RemoveMyAlert>>();
+    let again_action = expect_context::<ServerAction<ConfirmMyAlertAgain>>();
     view! {
         <Table columns=columns(l) class="cards" testid="my-alert-table">
             {list
@@ -73,7 +77,16 @@ fn Mine(list: Vec<AlertSubscription>, sites: Vec<AlertSite>) -> impl IntoView {
                     let hours = s.quiet.map_or_else(|| td_string!(l, no_quiet).to_owned(), |q| q.shown());
                     view! {
                         <tr data-alert=s.id>
-                            <td data-label=receiver><code>{s.target.clone()}</code></td>
+                            <td data-label=receiver>
+                                <code>{s.target.clone()}</code>
+                                {(!s.confirmed).then(|| view! {
+                                    <p class="muted">{td_string!(l, my_alert_waiting)}</p>
+                                    <ActionForm action=again_action attr:class="inline">
+                                        <input type="hidden" name="id" value=s.id />
+                                        <button type="submit" class="secondary">{td_string!(l, my_alert_send_again)}</button>
+                                    </ActionForm>
+                                })}
+                            </td>
                             <td data-label=events>{names}</td>
                             <td data-label=sites_column>{where_}</td>
                             <td data-label=quiet>{hours}</td>

@@ -117,6 +117,8 @@ pub struct MailWords {
     pub look: &'static str,
     /// Why this address gets it, and where to change that.
     pub why: &'static str,
+    /// The unsubscribe link's text (none in a confirmation mail).
+    pub stop: &'static str,
 }
 
 /// An alert mail in `l`: "Charger offline: Garage A1" and its sentence.
@@ -135,6 +137,7 @@ pub fn alert_mail_words(l: Locale, facts: &AlertFacts) -> MailWords {
         sentence: alert_sentence(l, facts),
         look: td_string!(l, al_mail_look),
         why: td_string!(l, al_mail_why),
+        stop: td_string!(l, al_mail_stop),
     }
 }
 
@@ -145,5 +148,18 @@ pub fn test_mail_words(l: Locale) -> MailWords {
         sentence: td_string!(l, al_test_sentence).to_owned(),
         look: td_string!(l, al_mail_look),
         why: td_string!(l, al_mail_why),
+        stop: td_string!(l, al_mail_stop),
+    }
+}
+
+/// The mail that asks an address's holder to confirm it (#37): nothing
+/// else goes to a user's own address before.
+pub fn confirm_mail_words(l: Locale, username: &str) -> MailWords {
+    MailWords {
+        subject: td_string!(l, al_confirm_subject).to_owned(),
+        sentence: td_string!(l, al_confirm_sentence, user = username).to_string(),
+        look: td_string!(l, al_confirm_look),
+        why: td_string!(l, al_confirm_why),
+        stop: "",
     }
 }

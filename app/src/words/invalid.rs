@@ -42,6 +42,8 @@ fn field_name(l: Locale, field: Field) -> &'static str {
         Field::AlertEvents => td_string!(l, f_alert_events),
         Field::QuietHours => td_string!(l, f_quiet_hours),
         Field::AlertSites => td_string!(l, f_alert_sites),
+        Field::ShareMinimum => td_string!(l, f_share_minimum),
+        Field::Priority => td_string!(l, f_priority),
     }
 }
 
@@ -114,6 +116,15 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         (_, Rule::NotADate { text }) => {
             td_string!(l, v_not_a_date, what = what, text = text).to_string()
         }
+        (_, Rule::YearOutOfRange { text, first, last }) => td_string!(
+            l,
+            v_year_out_of_range,
+            what = what,
+            text = text,
+            first = first,
+            last = last
+        )
+        .to_string(),
         (_, Rule::SameAsUsername) => td_string!(l, v_same_as_username).to_owned(),
         (_, Rule::UsernameCharacters) => td_string!(l, v_username_characters).to_owned(),
         (_, Rule::Mismatch) => td_string!(l, v_mismatch).to_owned(),
@@ -127,11 +138,28 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         (_, Rule::TokenNameCharacters) => td_string!(l, v_token_name_characters).to_owned(),
         (_, Rule::NotAUrl) => td_string!(l, v_not_a_url, what = what).to_string(),
         (_, Rule::HttpsRequired) => td_string!(l, v_https_required, what = what).to_string(),
+        (_, Rule::PrivateAddress) => td_string!(l, v_private_address, what = what).to_string(),
         (_, Rule::CredentialsInUrl) => td_string!(l, v_credentials_in_url, what = what).to_string(),
         (_, Rule::NotAnAddress) => td_string!(l, v_not_an_address, what = what).to_string(),
         (_, Rule::UnknownEvent { text }) => td_string!(l, v_unknown_event, text = text).to_string(),
         (_, Rule::NoSpan) => td_string!(l, v_no_span).to_owned(),
         (_, Rule::TooMany { max }) => td_string!(l, v_too_many, max = max).to_string(),
+        (_, Rule::ZeroOrRange { got, min, max }) => td_string!(
+            l,
+            v_zero_or_range,
+            what = what,
+            got = got,
+            min = min,
+            max = max
+        )
+        .to_string(),
+        (_, Rule::BelowReserves { limit, reserves }) => {
+            td_string!(l, v_below_reserves, limit = limit, reserves = reserves).to_string()
+        }
+        (_, Rule::NoSupplyLimit) => td_string!(l, v_no_supply_limit).to_owned(),
+        (_, Rule::UnknownPriority { text }) => {
+            td_string!(l, v_unknown_priority, text = text).to_string()
+        }
     };
     if is_target_field(*field) {
         format!("{sentence} {}", td_string!(l, nothing_sent))

@@ -32,11 +32,14 @@ pub fn action_label(l: Locale, action: AuditAction) -> &'static str {
         ScheduleDisabled => td_string!(l, action_schedule_disabled),
         ScheduleDeleted => td_string!(l, action_schedule_deleted),
         SiteUpdated => td_string!(l, action_site_updated),
+        SiteSharingChanged => td_string!(l, action_site_sharing_changed),
+        ChargerPriorityChanged => td_string!(l, action_charger_priority_changed),
         ApiTokenCreated => td_string!(l, action_api_token_created),
         ApiTokenRevoked => td_string!(l, action_api_token_revoked),
         AlertSubscriptionAdded => td_string!(l, action_alert_added),
         AlertSubscriptionRemoved => td_string!(l, action_alert_removed),
         AlertTestSent => td_string!(l, action_alert_test_sent),
+        AlertSubscriptionConfirmed => td_string!(l, action_alert_confirmed),
         TargetChecked => td_string!(l, action_target_checked),
     }
 }

@@ -13,8 +13,8 @@ mod problem;
 mod verdict;
 
 pub use alert::{
-    MailWords, alert_event_label, alert_mail_words, alert_sentence, channel_label, delivery_label,
-    test_mail_words,
+    MailWords, alert_event_label, alert_mail_words, alert_sentence, channel_label,
+    confirm_mail_words, delivery_label, test_mail_words,
 };
 pub use days::{day_name, days_label};
 pub use event::event_sentence;

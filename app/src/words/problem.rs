@@ -45,6 +45,15 @@ pub fn problem_sentence(l: Locale, problem: &Problem) -> String {
             td_string!(l, e_logins_throttled, attempts = attempts).to_string()
         }
         Problem::Busy => td_string!(l, e_busy).into(),
+        Problem::TooFast { seconds } => td_string!(
+            l,
+            e_too_fast,
+            wait = human_duration(l, u64::try_from(*seconds).unwrap_or(1).max(1))
+        )
+        .to_string(),
+        Problem::Repeated { attempts } => {
+            td_string!(l, e_repeated, attempts = attempts).to_string()
+        }
         Problem::AlreadyRunning => td_string!(l, e_already_running).into(),
         Problem::WrongCurrentPassword => td_string!(l, e_wrong_current_password).into(),
         Problem::DuplicateUser { username } => {

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Json, Response};
-use evse_dashboard::audit::query;
+use evse_dashboard::audit::{privacy, query};
 use evse_dashboard::types::{AuditFilter, Role};
 
 use super::caller::Caller;
@@ -56,9 +56,14 @@ pub async fn page(
         ),
         None => None,
     };
-    let (entries, next) = query::page_rows(&state.services.db, &filter, before)
+    let (mut entries, next) = query::page_rows(&state.services.db, &filter, before)
         .await
         .map_err(app::error::AppError::from)?;
+    let reader = privacy::Reader {
+        user_id: None,
+        role: caller.token.role,
+    };
+    privacy::shown_to(&reader, &mut entries);
     Ok(Json(AuditPage {
         events: entries.into_iter().map(AuditEvent::from).collect(),
         next_cursor: next.map(|id| id.to_string()),

@@ -14,15 +14,20 @@ pub struct ApiPath<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
 
+// Axum's own words name parser internals ("Cannot parse … to a `i64`")
+// and echo the input whole (a 10 KB id): the log keeps them, the answer
+// says what to send instead.
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
-        Self::Unreadable(Unreadable::Path(rejection.body_text()))
+        tracing::debug!(why = %rejection.body_text(), "an unreadable path");
+        Self::Unreadable(Unreadable::Path)
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::Unreadable(Unreadable::Query(rejection.body_text()))
+        tracing::debug!(why = %rejection.body_text(), "an unreadable query");
+        Self::Unreadable(Unreadable::Query)
     }
 }
 

@@ -5,8 +5,12 @@
 
 use chrono::{DateTime, Utc};
 use evse_dashboard::clemap::model::{CurrentSettings, PlugStatus};
+use evse_dashboard::types::{AuditAction, Outcome};
 use evse_dashboard::types::{AuditEntry, ChargerOverview};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::{IntoParams, ToSchema};
 
 /// A charger with its latest reading and target, when known.
@@ -66,12 +70,15 @@ pub struct Target {
 }
 
 /// The body of a set: whole amperes within the charger's range, seconds
-/// within the server's limits.
+/// within the server's limits (`--max-target-hours`, 24 by default). A
+/// value within the bounds here but outside those is refused (422) and
+/// audited.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SetTarget {
-    #[schema(example = 6)]
+    #[schema(example = 6, minimum = 0, maximum = 80)]
     pub current: i64,
-    #[schema(example = 1800)]
+    #[schema(example = 1800, minimum = 60, maximum = 604800)]
     pub duration: i64,
 }
 
@@ -151,6 +158,33 @@ pub struct AuditEvent {
     pub verdict: Option<String>,
 }
 
+/// A day as the query takes it: a calendar date (`format: date`) in the
+/// years the dashboard accepts (`evse_dashboard::calendar`), or empty,
+/// which is the same as leaving it out.
+fn day() -> Schema {
+    let date = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .pattern(Some(r"^(20[0-9]{2}|2100)-"));
+    let empty = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(0));
+    AnyOfBuilder::new().item(date).item(empty).into()
+}
+
+/// One of a closed set's names, from its one definition, or empty (the
+/// same as leaving the filter out).
+fn one_of<T>() -> Object
+where
+    T: strum::IntoEnumIterator + Into<&'static str>,
+{
+    let names = T::iter().map(Into::<&'static str>::into);
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(std::iter::once("").chain(names)))
+        .build()
+}
+
 /// The audit page's filters and the cursor.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -160,14 +194,19 @@ pub struct AuditQuery {
     /// Exact actor: a username, or `token:NAME`, or `schedule:ID`.
     pub user: Option<String>,
     /// An audit action, e.g. `set_target`.
+    #[param(schema_with = one_of::<AuditAction>)]
     pub action: Option<String>,
     /// An outcome, e.g. `received`.
+    #[param(schema_with = one_of::<Outcome>)]
     pub outcome: Option<String>,
-    /// First day, `YYYY-MM-DD` (UTC), inclusive.
+    /// First day, `YYYY-MM-DD` (UTC), inclusive (years 2000 to 2100).
+    #[param(schema_with = day)]
     pub from: Option<String>,
-    /// Last day, `YYYY-MM-DD` (UTC), inclusive.
+    /// Last day, `YYYY-MM-DD` (UTC), inclusive (years 2000 to 2100).
+    #[param(schema_with = day)]
     pub to: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^([0-9]{1,18})?$")]
     pub cursor: Option<String>,
 }
 
@@ -175,9 +214,11 @@ pub struct AuditQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DaysQuery {
-    /// First day, `YYYY-MM-DD`; today when left out.
+    /// First day, `YYYY-MM-DD`; today when left out (years 2000 to 2100).
+    #[param(schema_with = day)]
     pub from: Option<String>,
-    /// Last day, `YYYY-MM-DD`, inclusive; today when left out.
+    /// Last day, `YYYY-MM-DD`, inclusive; today when left out (years 2000 to 2100).
+    #[param(schema_with = day)]
     pub to: Option<String>,
 }
 

@@ -1,5 +1,6 @@
-//! What every write of `/api/v1` goes through after its role check: its
-//! `Idempotency-Key`, then the token's rate, then the change itself, whose
+//! What every write of `/api/v1` goes through after its role check: an
+//! earlier answer to its `Idempotency-Key`, then the token's rate, then
+//! the key's claim and the change itself, whose
 //! answer is kept for the key. All of it on a task of its own, so a client
 //! that goes away (or the request timeout) never leaves a key claimed but
 //! unanswered.
@@ -58,6 +59,7 @@ pub struct KeyHeader {
     /// answer again, with no second call to CLEMAP and no second audit
     /// event (a UUID per change; reuse it only to retry that change).
     #[serde(rename = "Idempotency-Key")]
+    #[param(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")]
     #[allow(dead_code)] // read from the headers by `key`, documented here
     idempotency_key: Option<String>,
 }
@@ -112,7 +114,19 @@ where
     F: Future<Output = Result<Answered, ApiError>>,
 {
     let db = &state.services.db;
-    match idempotency::claim(db, token, key, fingerprint, chrono::Utc::now()).await {
+    let now = chrono::Utc::now();
+    // A repeat is answered before the rate is checked (it costs none), and
+    // the rate before the key is claimed: a token over its rate writes
+    // nothing at all.
+    let claimed = match idempotency::earlier(db, token, key, fingerprint, now).await {
+        Ok(Some(earlier)) => Ok(earlier),
+        Ok(None) => match state.write_rate.check(token) {
+            Ok(()) => idempotency::claim(db, token, key, fingerprint, now).await,
+            Err(e) => return e.into_response(),
+        },
+        Err(e) => Err(e),
+    };
+    match claimed {
         Ok(Claim::Fresh) => {}
         Ok(Claim::Replay(first)) => {
             let mut response = json_answer(first.status, first.body);
@@ -131,10 +145,6 @@ where
             tracing::error!(error = %e, "could not claim an idempotency key");
             return ApiError::App(app::error::AppError::Internal).into_response();
         }
-    }
-    if let Err(e) = state.write_rate.check(token) {
-        give_up(state, token, key).await;
-        return e.into_response();
     }
     let result = change.await;
     if !worth_keeping(&result) {

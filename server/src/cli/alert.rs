@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::{DataArgs, MailArgs};
+use super::{DataArgs, MailArgs, WebhookArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum AlertCommand {
@@ -18,6 +18,8 @@ pub enum AlertCommand {
         /// audit_chain_broken.
         #[arg(long, value_name = "LIST")]
         events: Option<String>,
+        #[command(flatten)]
+        webhooks: WebhookArgs,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -55,6 +57,8 @@ pub enum AlertCommand {
         id: i64,
         #[command(flatten)]
         mail: MailArgs,
+        #[command(flatten)]
+        webhooks: WebhookArgs,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -13,7 +13,7 @@ mod schedule;
 mod token;
 
 pub use alert::AlertCommand;
-pub use options::{DataArgs, LogArgs, LogFormat, MailArgs, ServeArgs, WebArgs};
+pub use options::{DataArgs, LogArgs, LogFormat, MailArgs, ServeArgs, WebArgs, WebhookArgs};
 pub use schedule::{ScheduleAddArgs, ScheduleCommand};
 pub use token::TokenCommand;
 
@@ -63,6 +63,10 @@ pub enum Command {
     /// Register, list and remove chargers.
     #[command(subcommand)]
     Charger(ChargerCommand),
+    /// List sites; set a site's supply limit; share its supply among the
+    /// cars charging (load management).
+    #[command(subcommand)]
+    Site(SiteCommand),
     /// Re-encrypt every stored evsetoken under a new key, in one transaction.
     RotateKey(RotateKeyArgs),
     /// Create users, set passwords, disable accounts, list users.
@@ -181,6 +185,45 @@ pub enum ChargerCommand {
     SetToken {
         /// The charger's id, as shown by `charger list`.
         id: i64,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set who is served first when the site's supply is shared.
+    Priority {
+        /// The charger's id, as shown by `charger list`.
+        id: i64,
+        /// high, normal or low.
+        #[arg(value_name = "high|normal|low")]
+        priority: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// List the sites with their supply limit and sharing.
+    List(DataArgs),
+    /// Set a site's supply limit, amperes per phase.
+    Set {
+        /// The site's id, as shown by `site list`.
+        id: i64,
+        /// Amperes per phase the site's supply carries.
+        #[arg(long, value_name = "A")]
+        supply_limit: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Share the site's supply among the cars charging now (on), or stop
+    /// (off: the targets sent end by themselves within the hold time).
+    Share {
+        /// The site's id, as shown by `site list`.
+        id: i64,
+        #[arg(value_name = "on|off", value_parser = ["on", "off"])]
+        state: String,
+        /// The least each charging car gets: 0, or 6 to 32 A.
+        #[arg(long, value_name = "A", allow_negative_numbers = true)]
+        minimum: Option<i64>,
         #[command(flatten)]
         data: DataArgs,
     },

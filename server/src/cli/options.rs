@@ -108,6 +108,23 @@ impl MailArgs {
     }
 }
 
+/// Where webhooks may go besides the public internet (#37).
+#[derive(Debug, Clone, Default, Args)]
+pub struct WebhookArgs {
+    /// A private network (e.g. 10.20.0.0/16) or address that webhooks
+    /// may reach, for a company's own receivers; repeat or separate with
+    /// commas. Without it, webhooks go only to public addresses and to
+    /// this machine when the URL names it (localhost, 127.0.0.1, [::1]).
+    #[arg(
+        long = "webhook-allow",
+        env = "EVSE_WEBHOOK_ALLOW",
+        value_name = "CIDR",
+        value_delimiter = ',',
+        value_parser = crate::client_ip::parse_trusted_proxy
+    )]
+    pub webhook_allow: Vec<ipnet::IpNet>,
+}
+
 /// Options of every subcommand that serves the dashboard.
 #[derive(Debug, Clone, Args)]
 pub struct WebArgs {
@@ -182,6 +199,14 @@ pub struct WebArgs {
           value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub offline_after: u64,
 
+    /// Seconds each target the load manager sends holds (#40). It is
+    /// renewed before it ends; when every instance stops, each managed
+    /// charger's target ends within this time and CLEMAP's own settings
+    /// apply again.
+    #[arg(long, env = "EVSE_SHARE_HOLD_SECS", default_value_t = 600, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(120..=3600))]
+    pub share_hold_secs: u64,
+
     /// The dashboard's address as people reach it (behind a proxy: the
     /// proxy's), for the links in alerts. Defaults to http://LISTEN.
     #[arg(long, env = "EVSE_PUBLIC_URL", value_name = "URL")]
@@ -189,6 +214,9 @@ pub struct WebArgs {
 
     #[command(flatten)]
     pub mail: MailArgs,
+
+    #[command(flatten)]
+    pub webhooks: WebhookArgs,
 
     /// Longest temporary target a user may set, hours.
     #[arg(

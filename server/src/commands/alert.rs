@@ -20,8 +20,15 @@ fn said(e: evse_dashboard::alerts::AlertError) -> Box<dyn std::error::Error> {
 
 pub async fn run(command: AlertCommand) -> CommandResult {
     match command {
-        AlertCommand::AddWebhook { url, events, data } => {
-            let alerts = alerts(&data).await?;
+        AlertCommand::AddWebhook {
+            url,
+            events,
+            webhooks,
+            data,
+        } => {
+            let alerts = alerts(&data)
+                .await?
+                .with_webhook_allow(webhooks.webhook_allow);
             let secret = WebhookSecret::new(read_secret("webhook signing secret: ")?);
             let added = alerts
                 .subscriptions
@@ -119,8 +126,15 @@ pub async fn run(command: AlertCommand) -> CommandResult {
                 .map_err(said)?;
             println!("removed alert subscription {id} ({})", shown(&gone.target));
         }
-        AlertCommand::Test { id, mail, data } => {
-            let alerts = alerts(&data).await?;
+        AlertCommand::Test {
+            id,
+            mail,
+            webhooks,
+            data,
+        } => {
+            let alerts = alerts(&data)
+                .await?
+                .with_webhook_allow(webhooks.webhook_allow);
             let url = std::env::var("EVSE_PUBLIC_URL").unwrap_or_default();
             let mailer = mail.settings().as_ref().map(Mailer::new).transpose()?;
             let dispatcher = crate::alerts::dispatcher(alerts, mailer, &url)?;

@@ -52,6 +52,16 @@ pub async fn run(command: ChargerCommand) -> CommandResult {
             println!("replaced the evsetoken of charger {id} ({})", charger.name);
             Ok(())
         }
+        ChargerCommand::Priority { id, priority, data } => {
+            let (audit, _) = open_backend(&data).await?;
+            let settings = evse_dashboard::sharing::Settings::new(audit);
+            let priority = settings
+                .set_priority(&cli_actor(), id, &priority)
+                .await
+                .map_err(|e| said(e.problem()))?;
+            println!("charger {id} now has priority {priority}");
+            Ok(())
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod rotate_key;
 pub mod schedule;
 pub mod serve;
 pub mod simulate;
+pub mod site;
 pub mod token;
 pub mod user;
 

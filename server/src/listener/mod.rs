@@ -62,6 +62,11 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// Requests one HTTP/2 connection may run at once: with the per-client
+/// cap on connections, this bounds what one client can keep running
+/// (hyper's default is 200 per connection). A browser opens a handful.
+pub const MAX_STREAMS_PER_CONNECTION: u32 = 32;
+
 /// How long a stop waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(30);
 /// How long an idle connection gets to close politely (HTTP/2 waits for
@@ -86,7 +91,10 @@ pub async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
-    builder.http2().timer(TokioTimer::new());
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION);
     let builder = Arc::new(builder);
     tokio::pin!(shutdown);
     loop {

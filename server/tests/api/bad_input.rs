@@ -239,5 +239,8 @@ async fn every_server_function_refuses_bad_input_with_a_sentence() {
     assert!(cases > 1000, "{cases} cases");
     // The cases reached the functions' own checks, not only the decoder.
     assert!(tally.refused_4xx > 500 && tally.accepted > 50, "{tally:?}");
-    assert!(tally.audited_refusals > 20, "{tally:?}");
+    // Refused sets are audited, the first few a minute as rows of their
+    // own and the rest in a summary row (#37; `tests/api/repeats.rs`).
+    let written = evse_dashboard::audit::repeats::REFUSALS_WRITTEN as usize;
+    assert!(tally.audited_refusals >= written, "{tally:?}");
 }

@@ -3,8 +3,8 @@
 //! crawler.
 
 use app::api::alerts::{
-    AddAlertEmail, AddAlertWebhook, AddMyAlert, ListAlerts, MyAlerts, RemoveAlert, RemoveMyAlert,
-    SendAlertTest,
+    AddAlertEmail, AddAlertWebhook, AddMyAlert, ConfirmMyAlertAgain, ListAlerts, MyAlerts,
+    RemoveAlert, RemoveMyAlert, SendAlertTest,
 };
 use app::api::audit::{AuditEventCall, AuditPageCall};
 use app::api::auth::{ChangePassword, Login, Logout, Me};
@@ -17,6 +17,7 @@ use app::api::control::{
     TargetLimitsCall,
 };
 use app::api::history::{ChargerChartCall, SiteChartCall};
+use app::api::mail_links::{FollowMailLink, MailLink};
 use app::api::overview::{BulkResult, BulkSetTarget, FleetOverview};
 use app::api::schedules::{
     ChargerSchedules, CreateSchedule, DeleteSchedule, GetSchedule, SetScheduleEnabled,
@@ -27,6 +28,7 @@ use app::api::tokens::{CreateApiToken, ListApiTokens, RevokeApiToken, TakeNewApi
 use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
 use app::language::SetLanguage;
 use app::prefs::{SetTheme, Theme};
+use evse_dashboard::types::LinkPurpose;
 use evse_dashboard::types::{
     AuditAction, AuditFilter, ChargerInput, ChartRange, Language, Role, ScheduleInput,
 };
@@ -211,6 +213,24 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
             },
         ),
         rule(AtLeast(Viewer), RemoveMyAlert { id: NONE }),
+        rule(AtLeast(Viewer), ConfirmMyAlertAgain { id: NONE }),
+        // The link's token authorises these: a wrong one is "not found".
+        rule(
+            Public,
+            MailLink {
+                purpose: LinkPurpose::Confirm,
+                id: NONE,
+                token: "0".repeat(32),
+            },
+        ),
+        rule(
+            Public,
+            FollowMailLink {
+                purpose: LinkPurpose::Unsubscribe,
+                id: NONE,
+                token: "0".repeat(32),
+            },
+        ),
         rule(
             AtLeast(Admin),
             CreateApiToken {

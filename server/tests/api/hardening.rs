@@ -351,3 +351,24 @@ async fn cli_changes_are_audited_as_the_os_user() {
         "{actor}"
     );
 }
+
+/// One HTTP/2 connection runs only a few requests at once, so the
+/// per-client cap on connections bounds a client's streams too.
+#[tokio::test]
+async fn one_http2_connection_opens_only_a_few_streams() {
+    let app = spawn_app().await;
+    let tcp = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let (client, connection) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(connection);
+    let mut client = client.ready().await.unwrap();
+    let request = axum::http::Request::get(format!("http://{}/livez", app.addr))
+        .body(())
+        .unwrap();
+    let (response, _) = client.send_request(request, true).unwrap();
+    assert_eq!(response.await.unwrap().status(), 200);
+    assert_eq!(
+        client.current_max_send_streams(),
+        server::listener::MAX_STREAMS_PER_CONNECTION as usize,
+        "the server's SETTINGS bound the streams of a connection"
+    );
+}

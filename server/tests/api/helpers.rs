@@ -65,8 +65,10 @@ pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
         metrics_listen: None,
         api_writes_per_minute: std::num::NonZeroU32::new(60).unwrap(),
         offline_after: std::time::Duration::from_secs(120),
+        share_hold: std::time::Duration::from_secs(600),
         public_url: None,
         mail: None,
+        webhook_allow: Vec::new(),
     }
 }
 

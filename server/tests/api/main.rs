@@ -3,6 +3,7 @@
 //! driven over HTTP as a browser or script would.
 
 mod admin_chargers;
+mod alert_privacy;
 mod alerts;
 mod api_v1;
 mod assets;
@@ -12,6 +13,7 @@ mod backup;
 mod bad_input;
 mod calls;
 mod control_http;
+mod dates;
 mod foundation;
 mod hardening;
 mod helpers;
@@ -23,4 +25,5 @@ mod login_security;
 mod login_throttle;
 mod metrics;
 mod probe;
+mod repeats;
 mod sessions;

@@ -126,6 +126,17 @@ impl SimulatorHandle {
         });
     }
 
+    /// Puts `vehicle` on every plug of a station (a car arrives or leaves).
+    pub fn set_vehicle(&self, evse_uuid: &str, vehicle: fleet::Vehicle) {
+        self.with(|s| {
+            if let Some(station) = s.station_mut(evse_uuid) {
+                for plug in &mut station.spec.plugs {
+                    plug.vehicle = vehicle;
+                }
+            }
+        });
+    }
+
     /// Moves the simulator's clock forward, e.g. past a target's expiry.
     pub fn advance_clock(&self, by: Duration) {
         self.with(|s| s.clock_offset += chrono::Duration::from_std(by).expect("small duration"));

@@ -59,18 +59,29 @@ fn unreadable(what: &Unreadable) -> String {
             r#"The body must be a JSON object such as {"current": 6, "duration": 1800}."#.into()
         }
         Unreadable::NotReceived => "The request body did not arrive whole; send it again.".into(),
-        Unreadable::Path(why) => format!("The path is not one this API has ({why})."),
-        Unreadable::Query(why) => format!("The query string could not be read ({why})."),
+        Unreadable::Path => "An id in the path must be a whole number, as in \
+            /chargers/12; /api/v1/docs lists the paths."
+            .into(),
+        Unreadable::Query => "A value in the query string is not of its kind (an id or a \
+            number must be a whole number); /api/v1/docs lists each parameter."
+            .into(),
         Unreadable::UnknownAction(value) => format!(
-            "There is no audit action \"{value}\"; the reference page lists them (e.g. set_target)."
+            "There is no audit action \"{}\"; the reference page lists them (e.g. set_target).",
+            short(value)
         ),
         Unreadable::UnknownOutcome(value) => format!(
-            "There is no outcome \"{value}\"; the reference page lists them (e.g. received)."
+            "There is no outcome \"{}\"; the reference page lists them (e.g. received).",
+            short(value)
         ),
         Unreadable::Cursor => {
             "This cursor is not one this API gave out; pass next_cursor as it came.".into()
         }
     }
+}
+
+/// What was sent, as much of it as a sentence needs.
+fn short(value: &str) -> String {
+    evse_dashboard::problem::echo(value)
 }
 
 fn key(problem: KeyProblem) -> &'static str {

@@ -75,9 +75,10 @@ pub enum Unreadable {
     NotAnObject,
     /// The body did not arrive whole.
     NotReceived,
-    /// Axum's own words on the path or the query.
-    Path(String),
-    Query(String),
+    /// A path segment that is not the whole number an id is.
+    Path,
+    /// A query parameter of the wrong kind (a number that is not one).
+    Query,
     /// An audit filter value that is none of ours.
     UnknownAction(String),
     UnknownOutcome(String),

@@ -185,8 +185,11 @@ async fn bad_input_through_the_api_is_refused_with_a_sentence() {
         }
     }
     eprintln!("api bad input: {refused} refused ({audited} audited), {accepted} accepted");
+    // Refused sets are audited, the first few a minute as rows of their
+    // own and the rest in a summary row (#37; `tests/api/repeats.rs`).
+    let written = evse_dashboard::audit::repeats::REFUSALS_WRITTEN as usize;
     assert!(
-        refused > 200 && audited > 20 && accepted > 0,
+        refused > 200 && audited >= written && accepted > 0,
         "{refused} {audited} {accepted}"
     );
 }

@@ -171,3 +171,79 @@ async fn unknown_paths_and_bad_ids_are_problem_documents() {
     .await;
     problem(&bad_filter, 400);
 }
+
+/// Readers of one charger's target share CLEMAP's reads (#37): 40
+/// connections asking for 5 s, CLEMAP answering in 300 ms, make at most
+/// 12 reads (each a status and a settings request), and a failing charger
+/// is not asked again by every reader that comes meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_readers_share_clemaps_reads() {
+    use evse_dashboard::clemap::simulator::Faults;
+    let (app, sim, id) = super::app_with_charger().await;
+    let viewer = super::token(&app, "readers", Role::Viewer).await;
+    sim.set_faults(Faults {
+        latency: std::time::Duration::from_millis(300),
+        ..Default::default()
+    });
+    sim.clear_requests();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let readers = (0..40).map(|_| {
+        let (app, viewer) = (&app, viewer.clone());
+        async move {
+            let mut answered = 0;
+            while std::time::Instant::now() < until {
+                let res = super::call(
+                    app,
+                    reqwest::Method::GET,
+                    &format!("/chargers/{id}/target"),
+                    Some(&viewer),
+                )
+                .send()
+                .await
+                .unwrap();
+                assert_eq!(res.status(), 200);
+                answered += 1;
+            }
+            answered
+        }
+    });
+    let answered: usize = futures::future::join_all(readers).await.into_iter().sum();
+    let reads = sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/status"))
+        .count();
+    assert!(answered > 40, "{answered} answers");
+    assert!(reads <= 12, "{reads} CLEMAP reads for {answered} answers");
+    // A charger that fails is remembered as failing for as long.
+    sim.set_faults(Faults {
+        latency: std::time::Duration::from_millis(300),
+        error_rate: 1.0,
+        ..Default::default()
+    });
+    tokio::time::sleep(evse_dashboard::control::LIVE_TTL).await;
+    sim.clear_requests();
+    let failing = (0..20).map(|_| {
+        super::call(
+            &app,
+            reqwest::Method::GET,
+            &format!("/chargers/{id}/target"),
+            Some(&viewer),
+        )
+        .send()
+    });
+    for res in futures::future::join_all(failing).await {
+        assert_eq!(res.unwrap().status(), 502);
+    }
+    // One read, with the client's own retries of a GET (else 20 readers
+    // would make 20 of them).
+    let reads = sim
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/status"))
+        .count();
+    assert!(
+        reads <= 6,
+        "{reads} reads of a failing charger by 20 readers"
+    );
+}

@@ -244,6 +244,26 @@ async fn a_token_past_its_rate_gets_429_with_retry_after() {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
+    // Past its rate, a new key is refused before it is claimed: the
+    // flood writes nothing (#37); the answered key still answers.
+    let keys = |app: &crate::helpers::TestApp| {
+        let pool = app.sqlite().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM idempotency_keys")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = keys(&app).await;
+    for n in 0..20 {
+        let fresh = call(&app, Method::DELETE, &path, Some(&ops))
+            .header("idempotency-key", format!("flood-{n}"));
+        assert_eq!(answer(fresh).await.0, 429);
+    }
+    assert_eq!(keys(&app).await, before, "no key claimed past the rate");
+    let again = call(&app, Method::DELETE, &path, Some(&ops)).header("idempotency-key", "same");
+    assert_eq!(answer(again).await.0, 200, "a repeat still answers");
     // Reads are not limited, and each token has its own allowance.
     assert_eq!(
         answer(call(&app, Method::GET, "/chargers", Some(&ops)))

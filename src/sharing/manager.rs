@@ -1,0 +1,225 @@
+//! The load manager: after each round the sampler's lease holder samples,
+//! it shares each shared site's supply (`allocate`) and sends what
+//! changed by at least 1 A, and renews what would end within half the
+//! hold, as temporary targets through `Control` (validated, audited
+//! intent first, under `load:SITE`). A charger CLEMAP refuses or does not
+//! answer keeps its last stored target and is tried again next round; the
+//! others are not held up (the sends run in parallel).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+
+use super::allocate::{Allocation, Supply, allocate};
+use super::error::SharingError;
+use super::points::{self, Known};
+use super::settings::Settings;
+use super::store::{self, Stored};
+use crate::audit::{Actor, AuditLog};
+use crate::control::Control;
+use crate::history::sampler::Round;
+use crate::on_db;
+use crate::types::{Charger, Site, Who};
+use crate::vocabulary::{Outcome, Priority};
+
+/// How long each target the manager sends holds (`--share-hold-secs`):
+/// the most a charger keeps it after every instance stopped.
+pub const DEFAULT_HOLD: Duration = Duration::from_secs(600);
+
+/// Sends running at once per round (the sampler reads as many).
+const SENDS_AT_ONCE: usize = 32;
+
+#[derive(Clone, Debug)]
+pub struct Sharing {
+    audit: AuditLog,
+    control: Control,
+    hold: Duration,
+    pub settings: Settings,
+}
+
+impl Sharing {
+    pub fn new(audit: AuditLog, control: Control) -> Self {
+        Self {
+            settings: Settings::new(audit.clone()),
+            audit,
+            control,
+            hold: DEFAULT_HOLD,
+        }
+    }
+
+    pub fn with_hold(mut self, hold: Duration) -> Self {
+        self.hold = hold;
+        self
+    }
+
+    pub fn hold(&self) -> Duration {
+        self.hold
+    }
+
+    /// Acts on each round the sampler publishes (spawned by
+    /// `Application::build`); a round that fails is logged, the next one
+    /// starts afresh.
+    pub async fn run(self, mut rounds: tokio::sync::watch::Receiver<Option<Arc<Round>>>) {
+        while rounds.changed().await.is_ok() {
+            let round = rounds.borrow_and_update().clone();
+            if let Some(round) = round
+                && let Err(e) = self.after_round(&round).await
+            {
+                tracing::error!(error = %e, "a load management round failed");
+            }
+        }
+    }
+
+    /// Shares every shared site's supply from `round`'s readings; returns
+    /// each site's allocation.
+    pub async fn after_round(
+        &self,
+        round: &Round,
+    ) -> Result<Vec<(Site, Allocation)>, SharingError> {
+        let shared: Vec<Site> = self
+            .settings
+            .sites()
+            .await?
+            .into_iter()
+            .filter(|s| s.sharing && s.supply_limit.is_some())
+            .collect();
+        if shared.is_empty() {
+            return Ok(Vec::new());
+        }
+        let db = self.audit.db();
+        let latest = crate::history::latest::all(db).await?;
+        let longest = chrono::Duration::seconds(self.control.limits().max_duration.into());
+        let bounds = points::bounds(&self.audit, round.at, longest).await?;
+        let priorities = self.priorities().await?;
+        let readings: HashMap<i64, &crate::history::Reading> =
+            round.readings.iter().map(|r| (r.charger_id, r)).collect();
+        let mut done = Vec::with_capacity(shared.len());
+        for site in shared {
+            let chargers: Vec<&Charger> = round
+                .chargers
+                .iter()
+                .filter(|c| c.site_id == site.id)
+                .collect();
+            let stored = store::for_site(db, site.id).await?;
+            let points: Vec<_> = chargers
+                .iter()
+                .map(|c| {
+                    let known = Known {
+                        stored: stored.get(&c.id),
+                        verdict: latest
+                            .get(&c.id)
+                            .and_then(|l| l.finding.as_ref())
+                            .map(|f| f.verdict),
+                        bound: bounds.get(&c.id).copied(),
+                        priority: priorities.get(&c.id).copied().unwrap_or_default(),
+                    };
+                    points::point(c, readings.get(&c.id).copied(), known, round.at)
+                })
+                .collect();
+            let supply = Supply {
+                limit: site.supply_limit.unwrap_or_default(),
+                minimum: site.share_minimum,
+            };
+            let allocation = allocate(supply, &points);
+            let rows = self
+                .send(&site, &allocation, &points, &stored, round.at)
+                .await;
+            store::save(db, site.id, &rows, round.at.timestamp_millis()).await?;
+            done.push((site, allocation));
+        }
+        Ok(done)
+    }
+
+    /// Sends what changed or is due for renewal; the rows to keep.
+    async fn send(
+        &self,
+        site: &Site,
+        allocation: &Allocation,
+        points: &[super::allocate::Point],
+        stored: &HashMap<i64, Stored>,
+        now: DateTime<Utc>,
+    ) -> Vec<Stored> {
+        let now_ms = now.timestamp_millis();
+        let hold_ms = i64::try_from(self.hold.as_millis()).unwrap_or(i64::MAX);
+        let hold_secs = u32::try_from(self.hold.as_secs()).unwrap_or(u32::MAX);
+        let actor = Actor::of(Who::Load { site_id: site.id });
+        let batch = uuid::Uuid::new_v4().to_string();
+        let due: Vec<(i64, u32)> = allocation
+            .shares
+            .iter()
+            .filter_map(|share| {
+                let amps = share.amps?;
+                let last = stored.get(&share.charger_id);
+                let in_force = last.and_then(|s| s.in_force(now_ms));
+                let renew = last
+                    .and_then(|s| s.sent_until_ms)
+                    .is_none_or(|until| until - now_ms < hold_ms / 2);
+                (in_force != Some(amps) || renew).then_some((share.charger_id, amps))
+            })
+            .collect();
+        let sent: HashMap<i64, bool> = futures::stream::iter(due)
+            .map(|(charger_id, amps)| {
+                let (actor, batch) = (&actor, &batch);
+                async move {
+                    let result = self
+                        .control
+                        .set_target_in_batch(actor, charger_id, (amps, hold_secs), batch)
+                        .await;
+                    let received = match result {
+                        Ok(outcome) => outcome.outcome == Outcome::Received,
+                        Err(e) => {
+                            tracing::warn!(error = %e, charger_id, "a shared target was not sent");
+                            false
+                        }
+                    };
+                    (charger_id, received)
+                }
+            })
+            .buffer_unordered(SENDS_AT_ONCE)
+            .collect()
+            .await;
+        allocation
+            .shares
+            .iter()
+            .zip(points)
+            .map(|(share, point)| {
+                let last = stored.get(&share.charger_id);
+                let (amps, sent_until_ms) = if sent.get(&share.charger_id) == Some(&true) {
+                    (share.amps.map(i64::from), Some(now_ms + hold_ms))
+                } else {
+                    (
+                        last.and_then(|s| s.amps),
+                        last.and_then(|s| s.sent_until_ms),
+                    )
+                };
+                let charging = matches!(point.state, super::allocate::State::Charging { .. });
+                let arrived_ms =
+                    charging.then(|| last.and_then(|s| s.arrived_ms).unwrap_or(now_ms));
+                Stored {
+                    charger_id: share.charger_id,
+                    amps,
+                    sent_until_ms,
+                    arrived_ms,
+                    share: serde_json::to_string(share).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    async fn priorities(&self) -> Result<HashMap<i64, Priority>, sqlx::Error> {
+        let rows: Vec<(i64, Priority)> = on_db!(self.audit.db(), pool => sqlx::query_as(
+            "SELECT id, priority FROM chargers WHERE deleted_at IS NULL",
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().collect())
+    }
+
+    /// The last allocation of each charger of a site, as stored.
+    pub async fn allocations(&self, site_id: i64) -> Result<HashMap<i64, Stored>, SharingError> {
+        Ok(store::for_site(self.audit.db(), site_id).await?)
+    }
+}

@@ -1,0 +1,240 @@
+//! The sharing settings: per site on/off, supply limit and minimum per
+//! car; per charger its priority. Each change is checked, audited (also
+//! when refused) and applied by the manager's next round.
+
+use super::error::SharingError;
+use super::store;
+use crate::audit::{Actor, AuditLog, Event};
+use crate::on_db;
+use crate::problem::{Field, Invalid, Missing, Rule};
+use crate::schedule::sites::{SiteRow, site_of, supply};
+use crate::types::Site;
+use crate::vocabulary::{AuditAction, Priority};
+
+/// The sharing minimum's range (0 is also allowed: a charger whose range
+/// allows 0 may then be paused).
+pub const MINIMUM_RANGE: std::ops::RangeInclusive<u32> = 6..=32;
+
+const SITE_COLUMNS: &str = "id, name, time_zone, supply_limit, sharing, share_minimum";
+
+/// The settings' store: every statement on the sharing columns.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    audit: AuditLog,
+}
+
+impl Settings {
+    pub fn new(audit: AuditLog) -> Self {
+        Self { audit }
+    }
+
+    /// Every site, by name.
+    pub async fn sites(&self) -> Result<Vec<Site>, SharingError> {
+        let rows: Vec<SiteRow> = on_db!(self.audit.db(), pool => sqlx::query_as(
+            &format!("SELECT {SITE_COLUMNS} FROM sites ORDER BY name, id"),
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().map(site_of).collect())
+    }
+
+    pub async fn site(&self, id: i64) -> Result<Site, SharingError> {
+        let row: Option<SiteRow> = on_db!(self.audit.db(), pool => sqlx::query_as(
+            &format!("SELECT {SITE_COLUMNS} FROM sites WHERE id = $1"),
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        row.map(site_of)
+            .ok_or(SharingError::Missing(Missing::Site(id)))
+    }
+
+    /// Sets a site's supply limit (amperes per phase; empty: none).
+    /// Refused below what a shared site's free chargers hold, or empty
+    /// while it is shared.
+    pub async fn set_supply(
+        &self,
+        actor: &Actor,
+        site_id: i64,
+        limit: &str,
+    ) -> Result<Site, SharingError> {
+        let site = self.site(site_id).await?;
+        let result = async {
+            let limit = supply(limit)?;
+            if site.sharing {
+                let Some(limit) = limit else {
+                    return Err(Invalid::new(Field::SupplyLimit, Rule::NoSupplyLimit).into());
+                };
+                self.check_reserves(site_id, limit as u32, site.share_minimum)
+                    .await?;
+            }
+            self.update_site(site_id, "supply_limit = $1", limit).await
+        }
+        .await;
+        self.audited(actor, AuditAction::SiteUpdated, &site.name, result)
+            .await
+    }
+
+    /// Switches sharing on or off, with a new minimum per car if given.
+    pub async fn set_sharing(
+        &self,
+        actor: &Actor,
+        site_id: i64,
+        on: bool,
+        minimum: Option<i64>,
+    ) -> Result<Site, SharingError> {
+        let site = self.site(site_id).await?;
+        let result = async {
+            let minimum = match minimum {
+                Some(m) => checked_minimum(m)?,
+                None => site.share_minimum,
+            };
+            if on {
+                let Some(limit) = site.supply_limit else {
+                    return Err(Invalid::new(Field::SupplyLimit, Rule::NoSupplyLimit).into());
+                };
+                self.check_reserves(site_id, limit, minimum).await?;
+            }
+            let row: Option<SiteRow> = on_db!(self.audit.db(), pool => sqlx::query_as(
+                &format!(
+                    "UPDATE sites SET sharing = $1, share_minimum = $2 WHERE id = $3 \
+                     RETURNING {SITE_COLUMNS}"
+                ),
+            )
+            .bind(on)
+            .bind(i64::from(minimum))
+            .bind(site_id)
+            .fetch_optional(pool)
+            .await?);
+            if !on {
+                // Its targets end by themselves within the hold.
+                store::forget_site(self.audit.db(), site_id).await?;
+            }
+            row.map(site_of)
+                .ok_or(SharingError::Missing(Missing::Site(site_id)))
+        }
+        .await;
+        self.audited(actor, AuditAction::SiteSharingChanged, &site.name, result)
+            .await
+    }
+
+    /// Sets a charger's priority (`high`, `normal`, `low`).
+    pub async fn set_priority(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+        priority: &str,
+    ) -> Result<Priority, SharingError> {
+        let name: Option<String> = on_db!(self.audit.db(), pool => sqlx::query_scalar(
+            "SELECT name FROM chargers WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(charger_id)
+        .fetch_optional(pool)
+        .await?);
+        let Some(name) = name else {
+            return Err(SharingError::Missing(Missing::Charger(charger_id)));
+        };
+        let result = async {
+            let priority: Priority = priority.trim().to_lowercase().parse().map_err(|_| {
+                Invalid::new(
+                    Field::Priority,
+                    Rule::UnknownPriority {
+                        text: crate::problem::echo(priority),
+                    },
+                )
+            })?;
+            on_db!(self.audit.db(), pool => sqlx::query(
+                "UPDATE chargers SET priority = $1 WHERE id = $2",
+            )
+            .bind(priority)
+            .bind(charger_id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+            Ok(priority)
+        }
+        .await;
+        let event = Event::of(
+            AuditAction::ChargerPriorityChanged,
+            &result.as_ref().map_err(SharingError::problem),
+        )
+        .on_charger(Some(charger_id), name);
+        self.audit.record_or_log(actor, event).await;
+        result
+    }
+
+    async fn update_site(
+        &self,
+        site_id: i64,
+        set: &str,
+        value: Option<i64>,
+    ) -> Result<Site, SharingError> {
+        let row: Option<SiteRow> = on_db!(self.audit.db(), pool => sqlx::query_as(
+            &format!("UPDATE sites SET {set} WHERE id = $2 RETURNING {SITE_COLUMNS}"),
+        )
+        .bind(value)
+        .bind(site_id)
+        .fetch_optional(pool)
+        .await?);
+        row.map(site_of)
+            .ok_or(SharingError::Missing(Missing::Site(site_id)))
+    }
+
+    /// A shared supply must at least cover what every charger of the site
+    /// holds with no car (the minimum, or 0 where its range allows 0).
+    async fn check_reserves(
+        &self,
+        site_id: i64,
+        limit: u32,
+        minimum: u32,
+    ) -> Result<(), SharingError> {
+        let ranges: Vec<(i64, i64)> = on_db!(self.audit.db(), pool => sqlx::query_as(
+            "SELECT min_current, max_current FROM chargers \
+             WHERE site_id = $1 AND deleted_at IS NULL",
+        )
+        .bind(site_id)
+        .fetch_all(pool)
+        .await?);
+        let reserves: u32 = ranges
+            .iter()
+            .filter(|(min, _)| *min > 0)
+            .map(|&(min, max)| {
+                let (min, max) = (min as u32, max as u32);
+                minimum.max(min).min(max)
+            })
+            .sum();
+        if reserves > limit {
+            return Err(
+                Invalid::new(Field::SupplyLimit, Rule::BelowReserves { limit, reserves }).into(),
+            );
+        }
+        Ok(())
+    }
+
+    async fn audited<T>(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        site: &str,
+        result: Result<T, SharingError>,
+    ) -> Result<T, SharingError> {
+        let event = Event::of(action, &result.as_ref().map_err(SharingError::problem)).about(site);
+        self.audit.record_or_log(actor, event).await;
+        result
+    }
+}
+
+fn checked_minimum(typed: i64) -> Result<u32, Invalid> {
+    match u32::try_from(typed) {
+        Ok(0) => Ok(0),
+        Ok(m) if MINIMUM_RANGE.contains(&m) => Ok(m),
+        _ => Err(Invalid::new(
+            Field::ShareMinimum,
+            Rule::ZeroOrRange {
+                got: typed,
+                min: *MINIMUM_RANGE.start(),
+                max: *MINIMUM_RANGE.end(),
+            },
+        )),
+    }
+}

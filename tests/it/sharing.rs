@@ -1,0 +1,264 @@
+//! The load manager on either backend (#40): a shared site's cars get
+//! their allocations as targets CLEMAP receives, the cars that follow
+//! keep the site within its limit, equal cars get equal shares, a car
+//! that leaves gives its share to the others, every send is audited
+//! under `load:SITE`, and bad settings are refused and audited.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use evse_dashboard::clemap::simulator::{StationSpec, Vehicle};
+use evse_dashboard::history::{HistoryConfig, Sampler};
+use evse_dashboard::sharing::{Sharing, SharingError};
+use evse_dashboard::types::{AuditAction, Field, Outcome, Problem, Rule};
+
+use crate::fixtures::{World, actor};
+
+const TIMEOUT: Duration = Duration::from_millis(400);
+
+fn cars(n: usize) -> Vec<StationSpec> {
+    (0..n)
+        .map(|i| {
+            StationSpec::new(
+                "edge",
+                format!("evse-share-{i}"),
+                format!("tok-share-{i}-1a2b3c4d5e6f"),
+                32,
+                Vehicle::Charging,
+            )
+        })
+        .collect()
+}
+
+struct Site {
+    world: World,
+    sampler: Sampler,
+    sharing: Sharing,
+    site_id: i64,
+    ids: Vec<i64>,
+}
+
+async fn shared_site(n: usize, limit: &str) -> Site {
+    let stations = cars(n);
+    let world = World::new(stations.clone(), TIMEOUT).await;
+    let mut ids = Vec::new();
+    for (i, s) in stations.iter().enumerate() {
+        ids.push(
+            world
+                .register_at(s, &format!("Bay {i}"), "HQ", (6, 32))
+                .await,
+        );
+    }
+    let sampler = Sampler::new(
+        world.audit.clone(),
+        world.registry.clone(),
+        world.clemap.clone(),
+        HistoryConfig {
+            interval: Duration::from_secs(30),
+            settle: Duration::ZERO,
+            deadline: Duration::from_millis(800),
+            ..HistoryConfig::default()
+        },
+        Duration::from_secs(24 * 3600),
+    );
+    let sharing = Sharing::new(world.audit.clone(), world.control());
+    let site_id = world.registry.get(ids[0]).await.unwrap().site_id;
+    let olga = actor("olga");
+    sharing
+        .settings
+        .set_supply(&olga, site_id, limit)
+        .await
+        .unwrap();
+    sharing
+        .settings
+        .set_sharing(&olga, site_id, true, None)
+        .await
+        .unwrap();
+    Site {
+        world,
+        sampler,
+        sharing,
+        site_id,
+        ids,
+    }
+}
+
+impl Site {
+    /// One sampling round and the manager's round on it.
+    async fn round(&self) -> evse_dashboard::sharing::allocate::Allocation {
+        assert!(self.sampler.tick(Utc::now()).await.unwrap());
+        let round = self.sampler.rounds().borrow().clone().unwrap();
+        let mut done = self.sharing.after_round(&round).await.unwrap();
+        assert_eq!(done.len(), 1);
+        done.remove(0).1
+    }
+
+    fn targets(&self) -> Vec<Option<u32>> {
+        (0..self.ids.len())
+            .map(|i| {
+                self.world
+                    .sim
+                    .active_target(&format!("evse-share-{i}"))
+                    .map(|(a, _)| a)
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn equal_cars_share_the_supply_and_the_site_stays_within_it() {
+    let site = shared_site(5, "100").await;
+    site.round().await;
+    let targets = site.targets();
+    let given: Vec<u32> = targets
+        .iter()
+        .map(|t| t.expect("every car got a target"))
+        .collect();
+    assert_eq!(given.iter().sum::<u32>(), 100, "{given:?}");
+    assert!(
+        given.iter().max().unwrap() - given.iter().min().unwrap() <= 1,
+        "{given:?}"
+    );
+    // The cars follow: the next reading's draw per phase is within the limit.
+    let a = site.round().await;
+    assert!(a.counted.iter().all(|&c| c <= 100), "{:?}", a.counted);
+    // Every send is audited under the site's load actor, in one batch a round.
+    let rows: Vec<(String, Outcome, Option<String>)> = evse_dashboard::on_db!(site.world.db(), pool =>
+        sqlx::query_as(
+            "SELECT actor, outcome, batch_id FROM audit_events \
+             WHERE action = 'set_target' ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap());
+    assert_eq!(rows.len(), 5, "the second round changed nothing: {rows:?}");
+    let load = format!("load:{}", site.site_id);
+    assert!(
+        rows.iter()
+            .all(|(a, o, b)| *a == load && *o == Outcome::Received && b.is_some())
+    );
+    assert!(rows.windows(2).all(|w| w[0].2 == w[1].2), "one batch");
+}
+
+#[tokio::test]
+async fn a_car_that_leaves_gives_its_share_to_the_others_in_the_next_round() {
+    let site = shared_site(4, "60").await;
+    site.round().await;
+    assert_eq!(site.targets(), vec![Some(15); 4]);
+    site.world.sim.set_vehicle("evse-share-3", Vehicle::None);
+    site.round().await;
+    // Three cars share what is left after the free charger's reserve.
+    let t = site.targets();
+    assert_eq!(t[3], Some(6), "the free charger holds the minimum");
+    assert_eq!(&t[..3], &[Some(18); 3]);
+    // A high-priority car is served first; switched off, nothing is kept.
+    let olga = actor("olga");
+    let settings = &site.sharing.settings;
+    settings
+        .set_priority(&olga, site.ids[0], "high")
+        .await
+        .unwrap();
+    site.round().await;
+    assert_eq!(site.targets()[0], Some(32));
+    settings
+        .set_sharing(&olga, site.site_id, false, None)
+        .await
+        .unwrap();
+    assert!(
+        site.sharing
+            .allocations(site.site_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn every_target_holds_only_for_the_hold_so_a_stopped_dashboard_lets_go() {
+    let site = shared_site(2, "40").await;
+    site.round().await;
+    let hold = site.sharing.hold();
+    for i in 0..2 {
+        let (_, until) = site
+            .world
+            .sim
+            .active_target(&format!("evse-share-{i}"))
+            .unwrap();
+        let left = (until - site.world.sim.now()).to_std().unwrap();
+        assert!(left <= hold, "{left:?}");
+    }
+    site.world.sim.advance_clock(hold + Duration::from_secs(1));
+    assert_eq!(
+        site.targets(),
+        vec![None, None],
+        "CLEMAP's own settings apply again"
+    );
+}
+
+#[tokio::test]
+async fn bad_sharing_settings_are_refused_with_a_reason_and_audited() {
+    let site = shared_site(3, "100").await;
+    let settings = &site.sharing.settings;
+    let olga = actor("olga");
+    fn refused<T: std::fmt::Debug>(r: Result<T, SharingError>) -> (Field, Rule) {
+        match r.unwrap_err().problem() {
+            Problem::Invalid(i) => (i.field, i.rule),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        refused(settings.set_supply(&olga, site.site_id, "12").await),
+        (
+            Field::SupplyLimit,
+            Rule::BelowReserves {
+                limit: 12,
+                reserves: 18
+            }
+        )
+    );
+    assert_eq!(
+        refused(
+            settings
+                .set_sharing(&olga, site.site_id, true, Some(40))
+                .await
+        ),
+        (
+            Field::ShareMinimum,
+            Rule::ZeroOrRange {
+                got: 40,
+                min: 6,
+                max: 32
+            }
+        )
+    );
+    assert!(matches!(
+        settings
+            .set_priority(&olga, 999_999, "high")
+            .await
+            .unwrap_err()
+            .problem(),
+        Problem::NotFound(_)
+    ));
+    assert_eq!(
+        refused(settings.set_priority(&olga, site.ids[0], "urgent").await),
+        (
+            Field::Priority,
+            Rule::UnknownPriority {
+                text: "urgent".into()
+            }
+        )
+    );
+    let failed: i64 = evse_dashboard::on_db!(site.world.db(), pool =>
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE outcome = 'failed' AND action IN ($1, $2, $3)",
+        )
+        .bind(AuditAction::SiteUpdated)
+        .bind(AuditAction::SiteSharingChanged)
+        .bind(AuditAction::ChargerPriorityChanged)
+        .fetch_one(pool)
+        .await
+        .unwrap());
+    assert_eq!(failed, 3);
+    // Nothing was sent.
+    assert!(site.targets().iter().all(Option::is_none));
+}
