@@ -102,8 +102,8 @@ const SHOWCASE: [&str; 5] = [
     "Depot bay 2",
 ];
 
-/// The headquarters get a supply limit of 100 A (as an admin would set
-/// it), shared among the cars charging there (#40).
+/// The headquarters get a supply limit (as an admin would set it), so the
+/// site's chart and bars have a line to be measured against.
 async fn limit_headquarters(
     services: &evse_dashboard::services::Services,
     stations: &[(i64, StationSpec)],
@@ -118,23 +118,16 @@ async fn limit_headquarters(
         let site_id = services.registry.get(*id).await.ok()?.site_id;
         let zone = services.schedules.site(site_id).await.ok()?.time_zone;
         let actor = super::cli_actor();
-        let limited = services
-            .schedules
-            .update_site(&actor, site_id, &zone, "100")
-            .await
-            .map_err(|e| e.to_string());
-        // Its 100 A are shared among the cars charging there (#40).
-        let shared = services
-            .sharing
-            .settings
-            .set_sharing(&actor, site_id, true, None)
-            .await
-            .map_err(|e| e.to_string());
-        Some(limited.and(shared))
+        Some(
+            services
+                .schedules
+                .update_site(&actor, site_id, &zone, "100")
+                .await,
+        )
     }
     .await;
     if let Some(Err(e)) = result {
-        tracing::warn!(error = %e, "the demo's supply limit and sharing could not be set");
+        tracing::warn!(error = %e, "the demo's supply limit could not be set");
     }
 }
 
