@@ -140,6 +140,7 @@ mod from_domain {
     use evse_dashboard::overview::OverviewError;
     use evse_dashboard::registry::RegistryError;
     use evse_dashboard::schedule::ScheduleError;
+    use evse_dashboard::sharing::SharingError;
     use evse_dashboard::types::Problem;
 
     use super::AppError;
@@ -169,7 +170,8 @@ mod from_domain {
         QueryError,
         ScheduleError,
         TokenError,
-        AlertError
+        AlertError,
+        SharingError
     );
 
     impl From<sqlx::Error> for AppError {

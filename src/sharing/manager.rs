@@ -21,9 +21,8 @@ use super::store::{self, Stored};
 use crate::audit::{Actor, AuditLog};
 use crate::control::Control;
 use crate::history::sampler::Round;
-use crate::on_db;
 use crate::types::{Charger, Site, Who};
-use crate::vocabulary::{Outcome, Priority};
+use crate::vocabulary::Outcome;
 
 /// How long each target the manager sends holds (`--share-hold-secs`):
 /// the most a charger keeps it after every instance stopped.
@@ -93,7 +92,7 @@ impl Sharing {
         let latest = crate::history::latest::all(db).await?;
         let longest = chrono::Duration::seconds(self.control.limits().max_duration.into());
         let bounds = points::bounds(&self.audit, round.at, longest).await?;
-        let priorities = self.priorities().await?;
+        let priorities = self.settings.priorities().await?;
         let readings: HashMap<i64, &crate::history::Reading> =
             round.readings.iter().map(|r| (r.charger_id, r)).collect();
         let mut done = Vec::with_capacity(shared.len());
@@ -209,13 +208,14 @@ impl Sharing {
             .collect()
     }
 
-    async fn priorities(&self) -> Result<HashMap<i64, Priority>, sqlx::Error> {
-        let rows: Vec<(i64, Priority)> = on_db!(self.audit.db(), pool => sqlx::query_as(
-            "SELECT id, priority FROM chargers WHERE deleted_at IS NULL",
-        )
-        .fetch_all(pool)
-        .await?);
-        Ok(rows.into_iter().collect())
+    /// What each charger's charging plugs drew per phase at its latest
+    /// reading; `None` for one that could not be read.
+    pub async fn latest_draws(&self) -> Result<HashMap<i64, Option<[f64; 3]>>, SharingError> {
+        let latest = crate::history::latest::all(self.audit.db()).await?;
+        Ok(latest
+            .into_iter()
+            .map(|(id, l)| (id, l.result.ok().map(|(plugs, _)| points::draw_of(&plugs))))
+            .collect())
     }
 
     /// The last allocation of each charger of a site, as stored.

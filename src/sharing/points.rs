@@ -61,6 +61,12 @@ pub fn point(
     }
 }
 
+/// Amperes drawn per phase by a charger's charging plugs.
+pub fn draw_of(plugs: &[PlugStatus]) -> [f64; 3] {
+    let charging: Vec<&PlugStatus> = plugs.iter().filter(|p| p.status.is_charging()).collect();
+    per_phase(&charging)
+}
+
 /// Amperes drawn per phase by the charging plugs (unknown counts as 0:
 /// a charging plug that reports nothing still counts on every phase, see
 /// `allocate::phases_of`).

@@ -2,6 +2,8 @@
 //! car; per charger its priority. Each change is checked, audited (also
 //! when refused) and applied by the manager's next round.
 
+use std::collections::HashMap;
+
 use super::error::SharingError;
 use super::store;
 use crate::audit::{Actor, AuditLog, Event};
@@ -116,6 +118,41 @@ impl Settings {
         .await;
         self.audited(actor, AuditAction::SiteSharingChanged, &site.name, result)
             .await
+    }
+
+    /// Switches sharing as a form sends it: the minimum as typed (empty:
+    /// unchanged). A minimum that is no number is refused and audited.
+    pub async fn set_sharing_typed(
+        &self,
+        actor: &Actor,
+        site_id: i64,
+        on: bool,
+        minimum: &str,
+    ) -> Result<Site, SharingError> {
+        let minimum = minimum.trim();
+        if minimum.is_empty() {
+            return self.set_sharing(actor, site_id, on, None).await;
+        }
+        match minimum.parse::<i64>() {
+            Ok(m) => self.set_sharing(actor, site_id, on, Some(m)).await,
+            Err(_) => {
+                let site = self.site(site_id).await?;
+                let invalid = Invalid::new(Field::ShareMinimum, Rule::not_a_whole_number(minimum));
+                let result: Result<Site, _> = Err(invalid.into());
+                self.audited(actor, AuditAction::SiteSharingChanged, &site.name, result)
+                    .await
+            }
+        }
+    }
+
+    /// Every charger's priority.
+    pub async fn priorities(&self) -> Result<HashMap<i64, Priority>, SharingError> {
+        let rows: Vec<(i64, Priority)> = on_db!(self.audit.db(), pool => sqlx::query_as(
+            "SELECT id, priority FROM chargers WHERE deleted_at IS NULL",
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().collect())
     }
 
     /// Sets a charger's priority (`high`, `normal`, `low`).

@@ -11,6 +11,7 @@ pub mod history;
 pub mod mail_links;
 pub mod overview;
 pub mod schedules;
+pub mod sharing;
 pub mod system;
 pub mod tokens;
 pub mod users;

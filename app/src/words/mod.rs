@@ -10,6 +10,7 @@ mod invalid;
 mod labels;
 mod outcome;
 mod problem;
+mod sharing;
 mod verdict;
 
 pub use alert::{
@@ -25,4 +26,5 @@ pub use format::{
 pub use labels::{action_label, charger_status_label, outcome_label, plug_label, role_label};
 pub use outcome::outcome_sentence;
 pub use problem::{error_sentence, problem_sentence};
+pub use sharing::{SiteFacts, priority_label, share_sentence};
 pub use verdict::{verdict_detail, verdict_label, verdict_time};

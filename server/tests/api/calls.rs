@@ -23,6 +23,7 @@ use app::api::schedules::{
     ChargerSchedules, CreateSchedule, DeleteSchedule, GetSchedule, SetScheduleEnabled,
     SitePlanCall, UpdateSchedule, UpdateSite,
 };
+use app::api::sharing::{SetChargerPriority, SetSiteSharing, SiteSharing};
 use app::api::system::ServerInfoCall;
 use app::api::tokens::{CreateApiToken, ListApiTokens, RevokeApiToken, TakeNewApiToken};
 use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
@@ -323,6 +324,23 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
                 id: NONE,
                 time_zone: "UTC".into(),
                 supply_limit: String::new(),
+            },
+        ),
+        rule(AtLeast(Viewer), SiteSharing { site_id: NONE }),
+        rule(
+            AtLeast(Admin),
+            SetSiteSharing {
+                site_id: NONE,
+                sharing: None,
+                minimum: String::new(),
+            },
+        ),
+        rule(
+            AtLeast(Admin),
+            SetChargerPriority {
+                charger_id: charger,
+                priority: "normal".into(),
+                site_id: NONE,
             },
         ),
         rule(AtLeast(Admin), DeleteCharger { id: charger }),

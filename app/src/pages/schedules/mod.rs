@@ -5,6 +5,7 @@
 mod edit;
 mod form;
 mod list;
+mod sharing_card;
 mod site;
 mod site_usage;
 

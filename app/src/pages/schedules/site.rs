@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::form::{NewScheduleForm, Scope};
 use super::list::ScheduleTable;
+use super::sharing_card::SharingCard;
 use super::site_usage::SiteUsage;
 use crate::api::schedules::{SitePlan, UpdateSite, site_plan};
 use crate::components::feedback::{Card, EventBanner, action_error};
@@ -99,6 +100,7 @@ fn SiteView(plan: SitePlan) -> impl IntoView {
         <EventBanner />
         <div aria-live="polite">{action_error(update)}</div>
         <SiteUsage site_id can_export=Signal::derive(move || role().is_some_and(|r| r >= Role::Operator)) />
+        <SharingCard site_id is_admin=Signal::derive(move || role() == Some(Role::Admin)) />
         <Card id="site-schedules-heading" heading=td_string!(l, schedules_heading)>
             <Transition fallback=|| ()>
                 {move || view! {

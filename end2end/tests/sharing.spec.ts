@@ -1,0 +1,78 @@
+import { test, expect } from '@playwright/test';
+import { expectAccessible, expectNoSideScroll, login } from './helpers';
+
+// Sharing a site's supply (#40), on a phone: an admin gives the visitor
+// garage a limit, switches sharing on with plain forms (no JavaScript),
+// sees what each charger got and why, gives one charger priority; then,
+// with JavaScript (axe runs in the page), the card passes axe in both
+// schemes, and sharing is switched off again (the demo's other tests set
+// targets there themselves).
+test.describe.configure({ mode: 'serial' });
+test.use({ viewport: { width: 360, height: 800 } });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('an admin shares a site supply and sees each allocation with its reason', async ({ page }) => {
+    test.setTimeout(120_000);
+    await login(page);
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Visitor V1', exact: true }).click();
+    await page.getByRole('link', { name: 'Visitor garage', exact: true }).click();
+    await expect(page).toHaveURL(/\/sites\/\d+$/);
+    const card = page.getByTestId('sharing');
+    await expect(card.getByRole('heading', { name: 'Sharing the supply' })).toBeVisible();
+    await expect(card).toContainText('Sharing is off');
+
+    // Sharing needs a limit first: refused with a sentence.
+    const settings = page.getByTestId('sharing-settings');
+    await settings.getByLabel('Share the supply among the cars charging').check();
+    await settings.getByRole('button', { name: 'Save sharing' }).click();
+    await expect(page.locator('.banner.error')).toContainText('Set the supply limit first');
+
+    const site = page.getByTestId('site-settings');
+    await site.getByLabel(/Supply limit/).fill('40');
+    await site.getByRole('button', { name: 'Save site' }).click();
+    await page.getByTestId('sharing-settings').getByLabel('Share the supply among the cars charging').check();
+    await page.getByTestId('sharing-settings').getByRole('button', { name: 'Save sharing' }).click();
+    await expect(page.getByTestId('sharing')).toContainText('The supply is shared');
+
+    // The next reading (every 2 s here) brings the allocation.
+    const table = page.getByTestId('sharing-table');
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId('sharing-table').locator('tr[data-charger="Visitor V1"]'))
+        .toContainText('held for a car that may arrive', { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(table.locator('tr[data-charger="Visitor V1"]')).toContainText('6 A');
+
+    const v2 = page.getByTestId('sharing-table').locator('tr[data-charger="Visitor V2"]');
+    await v2.getByLabel(/Priority/).selectOption('high');
+    await v2.getByRole('button', { name: 'Set priority' }).click();
+    await expect(page.getByTestId('sharing-table').locator('tr[data-charger="Visitor V2"]').getByLabel(/Priority/))
+      .toHaveValue('high');
+
+  });
+});
+
+test('the sharing card passes axe and fits a phone, then sharing is switched off', async ({ page }) => {
+  test.setTimeout(120_000);
+  await login(page);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Visitor V1', exact: true }).click();
+  await page.getByRole('link', { name: 'Visitor garage', exact: true }).click();
+  await expect(page.getByTestId('sharing')).toContainText('The supply is shared');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expectAccessible(page, `site page with sharing (${scheme}, 360 px)`);
+    await expectNoSideScroll(page, 'site page with sharing at 360 px');
+    await page.screenshot({ path: `screenshots/sharing-360-${scheme}.png`, fullPage: true });
+  }
+  const settings = page.getByTestId('sharing-settings');
+  await settings.getByLabel('Share the supply among the cars charging').uncheck();
+  await settings.getByRole('button', { name: 'Save sharing' }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('sharing')).toContainText('Sharing is off', { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+});
