@@ -60,6 +60,9 @@ pub enum AuditAction {
     SiteSharingChanged,
     /// A charger's priority when its site's supply is shared.
     ChargerPriorityChanged,
+    /// The load manager renewed its unchanged targets on a site's
+    /// chargers: one row for the lot, each charger's outcome in its answer.
+    ShareRenewed,
     /// What a charger did with a target CLEMAP received: a verdict
     /// (`verdict`) on the set it `refers_to`, from a status sample.
     TargetChecked,

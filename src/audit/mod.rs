@@ -138,6 +138,22 @@ impl AuditLog {
             .await
     }
 
+    /// Writes a `pending` row about something other than one charger (the
+    /// load manager's renewal of a site's targets); completed after the
+    /// calls like any intent.
+    pub async fn begin_about(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        subject: &str,
+        requested_duration: Option<u32>,
+    ) -> Result<i64, sqlx::Error> {
+        let mut row = base_row(actor, action, Outcome::Pending);
+        row.subject = Some(subject.to_owned());
+        row.requested_duration = requested_duration.map(i64::from);
+        self.append(row).await
+    }
+
     /// Writes an attempt refused before any upstream call (bad input);
     /// `None` when it was counted in its minute's summary instead
     /// ([`repeats`]).

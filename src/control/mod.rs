@@ -5,6 +5,7 @@
 
 mod bulk;
 mod outcome;
+mod renew;
 mod scheduled;
 pub mod validate;
 
@@ -20,6 +21,7 @@ use crate::vocabulary::{AuditAction, Outcome};
 
 pub use bulk::BULK_CONCURRENCY;
 pub use outcome::outcome_of;
+pub use renew::Renewed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ControlError {

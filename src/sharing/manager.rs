@@ -124,7 +124,7 @@ impl Sharing {
             };
             let allocation = allocate(supply, &points);
             let rows = self
-                .send(&site, &allocation, &points, &stored, round.at)
+                .send(&site, &allocation, (&points, &chargers), &stored, round.at)
                 .await;
             store::save(db, site.id, &rows, round.at.timestamp_millis()).await?;
             done.push((site, allocation));
@@ -137,7 +137,7 @@ impl Sharing {
         &self,
         site: &Site,
         allocation: &Allocation,
-        points: &[super::allocate::Point],
+        (points, chargers): (&[super::allocate::Point], &[&Charger]),
         stored: &HashMap<i64, Stored>,
         now: DateTime<Utc>,
     ) -> Vec<Stored> {
@@ -146,20 +146,24 @@ impl Sharing {
         let hold_secs = u32::try_from(self.hold.as_secs()).unwrap_or(u32::MAX);
         let actor = Actor::of(Who::Load { site_id: site.id });
         let batch = uuid::Uuid::new_v4().to_string();
-        let due: Vec<(i64, u32)> = allocation
-            .shares
-            .iter()
-            .filter_map(|share| {
-                let amps = share.amps?;
-                let last = stored.get(&share.charger_id);
-                let in_force = last.and_then(|s| s.in_force(now_ms));
-                let renew = last
-                    .and_then(|s| s.sent_until_ms)
-                    .is_none_or(|until| until - now_ms < hold_ms / 2);
-                (in_force != Some(amps) || renew).then_some((share.charger_id, amps))
-            })
-            .collect();
-        let sent: HashMap<i64, bool> = futures::stream::iter(due)
+        // Changed (or never sent): a set of its own. In force and only due
+        // for renewal: one renewal row for the site.
+        let (mut changed, mut renew) = (Vec::new(), Vec::new());
+        for share in &allocation.shares {
+            let Some(amps) = share.amps else { continue };
+            let last = stored.get(&share.charger_id);
+            let in_force = last.and_then(|s| s.in_force(now_ms));
+            let due = last
+                .and_then(|s| s.sent_until_ms)
+                .is_none_or(|until| until - now_ms < hold_ms / 2);
+            if in_force != Some(amps) {
+                changed.push((share.charger_id, amps));
+            } else if due && let Some(charger) = chargers.iter().find(|c| c.id == share.charger_id)
+            {
+                renew.push(((*charger).clone(), amps));
+            }
+        }
+        let mut sent: HashMap<i64, bool> = futures::stream::iter(changed)
             .map(|(charger_id, amps)| {
                 let (actor, batch) = (&actor, &batch);
                 async move {
@@ -180,6 +184,22 @@ impl Sharing {
             .buffer_unordered(SENDS_AT_ONCE)
             .collect()
             .await;
+        if !renew.is_empty() {
+            match self
+                .control
+                .renew_in_batch(&actor, &site.name, renew, hold_secs)
+                .await
+            {
+                Ok(renewed) => sent.extend(
+                    renewed
+                        .into_iter()
+                        .map(|r| (r.charger_id, r.outcome == Outcome::Received)),
+                ),
+                Err(e) => {
+                    tracing::warn!(error = %e, site = site.id, "shared targets were not renewed")
+                }
+            }
+        }
         allocation
             .shares
             .iter()

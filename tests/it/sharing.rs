@@ -86,7 +86,14 @@ async fn shared_site(n: usize, limit: &str) -> Site {
 impl Site {
     /// One sampling round and the manager's round on it.
     async fn round(&self) -> evse_dashboard::sharing::allocate::Allocation {
-        assert!(self.sampler.tick(Utc::now()).await.unwrap());
+        self.round_at(Utc::now()).await
+    }
+
+    async fn round_at(
+        &self,
+        now: chrono::DateTime<Utc>,
+    ) -> evse_dashboard::sharing::allocate::Allocation {
+        assert!(self.sampler.tick(now).await.unwrap());
         let round = self.sampler.rounds().borrow().clone().unwrap();
         let mut done = self.sharing.after_round(&round).await.unwrap();
         assert_eq!(done.len(), 1);
@@ -138,6 +145,57 @@ async fn equal_cars_share_the_supply_and_the_site_stays_within_it() {
             .all(|(a, o, b)| *a == load && *o == Outcome::Received && b.is_some())
     );
     assert!(rows.windows(2).all(|w| w[0].2 == w[1].2), "one batch");
+}
+
+#[tokio::test]
+async fn a_steady_site_costs_one_renewal_row_per_renewal_whatever_its_size() {
+    let site = shared_site(4, "60").await;
+    let start = Utc::now();
+    // An hour of rounds every 30 s, nothing changing.
+    for k in 0..120 {
+        site.round_at(start + chrono::Duration::seconds(30 * k))
+            .await;
+    }
+    let load = format!("load:{}", site.site_id);
+    let rows: Vec<(AuditAction, Outcome, Option<String>)> = evse_dashboard::on_db!(site.world.db(), pool =>
+        sqlx::query_as(
+            "SELECT action, outcome, upstream_answer FROM audit_events WHERE actor = $1 ORDER BY id",
+        )
+        .bind(&load)
+        .fetch_all(pool)
+        .await
+        .unwrap());
+    let sets = rows
+        .iter()
+        .filter(|r| r.0 == AuditAction::SetTarget)
+        .count();
+    let renewals: Vec<_> = rows
+        .iter()
+        .filter(|r| r.0 == AuditAction::ShareRenewed)
+        .collect();
+    assert_eq!(sets, 4, "one set per charger, in the first round");
+    assert!(
+        renewals.len() <= 12,
+        "{} renewal rows in an hour",
+        renewals.len()
+    );
+    assert!(
+        renewals.len() >= 10,
+        "renewed before each hold ends: {}",
+        renewals.len()
+    );
+    for (_, outcome, answer) in renewals {
+        assert_eq!(*outcome, Outcome::Received);
+        let answer: serde_json::Value = serde_json::from_str(answer.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            answer.as_array().unwrap().len(),
+            4,
+            "each charger's outcome: {answer}"
+        );
+    }
+    // Every target is still in force at the end, and the chain holds.
+    assert!(site.targets().iter().all(Option::is_some));
+    assert_eq!(site.world.audit.verify(None).await.unwrap().broken, None);
 }
 
 #[tokio::test]

@@ -34,6 +34,7 @@ pub fn action_label(l: Locale, action: AuditAction) -> &'static str {
         SiteUpdated => td_string!(l, action_site_updated),
         SiteSharingChanged => td_string!(l, action_site_sharing_changed),
         ChargerPriorityChanged => td_string!(l, action_charger_priority_changed),
+        ShareRenewed => td_string!(l, action_share_renewed),
         ApiTokenCreated => td_string!(l, action_api_token_created),
         ApiTokenRevoked => td_string!(l, action_api_token_revoked),
         AlertSubscriptionAdded => td_string!(l, action_alert_added),
