@@ -5,8 +5,9 @@
 //! Per phase, in this order:
 //! 1. What cannot be steered is counted first: a charger that cannot be
 //!    read at the most it may draw, a car that does not follow its target
-//!    at what it draws, and each charger with no car at its reserve (so a
-//!    car that arrives between rounds cannot push the site over).
+//!    at what it draws (neither is sent anything), and each charger with
+//!    no car at its reserve (so a car that arrives between rounds cannot
+//!    push the site over).
 //! 2. Every charging car gets its minimum, by priority, then by arrival.
 //!    One that no longer fits is paused where its range allows 0 A, else
 //!    it is counted anyway and the site is over-subscribed.
@@ -87,7 +88,8 @@ pub enum Why {
     Reserve,
     /// Not read: counted at the most it may draw, nothing sent.
     CountedAtMost,
-    /// Does not follow its target: counted at its draw, sent its minimum.
+    /// Does not follow its target: counted at its draw; nothing sent (the
+    /// target in force stays, so its verdict keeps referring to it).
     NotFollowing,
     /// Its share of what is left on `phase` (0 = L1), with `cars` cars
     /// sharing it.
@@ -201,9 +203,7 @@ pub fn allocate(supply: Supply, points: &[Point]) -> Allocation {
                 let most = target.unwrap_or(point.max_current);
                 (None, [f64::from(most); 3], Why::CountedAtMost)
             }
-            State::NotFollowing { draw } => {
-                (Some(car_minimum(supply, point)), *draw, Why::NotFollowing)
-            }
+            State::NotFollowing { draw } => (None, *draw, Why::NotFollowing),
             State::Charging {
                 draw,
                 given,
@@ -566,7 +566,7 @@ mod tests {
             },
             &points,
         );
-        assert_eq!(amps(&a, 2), 6, "it is asked its minimum");
+        assert_eq!(a.share(2).unwrap().amps, None, "nothing is sent to it");
         assert_eq!(a.share(2).unwrap().counted, [30; 3]);
         assert_eq!(amps(&a, 1), 10);
     }

@@ -199,6 +199,45 @@ async fn a_steady_site_costs_one_renewal_row_per_renewal_whatever_its_size() {
 }
 
 #[tokio::test]
+async fn a_second_instance_takes_the_lease_over_and_continues_from_the_stored_allocation() {
+    let site = shared_site(3, "60").await;
+    let start = Utc::now();
+    site.round_at(start).await;
+    let given = site.targets();
+    assert_eq!(given, vec![Some(20); 3]);
+    // The first instance stops without a word; the second one's sampler
+    // takes the lease once it has run out (1.5 intervals) and its manager
+    // starts from what the first stored.
+    let second = Sampler::new(
+        site.world.audit.clone(),
+        site.world.registry.clone(),
+        site.world.clemap.clone(),
+        HistoryConfig {
+            interval: Duration::from_secs(30),
+            settle: Duration::ZERO,
+            deadline: Duration::from_millis(800),
+            ..HistoryConfig::default()
+        },
+        Duration::from_secs(24 * 3600),
+    );
+    let manager = Sharing::new(site.world.audit.clone(), site.world.control());
+    let soon = start + chrono::Duration::seconds(30);
+    assert!(!second.tick(soon).await.unwrap(), "the lease is still held");
+    let later = start + chrono::Duration::seconds(46);
+    assert!(second.tick(later).await.unwrap());
+    let round = second.rounds().borrow().clone().unwrap();
+    manager.after_round(&round).await.unwrap();
+    // Nothing changed, nothing was due: no new set, the targets stay.
+    let sets: i64 = evse_dashboard::on_db!(site.world.db(), pool =>
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'set_target'")
+            .fetch_one(pool)
+            .await
+            .unwrap());
+    assert_eq!(sets, 3);
+    assert_eq!(site.targets(), given);
+}
+
+#[tokio::test]
 async fn a_car_that_leaves_gives_its_share_to_the_others_in_the_next_round() {
     let site = shared_site(4, "60").await;
     site.round().await;
