@@ -68,6 +68,10 @@ test('the sharing card passes axe and fits a phone, then sharing is switched off
     await expectNoSideScroll(page, 'site page with sharing at 360 px');
     await page.screenshot({ path: `screenshots/sharing-360-${scheme}.png`, fullPage: true });
   }
+  // The charger page says what the site shares to it.
+  await page.getByTestId('sharing-table').getByRole('link', { name: 'Visitor V2' }).click();
+  await expect(page.getByTestId('shared-line')).toContainText("The site's supply is shared");
+  await page.goBack();
   const settings = page.getByTestId('sharing-settings');
   await settings.getByLabel('Share the supply among the cars charging').uncheck();
   await settings.getByRole('button', { name: 'Save sharing' }).click();

@@ -13,6 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
+use super::ChargerShare;
 use super::allocate::{Allocation, Supply, allocate};
 use super::error::SharingError;
 use super::points::{self, Known};
@@ -236,6 +237,34 @@ impl Sharing {
             .into_iter()
             .map(|(id, l)| (id, l.result.ok().map(|(plugs, _)| points::draw_of(&plugs))))
             .collect())
+    }
+
+    /// For the charger page: when its site is shared, the target a person
+    /// (or schedule, or token) asked and what the site shares to it now.
+    pub async fn for_charger(
+        &self,
+        charger_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ChargerShare>, SharingError> {
+        let site_id: Option<i64> = crate::on_db!(self.audit.db(), pool => sqlx::query_scalar(
+            "SELECT site_id FROM chargers WHERE id = $1",
+        )
+        .bind(charger_id)
+        .fetch_optional(pool)
+        .await?);
+        let Some(site_id) = site_id else {
+            return Ok(None);
+        };
+        if !self.settings.site(site_id).await?.sharing {
+            return Ok(None);
+        }
+        let longest = chrono::Duration::seconds(self.control.limits().max_duration.into());
+        let asked = points::bound_of(&self.audit, charger_id, now, longest).await?;
+        let shared = store::for_site(self.audit.db(), site_id)
+            .await?
+            .get(&charger_id)
+            .and_then(|s| s.in_force(now.timestamp_millis()));
+        Ok(Some(ChargerShare { asked, shared }))
     }
 
     /// The last allocation of each charger of a site, as stored.

@@ -12,6 +12,17 @@
 
 pub mod allocate;
 
+/// What the charger page says of a shared site's charger: "You asked
+/// 16 A; the site shares 10 A to this charger now."
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ChargerShare {
+    /// A person's, schedule's or token's target in force: the most the
+    /// manager sends.
+    pub asked: Option<u32>,
+    /// The manager's target in force.
+    pub shared: Option<u32>,
+}
+
 #[cfg(feature = "ssr")]
 mod error;
 #[cfg(feature = "ssr")]

@@ -92,6 +92,34 @@ struct Received {
     at: Stamp,
 }
 
+/// The target a person, a schedule or an API token set on one charger that
+/// is still in force (the charger page's "you asked").
+pub async fn bound_of(
+    audit: &AuditLog,
+    charger_id: i64,
+    now: DateTime<Utc>,
+    longest: chrono::Duration,
+) -> Result<Option<u32>, sqlx::Error> {
+    let since = stamp(now - longest);
+    let last: Option<Received> = on_db!(audit.db(), pool => sqlx::query_as(
+        "SELECT charger_id, action, requested_current, requested_duration, at \
+         FROM audit_events WHERE charger_id = $1 AND action IN ('set_target', 'reset_target') \
+         AND outcome = 'received' AND actor NOT LIKE 'load:%' AND at >= $2 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(charger_id)
+    .bind(&since)
+    .fetch_optional(pool)
+    .await?);
+    Ok(last.and_then(|r| in_force(r, now).map(|(_, amps)| amps)))
+}
+
+fn in_force(r: Received, now: DateTime<Utc>) -> Option<(i64, u32)> {
+    let until = r.at.0 + chrono::Duration::seconds(r.requested_duration.unwrap_or(0));
+    let amps = u32::try_from(r.requested_current?).ok()?;
+    (r.action == AuditAction::SetTarget && until > now).then_some((r.charger_id, amps))
+}
+
 /// The targets a person, a schedule or an API token set that are still in
 /// force, by charger: the manager never sends more. The last such set or
 /// reset decides; `longest`: no target lasts longer.
@@ -116,10 +144,6 @@ pub async fn bounds(
     }
     Ok(last
         .into_values()
-        .filter_map(|r| {
-            let until = r.at.0 + chrono::Duration::seconds(r.requested_duration.unwrap_or(0));
-            let amps = u32::try_from(r.requested_current?).ok()?;
-            (r.action == AuditAction::SetTarget && until > now).then_some((r.charger_id, amps))
-        })
+        .filter_map(|r| in_force(r, now))
         .collect())
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 use evse_dashboard::clemap::simulator::{StationSpec, Vehicle};
 use evse_dashboard::history::{HistoryConfig, Sampler};
-use evse_dashboard::sharing::{Sharing, SharingError};
+use evse_dashboard::sharing::{ChargerShare, Sharing, SharingError};
 use evse_dashboard::types::{AuditAction, Field, Outcome, Problem, Rule};
 
 use crate::fixtures::{World, actor};
@@ -235,6 +235,31 @@ async fn a_second_instance_takes_the_lease_over_and_continues_from_the_stored_al
             .unwrap());
     assert_eq!(sets, 3);
     assert_eq!(site.targets(), given);
+}
+
+#[tokio::test]
+async fn a_persons_target_bounds_what_the_site_shares_and_the_page_says_both() {
+    let site = shared_site(2, "60").await;
+    site.round().await;
+    assert_eq!(site.targets(), vec![Some(30), Some(30)]);
+    site.world
+        .control()
+        .set_target(&actor("olga"), site.ids[0], 10, 3600)
+        .await
+        .unwrap();
+    site.round().await;
+    assert_eq!(site.targets(), vec![Some(10), Some(32)]);
+    let now = Utc::now();
+    let first = site.sharing.for_charger(site.ids[0], now).await.unwrap();
+    assert_eq!(
+        first,
+        Some(ChargerShare {
+            asked: Some(10),
+            shared: Some(10)
+        })
+    );
+    let second = site.sharing.for_charger(site.ids[1], now).await.unwrap();
+    assert_eq!(second.unwrap().asked, None);
 }
 
 #[tokio::test]

@@ -103,3 +103,16 @@ pub async fn set_charger_priority(
     context::redirect_plain_form(&format!("/sites/{site_id}#sharing-heading"));
     Ok(priority)
 }
+
+/// For the charger page: `None` unless the charger's site is shared.
+#[server(name = ChargerSharing, prefix = "/api", endpoint = "charger_sharing")]
+pub async fn charger_sharing(
+    charger_id: i64,
+) -> Result<Option<evse_dashboard::sharing::ChargerShare>, AppError> {
+    guard::require(Role::Viewer).await?;
+    let services = context::services()?;
+    Ok(services
+        .sharing
+        .for_charger(charger_id, chrono::Utc::now())
+        .await?)
+}

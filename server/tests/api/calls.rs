@@ -23,7 +23,7 @@ use app::api::schedules::{
     ChargerSchedules, CreateSchedule, DeleteSchedule, GetSchedule, SetScheduleEnabled,
     SitePlanCall, UpdateSchedule, UpdateSite,
 };
-use app::api::sharing::{SetChargerPriority, SetSiteSharing, SiteSharing};
+use app::api::sharing::{ChargerSharing, SetChargerPriority, SetSiteSharing, SiteSharing};
 use app::api::system::ServerInfoCall;
 use app::api::tokens::{CreateApiToken, ListApiTokens, RevokeApiToken, TakeNewApiToken};
 use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
@@ -327,6 +327,12 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
             },
         ),
         rule(AtLeast(Viewer), SiteSharing { site_id: NONE }),
+        rule(
+            AtLeast(Viewer),
+            ChargerSharing {
+                charger_id: charger,
+            },
+        ),
         rule(
             AtLeast(Admin),
             SetSiteSharing {

@@ -24,6 +24,7 @@ use crate::components::layout::CurrentUser;
 use crate::components::page::one_thing;
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::pages::schedules::SharedLine;
 use crate::words::outcome_sentence;
 use history::History;
 use live::LiveReading;
@@ -106,6 +107,7 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                     })
                 })}
             </Loaded>
+            <SharedLine charger_id=id />
             <Transition fallback=|| ()>
                 {move || can_control().then(|| view! { <live::RefreshForm charger_id=id /> })}
             </Transition>

@@ -12,4 +12,5 @@ mod site_usage;
 pub use edit::SchedulePage;
 pub use form::{NewScheduleForm, Scope};
 pub use list::{HeldBackBanner, ScheduleTable};
+pub use sharing_card::SharedLine;
 pub use site::SitePage;

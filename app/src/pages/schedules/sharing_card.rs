@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use strum::IntoEnumIterator;
 
 use crate::api::sharing::{
-    SetChargerPriority, SetSiteSharing, SharingRow, SharingView, site_sharing,
+    SetChargerPriority, SetSiteSharing, SharingRow, SharingView, charger_sharing, site_sharing,
 };
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
@@ -164,5 +164,27 @@ fn SharingSettings(site_id: i64, sharing: bool, minimum: u32) -> impl IntoView {
             </label>
             <button type="submit">{td_string!(l, save_sharing)}</button>
         </ActionForm>
+    }
+}
+
+/// On the charger page of a shared site: "You asked 16 A; the site shares
+/// 10 A to this charger now." Nothing for a site that is not shared.
+#[component]
+pub fn SharedLine(charger_id: i64) -> impl IntoView {
+    let l = locale();
+    let share = Resource::new(|| (), move |_| charger_sharing(charger_id));
+    view! {
+        <Transition fallback=|| ()>
+            {move || share.get().and_then(Result::ok).flatten().map(|s| {
+                let text = match (s.asked, s.shared) {
+                    (Some(asked), Some(shared)) => {
+                        td_string!(l, shared_asked, asked = asked, shared = shared).to_string()
+                    }
+                    (None, Some(shared)) => td_string!(l, shared_now, shared = shared).to_string(),
+                    (_, None) => td_string!(l, shared_nothing).to_owned(),
+                };
+                view! { <p data-testid="shared-line">{text}</p> }
+            })}
+        </Transition>
     }
 }
