@@ -16,6 +16,7 @@ CREATE TABLE share_allocations (
     sent_until_ms BIGINT,
     arrived_ms BIGINT,
     share TEXT NOT NULL,
+    unserved BOOLEAN NOT NULL DEFAULT FALSE,
     updated_ms BIGINT NOT NULL
 );
 CREATE INDEX share_allocations_site ON share_allocations (site_id);

@@ -20,6 +20,9 @@ CREATE TABLE share_allocations (
     arrived_ms INTEGER,
     -- The last allocation as the page explains it (JSON).
     share TEXT NOT NULL,
+    -- A charging car the supply could not give its minimum (the site is
+    -- over-subscribed, alerted as `site_oversubscribed`).
+    unserved INTEGER NOT NULL DEFAULT 0,
     updated_ms INTEGER NOT NULL
 );
 CREATE INDEX share_allocations_site ON share_allocations (site_id);

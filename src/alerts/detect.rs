@@ -146,6 +146,7 @@ impl Alerts {
         // The charger episodes were taken out above; what is left are the
         // slower troubles' own, read once for both.
         self.watch_sites(&episodes, &by_id, readings, now).await?;
+        self.watch_sharing(&episodes, now).await?;
         self.watch_schedules(&episodes, now).await?;
         if self.verify_due(now).await? {
             // A long trail takes a while to verify: not in the sampler's way.

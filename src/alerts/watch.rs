@@ -62,6 +62,9 @@ impl FailingSchedule {
     }
 }
 
+/// A shared site, its limit and the cars it could not serve.
+type Oversubscribed = (AlertSite, u32, Vec<AlertCharger>);
+
 impl Alerts {
     /// Keeps the episodes of `event` in step with what is wrong now
     /// (`bad`, by subject) and returns what has been wrong for `lasting`
@@ -168,6 +171,52 @@ impl Alerts {
             let mut facts = AlertFacts::new(event, now);
             facts.site = Some(site);
             facts.amps = Some((amps, limit));
+            self.announce(facts, held, &[subject], now).await?;
+        }
+        Ok(())
+    }
+
+    /// Shared sites whose supply could not give every charging car its
+    /// minimum in the load manager's last round (#40), for a minute:
+    /// one alert naming the cars not served.
+    pub(super) async fn watch_sharing(
+        &self,
+        episodes: &Episodes,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let rows: Vec<(i64, String, Option<i64>, i64, String)> = on_db!(&self.subscriptions.db, pool => sqlx::query_as(
+            "SELECT s.id, s.name, s.supply_limit, c.id, c.name FROM share_allocations a \
+             JOIN sites s ON s.id = a.site_id JOIN chargers c ON c.id = a.charger_id \
+             WHERE a.unserved AND s.sharing ORDER BY s.id, c.name",
+        )
+        .fetch_all(pool)
+        .await?);
+        let mut over: Vec<(String, Oversubscribed)> = Vec::new();
+        for (site_id, site_name, limit, charger_id, charger_name) in rows {
+            let site = AlertSite {
+                id: site_id,
+                name: site_name,
+            };
+            let charger = AlertCharger {
+                id: charger_id,
+                name: charger_name,
+                site: site.clone(),
+            };
+            let subject = format!("site:{site_id}");
+            match over.last_mut() {
+                Some((s, (_, _, chargers))) if *s == subject => chargers.push(charger),
+                _ => over.push((subject, (site, limit.unwrap_or(0) as u32, vec![charger]))),
+            }
+        }
+        let event = AlertEvent::SiteOversubscribed;
+        for (subject, (site, limit, chargers), held) in self
+            .lasting(episodes, event, over, &HashSet::new(), OVER_LIMIT_FOR, now)
+            .await?
+        {
+            let mut facts = AlertFacts::new(event, now);
+            facts.site = Some(site);
+            facts.chargers = chargers;
+            facts.amps = Some((0, limit));
             self.announce(facts, held, &[subject], now).await?;
         }
         Ok(())

@@ -224,6 +224,7 @@ impl Sharing {
                     sent_until_ms,
                     arrived_ms,
                     share: serde_json::to_string(share).unwrap_or_default(),
+                    unserved: share.why == super::allocate::Why::Unserved,
                 }
             })
             .collect()

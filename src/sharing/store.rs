@@ -19,6 +19,8 @@ pub struct Stored {
     pub arrived_ms: Option<i64>,
     /// The last allocation, as the page explains it (JSON of [`Share`]).
     pub share: String,
+    /// A charging car the supply could not give its minimum.
+    pub unserved: bool,
 }
 
 impl Stored {
@@ -37,7 +39,8 @@ impl Stored {
 
 pub async fn for_site(db: &Db, site_id: i64) -> Result<HashMap<i64, Stored>, sqlx::Error> {
     let rows: Vec<Stored> = on_db!(db, pool => sqlx::query_as(
-        "SELECT charger_id, amps, sent_until_ms, arrived_ms, share FROM share_allocations \
+        "SELECT charger_id, amps, sent_until_ms, arrived_ms, share, unserved \
+         FROM share_allocations \
          WHERE site_id = $1",
     )
     .bind(site_id)
@@ -52,12 +55,12 @@ pub async fn save(db: &Db, site_id: i64, rows: &[Stored], now_ms: i64) -> Result
     for row in rows {
         crate::on_tx!(&mut tx, conn => sqlx::query(
             "INSERT INTO share_allocations \
-             (charger_id, site_id, amps, sent_until_ms, arrived_ms, share, updated_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             (charger_id, site_id, amps, sent_until_ms, arrived_ms, share, unserved, updated_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (charger_id) DO UPDATE SET site_id = excluded.site_id, \
              amps = excluded.amps, sent_until_ms = excluded.sent_until_ms, \
              arrived_ms = excluded.arrived_ms, share = excluded.share, \
-             updated_ms = excluded.updated_ms",
+             unserved = excluded.unserved, updated_ms = excluded.updated_ms",
         )
         .bind(row.charger_id)
         .bind(site_id)
@@ -65,6 +68,7 @@ pub async fn save(db: &Db, site_id: i64, rows: &[Stored], now_ms: i64) -> Result
         .bind(row.sent_until_ms)
         .bind(row.arrived_ms)
         .bind(&row.share)
+        .bind(row.unserved)
         .bind(now_ms)
         .execute(&mut *conn)
         .await?

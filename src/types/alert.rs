@@ -42,6 +42,9 @@ pub enum AlertEvent {
     ScheduleFailed,
     /// A site drew more than its supply limit for a minute.
     SiteOverLimit,
+    /// A shared site's supply could not give every charging car its
+    /// minimum for a minute (#40): the facts name the cars not served.
+    SiteOversubscribed,
     /// The periodic `audit verify` failed.
     AuditChainBroken,
 }

@@ -7,10 +7,12 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use evse_dashboard::clemap::simulator::{StationSpec, Vehicle};
+use evse_dashboard::clemap::simulator::{Faults, StationSpec, Vehicle};
 use evse_dashboard::history::{HistoryConfig, Sampler};
+use evse_dashboard::secret::WebhookSecret;
 use evse_dashboard::sharing::{ChargerShare, Sharing, SharingError};
-use evse_dashboard::types::{AuditAction, Field, Outcome, Problem, Rule};
+use evse_dashboard::types::{AlertEvent, AuditAction, Field, Outcome, Problem, Rule};
+use evse_dashboard::vault::{TokenKey, Vault};
 
 use crate::fixtures::{World, actor};
 
@@ -260,6 +262,53 @@ async fn a_persons_target_bounds_what_the_site_shares_and_the_page_says_both() {
     );
     let second = site.sharing.for_charger(site.ids[1], now).await.unwrap();
     assert_eq!(second.unwrap().asked, None);
+}
+
+#[tokio::test]
+async fn a_site_that_cannot_give_every_car_its_minimum_alerts_once_it_lasts() {
+    let site = shared_site(3, "18").await;
+    // One charger cannot be read: it counts at its 32 A, more than the
+    // site has, so the two cars charging cannot get their 6 A.
+    site.world.sim.set_station_faults(
+        "evse-share-2",
+        Faults {
+            error_rate: 1.0,
+            ..Faults::default()
+        },
+    );
+    let alerts = crate::alerts::alerts_of(&site.world, &Vault::new(TokenKey::generate()));
+    alerts
+        .subscriptions
+        .add_webhook(
+            &actor("olga"),
+            "https://a.example.com/",
+            &WebhookSecret::new(crate::alerts::SECRET),
+            "",
+        )
+        .await
+        .unwrap();
+    let start = Utc::now();
+    let mut raised = Vec::new();
+    for k in 0..4 {
+        let at = start + chrono::Duration::seconds(30 * k);
+        let a = site.round_at(at).await;
+        assert!(a.oversubscribed);
+        let round = site.sampler.rounds().borrow().clone().unwrap();
+        alerts
+            .after_round(&round.chargers, &round.readings, at)
+            .await
+            .unwrap();
+        for due in alerts.claim(at, 50).await.unwrap() {
+            alerts.settle(&due, Ok(()), at).await.unwrap();
+            if due.facts.event == AlertEvent::SiteOversubscribed {
+                raised.push(due.facts);
+            }
+        }
+    }
+    assert_eq!(raised.len(), 1, "once, after a minute: {raised:?}");
+    let names: Vec<&str> = raised[0].chargers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Bay 0", "Bay 1"]);
+    assert_eq!(raised[0].amps, Some((0, 18)));
 }
 
 #[tokio::test]

@@ -68,6 +68,23 @@ pub fn alert_sentence(l: Locale, facts: &AlertFacts) -> String {
             let (amps, limit) = facts.amps.unwrap_or_default();
             td_string!(l, al_over_limit, site = site, amps = amps, limit = limit).to_string()
         }
+        AlertEvent::SiteOversubscribed => {
+            let names = facts
+                .chargers
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let limit = facts.amps.map_or(0, |(_, limit)| limit);
+            td_string!(
+                l,
+                al_oversubscribed,
+                site = site,
+                limit = limit,
+                names = names
+            )
+            .to_string()
+        }
         AlertEvent::AuditChainBroken => td_string!(l, al_chain_broken).to_owned(),
     };
     if let Some(problem) = &facts.problem {
@@ -90,6 +107,7 @@ pub fn alert_event_label(l: Locale, event: AlertEvent) -> &'static str {
         AlertEvent::TargetNotFollowed => td_string!(l, alert_target_not_followed),
         AlertEvent::ScheduleFailed => td_string!(l, alert_schedule_failed),
         AlertEvent::SiteOverLimit => td_string!(l, alert_site_over_limit),
+        AlertEvent::SiteOversubscribed => td_string!(l, alert_site_oversubscribed),
         AlertEvent::AuditChainBroken => td_string!(l, alert_audit_chain_broken),
     }
 }
