@@ -60,6 +60,13 @@ impl Schedules {
         let result = async {
             let zone = time_zone(zone)?;
             let limit = supply(supply_limit)?;
+            // A shared site keeps a limit that covers its reserves.
+            if before.sharing {
+                let Some(amps) = limit else {
+                    return Err(Invalid::new(Field::SupplyLimit, Rule::NoSupplyLimit).into());
+                };
+                reserves_cover(self.db(), id, amps as u32, before.share_minimum).await??;
+            }
             let row: Option<SiteRow> = on_db!(self.db(), pool => sqlx::query_as(
                 "UPDATE sites SET time_zone = $1, supply_limit = $2 WHERE id = $3 \
                  RETURNING id, name, time_zone, supply_limit, sharing, share_minimum",
@@ -81,6 +88,37 @@ impl Schedules {
         self.audit().record_or_log(actor, event).await;
         result
     }
+}
+
+/// Whether `limit` covers what every charger of a shared site holds with
+/// no car (the minimum, or 0 where its range allows 0): the sharing
+/// settings and this page's supply limit both ask (#40).
+pub(crate) async fn reserves_cover(
+    db: &crate::db::Db,
+    site_id: i64,
+    limit: u32,
+    minimum: u32,
+) -> Result<Result<(), Invalid>, sqlx::Error> {
+    let ranges: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT min_current, max_current FROM chargers \
+         WHERE site_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(site_id)
+    .fetch_all(pool)
+    .await?);
+    let reserves: u32 = ranges
+        .iter()
+        .filter(|(min, _)| *min > 0)
+        .map(|&(min, max)| minimum.max(min as u32).min(max as u32))
+        .sum();
+    Ok(if reserves > limit {
+        Err(Invalid::new(
+            Field::SupplyLimit,
+            Rule::BelowReserves { limit, reserves },
+        ))
+    } else {
+        Ok(())
+    })
 }
 
 pub(crate) fn supply(text: &str) -> Result<Option<i64>, Invalid> {

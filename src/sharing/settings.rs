@@ -9,7 +9,7 @@ use super::store;
 use crate::audit::{Actor, AuditLog, Event};
 use crate::on_db;
 use crate::problem::{Field, Invalid, Missing, Rule};
-use crate::schedule::sites::{SiteRow, site_of, supply};
+use crate::schedule::sites::{SiteRow, reserves_cover, site_of, supply};
 use crate::types::Site;
 use crate::vocabulary::{AuditAction, Priority};
 
@@ -217,35 +217,16 @@ impl Settings {
             .ok_or(SharingError::Missing(Missing::Site(site_id)))
     }
 
-    /// A shared supply must at least cover what every charger of the site
-    /// holds with no car (the minimum, or 0 where its range allows 0).
     async fn check_reserves(
         &self,
         site_id: i64,
         limit: u32,
         minimum: u32,
     ) -> Result<(), SharingError> {
-        let ranges: Vec<(i64, i64)> = on_db!(self.audit.db(), pool => sqlx::query_as(
-            "SELECT min_current, max_current FROM chargers \
-             WHERE site_id = $1 AND deleted_at IS NULL",
-        )
-        .bind(site_id)
-        .fetch_all(pool)
-        .await?);
-        let reserves: u32 = ranges
-            .iter()
-            .filter(|(min, _)| *min > 0)
-            .map(|&(min, max)| {
-                let (min, max) = (min as u32, max as u32);
-                minimum.max(min).min(max)
-            })
-            .sum();
-        if reserves > limit {
-            return Err(
-                Invalid::new(Field::SupplyLimit, Rule::BelowReserves { limit, reserves }).into(),
-            );
+        match reserves_cover(self.audit.db(), site_id, limit, minimum).await? {
+            Ok(()) => Ok(()),
+            Err(invalid) => Err(invalid.into()),
         }
-        Ok(())
     }
 
     async fn audited<T>(

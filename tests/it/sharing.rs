@@ -387,6 +387,23 @@ async fn bad_sharing_settings_are_refused_with_a_reason_and_audited() {
             }
         )
     );
+    // The site page's form keeps to the same rule while the site is shared.
+    let schedules = evse_dashboard::schedule::Schedules::new(site.world.audit.clone());
+    match schedules
+        .update_site(&olga, site.site_id, "Europe/Zurich", "12")
+        .await
+        .unwrap_err()
+        .problem()
+    {
+        Problem::Invalid(i) => assert_eq!(
+            i.rule,
+            Rule::BelowReserves {
+                limit: 12,
+                reserves: 18
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
     assert_eq!(
         refused(
             settings
@@ -429,7 +446,7 @@ async fn bad_sharing_settings_are_refused_with_a_reason_and_audited() {
         .fetch_one(pool)
         .await
         .unwrap());
-    assert_eq!(failed, 3);
+    assert_eq!(failed, 4);
     // Nothing was sent.
     assert!(site.targets().iter().all(Option::is_none));
 }
