@@ -411,18 +411,37 @@ impl Control {
         F: FnOnce(EvseAddress, EvseToken) -> Fut,
         Fut: std::future::Future<Output = Completion>,
     {
-        let done = match self.registry.credentials(charger.id).await {
-            Err(RegistryError::Vault(e)) => Completion::failed(e.problem()),
+        let done = match self.call_with_credentials(charger, call).await {
+            Ok(done) => done,
             Err(e) => {
                 self.fail_pending(id).await;
                 return Err(e.into());
             }
-            Ok((address, token)) => call(address, token).await,
         };
-        // The next reading shows what the attempt did.
-        self.forget_live(charger.id).await;
         self.audit.complete(id, &done).await?;
         self.outcome(id).await
+    }
+
+    /// Opens the charger's token and makes the call; a token that does not
+    /// open is the call's failure. Forgets the live cache after, so the
+    /// next reading shows what the call did. `Err`: the registry itself
+    /// failed, and nothing was called.
+    async fn call_with_credentials<F, Fut>(
+        &self,
+        charger: &Charger,
+        call: F,
+    ) -> Result<Completion, RegistryError>
+    where
+        F: FnOnce(EvseAddress, EvseToken) -> Fut,
+        Fut: std::future::Future<Output = Completion>,
+    {
+        let done = match self.registry.credentials(charger.id).await {
+            Err(RegistryError::Vault(e)) => Completion::failed(e.problem()),
+            Err(e) => return Err(e),
+            Ok((address, token)) => call(address, token).await,
+        };
+        self.forget_live(charger.id).await;
+        Ok(done)
     }
 
     /// The last events of a charger, newest first.

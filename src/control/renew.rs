@@ -12,7 +12,6 @@ use super::{BULK_CONCURRENCY, Control, ControlError};
 use crate::audit::{Actor, Completion};
 use crate::clemap::model::TargetRequest;
 use crate::problem::Problem;
-use crate::registry::RegistryError;
 use crate::types::Charger;
 use crate::vocabulary::{AuditAction, Outcome};
 
@@ -77,15 +76,13 @@ impl Control {
 
     async fn renew_one(&self, charger: &Charger, current: u32, duration: u32) -> Completion {
         let request = TargetRequest { current, duration };
-        let done = match self.registry.credentials(charger.id).await {
-            Ok((address, token)) => self.post_target(charger, address, token, request).await,
-            Err(RegistryError::Vault(e)) => Completion::failed(e.problem()),
-            Err(e) => {
-                tracing::error!(error = %e, charger = charger.id, "no credentials for a renewal");
-                Completion::failed(Problem::Internal)
-            }
-        };
-        self.forget_live(charger.id).await;
-        done
+        self.call_with_credentials(charger, |address, token| {
+            self.post_target(charger, address, token, request)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, charger = charger.id, "no credentials for a renewal");
+            Completion::failed(Problem::Internal)
+        })
     }
 }

@@ -32,6 +32,22 @@ fn cars(n: usize) -> Vec<StationSpec> {
         .collect()
 }
 
+/// A sampler over `world` reading every 30 s, judging at once.
+fn sampler(world: &World) -> Sampler {
+    Sampler::new(
+        world.audit.clone(),
+        world.registry.clone(),
+        world.clemap.clone(),
+        HistoryConfig {
+            interval: Duration::from_secs(30),
+            settle: Duration::ZERO,
+            deadline: Duration::from_millis(800),
+            ..HistoryConfig::default()
+        },
+        Duration::from_secs(24 * 3600),
+    )
+}
+
 struct Site {
     world: World,
     sampler: Sampler,
@@ -51,18 +67,7 @@ async fn shared_site(n: usize, limit: &str) -> Site {
                 .await,
         );
     }
-    let sampler = Sampler::new(
-        world.audit.clone(),
-        world.registry.clone(),
-        world.clemap.clone(),
-        HistoryConfig {
-            interval: Duration::from_secs(30),
-            settle: Duration::ZERO,
-            deadline: Duration::from_millis(800),
-            ..HistoryConfig::default()
-        },
-        Duration::from_secs(24 * 3600),
-    );
+    let sampler = sampler(&world);
     let sharing = Sharing::new(world.audit.clone(), world.control());
     let site_id = world.registry.get(ids[0]).await.unwrap().site_id;
     let olga = actor("olga");
@@ -210,18 +215,7 @@ async fn a_second_instance_takes_the_lease_over_and_continues_from_the_stored_al
     // The first instance stops without a word; the second one's sampler
     // takes the lease once it has run out (1.5 intervals) and its manager
     // starts from what the first stored.
-    let second = Sampler::new(
-        site.world.audit.clone(),
-        site.world.registry.clone(),
-        site.world.clemap.clone(),
-        HistoryConfig {
-            interval: Duration::from_secs(30),
-            settle: Duration::ZERO,
-            deadline: Duration::from_millis(800),
-            ..HistoryConfig::default()
-        },
-        Duration::from_secs(24 * 3600),
-    );
+    let second = sampler(&site.world);
     let manager = Sharing::new(site.world.audit.clone(), site.world.control());
     let soon = start + chrono::Duration::seconds(30);
     assert!(!second.tick(soon).await.unwrap(), "the lease is still held");
