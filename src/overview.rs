@@ -77,14 +77,17 @@ impl Overview {
             self.read_first_time(unread).await?;
             latest = latest::all(&self.db).await?;
         }
-        let limits = supply_limits(&self.db).await?;
+        let supplies = supplies(&self.db).await?;
+        let shared = crate::sharing::store::in_force(&self.db, chrono::Utc::now()).await?;
         Ok(chargers
             .into_iter()
             .map(|charger| {
                 let reading = latest.remove(&charger.id);
-                let limit = limits.get(&charger.site_id).copied().flatten();
+                let site = supplies.get(&charger.site_id);
                 ChargerOverview {
-                    site_supply_limit: limit,
+                    site_supply_limit: site.and_then(|s| s.limit()),
+                    site_shared: site.is_some_and(|s| s.sharing),
+                    shared: shared.get(&charger.id).copied(),
                     ..overview_of(charger, reading)
                 }
             })
@@ -149,20 +152,25 @@ impl Overview {
 }
 
 #[derive(sqlx::FromRow)]
-struct SiteLimit {
+struct Supply {
     id: i64,
     supply_limit: Option<i64>,
+    sharing: bool,
 }
 
-/// Each site's supply limit, for the overview's site bars.
-async fn supply_limits(db: &Db) -> Result<HashMap<i64, Option<u32>>, sqlx::Error> {
-    let rows: Vec<SiteLimit> = on_db!(db, pool => sqlx::query_as("SELECT id, supply_limit FROM sites")
+impl Supply {
+    fn limit(&self) -> Option<u32> {
+        self.supply_limit.and_then(|a| u32::try_from(a).ok())
+    }
+}
+
+/// Each site's supply limit and whether it is shared, for the overview's
+/// site bars.
+async fn supplies(db: &Db) -> Result<HashMap<i64, Supply>, sqlx::Error> {
+    let rows: Vec<Supply> = on_db!(db, pool => sqlx::query_as("SELECT id, supply_limit, sharing FROM sites")
         .fetch_all(pool)
         .await?);
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.id, r.supply_limit.and_then(|a| u32::try_from(a).ok())))
-        .collect())
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }
 
 fn overview_of(charger: Charger, reading: Option<Latest>) -> ChargerOverview {
@@ -175,6 +183,8 @@ fn overview_of(charger: Charger, reading: Option<Latest>) -> ChargerOverview {
             read_at: None,
             finding: None,
             site_supply_limit: None,
+            site_shared: false,
+            shared: None,
         };
     };
     let (plugs, settings, problem) = match reading.result {
@@ -189,5 +199,7 @@ fn overview_of(charger: Charger, reading: Option<Latest>) -> ChargerOverview {
         read_at: Some(reading.read_at),
         finding: reading.finding,
         site_supply_limit: None,
+        site_shared: false,
+        shared: None,
     }
 }

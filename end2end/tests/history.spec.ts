@@ -41,14 +41,14 @@ async function verdictOf(page: Page) {
 
 test('a followed target, and one the charger ignores, each get their verdict', async ({ page }) => {
   await login(page, 'olga', USER_PASSWORD);
-  await setTarget(page, 'HQ P1-04', '10');
+  await setTarget(page, 'Depot bay 1', '10');
   // Before it settled (or at once, on a slow machine) the page says so.
   const follower = await verdictOf(page);
   await expect(follower).toHaveAttribute('data-verdict', 'followed');
   await expect(page.getByTestId('verdict')).toContainText(/Followed 10(\.0)? A measured at \d\d:\d\d/);
   await page.screenshot({ path: 'screenshots/verdict-followed.png', fullPage: true });
 
-  await setTarget(page, 'HQ P1-03', '10');
+  await setTarget(page, 'Depot bay 3', '10');
   const stubborn = await verdictOf(page);
   await expect(stubborn).toHaveAttribute('data-verdict', 'not_followed');
   await expect(page.getByTestId('verdict')).toContainText('32.0 A measured, 10 A asked, since');
@@ -56,14 +56,14 @@ test('a followed target, and one the charger ignores, each get their verdict', a
   // The overview shows it as a badge on the charger's line, the audit page
   // in its own column.
   await page.goto('/');
-  const row = page.locator('tr[data-charger]', { hasText: 'HQ P1-03' });
+  const row = page.locator('tr[data-charger]', { hasText: 'Depot bay 3' });
   await expect(row.locator('[data-verdict="not_followed"]')).toBeVisible();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
   const checked = page.getByTestId('audit-table').locator('tbody > tr', { hasText: 'Target checked' });
-  await expect(checked.filter({ hasText: 'HQ P1-03' }).first()).toContainText('Not followed');
+  await expect(checked.filter({ hasText: 'Depot bay 3' }).first()).toContainText('Not followed');
 
-  await resetTarget(page, 'HQ P1-04');
-  await resetTarget(page, 'HQ P1-03');
+  await resetTarget(page, 'Depot bay 1');
+  await resetTarget(page, 'Depot bay 3');
 });
 
 test('charts fit a phone in dark mode, pass axe, and the history downloads as CSV', async ({ page }) => {

@@ -39,7 +39,7 @@ const german: Words = {
   review: 'Prüfen …',
   confirmGroup: 'Bestätigen',
   confirm: 'Bestätigen',
-  summary: /^10 A für 2 Std\. auf HQ P1-02 setzen \(≈ 6,9 kW\)\?$/,
+  summary: /^10 A für 2 Std\. auf Depot bay 1 setzen \(≈ 6,9 kW\)\?$/,
   received: /^10 A für 2 Std\. angefordert — CLEMAP hat es erhalten/,
   target: /^10 A bis \d\d:\d\d \(noch 1 Std\. 59 Min\.\)$/,
   resetReview: 'Sollwert zurücksetzen …',
@@ -63,7 +63,7 @@ const french: Words = {
   review: 'Vérifier…',
   confirmGroup: 'Confirmer',
   confirm: 'Confirmer',
-  summary: /^Définir 10 A pendant 2 h sur HQ P1-03 \(≈ 6,9 kW\)\s\?$/,
+  summary: /^Définir 10 A pendant 2 h sur Depot bay 3 \(≈ 6,9 kW\)\s\?$/,
   received: /^10 A pendant 2 h demandé — CLEMAP l’a reçu/,
   target: /^10 A jusqu’à \d\d:\d\d \(encore 1 h 59 min\)$/,
   resetReview: 'Réinitialiser la consigne…',
@@ -137,7 +137,7 @@ test.describe('German, from a Swiss German browser', () => {
     await logIn(page, german);
     await expectNoSideScroll(page, 'German overview');
     await page.screenshot({ path: `${shots}/de-overview.png`, fullPage: true });
-    await setAndReset(page, german, 'HQ P1-02', 'de');
+    await setAndReset(page, german, 'Depot bay 1', 'de');
   });
 });
 
@@ -151,6 +151,6 @@ test.describe('French, chosen with the header switch', () => {
     await expect(page.getByRole('button', { name: 'Français' })).toHaveAttribute('aria-pressed', 'true');
     await page.screenshot({ path: `${shots}/fr-login.png`, fullPage: true });
     await logIn(page, french);
-    await setAndReset(page, french, 'HQ P1-03', 'fr');
+    await setAndReset(page, french, 'Depot bay 3', 'fr');
   });
 });

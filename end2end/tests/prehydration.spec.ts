@@ -31,7 +31,7 @@ test.setTimeout(90_000);
 test('before the wasm arrives: overview → charger → set → reset → audit page, and the number shown is the number sent', async ({ page }) => {
   const release = await holdWasm(page);
   await login(page, 'olga', USER_PASSWORD);
-  await page.getByRole('link', { name: 'HQ P1-01' }).click();
+  await page.getByRole('link', { name: 'Depot bay 1', exact: true }).click();
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
 
   await page.getByRole('spinbutton', { name: 'Current (A)', exact: true }).fill('12');
@@ -43,7 +43,7 @@ test('before the wasm arrives: overview → charger → set → reset → audit 
   await page.getByRole('button', { name: 'Reset target', exact: true }).click();
   await expect(page.getByTestId('outcome')).toContainText('Target reset — CLEMAP removed 12 A');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
-  const rows = page.getByTestId('audit-table').locator('tbody > tr').filter({ hasText: 'HQ P1-01' });
+  const rows = page.getByTestId('audit-table').locator('tbody > tr').filter({ hasText: 'Depot bay 1' });
   await expect(rows.filter({ hasText: /Set target/ }).first()).toContainText('12 A, 1 h');
   await expect(rows.filter({ hasText: 'Reset target' })).not.toHaveCount(0);
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
@@ -53,7 +53,7 @@ test('before the wasm arrives: overview → charger → set → reset → audit 
 test('what was typed before hydration survives it', async ({ page }) => {
   const release = await holdWasm(page);
   await login(page, 'olga', USER_PASSWORD);
-  await page.getByRole('link', { name: 'HQ P1-02' }).click();
+  await page.getByRole('link', { name: 'Depot bay 3' }).click();
   await page.getByRole('spinbutton', { name: 'Current (A)', exact: true }).fill('9');
   await page.getByRole('radio', { name: '2 h' }).check();
 
@@ -66,7 +66,7 @@ test('what was typed before hydration survives it', async ({ page }) => {
   await expect(page.getByRole('slider', { name: 'Current (A), slider' })).toHaveValue('9');
   await expect(page.getByRole('radio', { name: '2 h' })).toBeChecked();
   await page.getByRole('button', { name: 'Review…' }).click();
-  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('Set 9 A for 2 h on HQ P1-02');
+  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText('Set 9 A for 2 h on Depot bay 3');
 });
 
 test('the slider works before the wasm, and the login page never loads the wasm', async ({ page }) => {
@@ -79,7 +79,7 @@ test('the slider works before the wasm, and the login page never loads the wasm'
   expect(wasm, 'no wasm for the login page').toEqual([]);
 
   await login(page, 'olga', USER_PASSWORD);
-  await page.getByRole('link', { name: 'HQ P1-04' }).click();
+  await page.getByRole('link', { name: 'Depot bay 3' }).click();
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   const slider = page.getByRole('slider', { name: 'Current (A), slider' });
   await slider.focus();

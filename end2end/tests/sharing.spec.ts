@@ -81,3 +81,28 @@ test('the sharing card passes axe and fits a phone, then sharing is switched off
     await expect(page.getByTestId('sharing')).toContainText('Sharing is off', { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
 });
+
+test('the demo shares the headquarters: the overview marks it, its site page draws each phase against the limit', async ({ page }) => {
+  test.setTimeout(60_000);
+  await login(page);
+  await page.goto('/');
+  const hq = page.locator('section.site', { has: page.getByRole('heading', { name: 'Headquarters car park' }) });
+  await expect(hq.getByTestId('site-shared')).toHaveText('Shared');
+  // The total bar's caption gives the limit and what is allocated now.
+  await expect(async () => {
+    await page.reload();
+    await expect(hq.getByTestId('site-bars').locator('figcaption')).toContainText(/Supply limit 100 A; allocated now \d+ A/, { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.locator('section.site[data-shared="true"]')).toHaveCount(1);
+
+  await page.getByRole('link', { name: 'HQ P1-01', exact: true }).click();
+  await page.getByRole('link', { name: 'Headquarters car park', exact: true }).click();
+  const card = page.getByTestId('sharing');
+  await expect(card).toContainText('The supply is shared');
+  await expect(card.getByRole('heading', { name: 'Per phase, last 24 hours' })).toBeVisible();
+  const chart = card.getByTestId('shared-phases');
+  await expect(chart.locator('svg[role="img"]')).toHaveCount(1);
+  await expect(chart.locator('figcaption')).toContainText(/on L1, .* on L3; the allocations added up to at most \d+ A; supply limit 100 A\./);
+  await expectNoSideScroll(page, 'shared site page at 360 px');
+  await page.screenshot({ path: 'screenshots/sharing-hq-360.png', fullPage: true });
+});

@@ -145,6 +145,40 @@ pub struct SiteStep {
     pub simulated: i64,
 }
 
+/// A site's draw per phase in one 15-minute step, summed over its
+/// chargers (a charger not known adds nothing), with the sum of the
+/// targets in force: on a shared site, what the load manager allocated.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SitePhaseStep {
+    pub start_s: i64,
+    pub l1_da: Option<i64>,
+    pub l2_da: Option<i64>,
+    pub l3_da: Option<i64>,
+    pub targets_a: Option<i64>,
+}
+
+/// A site's steps per phase from `from_s` up to, not including, `to_s`.
+pub async fn site_phases(
+    db: &Db,
+    site_id: i64,
+    from_s: i64,
+    to_s: i64,
+) -> Result<Vec<SitePhaseStep>, sqlx::Error> {
+    Ok(on_db!(db, pool => sqlx::query_as(
+        "SELECT b.start_s, \
+         CAST(SUM(b.avg_l1_da) AS BIGINT) AS l1_da, CAST(SUM(b.avg_l2_da) AS BIGINT) AS l2_da, \
+         CAST(SUM(b.avg_l3_da) AS BIGINT) AS l3_da, CAST(SUM(b.target_a) AS BIGINT) AS targets_a \
+         FROM chargers c JOIN history_buckets b ON b.charger_id = c.id \
+         AND b.start_s >= $2 AND b.start_s < $3 \
+         WHERE c.site_id = $1 GROUP BY b.start_s ORDER BY b.start_s",
+    )
+    .bind(site_id)
+    .bind(from_s)
+    .bind(to_s)
+    .fetch_all(pool)
+    .await?))
+}
+
 /// The steps of a site's chargers from `from_s` up to, not including,
 /// `to_s`, by charger and time (each charger's through its primary key,
 /// as in the site's energy). The highest phase is picked in SQL, so a

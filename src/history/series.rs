@@ -12,7 +12,7 @@ use super::energy_days::EnergyDays;
 use super::rollup;
 use crate::db::Db;
 use crate::types::{
-    Charger, ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SiteShare,
+    Charger, ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SitePhases, SiteShare,
 };
 
 fn at_s(s: i64) -> DateTime<Utc> {
@@ -158,5 +158,37 @@ pub async fn site(
         chargers: shares,
         supply_limit,
         days,
+    })
+}
+
+/// A site's last 24 h per phase with the sum of its targets (15-minute
+/// steps), for the Sharing card; times marked in the site's zone.
+pub async fn site_phases(
+    db: &Db,
+    site_id: i64,
+    (zone, supply_limit): (&str, Option<u32>),
+    now: DateTime<Utc>,
+) -> Result<SitePhases, sqlx::Error> {
+    let first = rollup::bucket_start(now.timestamp_millis()) - 95 * rollup::BUCKET_S;
+    let steps: Vec<i64> = (0..96).map(|i| first + i * rollup::BUCKET_S).collect();
+    let rows: BTreeMap<i64, buckets::SitePhaseStep> =
+        buckets::site_phases(db, site_id, first, now.timestamp() + 1)
+            .await?
+            .into_iter()
+            .map(|r| (r.start_s, r))
+            .collect();
+    let step = |s: &i64| rows.get(s);
+    Ok(SitePhases {
+        ticks: ticks(zone_of(zone), at_s(first), now, 6),
+        phases: steps
+            .iter()
+            .map(|s| step(s).map_or([None; 3], |r| [amps(r.l1_da), amps(r.l2_da), amps(r.l3_da)]))
+            .collect(),
+        allocated: steps
+            .iter()
+            .map(|s| step(s).and_then(|r| r.targets_a).map(|a| a as f64))
+            .collect(),
+        steps: steps.into_iter().map(at_s).collect(),
+        supply_limit,
     })
 }

@@ -26,37 +26,122 @@ pub struct InForce {
     pub requested_current: Option<i64>,
     pub requested_duration: Option<i64>,
     pub at: Stamp,
+    /// Until when the load manager's renewals (`share_renewed`) kept the
+    /// same target going after the set itself would have ended.
+    #[sqlx(skip)]
+    pub renewed_until: Option<DateTime<Utc>>,
 }
 
 impl InForce {
-    fn until(&self) -> DateTime<Utc> {
-        self.at.0 + chrono::Duration::seconds(self.requested_duration.unwrap_or(0))
+    pub fn until(&self) -> DateTime<Utc> {
+        let set = self.at.0 + chrono::Duration::seconds(self.requested_duration.unwrap_or(0));
+        self.renewed_until.map_or(set, |renewed| renewed.max(set))
+    }
+
+    /// The ampere asked while it is in force at `now` (a reset: none).
+    pub fn amps_at(&self, now: DateTime<Utc>) -> Option<u32> {
+        let amps = u32::try_from(self.requested_current?).ok()?;
+        (self.action == AuditAction::SetTarget && self.until() > now).then_some(amps)
     }
 }
 
+/// Whose targets count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setters {
+    /// Every target CLEMAP received (the verdicts).
+    Everyone,
+    /// A person's, a schedule's or a token's, not the load manager's (the
+    /// bound the manager never exceeds).
+    NotTheLoadManager,
+}
+
 /// The targets in force at `now`, by charger: the last set or reset CLEMAP
-/// received on each charger decides (a reset, or a set that ran out, means
-/// none). `longest`: no target lasts longer, so older rows cannot matter.
+/// received from `setters` on each charger decides (a reset, or a set that
+/// ran out, means none). `longest`: no target lasts longer, so older rows
+/// cannot matter. `charger`: only that one.
 pub async fn in_force(
     audit: &AuditLog,
     now: DateTime<Utc>,
     longest: Duration,
+    (setters, charger): (Setters, Option<i64>),
 ) -> Result<HashMap<i64, InForce>, sqlx::Error> {
     let since = stamp(now - chrono::Duration::from_std(longest).unwrap_or_default());
+    let everyone = setters == Setters::Everyone;
     let rows: Vec<InForce> = on_db!(audit.db(), pool => sqlx::query_as(
         "SELECT id, charger_id, charger_name, action, requested_current, requested_duration, at \
          FROM audit_events WHERE action IN ('set_target', 'reset_target') \
-         AND outcome = 'received' AND charger_id IS NOT NULL AND at >= $1 ORDER BY id",
+         AND outcome = 'received' AND charger_id IS NOT NULL AND at >= $1 \
+         AND ($2 OR actor NOT LIKE 'load:%') AND ($3 IS NULL OR charger_id = $3) ORDER BY id",
     )
     .bind(&since)
+    .bind(everyone)
+    .bind(charger)
     .fetch_all(pool)
     .await?);
     let mut last: HashMap<i64, InForce> = HashMap::new();
     for row in rows {
         last.insert(row.charger_id, row);
     }
-    last.retain(|_, row| row.action == AuditAction::SetTarget && row.until() > now);
+    if everyone {
+        extend_by_renewals(audit, &since, &mut last).await?;
+    }
+    last.retain(|_, row| row.amps_at(now).is_some());
     Ok(last)
+}
+
+#[derive(sqlx::FromRow)]
+struct Renewal {
+    id: i64,
+    upstream_answer: Option<String>,
+    requested_duration: Option<i64>,
+    at: Stamp,
+}
+
+/// One charger's part of a renewal row's answer.
+#[derive(serde::Deserialize)]
+struct RenewedCharger {
+    charger_id: i64,
+    current: i64,
+    outcome: crate::vocabulary::Outcome,
+}
+
+/// A renewal CLEMAP received for the same current after the last set
+/// keeps that set in force for the renewal's duration: the verdict on the
+/// manager's target goes on as long as the target does.
+async fn extend_by_renewals(
+    audit: &AuditLog,
+    since: &str,
+    last: &mut HashMap<i64, InForce>,
+) -> Result<(), sqlx::Error> {
+    let renewals: Vec<Renewal> = on_db!(audit.db(), pool => sqlx::query_as(
+        "SELECT id, upstream_answer, requested_duration, at FROM audit_events \
+         WHERE action = 'share_renewed' AND at >= $1 ORDER BY id",
+    )
+    .bind(since)
+    .fetch_all(pool)
+    .await?);
+    for renewal in renewals {
+        let chargers: Vec<RenewedCharger> = renewal
+            .upstream_answer
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or_default();
+        let until =
+            renewal.at.0 + chrono::Duration::seconds(renewal.requested_duration.unwrap_or(0));
+        for c in chargers {
+            if c.outcome != crate::vocabulary::Outcome::Received {
+                continue;
+            }
+            if let Some(set) = last.get_mut(&c.charger_id)
+                && set.id < renewal.id
+                && set.action == AuditAction::SetTarget
+                && set.requested_current == Some(c.current)
+            {
+                set.renewed_until = Some(until);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -106,7 +191,7 @@ pub async fn judge_readings(
     let Some(now) = readings.iter().map(|r| r.at).max() else {
         return Ok(HashMap::new());
     };
-    let targets = in_force(audit, now, longest).await?;
+    let targets = in_force(audit, now, longest, (Setters::Everyone, None)).await?;
     if targets.is_empty() {
         return Ok(HashMap::new());
     }

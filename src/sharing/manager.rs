@@ -22,7 +22,7 @@ use super::store::{self, Stored};
 use crate::audit::{Actor, AuditLog};
 use crate::control::Control;
 use crate::history::sampler::Round;
-use crate::types::{Charger, Site, Who};
+use crate::types::{Charger, Site, SitePhases, Who};
 use crate::vocabulary::Outcome;
 
 /// How long each target the manager sends holds (`--share-hold-secs`):
@@ -91,7 +91,7 @@ impl Sharing {
         }
         let db = self.audit.db();
         let latest = crate::history::latest::all(db).await?;
-        let longest = chrono::Duration::seconds(self.control.limits().max_duration.into());
+        let longest = std::time::Duration::from_secs(self.control.limits().max_duration.into());
         let bounds = points::bounds(&self.audit, round.at, longest).await?;
         let priorities = self.settings.priorities().await?;
         let readings: HashMap<i64, &crate::history::Reading> =
@@ -259,13 +259,20 @@ impl Sharing {
         if !self.settings.site(site_id).await?.sharing {
             return Ok(None);
         }
-        let longest = chrono::Duration::seconds(self.control.limits().max_duration.into());
+        let longest = std::time::Duration::from_secs(self.control.limits().max_duration.into());
         let asked = points::bound_of(&self.audit, charger_id, now, longest).await?;
         let shared = store::for_site(self.audit.db(), site_id)
             .await?
             .get(&charger_id)
             .and_then(|s| s.in_force(now.timestamp_millis()));
         Ok(Some(ChargerShare { asked, shared }))
+    }
+
+    /// A site's last 24 h per phase with the sum of what was allocated,
+    /// for the Sharing card's chart.
+    pub async fn day(&self, site: &Site, now: DateTime<Utc>) -> Result<SitePhases, SharingError> {
+        let shape = (site.time_zone.as_str(), site.supply_limit);
+        Ok(crate::history::series::site_phases(self.audit.db(), site.id, shape, now).await?)
     }
 
     /// The last allocation of each charger of a site, as stored.

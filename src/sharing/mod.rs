@@ -32,7 +32,7 @@ mod points;
 #[cfg(feature = "ssr")]
 mod settings;
 #[cfg(feature = "ssr")]
-mod store;
+pub(crate) mod store;
 
 #[cfg(feature = "ssr")]
 pub use error::SharingError;

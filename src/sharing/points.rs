@@ -10,11 +10,10 @@ use super::allocate::{Point, State};
 use super::store::Stored;
 use crate::audit::AuditLog;
 use crate::clemap::model::PlugStatus;
-use crate::db::{Stamp, stamp};
 use crate::history::Reading;
-use crate::on_db;
+use crate::history::verdicts::{self, Setters};
 use crate::types::{Charger, Verdict};
-use crate::vocabulary::{AuditAction, Priority};
+use crate::vocabulary::Priority;
 
 /// What the round knows of one charger besides its reading.
 pub struct Known<'a> {
@@ -83,41 +82,17 @@ fn per_phase(plugs: &[&PlugStatus]) -> [f64; 3] {
     draw
 }
 
-#[derive(sqlx::FromRow)]
-struct Received {
-    charger_id: i64,
-    action: AuditAction,
-    requested_current: Option<i64>,
-    requested_duration: Option<i64>,
-    at: Stamp,
-}
-
 /// The target a person, a schedule or an API token set on one charger that
 /// is still in force (the charger page's "you asked").
 pub async fn bound_of(
     audit: &AuditLog,
     charger_id: i64,
     now: DateTime<Utc>,
-    longest: chrono::Duration,
+    longest: std::time::Duration,
 ) -> Result<Option<u32>, sqlx::Error> {
-    let since = stamp(now - longest);
-    let last: Option<Received> = on_db!(audit.db(), pool => sqlx::query_as(
-        "SELECT charger_id, action, requested_current, requested_duration, at \
-         FROM audit_events WHERE charger_id = $1 AND action IN ('set_target', 'reset_target') \
-         AND outcome = 'received' AND actor NOT LIKE 'load:%' AND at >= $2 \
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(charger_id)
-    .bind(&since)
-    .fetch_optional(pool)
-    .await?);
-    Ok(last.and_then(|r| in_force(r, now).map(|(_, amps)| amps)))
-}
-
-fn in_force(r: Received, now: DateTime<Utc>) -> Option<(i64, u32)> {
-    let until = r.at.0 + chrono::Duration::seconds(r.requested_duration.unwrap_or(0));
-    let amps = u32::try_from(r.requested_current?).ok()?;
-    (r.action == AuditAction::SetTarget && until > now).then_some((r.charger_id, amps))
+    let who = (Setters::NotTheLoadManager, Some(charger_id));
+    let targets = verdicts::in_force(audit, now, longest, who).await?;
+    Ok(targets.get(&charger_id).and_then(|t| t.amps_at(now)))
 }
 
 /// The targets a person, a schedule or an API token set that are still in
@@ -126,24 +101,12 @@ fn in_force(r: Received, now: DateTime<Utc>) -> Option<(i64, u32)> {
 pub async fn bounds(
     audit: &AuditLog,
     now: DateTime<Utc>,
-    longest: chrono::Duration,
+    longest: std::time::Duration,
 ) -> Result<HashMap<i64, u32>, sqlx::Error> {
-    let since = stamp(now - longest);
-    let rows: Vec<Received> = on_db!(audit.db(), pool => sqlx::query_as(
-        "SELECT charger_id, action, requested_current, requested_duration, at \
-         FROM audit_events WHERE action IN ('set_target', 'reset_target') \
-         AND outcome = 'received' AND charger_id IS NOT NULL \
-         AND actor NOT LIKE 'load:%' AND at >= $1 ORDER BY id",
-    )
-    .bind(&since)
-    .fetch_all(pool)
-    .await?);
-    let mut last: HashMap<i64, Received> = HashMap::new();
-    for row in rows {
-        last.insert(row.charger_id, row);
-    }
-    Ok(last
-        .into_values()
-        .filter_map(|r| in_force(r, now))
+    let who = (Setters::NotTheLoadManager, None);
+    Ok(verdicts::in_force(audit, now, longest, who)
+        .await?
+        .into_iter()
+        .filter_map(|(id, t)| Some((id, t.amps_at(now)?)))
         .collect())
 }

@@ -49,6 +49,25 @@ pub async fn for_site(db: &Db, site_id: i64) -> Result<HashMap<i64, Stored>, sql
     Ok(rows.into_iter().map(|r| (r.charger_id, r)).collect())
 }
 
+/// Every managed charger's allocation still in force at `now`, for the
+/// overview's bars.
+pub async fn in_force(
+    db: &Db,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<i64, u32>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT charger_id, amps FROM share_allocations \
+         WHERE amps IS NOT NULL AND sent_until_ms > $1",
+    )
+    .bind(now.timestamp_millis())
+    .fetch_all(pool)
+    .await?);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, amps)| Some((id, u32::try_from(amps).ok()?)))
+        .collect())
+}
+
 /// Writes a round's allocation of one site, in one transaction.
 pub async fn save(db: &Db, site_id: i64, rows: &[Stored], now_ms: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_serialised().await?;

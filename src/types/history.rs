@@ -137,3 +137,32 @@ impl SiteChart {
             .collect()
     }
 }
+
+/// A shared site's last 24 h per phase (15-minute steps): what it drew on
+/// each phase, the sum of the targets in force (the load manager's
+/// allocations), and the limit they are shared under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SitePhases {
+    pub steps: Vec<DateTime<Utc>>,
+    pub ticks: Vec<ChartTick>,
+    /// Per step: ampere on L1, L2, L3 (`None`: no charger known).
+    pub phases: Vec<[Option<f64>; 3]>,
+    /// Per step: the sum of the targets in force, ampere.
+    pub allocated: Vec<Option<f64>>,
+    /// Ampere per phase, when one is set.
+    pub supply_limit: Option<u32>,
+}
+
+impl SitePhases {
+    /// The highest step on each phase, and of the allocations.
+    pub fn peaks(&self) -> ([f64; 3], f64) {
+        let mut phases = [0.0_f64; 3];
+        for step in &self.phases {
+            for (peak, a) in phases.iter_mut().zip(step) {
+                *peak = peak.max(a.unwrap_or(0.0));
+            }
+        }
+        let allocated = self.allocated.iter().flatten().copied().fold(0.0, f64::max);
+        (phases, allocated)
+    }
+}

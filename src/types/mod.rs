@@ -27,7 +27,7 @@ pub use control::{
     BulkItem, BulkOutcome, CUSTOM_DURATION, ChargerLive, ControlOutcome, TargetLimits, estimated_kw,
 };
 pub use history::{
-    ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SiteDay, SiteShare,
+    ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SiteDay, SitePhases, SiteShare,
 };
 pub use overview::{ChargerOverview, ChargerStatus};
 pub use schedule::{

@@ -23,6 +23,12 @@ pub struct ChargerOverview {
     /// The supply limit of the charger's site, ampere per phase.
     #[serde(default)]
     pub site_supply_limit: Option<u32>,
+    /// The load manager shares the site's supply (#40).
+    #[serde(default)]
+    pub site_shared: bool,
+    /// What the load manager allocated to this charger, in force now.
+    #[serde(default)]
+    pub shared: Option<u32>,
 }
 
 /// A charger's status in one word, for badges and the overview's filter.

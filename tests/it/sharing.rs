@@ -444,3 +444,76 @@ async fn bad_sharing_settings_are_refused_with_a_reason_and_audited() {
     // Nothing was sent.
     assert!(site.targets().iter().all(Option::is_none));
 }
+
+#[tokio::test]
+async fn a_renewed_target_stays_judged_after_the_set_alone_would_have_ended() {
+    use evse_dashboard::audit::Actor;
+    use evse_dashboard::history::verdicts::{Setters, in_force};
+    use evse_dashboard::types::Who;
+
+    let site = shared_site(2, "40").await;
+    site.round().await;
+    // Past the hold of the first round's sets, nothing is in force…
+    let later = Utc::now() + chrono::Duration::seconds(700);
+    let longest = Duration::from_secs(24 * 3600);
+    let everyone = (Setters::Everyone, None);
+    let before = in_force(&site.world.audit, later, longest, everyone)
+        .await
+        .unwrap();
+    assert!(before.is_empty(), "{before:?}");
+    // …until the manager renews the same currents for longer.
+    let mut items = Vec::new();
+    for id in &site.ids {
+        items.push((site.world.registry.get(*id).await.unwrap(), 20));
+    }
+    let manager = Actor::of(Who::Load {
+        site_id: site.site_id,
+    });
+    site.world
+        .control()
+        .renew_in_batch(&manager, "HQ", items, 900)
+        .await
+        .unwrap();
+    let after = in_force(&site.world.audit, later, longest, everyone)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(after.values().all(|t| t.amps_at(later) == Some(20)));
+    // A person's bound is not the manager's renewal.
+    let people = (Setters::NotTheLoadManager, None);
+    assert!(
+        in_force(&site.world.audit, Utc::now(), longest, people)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_overview_marks_a_shared_site_and_its_day_shows_each_phase_with_the_allocations() {
+    let site = shared_site(5, "100").await;
+    site.round().await;
+    site.round().await;
+    let overview = evse_dashboard::overview::Overview::new(
+        site.world.registry.clone(),
+        site.world.db().clone(),
+        site.sampler.clone(),
+    );
+    let fleet = overview.fleet().await.unwrap();
+    assert!(fleet.iter().all(|c| c.site_shared), "{fleet:?}");
+    let shared: Vec<u32> = fleet.iter().filter_map(|c| c.shared).collect();
+    assert_eq!(shared, vec![20; 5]);
+
+    site.sampler.roll_up(Utc::now()).await.unwrap();
+    let record = site.sharing.settings.site(site.site_id).await.unwrap();
+    let day = site.sharing.day(&record, Utc::now()).await.unwrap();
+    assert_eq!((day.steps.len(), day.supply_limit), (96, Some(100)));
+    let now = day.phases.len() - 1;
+    assert!(
+        day.phases[now].iter().all(|a| a.is_some_and(|a| a > 0.0)),
+        "this quarter hour's draw on each phase: {:?}",
+        day.phases[now]
+    );
+    assert_eq!(day.allocated[now], Some(100.0), "{:?}", day.allocated);
+    assert!(day.phases[..now].iter().all(|p| p == &[None; 3]));
+}

@@ -4,7 +4,7 @@
 use evse_dashboard::sharing::allocate::Share;
 #[cfg(feature = "ssr")]
 use evse_dashboard::types::Role;
-use evse_dashboard::types::Site;
+use evse_dashboard::types::{Site, SitePhases};
 use evse_dashboard::vocabulary::Priority;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,8 @@ pub struct SharingRow {
 pub struct SharingView {
     pub site: Site,
     pub rows: Vec<SharingRow>,
+    /// The last 24 h per phase, while the site is shared.
+    pub day: Option<SitePhases>,
 }
 
 impl SharingView {
@@ -64,7 +66,12 @@ pub async fn site_sharing(site_id: i64) -> Result<SharingView, AppError> {
             name: c.name,
         })
         .collect();
-    Ok(SharingView { site, rows })
+    let day = if site.sharing {
+        Some(services.sharing.day(&site, chrono::Utc::now()).await?)
+    } else {
+        None
+    };
+    Ok(SharingView { site, rows, day })
 }
 
 /// Switches sharing on (the checkbox sent) or off, with the minimum.

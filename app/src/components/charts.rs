@@ -161,6 +161,11 @@ pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
         }
     };
     let over = supply.is_some_and(|s| total > f64::from(s));
+    // A shared site's total bar marks what the load manager allocated.
+    let allocated: Option<u32> = chargers
+        .first()
+        .is_some_and(|c| c.site_shared)
+        .then(|| chargers.iter().filter_map(|c| c.shared).sum());
     let rows = chargers
         .iter()
         .map(|c| {
@@ -183,17 +188,19 @@ pub fn SiteBars(chargers: Vec<ChargerOverview>) -> impl IntoView {
         .collect_view();
     let scale = td_string!(l, site_bars_scale, amps = top).to_string();
     let supply_words = supply.map(|s| format!("; {} {s} A", td_string!(l, legend_supply)));
+    let allocated_words =
+        allocated.map(|a| td_string!(l, site_bars_allocated, amps = a).to_string());
     let unread_words =
         (unread > 0).then(|| td_string!(l, site_bars_unread, count = unread).to_string());
     view! {
         <figure class="site-bars" data-testid="site-bars">
             <div class="row total">
                 <span class="name">{td_string!(l, site_total)}</span>
-                {bar(total / total_top, if over { "fill over" } else { "fill" }, None, supply.map(|s| f64::from(s) / total_top))}
+                {bar(total / total_top, if over { "fill over" } else { "fill" }, allocated.map(|a| f64::from(a) / total_top), supply.map(|s| f64::from(s) / total_top))}
                 <span class="value">{format!("{} A", decimal(l, total, 1))}</span>
             </div>
             {rows}
-            <figcaption class="muted small">{scale}{supply_words}{unread_words}</figcaption>
+            <figcaption class="muted small">{scale}{supply_words}{allocated_words}{unread_words}</figcaption>
         </figure>
     }
 }

@@ -5,7 +5,7 @@
 //! (the SVG is labelled by it), and colours follow light and dark mode.
 
 use chrono::{DateTime, Datelike, Utc};
-use evse_dashboard::types::{ChargerChart, ChartRange, ChartTick, SiteChart, SiteDay};
+use evse_dashboard::types::{ChargerChart, ChartRange, ChartTick, SiteChart, SiteDay, SitePhases};
 use leptos::prelude::*;
 
 use crate::i18n::td_string;
@@ -289,6 +289,83 @@ pub fn SiteLoad(chart: SiteChart, caption_id: String) -> impl IntoView {
             <ul class="chart-legend" aria-hidden="true">
                 {legend}
                 {chart.supply_limit.map(|_| view! { <li><i class="key supply"></i>{td_string!(l, legend_supply)}</li> })}
+            </ul>
+            <figcaption id=caption_id class="muted small">{summary}</figcaption>
+        </figure>
+    }
+    .into_any()
+}
+
+/// A shared site's last 24 h: its draw on each phase, the sum of the
+/// allocations (a step line) and the limit every phase is held under.
+#[component]
+pub fn SharedPhases(day: SitePhases, caption_id: String) -> impl IntoView {
+    let l = locale();
+    let (Some(first), Some(last)) = (day.steps.first(), day.steps.last()) else {
+        return ().into_any();
+    };
+    let (peaks, allocated) = day.peaks();
+    let limit = day.supply_limit.map(f64::from);
+    let top = scale_top(
+        peaks
+            .iter()
+            .copied()
+            .fold(allocated, f64::max)
+            .max(limit.unwrap_or(0.0)),
+    );
+    let axis = TimeAxis::new(*first, *last + chrono::Duration::minutes(15));
+    let at = |i: usize| axis.x(day.steps[i]);
+    let phase = |n: usize| {
+        let points: Vec<(f64, Option<f64>)> = day
+            .phases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (at(i), p[n]))
+            .collect();
+        lines(&points, top)
+    };
+    let allocations: Vec<(f64, Option<f64>)> = day
+        .allocated
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (at(i), *a))
+        .collect();
+    let limit_line = limit.map(|limit| {
+        let ly = y(limit, top);
+        view! { <line x1="0" x2=W y1=ly y2=ly class="line supply" /> }
+    });
+    let none = td_string!(l, chart_none);
+    let summary = td_string!(
+        l,
+        shared_day_summary,
+        l1 = decimal(l, peaks[0], 1),
+        l2 = decimal(l, peaks[1], 1),
+        l3 = decimal(l, peaks[2], 1),
+        allocated = decimal(l, allocated, 0),
+        limit = day
+            .supply_limit
+            .map_or_else(|| none.to_owned(), |a| format!("{a} A"))
+    )
+    .to_string();
+    view! {
+        <figure class="chart" data-testid="shared-phases">
+            <div class="chart-body">
+                {y_labels(top)}
+                <svg viewBox="0 0 1000 300" preserveAspectRatio="none" role="img" aria-labelledby=caption_id.clone()>
+                    <path d=phase(0) class="line l1" />
+                    <path d=phase(1) class="line l2" />
+                    <path d=phase(2) class="line l3" />
+                    <path d=steps(&allocations, top, W) class="line target" />
+                    {limit_line}
+                </svg>
+            </div>
+            {x_labels(l, &axis, &day.ticks, ChartRange::Day)}
+            <ul class="chart-legend" aria-hidden="true">
+                <li><i class="key l1"></i>"L1"</li>
+                <li><i class="key l2"></i>"L2"</li>
+                <li><i class="key l3"></i>"L3"</li>
+                <li><i class="key target"></i>{td_string!(l, legend_allocated)}</li>
+                {day.supply_limit.map(|_| view! { <li><i class="key supply"></i>{td_string!(l, legend_supply)}</li> })}
             </ul>
             <figcaption id=caption_id class="muted small">{summary}</figcaption>
         </figure>

@@ -95,39 +95,38 @@ async fn registered(
 
 /// The demo's stations that show each verdict, by name.
 const SHOWCASE: [&str; 5] = [
-    "HQ P1-04",
-    "HQ P1-03",
+    "Depot bay 1",
+    "Depot bay 3",
     "HQ P1-05",
     "Depot bay 4",
     "Depot bay 2",
 ];
 
-/// The headquarters get a supply limit (as an admin would set it), so the
-/// site's chart and bars have a line to be measured against.
+/// The headquarters get a supply limit of 100 A (as an admin would set
+/// it), shared among the cars charging there, with P1-01 first in line:
+/// the site's chart, bars and Sharing card have something to show.
 async fn limit_headquarters(
     services: &evse_dashboard::services::Services,
     stations: &[(i64, StationSpec)],
 ) {
-    let Some((id, _)) = stations
+    let Some((first, _)) = stations
         .iter()
         .find(|(_, s)| s.name.as_deref() == Some("HQ P1-01"))
     else {
         return;
     };
+    let actor = super::cli_actor();
     let result = async {
-        let site_id = services.registry.get(*id).await.ok()?.site_id;
-        let zone = services.schedules.site(site_id).await.ok()?.time_zone;
-        let actor = super::cli_actor();
-        Some(
-            services
-                .schedules
-                .update_site(&actor, site_id, &zone, "100")
-                .await,
-        )
+        let site_id = services.registry.get(*first).await?.site_id;
+        let sharing = &services.sharing.settings;
+        sharing.set_supply(&actor, site_id, "100").await?;
+        sharing.set_sharing(&actor, site_id, true, None).await?;
+        sharing.set_priority(&actor, *first, "high").await?;
+        Ok::<_, Box<dyn std::error::Error>>(())
     }
     .await;
-    if let Some(Err(e)) = result {
-        tracing::warn!(error = %e, "the demo's supply limit could not be set");
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "the demo's shared supply could not be set");
     }
 }
 

@@ -213,11 +213,12 @@ impl Fleet {
                 "Headquarters car park",
                 "edge-hq-01",
                 &[
-                    ("HQ P1-01", 32, Vehicle::Charging, 3),
+                    // Shared (100 A): cars come, taper and go all day.
+                    ("HQ P1-01", 32, Vehicle::Sessions, 3),
                     ("HQ P1-02", 32, Vehicle::Sessions, 3),
                     ("HQ P1-03", 32, Vehicle::Charging, 3),
-                    ("HQ P1-04", 16, Vehicle::Charging, 3),
-                    ("HQ P1-05", 16, Vehicle::Charging, 1),
+                    ("HQ P1-04", 16, Vehicle::Sessions, 3),
+                    ("HQ P1-05", 16, Vehicle::Sessions, 1),
                 ],
             ),
             (
@@ -267,12 +268,13 @@ impl Fleet {
     }
 }
 
-/// The demo's stations that show what a target can come to: one that
-/// ignores targets, one CLEMAP holds lower, one whose plug cannot be
+/// The demo's stations that show what a target can come to: two that
+/// ignore targets, one CLEMAP holds lower, one whose plug cannot be
 /// reached (the others follow their targets).
 fn demo_behaviour(name: &str) -> Behaviour {
     match name {
-        "HQ P1-03" => Behaviour {
+        // One stubborn car where the supply is shared, one where it is not.
+        "HQ P1-03" | "Depot bay 3" => Behaviour {
             ignores_targets: true,
             ..Behaviour::default()
         },

@@ -29,10 +29,12 @@ pub fn SiteCard(
         .iter()
         .filter(|c| c.status() == ChargerStatus::Charging)
         .count();
+    let shared = chargers.first().is_some_and(|c| c.site_shared);
     view! {
-        <section class="card site" data-site=site.clone() aria-labelledby=format!("site-{index}")>
+        <section class="card site" data-site=site.clone() data-shared=shared.then_some("true") aria-labelledby=format!("site-{index}")>
             <header class="site-head">
                 <h2 id=format!("site-{index}")>{site.clone()}</h2>
+                {shared.then(|| view! { <span class="badge shared" data-testid="site-shared">{td_string!(l, site_shared_badge)}</span> })}
                 <span class="summary" data-testid="site-summary">
                     {td_string!(
                         l,

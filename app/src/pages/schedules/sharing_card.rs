@@ -11,6 +11,7 @@ use crate::api::sharing::{
     SetChargerPriority, SetSiteSharing, SharingRow, SharingView, charger_sharing, site_sharing,
 };
 use crate::components::feedback::{Card, Loaded, action_error};
+use crate::components::history_chart::SharedPhases;
 use crate::components::table::Table;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
@@ -48,10 +49,17 @@ fn SharingBody(v: SharingView, is_admin: Signal<bool>) -> impl IntoView {
     let none_yet = v.site.sharing && v.rows.iter().all(|r| r.share.is_none());
     let site = v.site.clone();
     let rows = v.rows.clone();
+    let day = v.day.clone().map(|day| {
+        view! {
+            <h3>{td_string!(l, sharing_day_heading)}</h3>
+            <SharedPhases day caption_id="shared-phases-caption".to_owned() />
+        }
+    });
     view! {
         <p>{state}</p>
         {none_yet.then(|| view! { <p class="muted small">{td_string!(l, sharing_none_yet)}</p> })}
         <ShareTable rows site_id=site.id facts is_admin />
+        {day}
         <Transition fallback=|| ()>
             {move || is_admin.get().then(|| view! {
                 <SharingSettings site_id=site.id sharing=site.sharing minimum=site.share_minimum />
