@@ -37,7 +37,7 @@ pub fn router<S>(
     state: AppState,
     store: S,
     sessions: &SessionConfig,
-    request_timeout: std::time::Duration,
+    (request_timeout, reads): (std::time::Duration, crate::read_bound::ReadBound),
 ) -> Router
 where
     S: tower_sessions::SessionStore + Clone,
@@ -131,6 +131,12 @@ where
         router
     };
     let router = router
+        // Reads wait their turn here (#38); one turned away has its own
+        // counter (`READS_TURNED_AWAY`).
+        .layer(middleware::from_fn_with_state(
+            reads,
+            crate::read_bound::limit,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::client_ip::middleware,

@@ -15,6 +15,7 @@ pub mod listener;
 pub mod memory;
 pub mod metrics;
 pub mod one_click;
+pub mod read_bound;
 pub mod security;
 pub mod session_cache;
 pub mod site;
@@ -27,7 +28,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use evse_dashboard::clemap::{ClemapClient, ClientBuildError, ClientConfig};
-use evse_dashboard::db::{DatabaseUrl, Db};
+use evse_dashboard::db::{Backend, DatabaseUrl, Db, Pool};
 use evse_dashboard::services::Services;
 use session_cache::SessionCache;
 use tokio::net::TcpListener;
@@ -54,6 +55,8 @@ pub struct ServeConfig {
     pub connections: listener::ConnectionLimits,
     /// How long one CSV export may run.
     pub export_time_limit: Duration,
+    /// Reads rendered at once before they wait their turn (#38).
+    pub renders_at_once: usize,
     /// Where `/metrics` is served; off when `None`.
     pub metrics_listen: Option<SocketAddr>,
     /// `/api/v1` changes per minute and token.
@@ -108,6 +111,7 @@ impl ServeConfig {
                 request_timeout: Duration::from_secs(web.request_timeout_secs),
             },
             export_time_limit: Duration::from_secs(web.export_time_limit_secs),
+            renders_at_once: web.renders_at_once as usize,
             metrics_listen: web.metrics_listen,
             api_writes_per_minute: std::num::NonZeroU32::new(web.api_writes_per_minute)
                 .unwrap_or(std::num::NonZeroU32::MIN),
@@ -170,8 +174,9 @@ impl Sessions {
     async fn open(db: &Db) -> Result<Self, StartError> {
         let failed = |e: sqlx::Error| StartError::Sessions(e.to_string());
         let every = tokio::time::Duration::from_secs(60);
-        Ok(match db {
-            Db::Sqlite(pool) => {
+        // Session records are writes like any other: the write lane.
+        Ok(match db.writes() {
+            Pool::Sqlite(pool) => {
                 let store = SqliteStore::new(pool.clone())
                     .with_table_name("sessions")
                     .expect("a valid table name");
@@ -179,7 +184,7 @@ impl Sessions {
                 tokio::spawn(store.clone().continuously_delete_expired(every));
                 Sessions::Sqlite(store)
             }
-            Db::Postgres(pool) => {
+            Pool::Postgres(pool) => {
                 let store = PostgresStore::new(pool.clone())
                     .with_table_name("sessions")
                     .expect("a valid table name");
@@ -251,9 +256,9 @@ impl Application {
         // every pending row is from a run that ended. Instances sharing
         // PostgreSQL leave a row alone while another may still be waiting
         // on its call; the sweep below resolves it once it is stale.
-        let cutoff = match db {
-            Db::Sqlite(_) => chrono::Utc::now(),
-            Db::Postgres(_) => chrono::Utc::now() - evse_dashboard::audit::STALE_PENDING,
+        let cutoff = match db.backend() {
+            Backend::Sqlite => chrono::Utc::now(),
+            Backend::Postgres => chrono::Utc::now() - evse_dashboard::audit::STALE_PENDING,
         };
         let unknown = services
             .audit
@@ -314,6 +319,7 @@ impl Application {
             write_rate: api_v1::WriteRate::per_minute(config.api_writes_per_minute),
             metrics: metrics_addr.is_some(),
         };
+        let reads = read_bound::ReadBound::with_turns(config.renders_at_once);
         Ok(Self {
             listener,
             router: match sessions {
@@ -321,13 +327,13 @@ impl Application {
                     state,
                     CachingSessionStore::new(SessionCache::default(), store),
                     &config.sessions,
-                    config.connections.request_timeout,
+                    (config.connections.request_timeout, reads.clone()),
                 ),
                 Sessions::Postgres(store) => http::router(
                     state,
                     CachingSessionStore::new(SessionCache::default(), store),
                     &config.sessions,
-                    config.connections.request_timeout,
+                    (config.connections.request_timeout, reads),
                 ),
             },
             connections: config.connections,

@@ -13,7 +13,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use evse_dashboard::db::Db;
+use evse_dashboard::db::{Backend, Db};
 use evse_dashboard::metrics::{HTTP_DURATION, HTTP_REQUESTS};
 use evse_dashboard::on_db;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -120,9 +120,9 @@ async fn render(State(scrape): State<Scrape>) -> Response {
 /// Sessions stored; expired ones are deleted within a minute (see
 /// `Sessions::open`), so this is the sessions alive, near enough.
 async fn sessions(db: &Db) -> Result<i64, sqlx::Error> {
-    let sql = match db {
-        Db::Sqlite(_) => "SELECT COUNT(*) FROM sessions",
-        Db::Postgres(_) => "SELECT COUNT(*) FROM tower_sessions.sessions",
+    let sql = match db.backend() {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sessions",
+        Backend::Postgres => "SELECT COUNT(*) FROM tower_sessions.sessions",
     };
     on_db!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await)
 }

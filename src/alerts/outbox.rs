@@ -215,11 +215,10 @@ impl Alerts {
     pub async fn claim(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Due>, sqlx::Error> {
         let now_ms = now.timestamp_millis();
         let until = (now + CLAIM).timestamp_millis();
-        let _turn = self.db().write_turn().await;
         // The conditions again outside the subquery: on PostgreSQL a second
         // instance that waited for the first one's row lock re-checks them
         // and skips what the first one claimed.
-        let rows: Vec<DueRow> = on_db!(self.db(), pool => sqlx::query_as(
+        let rows: Vec<DueRow> = on_db!(self.db().writes(), pool => sqlx::query_as(
             "UPDATE alert_deliveries SET claimed_until_ms = $1, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM alert_deliveries WHERE status = 'pending' \
                           AND next_attempt_ms <= $2 \
@@ -272,8 +271,7 @@ impl Alerts {
             }
         };
         let done = (status != DeliveryStatus::Pending).then_some(now_ms);
-        let _turn = self.db().write_turn().await;
-        on_db!(self.db(), pool => sqlx::query(
+        on_db!(self.db().writes(), pool => sqlx::query(
             "UPDATE alert_deliveries SET status = $1, next_attempt_ms = $2, last_error = $3, \
              claimed_until_ms = NULL, done_ms = $4 WHERE id = $5",
         )

@@ -96,14 +96,13 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> Result<Claim, sqlx::Error> {
     let (now_ms, expired_ms) = (now.timestamp_millis(), (now - KEEP).timestamp_millis());
-    let _turn = db.write_turn().await;
     // An expired row gives its key up: the claim below can take it.
-    on_db!(db, pool => sqlx::query("DELETE FROM idempotency_keys WHERE created_ms < $1")
+    on_db!(db.writes(), pool => sqlx::query("DELETE FROM idempotency_keys WHERE created_ms < $1")
         .bind(expired_ms)
         .execute(pool)
         .await?
         .rows_affected());
-    let inserted = on_db!(db, pool => sqlx::query(
+    let inserted = on_db!(db.writes(), pool => sqlx::query(
         "INSERT INTO idempotency_keys (token_id, idem_key, fingerprint, created_ms) \
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
@@ -126,8 +125,7 @@ pub async fn claim(
 
 /// Keeps the answer of a [`Claim::Fresh`] request.
 pub async fn finish(db: &Db, token_id: i64, key: &str, answer: &Answer) -> Result<(), sqlx::Error> {
-    let _turn = db.write_turn().await;
-    on_db!(db, pool => sqlx::query(
+    on_db!(db.writes(), pool => sqlx::query(
         "UPDATE idempotency_keys SET status = $1, body = $2 WHERE token_id = $3 AND idem_key = $4",
     )
     .bind(i32::from(answer.status))
@@ -144,8 +142,7 @@ pub async fn finish(db: &Db, token_id: i64, key: &str, answer: &Answer) -> Resul
 /// answer is not one to repeat (the server failed before it could audit
 /// anything): the same key may then be sent again.
 pub async fn release(db: &Db, token_id: i64, key: &str) -> Result<(), sqlx::Error> {
-    let _turn = db.write_turn().await;
-    on_db!(db, pool => sqlx::query(
+    on_db!(db.writes(), pool => sqlx::query(
         "DELETE FROM idempotency_keys WHERE token_id = $1 AND idem_key = $2 AND status IS NULL",
     )
     .bind(token_id)

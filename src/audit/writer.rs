@@ -126,7 +126,6 @@ async fn together(
     batch: &[Job],
     pending: &mut Pending,
 ) -> Result<Vec<Written>, sqlx::Error> {
-    let _turn = db.write_turn().await;
     let mut tx = db.begin_serialised().await?;
     let mut head = None;
     let mut new_pending = Vec::new();
@@ -153,7 +152,6 @@ async fn together(
 }
 
 async fn alone(db: &Db, key: &AuditKey, write: &Write) -> Result<Written, sqlx::Error> {
-    let _turn = db.write_turn().await;
     let mut tx = db.begin_serialised().await?;
     let written = match write {
         Write::Append(row) => Written::Appended(append(key, &mut tx, (**row).clone()).await?),

@@ -259,7 +259,7 @@ pub async fn succeeded(
     let (username, source_key, now) = (key(username), source.key(), crate::db::now_text());
     let group = crate::net::AddressGroup::key(ip);
     let scope: &str = ThrottleScope::Source.into();
-    on_db!(db, pool => sqlx::query(
+    on_db!(db.writes(), pool => sqlx::query(
         "DELETE FROM login_throttle WHERE scope = $1 AND username = $2 AND source = $3",
     )
     .bind(scope)
@@ -271,7 +271,7 @@ pub async fn succeeded(
     if let Source::Unknown(group) = source {
         let (account, address): (&str, &str) =
             (ThrottleScope::Account.into(), ThrottleScope::Address.into());
-        on_db!(db, pool => sqlx::query(
+        on_db!(db.writes(), pool => sqlx::query(
             "UPDATE login_throttle SET failures = failures - 1 WHERE failures > 0 AND \
              ((scope = $1 AND username = $2 AND source = '') OR (scope = $3 AND username = '' AND source = $4))",
         )
@@ -283,7 +283,7 @@ pub async fn succeeded(
         .await?
         .rows_affected());
     }
-    on_db!(db, pool => sqlx::query(
+    on_db!(db.writes(), pool => sqlx::query(
         "INSERT INTO login_known_sources (username, source, last_login_at) VALUES ($1, $2, $3) \
          ON CONFLICT (username, source) DO UPDATE SET last_login_at = excluded.last_login_at",
     )
@@ -322,7 +322,7 @@ struct Unreported {
 pub async fn forget_old(db: &Db) -> Result<Vec<Refusals>, sqlx::Error> {
     let now = Utc::now();
     let (cutoff, now) = (stamp(now - FORGET_AFTER), stamp(now));
-    let unreported = on_db!(db, pool => sqlx::query_as::<_, Unreported>(
+    let unreported = on_db!(db.writes(), pool => sqlx::query_as::<_, Unreported>(
         "DELETE FROM login_throttle WHERE updated_at < $1 AND next_allowed_at < $2 \
          RETURNING scope, username, source, refused",
     )

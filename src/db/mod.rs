@@ -59,11 +59,24 @@ pub enum Backend {
     Postgres,
 }
 
-/// A pool on one backend; cheap to clone.
+/// A connection pool on one backend; cheap to clone.
 #[derive(Debug, Clone)]
-pub enum Db {
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+/// The database, cheap to clone: the pool pages and reads use, and the
+/// writers' own lane (#38). A change never queues behind page reads for a
+/// connection: every write, from a set's audit rows to a session record,
+/// takes the write lane. On SQLite the lane is one connection, so taking
+/// it is this process's write turn and SQLite's busy handler (which
+/// sleeps between tries) only meets other processes; on PostgreSQL it is
+/// a few connections reserved for writes.
+#[derive(Debug, Clone)]
+pub struct Db {
+    reads: Pool,
+    writes: Pool,
 }
 
 /// An open transaction on either backend. Dropping it rolls back.
@@ -76,7 +89,8 @@ pub enum Tx {
 /// Runs `$body` once per backend, with `$pool` bound to that backend's
 /// pool: the body's SQL is written once and its binds and row types are
 /// compiled against each backend's own types. The body must produce a
-/// value that does not name the backend.
+/// value that does not name the backend. `$db` is a [`Db`] (its read
+/// pool) or a [`Pool`], e.g. `db.writes()` for a statement that writes.
 ///
 /// ```text
 /// let user: Option<UserRow> = on_db!(&self.db, pool => {
@@ -89,9 +103,9 @@ pub enum Tx {
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+        match ($db).pool() {
+            $crate::db::Pool::Sqlite($pool) => $body,
+            $crate::db::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -114,57 +128,101 @@ macro_rules! on_tx {
     };
 }
 
+impl Pool {
+    /// Itself: what [`on_db!`] runs on.
+    pub fn pool(&self) -> &Pool {
+        self
+    }
+
+    async fn close(&self) {
+        match self {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
 impl Db {
     /// Opens the database at `location` and applies pending migrations.
     pub async fn connect(location: &Location) -> Result<Self, DbError> {
         let db = match location {
-            Location::DataDir(dir) => Db::Sqlite(sqlite::open(dir).await?),
+            Location::DataDir(dir) => sqlite::open_lanes(&dir.join(DATABASE_FILE)).await?,
             Location::Url(url) => match url.backend() {
-                Backend::Sqlite => Db::Sqlite(sqlite::open_url(url).await?),
-                Backend::Postgres => Db::Postgres(postgres::open(url).await?),
+                Backend::Sqlite => sqlite::open_lanes(&sqlite::path_of(url)?).await?,
+                Backend::Postgres => postgres::open_lanes(url).await?,
             },
+        };
+        let db = Db {
+            reads: db.0,
+            writes: db.1,
         };
         db.migrate().await?;
         Ok(db)
     }
 
-    pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+    /// One pool for reads and writes alike (a command's copy, a test's
+    /// pool that fails on purpose).
+    pub fn single(pool: Pool) -> Self {
+        Db {
+            reads: pool.clone(),
+            writes: pool,
         }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.reads {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The read pool: what [`on_db!`] runs on.
+    pub fn pool(&self) -> &Pool {
+        &self.reads
+    }
+
+    /// The write lane, for a statement that writes outside a transaction.
+    pub fn writes(&self) -> &Pool {
+        &self.writes
+    }
+
+    /// A handle whose reads take the write lane too: for a writer whose
+    /// reads belong to its writes (the sampler's rounds, the session
+    /// store), so that none of it waits behind page reads.
+    pub fn writer(&self) -> Db {
+        Db::single(self.writes.clone())
     }
 
     /// Applies every embedded migration the database does not have yet,
     /// then the checks generated from the code's closed sets. Safe to run
     /// from several instances at once (PostgreSQL: under advisory locks).
     pub async fn migrate(&self) -> Result<(), DbError> {
-        match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
-            Db::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
+        match &self.writes {
+            Pool::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
+            Pool::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
         }
         vocabulary::install(self).await?;
         Ok(())
     }
 
-    /// A plain transaction.
+    /// A transaction on the write lane.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        Ok(match &self.writes {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     /// A transaction that holds the database's one write lock from its
     /// first statement to its end: the audit chain's head, a login
     /// throttle row or a schedule claim read in it cannot change before it
-    /// commits, in this process or any other. SQLite: `BEGIN IMMEDIATE`;
-    /// PostgreSQL: a transaction-scoped advisory lock, released by commit
-    /// or rollback (also when the connection dies).
+    /// commits, in this process or any other. SQLite: `BEGIN IMMEDIATE` on
+    /// the write lane; PostgreSQL: a transaction-scoped advisory lock,
+    /// released by commit or rollback (also when the connection dies).
     pub async fn begin_serialised(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => {
+        Ok(match &self.writes {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 postgres::lock(&mut tx, postgres::WRITE_LOCK).await?;
                 Tx::Postgres(tx)
@@ -172,33 +230,26 @@ impl Db {
         })
     }
 
-    /// This process's turn to write on SQLite (see [`sqlite::write_gate`]),
-    /// held until dropped; PostgreSQL needs none (no busy handler).
-    pub async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
-        match self {
-            Db::Sqlite(pool) => Some(sqlite::write_gate(pool).lock_owned().await),
-            Db::Postgres(_) => None,
-        }
+    /// Closes both pools, waiting for their connections to finish (a
+    /// command that hands the file on, like `backup`, closes before it
+    /// does).
+    pub async fn close(&self) {
+        self.reads.close().await;
+        self.writes.close().await;
     }
 
     /// The SQLite pool, for what only SQLite has (its file, `PRAGMA`s).
-    /// Closes the pool, waiting for its connections to finish (a command
-    /// that hands the file on, like `backup`, closes before it does).
-    pub async fn close(&self) {
-        on_db!(self, pool => pool.close().await)
-    }
-
     pub fn as_sqlite(&self) -> Option<&SqlitePool> {
-        match self {
-            Db::Sqlite(pool) => Some(pool),
-            Db::Postgres(_) => None,
+        match &self.reads {
+            Pool::Sqlite(pool) => Some(pool),
+            Pool::Postgres(_) => None,
         }
     }
 
     /// Facts about the live database; doubles as the health check.
     pub async fn health(&self) -> Result<DbHealth, DbError> {
-        let (version, migrations_applied): (String, i64) = match self {
-            Db::Sqlite(pool) => {
+        let (version, migrations_applied): (String, i64) = match &self.reads {
+            Pool::Sqlite(pool) => {
                 sqlx::query_as(
                     "SELECT 'SQLite ' || sqlite_version(), \
                      (SELECT COUNT(*) FROM _sqlx_migrations WHERE success)",
@@ -206,7 +257,7 @@ impl Db {
                 .fetch_one(pool)
                 .await?
             }
-            Db::Postgres(pool) => {
+            Pool::Postgres(pool) => {
                 sqlx::query_as(
                     "SELECT 'PostgreSQL ' || current_setting('server_version'), \
                      (SELECT COUNT(*) FROM _sqlx_migrations WHERE success)",

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqlitePool};
 
-use super::{DatabaseUrl, DbError};
+use super::{DatabaseUrl, DbError, Pool};
 
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "evse-dashboard.sqlite3";
@@ -19,16 +19,28 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
     open_file(&data_dir.join(DATABASE_FILE)).await
 }
 
-/// Opens the file a `sqlite://PATH` URL names.
-pub(super) async fn open_url(url: &DatabaseUrl) -> Result<SqlitePool, DbError> {
-    let path = url.sqlite_path().unwrap_or_default();
-    if let Some(dir) = Path::new(&path)
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-    {
+/// The file a `sqlite://PATH` URL names, its directory created.
+pub(super) fn path_of(url: &DatabaseUrl) -> Result<std::path::PathBuf, DbError> {
+    let path = std::path::PathBuf::from(url.sqlite_path().unwrap_or_default());
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_dir(dir)?;
     }
-    open_file(Path::new(&path)).await
+    Ok(path)
+}
+
+/// Pages read in parallel (WAL lets them while a write is in flight).
+const READERS: u32 = 8;
+
+/// The read pool and the write lane on one file (see [`super::Db`]): the
+/// lane is a single connection, so a writer waits for the writers before
+/// it in order, never for readers and never in SQLite's busy handler.
+pub(super) async fn open_lanes(path: &Path) -> Result<(Pool, Pool), DbError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_dir(dir)?;
+    }
+    let writes = open_with(path, 1).await?;
+    let reads = open_with(path, READERS).await?;
+    Ok((Pool::Sqlite(reads), Pool::Sqlite(writes)))
 }
 
 fn create_dir(dir: &Path) -> Result<(), DbError> {
@@ -62,6 +74,10 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 /// Opens one database file. WAL lets the dashboard read while a write is in
 /// flight; `busy_timeout` makes concurrent writers wait instead of failing.
 pub async fn open_file(path: &Path) -> Result<SqlitePool, DbError> {
+    open_with(path, READERS).await
+}
+
+async fn open_with(path: &Path, connections: u32) -> Result<SqlitePool, DbError> {
     create_private(path).map_err(|source| DbError::CreateDataDir {
         path: path.to_owned(),
         source,
@@ -75,7 +91,7 @@ pub async fn open_file(path: &Path) -> Result<SqlitePool, DbError> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(connections)
         // A local file cannot drop the connection the way a server can;
         // the ping sqlx sends before lending one out was a round trip to
         // the connection's thread on every query (5-7 % of a page, #29).
@@ -90,27 +106,6 @@ pub async fn open_file(path: &Path) -> Result<SqlitePool, DbError> {
             place: path.display().to_string(),
             source,
         })
-}
-
-/// The in-process queue for writes on one SQLite file (#29). SQLite lets
-/// one writer in at a time and makes the others wait in its busy handler,
-/// which sleeps between tries, up to 100 ms at a time: under a load of
-/// sets, a statement that kept losing to the audit writer's transactions
-/// waited 1-2 s (the set's p99 was 400 ms). Writers of this process that
-/// take their turn here queue in order instead; other processes (the CLI)
-/// still meet the busy handler.
-pub fn write_gate(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, LazyLock, Mutex};
-    static GATES: LazyLock<Mutex<HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
-        LazyLock::new(Mutex::default);
-    let file = pool.connect_options().get_filename().to_owned();
-    GATES
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .entry(file)
-        .or_default()
-        .clone()
 }
 
 #[cfg(test)]

@@ -3,15 +3,15 @@
 //! start, so adding a variant needs no migration and a value outside the
 //! enums can never be written, not even by hand.
 
-use super::{Db, postgres};
+use super::{Db, Pool, postgres};
 use crate::vocabulary::{AuditAction, Outcome, sql_list};
 
 /// (Re)creates the vocabulary check in one transaction.
 pub async fn install(db: &Db) -> Result<(), sqlx::Error> {
     let actions = sql_list::<AuditAction>();
     let outcomes = sql_list::<Outcome>();
-    match db {
-        Db::Sqlite(pool) => {
+    match db.writes() {
+        Pool::Sqlite(pool) => {
             let mut tx = pool.begin().await?;
             for statement in [
                 "DROP TRIGGER IF EXISTS audit_events_vocabulary_insert".to_owned(),
@@ -33,7 +33,7 @@ pub async fn install(db: &Db) -> Result<(), sqlx::Error> {
         }
         // Only the trigger function's body changes: no table lock, and
         // instances starting together take turns.
-        Db::Postgres(pool) => {
+        Pool::Postgres(pool) => {
             let mut tx = pool.begin().await?;
             postgres::lock(&mut tx, postgres::VOCABULARY_LOCK).await?;
             sqlx::query(&format!(

@@ -84,7 +84,7 @@ pub async fn newest_start(db: &Db, charger_id: i64) -> Result<Option<i64>, sqlx:
 pub async fn prune(db: &Db, before_s: i64) -> Result<u64, sqlx::Error> {
     let mut deleted = 0;
     loop {
-        let batch = on_db!(db, pool => sqlx::query(
+        let batch = on_db!(db.writes(), pool => sqlx::query(
             "DELETE FROM history_buckets WHERE (charger_id, start_s) IN \
              (SELECT charger_id, start_s FROM history_buckets WHERE start_s < $1 LIMIT $2)",
         )

@@ -91,9 +91,7 @@ pub async fn set_target(
     charger_id: i64,
     settings: &CurrentSettings,
 ) -> Result<(), sqlx::Error> {
-    // After every set, beside the audit writer's transactions: in turn.
-    let _turn = db.write_turn().await;
-    on_db!(db, pool => sqlx::query(
+    on_db!(db.writes(), pool => sqlx::query(
         "UPDATE latest_readings SET settings = $1 WHERE charger_id = $2 AND settings IS NOT NULL",
     )
     .bind(json(settings))

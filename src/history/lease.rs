@@ -18,7 +18,7 @@ pub async fn take(
     until: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let (now, until) = (now.timestamp_millis(), until.timestamp_millis());
-    let taken = on_db!(db, pool => sqlx::query(
+    let taken = on_db!(db.writes(), pool => sqlx::query(
         "INSERT INTO leases (name, holder, expires_ms) VALUES ($1, $2, $3) \
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_ms = excluded.expires_ms \
          WHERE leases.holder = excluded.holder OR leases.expires_ms < $4",
@@ -36,7 +36,7 @@ pub async fn take(
 /// Gives the lease up (a clean stop), so another instance need not wait
 /// for it to run out.
 pub async fn release(db: &Db, name: &str, holder: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+    on_db!(db.writes(), pool => sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
         .bind(name)
         .bind(holder)
         .execute(pool)

@@ -145,7 +145,7 @@ pub async fn between(
 pub async fn prune(db: &Db, before_ms: i64) -> Result<u64, sqlx::Error> {
     let mut deleted = 0;
     loop {
-        let batch = on_db!(db, pool => sqlx::query(
+        let batch = on_db!(db.writes(), pool => sqlx::query(
             "DELETE FROM status_samples WHERE (charger_id, at_ms, plug) IN \
              (SELECT charger_id, at_ms, plug FROM status_samples WHERE at_ms < $1 LIMIT $2)",
         )

@@ -67,7 +67,7 @@ impl Schedules {
                 };
                 reserves_cover(self.db(), id, amps as u32, before.share_minimum).await??;
             }
-            let row: Option<SiteRow> = on_db!(self.db(), pool => sqlx::query_as(
+            let row: Option<SiteRow> = on_db!(self.db().writes(), pool => sqlx::query_as(
                 "UPDATE sites SET time_zone = $1, supply_limit = $2 WHERE id = $3 \
                  RETURNING id, name, time_zone, supply_limit, sharing, share_minimum",
             )

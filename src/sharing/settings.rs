@@ -97,7 +97,7 @@ impl Settings {
                 };
                 self.check_reserves(site_id, limit, minimum).await?;
             }
-            let row: Option<SiteRow> = on_db!(self.audit.db(), pool => sqlx::query_as(
+            let row: Option<SiteRow> = on_db!(self.audit.db().writes(), pool => sqlx::query_as(
                 &format!(
                     "UPDATE sites SET sharing = $1, share_minimum = $2 WHERE id = $3 \
                      RETURNING {SITE_COLUMNS}"
@@ -180,7 +180,7 @@ impl Settings {
                     },
                 )
             })?;
-            on_db!(self.audit.db(), pool => sqlx::query(
+            on_db!(self.audit.db().writes(), pool => sqlx::query(
                 "UPDATE chargers SET priority = $1 WHERE id = $2",
             )
             .bind(priority)
@@ -206,7 +206,7 @@ impl Settings {
         set: &str,
         value: Option<i64>,
     ) -> Result<Site, SharingError> {
-        let row: Option<SiteRow> = on_db!(self.audit.db(), pool => sqlx::query_as(
+        let row: Option<SiteRow> = on_db!(self.audit.db().writes(), pool => sqlx::query_as(
             &format!("UPDATE sites SET {set} WHERE id = $2 RETURNING {SITE_COLUMNS}"),
         )
         .bind(value)

@@ -100,7 +100,7 @@ pub async fn save(db: &Db, site_id: i64, rows: &[Stored], now_ms: i64) -> Result
 /// Forgets a site's allocations (sharing switched off: its targets end
 /// by themselves).
 pub async fn forget_site(db: &Db, site_id: i64) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM share_allocations WHERE site_id = $1")
+    on_db!(db.writes(), pool => sqlx::query("DELETE FROM share_allocations WHERE site_id = $1")
         .bind(site_id)
         .execute(pool)
         .await?

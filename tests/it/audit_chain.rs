@@ -4,7 +4,7 @@
 use evse_dashboard::audit::{AuditKey, AuditLog, Completion, Event, Intent};
 use evse_dashboard::types::{AuditAction, Outcome};
 
-use evse_dashboard::db::Db;
+use evse_dashboard::db::{Db, Pool};
 use evse_dashboard::on_db;
 
 use crate::fixtures::{actor, database};
@@ -125,12 +125,12 @@ async fn assert_append_only(db: &Db, sql: &str, id: i64) {
 /// Removes the append-only guards, as someone with the database's
 /// owner rights could.
 async fn drop_guards(db: &Db) {
-    let statements: &[&str] = match db {
-        Db::Sqlite(_) => &[
+    let statements: &[&str] = match db.pool() {
+        Pool::Sqlite(_) => &[
             "DROP TRIGGER audit_events_no_delete",
             "DROP TRIGGER audit_events_complete_once",
         ],
-        Db::Postgres(_) => &[
+        Pool::Postgres(_) => &[
             "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_delete",
             "ALTER TABLE audit_events DISABLE TRIGGER audit_events_complete_once",
         ],

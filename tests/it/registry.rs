@@ -1,6 +1,6 @@
 //! The charger registry with sealed tokens, against a real SQLite file.
 
-use evse_dashboard::db::Db;
+use evse_dashboard::db::{Db, Pool};
 use evse_dashboard::on_db;
 use evse_dashboard::registry::{self, Registry, RegistryError};
 use evse_dashboard::secret::EvseToken;
@@ -264,7 +264,7 @@ async fn no_token_is_in_the_database_file_or_its_wal() {
             .unwrap();
     }
     // PostgreSQL's files are the server's: read every row as text instead.
-    if let Db::Postgres(pool) = &pool {
+    if let Pool::Postgres(pool) = pool.pool() {
         let rows: Vec<String> = sqlx::query_scalar("SELECT c::text FROM chargers c")
             .fetch_all(pool)
             .await

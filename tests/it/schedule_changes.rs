@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use evse_dashboard::audit::{AuditKey, AuditLog};
-use evse_dashboard::db::{DATABASE_FILE, Db, Location};
+use evse_dashboard::db::{DATABASE_FILE, Db, Location, Pool};
 use evse_dashboard::on_db;
 use evse_dashboard::schedule::{ScheduleError, Schedules, Target};
 use evse_dashboard::types::ScheduleInput;
@@ -144,11 +144,13 @@ async fn failing_pool(test_db: &TestDb, allowed: Arc<AtomicI64>) -> Db {
                 .filename(dir.join(DATABASE_FILE))
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
-            Db::Sqlite(failing_after(allowed).connect_with(options).await.unwrap())
+            Db::single(Pool::Sqlite(
+                failing_after(allowed).connect_with(options).await.unwrap(),
+            ))
         }
-        Location::Url(url) => {
-            Db::Postgres(failing_after(allowed).connect(url.expose()).await.unwrap())
-        }
+        Location::Url(url) => Db::single(Pool::Postgres(
+            failing_after(allowed).connect(url.expose()).await.unwrap(),
+        )),
     }
 }
 

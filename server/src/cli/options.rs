@@ -285,6 +285,13 @@ pub struct WebArgs {
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub request_timeout_secs: u64,
 
+    /// Page, export and API reads rendered at once; more wait their turn
+    /// (16 times as many, for up to 10 s), then are answered 503 with
+    /// `Retry-After`. Changes never wait for this (#38).
+    #[arg(long, env = "EVSE_RENDERS_AT_ONCE", default_value_t = 64, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub renders_at_once: u32,
+
     /// Seconds one CSV export may run before it is cut off.
     #[arg(long, env = "EVSE_EXPORT_TIME_LIMIT_SECS", default_value_t = 600, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=86_400))]

@@ -4,7 +4,7 @@
 //! head, and every live charger's token opens with the same token key.
 
 use evse_dashboard::audit::AuditLog;
-use evse_dashboard::db::{Backend, Db, Location, copy};
+use evse_dashboard::db::{Backend, Db, Location, Pool, copy};
 use evse_dashboard::registry::Registry;
 
 use super::CommandResult;
@@ -37,7 +37,7 @@ pub async fn run(data: DataArgs) -> CommandResult {
     }
 
     let to = Db::connect(&Location::Url(target.clone())).await?;
-    let (Db::Sqlite(from_pool), Db::Postgres(to_pool)) = (&from, &to) else {
+    let (Pool::Sqlite(from_pool), Pool::Postgres(to_pool)) = (from.writes(), to.writes()) else {
         unreachable!("the source is the data directory's SQLite, the target PostgreSQL");
     };
     let copied = copy::sqlite_to_postgres(from_pool, to_pool).await?;

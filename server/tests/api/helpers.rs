@@ -43,6 +43,7 @@ pub async fn spawn_app() -> TestApp {
 /// The configuration tests start from: loopback, port 0, CLEMAP nowhere.
 pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
     ServeConfig {
+        renders_at_once: server::read_bound::RENDERS_AT_ONCE,
         data_dir: data_dir.to_owned(),
         database_url: None,
         listen: "127.0.0.1:0".parse().unwrap(),
