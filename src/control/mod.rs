@@ -7,6 +7,7 @@ mod bulk;
 mod outcome;
 mod renew;
 mod scheduled;
+mod steps;
 pub mod validate;
 
 use crate::audit::{self, Actor, AuditLog, Completion, Intent};
@@ -22,6 +23,7 @@ use crate::vocabulary::{AuditAction, Outcome};
 pub use bulk::BULK_CONCURRENCY;
 pub use outcome::outcome_of;
 pub use renew::Renewed;
+pub use steps::Steps;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ControlError {
@@ -287,7 +289,9 @@ impl Control {
         duration: i64,
         batch_id: Option<String>,
     ) -> Result<ControlOutcome, ControlError> {
+        let mut steps = Steps::default();
         let charger = self.registry.get(charger_id).await?;
+        steps.done("charger");
         let intent = Intent {
             action: AuditAction::SetTarget,
             charger_id,
@@ -305,10 +309,13 @@ impl Control {
             return self.refused(actor, intent, &too_fast).await;
         }
         let on = &charger;
-        self.attempt(actor, intent, on, |address, token| {
-            self.post_target(on, address, token, request)
-        })
-        .await
+        let done = self
+            .attempt(actor, intent, on, &mut steps, |address, token| {
+                self.post_target(on, address, token, request)
+            })
+            .await;
+        steps.log_if_slow("a set", charger_id);
+        done
     }
 
     pub async fn reset(
@@ -325,7 +332,9 @@ impl Control {
         actor: &Actor,
         charger_id: i64,
     ) -> Result<ControlOutcome, ControlError> {
+        let mut steps = Steps::default();
         let charger = self.registry.get(charger_id).await?;
+        steps.done("charger");
         let intent = Intent {
             action: AuditAction::ResetTarget,
             charger_id,
@@ -338,10 +347,13 @@ impl Control {
             return self.refused(actor, intent, &too_fast).await;
         }
         let on = &charger;
-        self.attempt(actor, intent, on, |address, token| {
-            self.delete_target(on, address, token)
-        })
-        .await
+        let done = self
+            .attempt(actor, intent, on, &mut steps, |address, token| {
+                self.delete_target(on, address, token)
+            })
+            .await;
+        steps.log_if_slow("a reset", charger_id);
+        done
     }
 
     /// POSTs a target; the completion of its audit row.
@@ -389,6 +401,7 @@ impl Control {
         actor: &Actor,
         intent: Intent<'_>,
         charger: &Charger,
+        steps: &mut Steps,
         call: F,
     ) -> Result<ControlOutcome, ControlError>
     where
@@ -396,7 +409,8 @@ impl Control {
         Fut: std::future::Future<Output = Completion>,
     {
         let id = self.audit.begin(actor, intent).await?;
-        self.carry_out(id, charger, call).await
+        steps.done("intent");
+        self.carry_out(id, charger, steps, call).await
     }
 
     /// An attempt whose intent row `id` is written: opens the token, calls,
@@ -405,6 +419,7 @@ impl Control {
         &self,
         id: i64,
         charger: &Charger,
+        steps: &mut Steps,
         call: F,
     ) -> Result<ControlOutcome, ControlError>
     where
@@ -418,8 +433,12 @@ impl Control {
                 return Err(e.into());
             }
         };
+        steps.done("token and CLEMAP");
         self.audit.complete(id, &done).await?;
-        self.outcome(id).await
+        steps.done("completion");
+        let outcome = self.outcome(id).await;
+        steps.done("read back");
+        outcome
     }
 
     /// Opens the charger's token and makes the call; a token that does not
@@ -462,7 +481,9 @@ impl Control {
     /// The outcome of an earlier attempt, rebuilt from its audit row (how
     /// a page without JavaScript shows the result after its form POST).
     pub async fn outcome(&self, audit_id: i64) -> Result<ControlOutcome, ControlError> {
-        let entry = audit::entry(self.audit.db(), audit_id)
+        // On the write lane: the row was just written there, and a change's
+        // answer must not queue behind page reads for a connection (#38).
+        let entry = audit::entry(&self.audit.db().writer(), audit_id)
             .await?
             .filter(|e| e.action.is_upstream_call())
             .ok_or(ControlError::NoSuchEvent(audit_id))?;

@@ -38,7 +38,7 @@ impl Control {
             };
             let on = &charger;
             let outcome = this
-                .carry_out(id, on, |address, token| {
+                .carry_out(id, on, &mut super::Steps::default(), |address, token| {
                     this.post_target(on, address, token, request)
                 })
                 .await?;
@@ -73,7 +73,7 @@ impl Control {
             };
             let on = &charger;
             let outcome = this
-                .carry_out(id, on, |address, token| {
+                .carry_out(id, on, &mut super::Steps::default(), |address, token| {
                     this.delete_target(on, address, token)
                 })
                 .await?;

@@ -5,11 +5,15 @@ use super::{Registry, RegistryError, SealedRow};
 use crate::clemap::EvseAddress;
 use crate::on_db;
 use crate::secret::EvseToken;
+use crate::vault::SealedToken;
 
 impl Registry {
     /// The charger's CLEMAP address and its decrypted token, in memory only.
     /// One read: every set and every sampled charger needs both.
     pub async fn credentials(&self, id: i64) -> Result<(EvseAddress, EvseToken), RegistryError> {
+        if let Some((address, sealed)) = self.sealed.get(&id).await {
+            return Ok((address, self.vault.open(id, &sealed)?));
+        }
         #[derive(sqlx::FromRow)]
         struct Row {
             edge_device_id: String,
@@ -25,8 +29,11 @@ impl Registry {
         .fetch_optional(pool)
         .await?);
         let row = row.ok_or(RegistryError::NotFound(id))?;
-        let token = self.vault.open(id, &row.sealed.into())?;
-        Ok((EvseAddress::new(row.edge_device_id, row.evse_uuid), token))
+        let address = EvseAddress::new(row.edge_device_id, row.evse_uuid);
+        let sealed: SealedToken = row.sealed.into();
+        let token = self.vault.open(id, &sealed)?;
+        self.sealed.insert(id, (address.clone(), sealed)).await;
+        Ok((address, token))
     }
 
     pub async fn token(&self, id: i64) -> Result<EvseToken, RegistryError> {

@@ -142,15 +142,47 @@ impl Columns {
     }
 }
 
+/// How long a charger read from the database is trusted without reading
+/// it again (#38): a set takes no database read for the charger or its
+/// sealed token. A change through this process is seen at once; one
+/// through another instance sharing PostgreSQL within this bound, the
+/// same as a user's role (`auth::USER_STALENESS`).
+pub const CHARGER_STALENESS: std::time::Duration = crate::auth::USER_STALENESS;
+
+/// Chargers in use at once that stay cached.
+const CACHED: u64 = 100_000;
+
 #[derive(Clone, Debug)]
 pub struct Registry {
     db: Db,
     vault: Vault,
+    /// Chargers by id, as `get` returns them.
+    chargers: moka::future::Cache<i64, Charger>,
+    /// Each charger's address and sealed token (opened per call).
+    sealed: moka::future::Cache<i64, (crate::clemap::EvseAddress, SealedToken)>,
+}
+
+fn cache<V: Clone + Send + Sync + 'static>() -> moka::future::Cache<i64, V> {
+    moka::future::Cache::builder()
+        .max_capacity(CACHED)
+        .time_to_live(CHARGER_STALENESS)
+        .build()
 }
 
 impl Registry {
     pub fn new(db: Db, vault: Vault) -> Self {
-        Self { db, vault }
+        Self {
+            db,
+            vault,
+            chargers: cache(),
+            sealed: cache(),
+        }
+    }
+
+    /// Forgets what is cached of charger `id` after a change to it.
+    async fn forget(&self, id: i64) {
+        self.chargers.invalidate(&id).await;
+        self.sealed.invalidate(&id).await;
     }
 
     pub async fn list(&self) -> Result<Vec<Charger>, RegistryError> {
@@ -159,8 +191,13 @@ impl Registry {
     }
 
     pub async fn get(&self, id: i64) -> Result<Charger, RegistryError> {
+        if let Some(charger) = self.chargers.get(&id).await {
+            return Ok(charger);
+        }
         let row = self.select(Some(id)).await?.pop();
-        row.map(Charger::from).ok_or(RegistryError::NotFound(id))
+        let charger = row.map(Charger::from).ok_or(RegistryError::NotFound(id))?;
+        self.chargers.insert(id, charger.clone()).await;
+        Ok(charger)
     }
 
     /// Every live charger, or the one with `id`.
@@ -234,6 +271,7 @@ impl Registry {
         }
         let updated = get_in(&mut tx, id).await?;
         tx.commit().await?;
+        self.forget(id).await;
         Ok(updated)
     }
 
@@ -244,6 +282,7 @@ impl Registry {
             return Err(RegistryError::NotFound(id));
         }
         tx.commit().await?;
+        self.forget(id).await;
         Ok(())
     }
 
@@ -251,7 +290,7 @@ impl Registry {
     /// is wiped.
     pub async fn delete(&self, id: i64) -> Result<(), RegistryError> {
         let now = now_text();
-        let changed = on_db!(&self.db, pool => sqlx::query(
+        let changed = on_db!(&self.db.writes(), pool => sqlx::query(
             "UPDATE chargers SET deleted_at = $1, updated_at = $1, \
              token_ciphertext = NULL, token_nonce = NULL, token_key_id = NULL \
              WHERE id = $2 AND deleted_at IS NULL",
@@ -261,6 +300,7 @@ impl Registry {
         .execute(pool)
         .await?
         .rows_affected());
+        self.forget(id).await;
         if changed == 0 {
             return Err(RegistryError::NotFound(id));
         }

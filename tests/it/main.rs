@@ -17,6 +17,7 @@ mod audit_writer;
 mod clemap_contract;
 mod clemap_faults;
 mod clemap_logs;
+mod contention;
 mod control;
 mod fixtures;
 mod history;

@@ -321,7 +321,9 @@ pub async fn run(args: &Args) -> Result<(), String> {
     let hwm = procfs::status_mib(pid, "VmHWM").unwrap_or(0.0);
 
     println!();
-    let (s5xx, unexpected, transport) = stats::print_table(&recorder.routes(), elapsed);
+    let routes = recorder.routes();
+    let (s5xx, unexpected, transport) = stats::print_table(&routes, elapsed);
+    let changes = change_bounds(&routes);
     let not_received = failed.count.load(Ordering::Relaxed);
     println!("sets and resets not received by the (healthy) simulator: {not_received}");
     if let Some(example) = failed.example.lock().expect("poisoned").as_ref() {
@@ -359,6 +361,7 @@ pub async fn run(args: &Args) -> Result<(), String> {
         }
     );
     server.stop()?;
+    print_slow_changes(&log);
 
     let mut verdict = Verdict::default();
     verdict.check(s5xx == 0, format!("{s5xx} answers were 5xx"));
@@ -374,6 +377,9 @@ pub async fn run(args: &Args) -> Result<(), String> {
         not_received == 0,
         format!("{not_received} sets/resets were not received"),
     );
+    for (met, what) in changes {
+        verdict.check(met, what);
+    }
     for reason in why {
         verdict.check(
             false,
@@ -381,4 +387,51 @@ pub async fn run(args: &Args) -> Result<(), String> {
         );
     }
     verdict.into_result()
+}
+
+/// Where slow changes waited: the server logs each set or reset slower
+/// than `control::steps::SLOW` with its steps (#38).
+fn print_slow_changes(log: &std::path::Path) {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let slow: Vec<&str> = text.lines().filter(|l| l.contains("was slow")).collect();
+    println!(
+        "changes logged as slow (≥ 500 ms, with their steps): {}",
+        slow.len()
+    );
+    for line in slow.iter().step_by((slow.len() / 5).max(1)).take(5) {
+        println!("    {line}");
+    }
+}
+
+/// A change is never stuck behind page traffic (#38): sets and resets
+/// answered with p50 ≤ 300 ms and p99 ≤ 1 s, and a set's p50 at most
+/// 1.5× the pages' (the median of the page routes' p50). Printed, and
+/// each a check of the verdict.
+fn change_bounds(routes: &std::collections::BTreeMap<String, stats::Route>) -> Vec<(bool, String)> {
+    let mut pages: Vec<f64> = routes
+        .iter()
+        .filter(|(name, _)| name.starts_with("GET "))
+        .map(|(_, r)| r.percentile(50.0))
+        .collect();
+    pages.sort_by(f64::total_cmp);
+    let page_p50 = pages.get(pages.len() / 2).copied().unwrap_or(0.0);
+    let mut checks = Vec::new();
+    for name in ["POST /api/set_target", "POST /api/reset_target"] {
+        let Some(route) = routes.get(name) else {
+            checks.push((false, format!("{name}: no answers")));
+            continue;
+        };
+        let (p50, p99) = (route.percentile(50.0), route.percentile(99.0));
+        println!(
+            "{name}: p50 {p50:.0} ms (bound 300), p99 {p99:.0} ms (bound 1000), {:.2}× the pages' p50 of {page_p50:.0} ms (bound 1.5×)",
+            p50 / page_p50.max(1.0)
+        );
+        checks.push((p50 <= 300.0, format!("{name} p50 {p50:.0} ms > 300 ms")));
+        checks.push((p99 <= 1000.0, format!("{name} p99 {p99:.0} ms > 1 s")));
+        checks.push((
+            p50 <= 1.5 * page_p50,
+            format!("{name} p50 {p50:.0} ms > 1.5 × the pages' {page_p50:.0} ms"),
+        ));
+    }
+    checks
 }
