@@ -56,10 +56,12 @@ start_stack() {
   API_TOKEN="$("$BIN" token add "bench-api-$name" --role operator --data-dir "$dir/data" | tail -n 1)"
   port="$(free_port)"
   # One load generator is one client address: the per-client connection
-  # cap (128 by default, #26) would refuse P6's 200 sessions.
+  # cap (128 by default, #26) would refuse P6's 200 sessions. One operator
+  # sets thousands of times a second: a person's pace (600 a minute, #37)
+  # would refuse all but the first 600 of P1's sets.
   "$BIN" serve --data-dir "$dir/data" --site-dir "$SITE" --listen "127.0.0.1:$port" \
     --clemap-url "http://127.0.0.1:$sim_port" --max-connections-per-client 1024 \
-    --api-writes-per-minute 100000 \
+    --api-writes-per-minute 100000 --changes-per-minute 1000000 \
     ${SERVE_ARGS:-} >"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=($!)

@@ -57,6 +57,8 @@ pub struct ServeConfig {
     pub export_time_limit: Duration,
     /// Reads rendered at once before they wait their turn (#38).
     pub renders_at_once: usize,
+    /// Sets and resets per person or token and minute (#37).
+    pub changes_per_minute: u32,
     /// Where `/metrics` is served; off when `None`.
     pub metrics_listen: Option<SocketAddr>,
     /// `/api/v1` changes per minute and token.
@@ -112,6 +114,7 @@ impl ServeConfig {
             },
             export_time_limit: Duration::from_secs(web.export_time_limit_secs),
             renders_at_once: web.renders_at_once as usize,
+            changes_per_minute: web.changes_per_minute,
             metrics_listen: web.metrics_listen,
             api_writes_per_minute: std::num::NonZeroU32::new(web.api_writes_per_minute)
                 .unwrap_or(std::num::NonZeroU32::MIN),
@@ -252,6 +255,9 @@ impl Application {
             .with_offline_after(config.offline_after)
             .with_share_hold(config.share_hold)
             .with_webhook_allow(config.webhook_allow.clone());
+        services
+            .audit
+            .set_changes_per_minute(config.changes_per_minute);
         // One process owns a SQLite file (the data directory's lock), so
         // every pending row is from a run that ended. Instances sharing
         // PostgreSQL leave a row alone while another may still be waiting

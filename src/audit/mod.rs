@@ -65,6 +65,12 @@ impl AuditLog {
         &self.db
     }
 
+    /// `--changes-per-minute`: the sets and resets one person or token
+    /// may make in a minute before they are refused as too fast.
+    pub fn set_changes_per_minute(&self, changes: u32) {
+        self.repeats.set_changes_per_minute(changes);
+    }
+
     pub fn key(&self) -> &AuditKey {
         &self.key
     }

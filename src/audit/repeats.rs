@@ -7,7 +7,7 @@
 //! - the first [`REFUSALS_WRITTEN`] refusals are written as rows of their
 //!   own; the rest are counted and written as one summary row when the
 //!   minute ends (the refusal is still answered with its reason);
-//! - changes are admitted up to the action's allowance ([`allowance`]);
+//! - changes are admitted up to the action's allowance ([`Repeats::allowance`]);
 //!   past it the change is refused as too fast, and that refusal is
 //!   counted like any other.
 //!
@@ -17,6 +17,7 @@
 //! (`AuditLog::flush_repeats`).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -32,15 +33,15 @@ pub const WINDOW: Duration = Duration::from_secs(60);
 /// Refusals per actor, action and window written as rows of their own.
 pub const REFUSALS_WRITTEN: u32 = 5;
 
-/// Changes per actor and action in a window: generous for a person at a
-/// form, far below what a loop does. Sets and resets are a person's work
-/// (and a token's, whose writes `--api-writes-per-minute` also bounds).
-pub fn allowance(action: AuditAction) -> u32 {
-    match action {
-        AuditAction::SetTarget | AuditAction::ResetTarget => 600,
-        _ => 20,
-    }
-}
+/// Sets and resets per actor in a window by default
+/// (`--changes-per-minute`): generous for a person at a form, far below
+/// what a loop does. A token's writes are also bounded by
+/// `--api-writes-per-minute`.
+pub const CHANGES_PER_MINUTE: u32 = 600;
+
+/// Other changes (users, chargers, tokens, settings) per actor and action
+/// in a window.
+const OTHER_CHANGES_PER_MINUTE: u32 = 20;
 
 /// Whose repeats are bounded: people signed in and API tokens. The CLI,
 /// the schedules and the sampler write what they must.
@@ -91,14 +92,43 @@ pub struct Summary {
 
 type Key = (String, AuditAction);
 
-/// The windows of this process; cheap to clone.
-#[derive(Debug, Clone, Default)]
-pub struct Repeats(Arc<Mutex<HashMap<Key, Window>>>);
+/// The windows of this process, and its sets' and resets' allowance;
+/// cheap to clone (clones share both).
+#[derive(Debug, Clone)]
+pub struct Repeats {
+    windows: Arc<Mutex<HashMap<Key, Window>>>,
+    changes_per_minute: Arc<AtomicU32>,
+}
+
+impl Default for Repeats {
+    fn default() -> Self {
+        Self {
+            windows: Arc::default(),
+            changes_per_minute: Arc::new(AtomicU32::new(CHANGES_PER_MINUTE)),
+        }
+    }
+}
 
 /// The most windows kept: past it, ended windows are forgotten first.
 const MOST_WINDOWS: usize = 10_000;
 
 impl Repeats {
+    /// Changes of `action` admitted per actor in a window.
+    pub fn allowance(&self, action: AuditAction) -> u32 {
+        match action {
+            AuditAction::SetTarget | AuditAction::ResetTarget => {
+                self.changes_per_minute.load(Ordering::Relaxed)
+            }
+            _ => OTHER_CHANGES_PER_MINUTE,
+        }
+    }
+
+    /// Sets the sets' and resets' allowance of every clone.
+    pub fn set_changes_per_minute(&self, changes: u32) {
+        self.changes_per_minute
+            .store(changes.max(1), Ordering::Relaxed);
+    }
+
     fn key(actor: &Actor, action: AuditAction) -> Key {
         (actor.who.stored_name(), action)
     }
@@ -133,7 +163,7 @@ impl Repeats {
         now: Instant,
         ended: &mut Option<Summary>,
     ) -> Refusal {
-        let mut windows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         let window = Self::window(&mut windows, Self::key(actor, action), now, ended);
         if window.refusals < REFUSALS_WRITTEN {
             window.refusals += 1;
@@ -158,7 +188,7 @@ impl Repeats {
         action: AuditAction,
         started: Instant,
     ) -> Option<Summary> {
-        let mut windows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         let window = windows.get_mut(&Self::key(actor, action))?;
         if window.started != started {
             return None;
@@ -174,7 +204,7 @@ impl Repeats {
     /// Takes every window's folded refusals now (a stop writes them
     /// rather than lose them).
     pub fn take_all(&self) -> Vec<Summary> {
-        let mut windows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         windows
             .iter_mut()
             .filter_map(|((_, action), window)| {
@@ -197,9 +227,9 @@ impl Repeats {
         now: Instant,
         ended: &mut Option<Summary>,
     ) -> Result<(), u64> {
-        let mut windows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         let window = Self::window(&mut windows, Self::key(actor, action), now, ended);
-        if window.changes < allowance(action) {
+        if window.changes < self.allowance(action) {
             window.changes += 1;
             Ok(())
         } else {
@@ -280,12 +310,38 @@ mod tests {
     }
 
     #[test]
+    fn the_sets_allowance_is_the_configured_one_for_every_clone() {
+        let repeats = Repeats::default();
+        assert_eq!(
+            repeats.allowance(AuditAction::SetTarget),
+            CHANGES_PER_MINUTE
+        );
+        let clone = repeats.clone();
+        repeats.set_changes_per_minute(2);
+        let (start, actor, mut ended) = (Instant::now(), viewer(), None);
+        for action in [AuditAction::SetTarget, AuditAction::ResetTarget] {
+            assert_eq!(clone.admit(&actor, action, start, &mut ended), Ok(()));
+        }
+        assert_eq!(
+            clone.admit(&actor, AuditAction::SetTarget, start, &mut ended),
+            Ok(())
+        );
+        assert!(
+            clone
+                .admit(&actor, AuditAction::SetTarget, start, &mut ended)
+                .is_err()
+        );
+        // Other changes keep their own allowance.
+        assert_eq!(clone.allowance(AuditAction::ApiTokenCreated), 20);
+    }
+
+    #[test]
     fn changes_past_the_allowance_wait_for_the_next_window() {
         let repeats = Repeats::default();
         let start = Instant::now();
         let (actor, action) = (viewer(), AuditAction::ApiTokenCreated);
         let mut ended = None;
-        for _ in 0..allowance(action) {
+        for _ in 0..repeats.allowance(action) {
             assert_eq!(repeats.admit(&actor, action, start, &mut ended), Ok(()));
         }
         let soon = start + Duration::from_millis(10_500);

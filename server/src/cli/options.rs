@@ -292,6 +292,12 @@ pub struct WebArgs {
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub renders_at_once: u32,
 
+    /// Sets and resets one person or API token may make in a minute;
+    /// past it they are refused as too fast (429) until the minute ends.
+    #[arg(long, env = "EVSE_CHANGES_PER_MINUTE", default_value_t = 600, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub changes_per_minute: u32,
+
     /// Seconds one CSV export may run before it is cut off.
     #[arg(long, env = "EVSE_EXPORT_TIME_LIMIT_SECS", default_value_t = 600, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=86_400))]

@@ -44,6 +44,7 @@ pub async fn spawn_app() -> TestApp {
 pub fn test_config(data_dir: &std::path::Path) -> ServeConfig {
     ServeConfig {
         renders_at_once: server::read_bound::RENDERS_AT_ONCE,
+        changes_per_minute: evse_dashboard::audit::repeats::CHANGES_PER_MINUTE,
         data_dir: data_dir.to_owned(),
         database_url: None,
         listen: "127.0.0.1:0".parse().unwrap(),
