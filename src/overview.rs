@@ -125,6 +125,16 @@ impl Overview {
         }
     }
 
+    /// What CLEMAP received is on the pages at once (the next reading
+    /// confirms it), whichever way the change came: a form, `/api/v1`, a
+    /// site-wide set. A failure to note it there only delays that, so it
+    /// is logged, not returned.
+    pub async fn shown_at_once(&self, outcome: &ControlOutcome) {
+        if let Err(e) = self.after_change(outcome).await {
+            tracing::warn!(error = %e, "the new target waits for the next reading");
+        }
+    }
+
     /// After a change CLEMAP received, the target it now has is shown at
     /// once (the next sample confirms it; no reading is made for it).
     pub async fn after_change(&self, outcome: &ControlOutcome) -> Result<(), sqlx::Error> {

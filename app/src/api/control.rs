@@ -101,21 +101,9 @@ pub async fn set_target(
                 .await?
         }
     };
-    shown_at_once(&services, &outcome).await;
+    services.overview.shown_at_once(&outcome).await;
     show_outcome(&outcome);
     Ok(outcome)
-}
-
-/// What CLEMAP received is on the pages at once (the next reading
-/// confirms it); a failure to note it there only delays that.
-#[cfg(feature = "ssr")]
-pub async fn shown_at_once(
-    services: &evse_dashboard::services::Services,
-    outcome: &ControlOutcome,
-) {
-    if let Err(e) = services.overview.after_change(outcome).await {
-        tracing::warn!(error = %e, "the new target waits for the next reading");
-    }
 }
 
 #[server(name = ResetTarget, prefix = "/api", endpoint = "reset_target")]
@@ -128,7 +116,7 @@ pub async fn reset_target(
     let services = context::services()?;
     let actor = context::actor(Some(&user), &user.username).await;
     let outcome = services.control.reset(&actor, charger_id).await?;
-    shown_at_once(&services, &outcome).await;
+    services.overview.shown_at_once(&outcome).await;
     show_outcome(&outcome);
     Ok(outcome)
 }

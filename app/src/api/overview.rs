@@ -42,7 +42,7 @@ pub async fn bulk_set_target(
         .await?;
     for item in &outcome.items {
         if let Ok(done) = &item.result {
-            super::control::shown_at_once(&services, done).await;
+            services.overview.shown_at_once(done).await;
         }
     }
     context::redirect_plain_form(&format!("/?bulk={}", outcome.batch_id));

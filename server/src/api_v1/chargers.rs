@@ -16,7 +16,6 @@ use super::model::{Charger, ResetAnswer, SetAnswer, SetTarget, Target};
 use super::problem::{ApiError, ReadProblems, WriteProblems};
 use super::writes::{self, Answered, KeyHeader, WriteRequest};
 use crate::state::AppState;
-use app::api::control::shown_at_once;
 
 /// Every charger with its latest reading and target.
 #[utoipa::path(get, path = "/chargers", operation_id = "list_chargers", tag = "chargers",
@@ -121,7 +120,7 @@ pub async fn set(
             }
         }
         .map_err(app::error::AppError::from)?;
-        shown_at_once(&services, &outcome).await;
+        services.overview.shown_at_once(&outcome).await;
         answered(&outcome, |o| {
             let valid_until = o
                 .requested_duration
@@ -167,7 +166,7 @@ pub async fn reset(
             .reset(&actor, id)
             .await
             .map_err(app::error::AppError::from)?;
-        shown_at_once(&services, &outcome).await;
+        services.overview.shown_at_once(&outcome).await;
         answered(&outcome, |o| {
             let previous = o.previous.clone().unwrap_or_default();
             serde_json::to_string(&ResetAnswer {

@@ -75,7 +75,7 @@ pub async fn set(
             .map_err(app::error::AppError::from)?;
         for item in &bulk.items {
             if let Ok(done) = &item.result {
-                app::api::control::shown_at_once(&services, done).await;
+                services.overview.shown_at_once(done).await;
             }
         }
         let answer = SiteAnswer {
