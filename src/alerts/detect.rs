@@ -302,7 +302,7 @@ impl Alerts {
         subject: &str,
         since_ms: i64,
     ) -> Result<(), sqlx::Error> {
-        on_db!(&self.subscriptions.db.writes(), pool => sqlx::query(
+        on_db!(self.subscriptions.db.writes(), pool => sqlx::query(
             "INSERT INTO alert_episodes (event, subject, since_ms) VALUES ($1, $2, $3) \
              ON CONFLICT (event, subject) DO NOTHING",
         )
@@ -322,7 +322,7 @@ impl Alerts {
         alerted: bool,
         held: bool,
     ) -> Result<(), sqlx::Error> {
-        on_db!(&self.subscriptions.db.writes(), pool => sqlx::query(
+        on_db!(self.subscriptions.db.writes(), pool => sqlx::query(
             "UPDATE alert_episodes SET alerted = $1, held = $2 WHERE event = $3 AND subject = $4",
         )
         .bind(i64::from(alerted))
@@ -336,7 +336,7 @@ impl Alerts {
     }
 
     pub(super) async fn close(&self, event: AlertEvent, subject: &str) -> Result<(), sqlx::Error> {
-        on_db!(&self.subscriptions.db.writes(), pool => sqlx::query(
+        on_db!(self.subscriptions.db.writes(), pool => sqlx::query(
             "DELETE FROM alert_episodes WHERE event = $1 AND subject = $2",
         )
         .bind(event)

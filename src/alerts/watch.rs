@@ -264,7 +264,7 @@ impl Alerts {
     /// Claims the hourly chain check if it is due: only one holder wins the
     /// conditional write, even at a lease handover.
     pub async fn verify_due(&self, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-        let claimed = on_db!(&self.subscriptions.db.writes(), pool => sqlx::query(
+        let claimed = on_db!(self.subscriptions.db.writes(), pool => sqlx::query(
             "INSERT INTO alert_cursor (name, value) VALUES ('verify', $1) \
              ON CONFLICT (name) DO UPDATE SET value = excluded.value \
              WHERE alert_cursor.value <= $2",

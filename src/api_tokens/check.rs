@@ -92,7 +92,7 @@ impl ApiTokens {
 
     /// A failure to note the use only leaves "last used" older: logged.
     async fn note_use(&self, id: i64, now: DateTime<Utc>) {
-        let result = on_db!(&self.db.writes(), pool => sqlx::query(
+        let result = on_db!(self.db.writes(), pool => sqlx::query(
             "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
         )
         .bind(stamp(now))

@@ -25,12 +25,12 @@ impl ApiTokens {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let sealed = self.vault.seal_bound(&binding(user_id), secret.expose());
         let now = Utc::now();
-        on_db!(&self.db.writes(), pool => sqlx::query("DELETE FROM api_token_handoffs WHERE expires_ms < $1")
+        on_db!(self.db.writes(), pool => sqlx::query("DELETE FROM api_token_handoffs WHERE expires_ms < $1")
             .bind(now.timestamp_millis())
             .execute(pool)
             .await?
             .rows_affected());
-        on_db!(&self.db.writes(), pool => sqlx::query(
+        on_db!(self.db.writes(), pool => sqlx::query(
             "INSERT INTO api_token_handoffs (id, user_id, sealed, nonce, key_id, expires_ms) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -53,7 +53,7 @@ impl ApiTokens {
         user_id: i64,
         id: &str,
     ) -> Result<Option<ApiSecret>, sqlx::Error> {
-        let row: Option<(Vec<u8>, Vec<u8>, String)> = on_db!(&self.db.writes(), pool => sqlx::query_as(
+        let row: Option<(Vec<u8>, Vec<u8>, String)> = on_db!(self.db.writes(), pool => sqlx::query_as(
             "DELETE FROM api_token_handoffs WHERE id = $1 AND user_id = $2 AND expires_ms >= $3 \
              RETURNING sealed, nonce, key_id",
         )

@@ -163,7 +163,7 @@ impl Users {
             }) if ok => {
                 throttle::succeeded(&self.db, &username, &source, attempt.ip).await?;
                 let now = now_text();
-                on_db!(&self.db.writes(), pool => sqlx::query(
+                on_db!(self.db.writes(), pool => sqlx::query(
                     "UPDATE users SET last_login_at = $1 WHERE id = $2",
                 )
                 .bind(&now)

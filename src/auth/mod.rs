@@ -211,7 +211,7 @@ impl Users {
         password::check_new(&username, password)?;
         let phc = self.hasher.hash(password).await?;
         let role: &str = role.into();
-        let inserted = on_db!(&self.db.writes(), pool => sqlx::query(
+        let inserted = on_db!(self.db.writes(), pool => sqlx::query(
             "INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
         )
@@ -231,7 +231,7 @@ impl Users {
     /// every change to who someone is or may do does.
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), AuthError> {
         let role: &str = role.into();
-        let changed = on_db!(&self.db.writes(), pool => sqlx::query(
+        let changed = on_db!(self.db.writes(), pool => sqlx::query(
             "UPDATE users SET role = $1, session_epoch = session_epoch + 1 WHERE id = $2",
         )
         .bind(role)
@@ -246,7 +246,7 @@ impl Users {
     /// Keeps the user's language (none: follow the browser).
     pub async fn set_language(&self, id: i64, language: Option<Language>) -> Result<(), AuthError> {
         let language = language.map(Language::as_str);
-        on_db!(&self.db.writes(), pool => sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        on_db!(self.db.writes(), pool => sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
             .bind(language)
             .bind(id)
             .execute(pool)
@@ -258,7 +258,7 @@ impl Users {
 
     /// Ends the user's sessions.
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), AuthError> {
-        let changed = on_db!(&self.db.writes(), pool => sqlx::query(
+        let changed = on_db!(self.db.writes(), pool => sqlx::query(
             "UPDATE users SET disabled = $1, session_epoch = session_epoch + 1 WHERE id = $2",
         )
         .bind(disabled)
@@ -283,7 +283,7 @@ impl Users {
 
     /// Ends the user's sessions.
     async fn store_password_hash(&self, id: i64, phc: &str) -> Result<(), AuthError> {
-        let changed = on_db!(&self.db.writes(), pool => sqlx::query(
+        let changed = on_db!(self.db.writes(), pool => sqlx::query(
             "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2",
         )
         .bind(phc)

@@ -22,7 +22,6 @@ use crate::vocabulary::{AuditAction, Outcome};
 
 pub use bulk::BULK_CONCURRENCY;
 pub use outcome::outcome_of;
-pub use renew::Renewed;
 pub use steps::Steps;
 
 #[derive(Debug, thiserror::Error)]

@@ -6,23 +6,13 @@
 //! site's steady state costs one row per renewal, whatever its size.
 
 use futures::StreamExt;
-use serde::Serialize;
 
 use super::{BULK_CONCURRENCY, Control, ControlError};
 use crate::audit::{Actor, Completion};
 use crate::clemap::model::TargetRequest;
 use crate::problem::Problem;
-use crate::types::Charger;
+use crate::types::{Charger, Renewed};
 use crate::vocabulary::{AuditAction, Outcome};
-
-/// One charger's part of a renewal, as its row's answer lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Renewed {
-    pub charger_id: i64,
-    pub charger: String,
-    pub current: u32,
-    pub outcome: Outcome,
-}
 
 impl Control {
     /// Renews `current` for `duration` seconds on each charger; returns

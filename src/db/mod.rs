@@ -21,7 +21,7 @@ mod vocabulary;
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 pub use location::{DatabaseUrl, Location};
-pub use sqlite::{DATABASE_FILE, open, open_file};
+pub use sqlite::{DATABASE_FILE, open_file};
 pub use stamp::{Stamp, now_text, stamp};
 
 /// Each backend's schema, embedded at compile time so a copied binary
@@ -145,17 +145,14 @@ impl Pool {
 impl Db {
     /// Opens the database at `location` and applies pending migrations.
     pub async fn connect(location: &Location) -> Result<Self, DbError> {
-        let db = match location {
+        let (reads, writes) = match location {
             Location::DataDir(dir) => sqlite::open_lanes(&dir.join(DATABASE_FILE)).await?,
             Location::Url(url) => match url.backend() {
                 Backend::Sqlite => sqlite::open_lanes(&sqlite::path_of(url)?).await?,
                 Backend::Postgres => postgres::open_lanes(url).await?,
             },
         };
-        let db = Db {
-            reads: db.0,
-            writes: db.1,
-        };
+        let db = Db { reads, writes };
         db.migrate().await?;
         Ok(db)
     }

@@ -12,13 +12,6 @@ use super::{DatabaseUrl, DbError, Pool};
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "evse-dashboard.sqlite3";
 
-/// Opens (creating if missing) the database in `data_dir`, in WAL mode with
-/// foreign keys enforced. Does not migrate: see [`super::Db::migrate`].
-pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
-    create_dir(data_dir)?;
-    open_file(&data_dir.join(DATABASE_FILE)).await
-}
-
 /// The file a `sqlite://PATH` URL names, its directory created.
 pub(super) fn path_of(url: &DatabaseUrl) -> Result<std::path::PathBuf, DbError> {
     let path = std::path::PathBuf::from(url.sqlite_path().unwrap_or_default());

@@ -119,6 +119,13 @@ fn points_from_buckets(rows: &[ChartBucket], step: i64) -> Vec<CurrentPoint> {
         .collect()
 }
 
+/// The starts (Unix seconds) of the 96 quarter hours up to and including
+/// the one `now` falls in: a site's day on its charts.
+fn last_day_steps(now: DateTime<Utc>) -> Vec<i64> {
+    let first = rollup::bucket_start(now.timestamp_millis()) - 95 * rollup::BUCKET_S;
+    (0..96).map(|i| first + i * rollup::BUCKET_S).collect()
+}
+
 /// A site's last 24 h per charger (15-minute steps) and its energy per
 /// local day for 30 days.
 pub async fn site(
@@ -131,8 +138,8 @@ pub async fn site(
 ) -> Result<SiteChart, sqlx::Error> {
     let zone = zone_of(zone);
     let to_s = now.timestamp();
-    let first = rollup::bucket_start(now.timestamp_millis()) - 95 * rollup::BUCKET_S;
-    let steps: Vec<i64> = (0..96).map(|i| first + i * rollup::BUCKET_S).collect();
+    let steps = last_day_steps(now);
+    let first = steps[0];
     let rows = buckets::site_chart(db, site_id, first, to_s + 1).await?;
     let mut shares = Vec::new();
     for charger in chargers {
@@ -169,8 +176,8 @@ pub async fn site_phases(
     (zone, supply_limit): (&str, Option<u32>),
     now: DateTime<Utc>,
 ) -> Result<SitePhases, sqlx::Error> {
-    let first = rollup::bucket_start(now.timestamp_millis()) - 95 * rollup::BUCKET_S;
-    let steps: Vec<i64> = (0..96).map(|i| first + i * rollup::BUCKET_S).collect();
+    let steps = last_day_steps(now);
+    let first = steps[0];
     let rows: BTreeMap<i64, buckets::SitePhaseStep> =
         buckets::site_phases(db, site_id, first, now.timestamp() + 1)
             .await?

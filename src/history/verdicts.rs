@@ -13,7 +13,7 @@ use super::Reading;
 use crate::audit::AuditLog;
 use crate::db::{Stamp, stamp};
 use crate::on_db;
-use crate::types::{AuditAction, Finding, Verdict, judge};
+use crate::types::{AuditAction, Finding, Renewed, Verdict, judge};
 
 /// A target CLEMAP received that is still in force on its charger.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -97,14 +97,6 @@ struct Renewal {
     at: Stamp,
 }
 
-/// One charger's part of a renewal row's answer.
-#[derive(serde::Deserialize)]
-struct RenewedCharger {
-    charger_id: i64,
-    current: i64,
-    outcome: crate::vocabulary::Outcome,
-}
-
 /// A renewal CLEMAP received for the same current after the last set
 /// keeps that set in force for the renewal's duration: the verdict on the
 /// manager's target goes on as long as the target does.
@@ -121,7 +113,7 @@ async fn extend_by_renewals(
     .fetch_all(pool)
     .await?);
     for renewal in renewals {
-        let chargers: Vec<RenewedCharger> = renewal
+        let chargers: Vec<Renewed> = renewal
             .upstream_answer
             .as_deref()
             .and_then(|a| serde_json::from_str(a).ok())
@@ -135,7 +127,7 @@ async fn extend_by_renewals(
             if let Some(set) = last.get_mut(&c.charger_id)
                 && set.id < renewal.id
                 && set.action == AuditAction::SetTarget
-                && set.requested_current == Some(c.current)
+                && set.requested_current == Some(i64::from(c.current))
             {
                 set.renewed_until = Some(until);
             }

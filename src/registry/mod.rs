@@ -290,7 +290,7 @@ impl Registry {
     /// is wiped.
     pub async fn delete(&self, id: i64) -> Result<(), RegistryError> {
         let now = now_text();
-        let changed = on_db!(&self.db.writes(), pool => sqlx::query(
+        let changed = on_db!(self.db.writes(), pool => sqlx::query(
             "UPDATE chargers SET deleted_at = $1, updated_at = $1, \
              token_ciphertext = NULL, token_nonce = NULL, token_key_id = NULL \
              WHERE id = $2 AND deleted_at IS NULL",

@@ -217,7 +217,7 @@ impl Schedules {
     ) -> Result<(), sqlx::Error> {
         let error = problem.map(Problem::to_json);
         let at = problem.map(|_| now_text());
-        on_db!(&self.db.writes(), pool => sqlx::query(
+        on_db!(self.db.writes(), pool => sqlx::query(
             "UPDATE schedules SET last_error = $1, last_error_at = $2 \
              WHERE id = $3 AND last_error IS DISTINCT FROM $1",
         )

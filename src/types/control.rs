@@ -108,3 +108,14 @@ mod tests {
         assert!((super::estimated_kw(32) - 22.08).abs() < 1e-9);
     }
 }
+
+/// One charger's part of the load manager's renewal (#40), as the
+/// `share_renewed` row's answer lists it: written by the renewal, read by
+/// the verdicts (a renewal received keeps the set it renews in force).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Renewed {
+    pub charger_id: i64,
+    pub charger: String,
+    pub current: u32,
+    pub outcome: Outcome,
+}

@@ -24,7 +24,8 @@ pub use api_token::{ApiToken, MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, TokenState};
 pub use audit::{AuditEntry, AuditFilter, AuditPage};
 pub use charger::{CURRENT_LIMIT, Charger, ChargerInput, DEFAULT_MAX_CURRENT, DEFAULT_MIN_CURRENT};
 pub use control::{
-    BulkItem, BulkOutcome, CUSTOM_DURATION, ChargerLive, ControlOutcome, TargetLimits, estimated_kw,
+    BulkItem, BulkOutcome, CUSTOM_DURATION, ChargerLive, ControlOutcome, Renewed, TargetLimits,
+    estimated_kw,
 };
 pub use history::{
     ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SiteDay, SitePhases, SiteShare,
