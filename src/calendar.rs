@@ -31,7 +31,10 @@ pub fn day(text: &str, field: Field) -> Result<NaiveDate, Invalid> {
     if (FIRST_YEAR..=LAST_YEAR).contains(&parsed.year()) {
         Ok(parsed)
     } else {
-        Err(Invalid::new(field, Rule::year_out_of_range(text)))
+        Err(Invalid::new(
+            field,
+            Rule::year_out_of_range(text, FIRST_YEAR, LAST_YEAR),
+        ))
     }
 }
 
@@ -69,8 +72,14 @@ mod tests {
     #[test]
     fn far_and_strange_dates_are_refused_with_their_rule() {
         let rule = |t| day(t, Field::LastDay).unwrap_err().rule;
-        assert_eq!(rule("1999-12-31"), Rule::year_out_of_range("1999-12-31"));
-        assert_eq!(rule("2101-01-01"), Rule::year_out_of_range("2101-01-01"));
+        assert_eq!(
+            rule("1999-12-31"),
+            Rule::year_out_of_range("1999-12-31", FIRST_YEAR, LAST_YEAR)
+        );
+        assert_eq!(
+            rule("2101-01-01"),
+            Rule::year_out_of_range("2101-01-01", FIRST_YEAR, LAST_YEAR)
+        );
         for bad in [
             "+262142-12-31",
             "-0001-01-01",

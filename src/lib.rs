@@ -34,6 +34,8 @@ pub mod history;
 #[cfg(feature = "ssr")]
 pub mod inflight;
 #[cfg(feature = "ssr")]
+pub mod key_rotation;
+#[cfg(feature = "ssr")]
 pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod metrics;
@@ -47,6 +49,8 @@ pub mod registry;
 pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod services;
+#[cfg(feature = "ssr")]
+pub mod sites;
 #[cfg(feature = "ssr")]
 pub mod vault;
 

@@ -10,10 +10,10 @@ use futures::StreamExt;
 use crate::db::Db;
 use crate::history::latest::{self, Latest};
 use crate::history::{HistoryError, Sampler};
-use crate::on_db;
 use crate::problem::Problem;
 use crate::registry::{Registry, RegistryError};
-use crate::types::{Charger, ChargerLive, ChargerOverview, ControlOutcome, Outcome};
+use crate::sites::Sites;
+use crate::types::{Charger, ChargerLive, ChargerOverview, Site};
 
 /// Chargers never read that one view reads at once.
 const FIRST_READS_AT_ONCE: usize = 32;
@@ -77,15 +77,20 @@ impl Overview {
             self.read_first_time(unread).await?;
             latest = latest::all(&self.db).await?;
         }
-        let supplies = supplies(&self.db).await?;
+        let sites: HashMap<i64, Site> = Sites::new(self.db.clone())
+            .list()
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
         let shared = crate::sharing::store::in_force(&self.db, chrono::Utc::now()).await?;
         Ok(chargers
             .into_iter()
             .map(|charger| {
                 let reading = latest.remove(&charger.id);
-                let site = supplies.get(&charger.site_id);
+                let site = sites.get(&charger.site_id);
                 ChargerOverview {
-                    site_supply_limit: site.and_then(|s| s.limit()),
+                    site_supply_limit: site.and_then(|s| s.supply_limit),
                     site_shared: site.is_some_and(|s| s.sharing),
                     shared: shared.get(&charger.id).copied(),
                     ..overview_of(charger, reading)
@@ -125,32 +130,6 @@ impl Overview {
         }
     }
 
-    /// What CLEMAP received is on the pages at once (the next reading
-    /// confirms it), whichever way the change came: a form, `/api/v1`, a
-    /// site-wide set. A failure to note it there only delays that, so it
-    /// is logged, not returned.
-    pub async fn shown_at_once(&self, outcome: &ControlOutcome) {
-        if let Err(e) = self.after_change(outcome).await {
-            tracing::warn!(error = %e, "the new target waits for the next reading");
-        }
-    }
-
-    /// After a change CLEMAP received, the target it now has is shown at
-    /// once (the next sample confirms it; no reading is made for it).
-    pub async fn after_change(&self, outcome: &ControlOutcome) -> Result<(), sqlx::Error> {
-        if outcome.outcome != Outcome::Received {
-            return Ok(());
-        }
-        let settings = match (outcome.requested_current, outcome.requested_duration) {
-            (Some(current), Some(seconds)) => crate::clemap::model::CurrentSettings {
-                current: Some(current),
-                valid_until: Some(outcome.at + chrono::Duration::seconds(seconds.into())),
-            },
-            _ => crate::clemap::model::CurrentSettings::default(),
-        };
-        latest::set_target(&self.db, outcome.charger_id, &settings).await
-    }
-
     async fn read_first_time(&self, chargers: Vec<Charger>) -> Result<(), HistoryError> {
         let results: Vec<Result<(), HistoryError>> = futures::stream::iter(chargers)
             .map(|charger| async move { self.sampler.read_now(&charger).await })
@@ -159,28 +138,6 @@ impl Overview {
             .await;
         results.into_iter().collect()
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct Supply {
-    id: i64,
-    supply_limit: Option<i64>,
-    sharing: bool,
-}
-
-impl Supply {
-    fn limit(&self) -> Option<u32> {
-        self.supply_limit.and_then(|a| u32::try_from(a).ok())
-    }
-}
-
-/// Each site's supply limit and whether it is shared, for the overview's
-/// site bars.
-async fn supplies(db: &Db) -> Result<HashMap<i64, Supply>, sqlx::Error> {
-    let rows: Vec<Supply> = on_db!(db, pool => sqlx::query_as("SELECT id, supply_limit, sharing FROM sites")
-        .fetch_all(pool)
-        .await?);
-    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }
 
 fn overview_of(charger: Charger, reading: Option<Latest>) -> ChargerOverview {

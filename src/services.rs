@@ -34,7 +34,8 @@ impl std::ops::Deref for Services {
 
 #[derive(Clone, Debug)]
 pub struct Handles {
-    pub db: db::Db,
+    /// Services only: handlers call the stores and services below.
+    pub(crate) db: db::Db,
     pub audit: AuditLog,
     /// `/api/v1`'s tokens.
     pub api_tokens: crate::api_tokens::ApiTokens,
@@ -50,13 +51,15 @@ pub struct Handles {
     /// Reads every charger's status; `Application` runs it.
     pub sampler: Sampler,
     pub schedules: Schedules,
+    /// Sites: their names, zones, supply limits and sharing switches.
+    pub sites: crate::sites::Sites,
     /// Shares shared sites' supply after each round (#40); `Application`
     /// runs it on the sampler's rounds.
     pub sharing: crate::sharing::Sharing,
     /// Applies the schedules; `Application` runs it.
     pub engine: Engine,
-    /// Sites' finished days of energy, kept a while for the site page.
-    pub energy_days: crate::history::energy_days::EnergyDays,
+    /// What chargers did: charts, buckets, the history export.
+    pub history: crate::history::History,
     pub started_at: DateTime<Utc>,
 }
 
@@ -75,17 +78,18 @@ impl Services {
         let control = Control::new(audit.clone(), registry.clone(), clemap.clone(), limits);
         let schedules = Schedules::new(audit.clone());
         let sampler = sampler(&audit, &registry, &clemap, HistoryConfig::default(), limits)
-            .with_alerts(alerts.clone());
+            .observed_by(Arc::new(alerts.clone()));
         Self(Arc::new(Handles {
             sharing: crate::sharing::Sharing::new(audit.clone(), control.clone()),
             engine: Engine::new(schedules.clone(), registry.clone(), control.clone()),
             schedules,
+            sites: crate::sites::Sites::new(db.clone()),
             control,
             api_tokens,
             alerts,
             audit: audit.clone(),
             exports: Default::default(),
-            energy_days: Default::default(),
+            history: crate::history::History::new(db.clone()),
             overview: Overview::new(registry.clone(), db.clone(), sampler.clone()),
             sampler,
             registry,
@@ -100,8 +104,8 @@ impl Services {
     pub fn with_history_config(self, config: HistoryConfig) -> Self {
         let mut h = Arc::unwrap_or_clone(self.0);
         let limits = h.control.limits();
-        h.sampler =
-            sampler(&h.audit, &h.registry, &h.clemap, config, limits).with_alerts(h.alerts.clone());
+        h.sampler = sampler(&h.audit, &h.registry, &h.clemap, config, limits)
+            .observed_by(Arc::new(h.alerts.clone()));
         h.overview = Overview::new(h.registry.clone(), h.db.clone(), h.sampler.clone());
         Self(Arc::new(h))
     }
@@ -117,7 +121,7 @@ impl Services {
     pub fn with_offline_after(self, after: std::time::Duration) -> Self {
         let mut h = Arc::unwrap_or_clone(self.0);
         h.alerts = h.alerts.with_offline_after(after);
-        h.sampler = h.sampler.with_alerts(h.alerts.clone());
+        h.sampler = h.sampler.observed_by(Arc::new(h.alerts.clone()));
         Self(Arc::new(h))
     }
 
@@ -125,8 +129,14 @@ impl Services {
     pub fn with_webhook_allow(self, networks: Vec<ipnet::IpNet>) -> Self {
         let mut h = Arc::unwrap_or_clone(self.0);
         h.alerts = h.alerts.with_webhook_allow(networks);
-        h.sampler = h.sampler.with_alerts(h.alerts.clone());
+        h.sampler = h.sampler.observed_by(Arc::new(h.alerts.clone()));
         Self(Arc::new(h))
+    }
+
+    /// The database's version and migrations; fails when it does not
+    /// answer (`/healthz`).
+    pub async fn database_health(&self) -> Result<db::DbHealth, db::DbError> {
+        self.db.health().await
     }
 
     /// Version and database facts; fails when the database does.

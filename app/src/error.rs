@@ -122,7 +122,7 @@ impl FromServerFnError for AppError {
     /// that sees the error).
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
-        crate::api::answer::set_error_status(self.status());
+        crate::request::set_error_status(self.status());
         <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
             .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"internal\""))
     }
@@ -141,6 +141,7 @@ mod from_domain {
     use evse_dashboard::registry::RegistryError;
     use evse_dashboard::schedule::ScheduleError;
     use evse_dashboard::sharing::SharingError;
+    use evse_dashboard::sites::SiteError;
     use evse_dashboard::types::Problem;
 
     use super::AppError;
@@ -171,7 +172,8 @@ mod from_domain {
         ScheduleError,
         TokenError,
         AlertError,
-        SharingError
+        SharingError,
+        SiteError
     );
 
     impl From<sqlx::Error> for AppError {

@@ -10,7 +10,6 @@
 use evse_dashboard::types::Language;
 use leptos::prelude::*;
 
-use crate::error::AppError;
 pub use crate::i18n::Locale;
 
 /// The locale of the page being rendered: the server's decision, or in
@@ -47,7 +46,7 @@ pub fn to_language(locale: Locale) -> Language {
 }
 
 #[cfg(feature = "ssr")]
-const COOKIE: &str = "lang";
+pub const COOKIE: &str = "lang";
 
 /// The request's locale, in the order described above.
 #[cfg(feature = "ssr")]
@@ -64,7 +63,7 @@ pub fn negotiate(parts: &http::request::Parts) -> Locale {
 #[cfg(feature = "ssr")]
 pub fn negotiate_headers(user: Option<Language>, headers: &http::HeaderMap) -> Locale {
     let chosen = user.or_else(|| {
-        crate::api::context::cookie(headers, COOKIE).and_then(|v| v.parse::<Language>().ok())
+        crate::request::cookie(headers, COOKIE).and_then(|v| v.parse::<Language>().ok())
     });
     if let Some(language) = chosen {
         return from_language(language);
@@ -87,21 +86,6 @@ fn accepted_languages(header: &str) -> Vec<String> {
         .filter(|(tag, q)| *q > 0.0 && tag != "*")
         .map(|(tag, _)| tag)
         .collect()
-}
-
-/// Switches the language for this browser (and, when logged in, for the
-/// user on every device), then goes back to `next`.
-#[server(name = SetLanguage, prefix = "/api", endpoint = "set_language")]
-pub async fn set_language(language: Language, next: String) -> Result<(), AppError> {
-    crate::api::guard::anyone();
-    if let Some(user) = crate::api::guard::current_user().await? {
-        crate::api::context::services()?
-            .users
-            .set_language(user.id, Some(language))
-            .await?;
-    }
-    crate::prefs::remember(COOKIE, Some(language.as_str()), &next);
-    Ok(())
 }
 
 #[cfg(all(test, feature = "ssr"))]

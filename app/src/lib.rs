@@ -3,7 +3,6 @@
 //! form. The browser bundle holds just the interactive islands
 //! (`islands/`), which refine what is already there.
 
-pub mod api;
 pub mod bundle;
 pub mod components;
 pub mod error;
@@ -13,6 +12,9 @@ pub mod language;
 mod literal_check;
 pub mod pages;
 pub mod prefs;
+#[cfg(feature = "ssr")]
+pub mod request;
+pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod words;

@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use app::api::context::ClientIp;
+use app::server_fns::context::ClientIp;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;

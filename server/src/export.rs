@@ -4,9 +4,9 @@
 //! everything else, runs one export per user at a time, and stops at the
 //! export time limit.
 
-use app::api::context::ClientIp;
 use app::error::AppError;
 use app::language::{Locale, negotiate_headers};
+use app::server_fns::context::ClientIp;
 use axum::body::Body;
 use axum::extract::{Extension, Query, State};
 use axum::http::{StatusCode, header};
@@ -57,13 +57,16 @@ pub async fn audit_csv(
         return refuse(l, Problem::AlreadyRunning.into());
     };
     let filter = query::with_defaults(filter);
-    let pool = state.services.db.clone();
     let reader = audit::privacy::Reader {
         user_id: Some(user.id),
         role: user.role,
     };
     let asked = (filter.clone(), reader);
-    let stream = match audit::csv(pool, asked, state.export_time_limit, running) {
+    let stream = match state
+        .services
+        .audit
+        .csv(asked, state.export_time_limit, running)
+    {
         Ok(stream) => stream,
         Err(e) => return refuse(l, e.problem().into()),
     };

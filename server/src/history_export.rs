@@ -65,7 +65,7 @@ async fn history_csv(
             .map_err(AppError::from),
     };
     let site = match site_id {
-        Ok(id) => services.schedules.site(id).await.map_err(AppError::from),
+        Ok(id) => services.sites.site(id).await.map_err(AppError::from),
         Err(e) => Err(e),
     };
     let site = match site {
@@ -81,13 +81,8 @@ async fn history_csv(
     let Some(running) = services.exports.try_begin(&user.username) else {
         return refuse(l, Problem::AlreadyRunning.into());
     };
-    let stream = export::csv(
-        services.db.clone(),
-        scope,
-        days,
-        state.export_time_limit,
-        running,
-    );
+    let limit = state.export_time_limit;
+    let stream = services.history.csv(scope, days, limit, running);
     let what = match scope {
         Scope::Charger(id) => format!("charger-{id}"),
         Scope::Site(id) => format!("site-{id}"),

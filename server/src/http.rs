@@ -46,7 +46,7 @@ where
     let context = {
         let services = state.services.clone();
         let dispatcher = state.dispatcher.clone();
-        let secure = app::api::context::SecureCookies(sessions.secure_cookies);
+        let secure = app::server_fns::device_cookie::SecureCookies(sessions.secure_cookies);
         move || {
             provide_context(services.clone());
             provide_context(dispatcher.clone());
@@ -249,7 +249,7 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 
 /// Liveness and readiness in one: 200 when the database answers, else 503.
 async fn healthz(State(services): State<Services>) -> impl IntoResponse {
-    match services.db.health().await {
+    match services.database_health().await {
         Ok(health) => (
             StatusCode::OK,
             Json(json!({

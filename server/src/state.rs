@@ -14,7 +14,7 @@ pub struct AppState {
     /// How long one CSV export may run.
     pub export_time_limit: std::time::Duration,
     /// `/api/v1` writes per minute and token.
-    pub write_rate: crate::api_v1::WriteRate,
+    pub write_rate: crate::write_rate::WriteRate,
     /// Sends alerts; the admin page's "Send a test" uses it.
     #[from_ref(skip)]
     pub dispatcher: evse_dashboard::alerts::dispatch::Dispatcher,

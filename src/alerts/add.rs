@@ -191,13 +191,11 @@ impl Subscriptions {
 
     async fn first_unknown_site(&self, sites: &[i64]) -> Result<Option<i64>, sqlx::Error> {
         for &site in sites {
-            let found: Option<i64> = on_db!(&self.db, pool => sqlx::query_scalar(
-                "SELECT id FROM sites WHERE id = $1",
-            )
-            .bind(site)
-            .fetch_optional(pool)
-            .await?);
-            if found.is_none() {
+            if crate::sites::Sites::new(self.db.clone())
+                .find(site)
+                .await?
+                .is_none()
+            {
                 return Ok(Some(site));
             }
         }

@@ -69,6 +69,20 @@ pub(super) type Episodes = HashMap<(AlertEvent, String), Episode>;
 /// A charger whose episode is due to alert, and whether it was held.
 type Due = (AlertCharger, bool);
 
+impl crate::history::sampler::RoundObserver for Alerts {
+    fn after_round<'a>(
+        &'a self,
+        round: &'a crate::history::sampler::Round,
+    ) -> futures::future::BoxFuture<'a, Result<(), sqlx::Error>> {
+        Box::pin(Alerts::after_round(
+            self,
+            &round.chargers,
+            &round.readings,
+            round.at,
+        ))
+    }
+}
+
 impl Alerts {
     /// After a sampling round: opens and closes episodes of offline and
     /// failing chargers, and raises their alerts (chargers of one site

@@ -202,12 +202,9 @@ impl Alerts {
         let Some(site) = site else {
             return Ok(chrono_tz::UTC);
         };
-        let zone: Option<String> = on_db!(self.db(), pool => sqlx::query_scalar(
-            "SELECT time_zone FROM sites WHERE id = $1",
-        )
-        .bind(site)
-        .fetch_optional(pool)
-        .await?);
+        let zone = crate::sites::Sites::new(self.db().clone())
+            .time_zone(site)
+            .await?;
         Ok(zone.and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC))
     }
 

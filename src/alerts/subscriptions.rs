@@ -126,14 +126,13 @@ impl Subscriptions {
 
     /// The sites a subscription may pick, by name.
     pub async fn sites(&self) -> Result<Vec<AlertSite>, AlertError> {
-        let rows: Vec<(i64, String)> = on_db!(&self.db, pool => sqlx::query_as(
-            "SELECT id, name FROM sites ORDER BY lower(name), id",
-        )
-        .fetch_all(pool)
-        .await?);
-        Ok(rows
+        let sites = crate::sites::Sites::new(self.db.clone()).list().await?;
+        Ok(sites
             .into_iter()
-            .map(|(id, name)| AlertSite { id, name })
+            .map(|site| AlertSite {
+                id: site.id,
+                name: site.name,
+            })
             .collect())
     }
 

@@ -117,11 +117,14 @@ impl Alerts {
         readings: &[Reading],
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        let limits: Vec<(i64, String, i64)> = on_db!(&self.subscriptions.db, pool => sqlx::query_as(
-            "SELECT id, name, supply_limit FROM sites WHERE supply_limit IS NOT NULL ORDER BY id",
-        )
-        .fetch_all(pool)
-        .await?);
+        let mut limits: Vec<(i64, String, u32)> =
+            crate::sites::Sites::new(self.subscriptions.db.clone())
+                .list()
+                .await?
+                .into_iter()
+                .filter_map(|s| Some((s.id, s.name, s.supply_limit?)))
+                .collect();
+        limits.sort_by_key(|(id, ..)| *id);
         let mut drawn: HashMap<i64, f64> = HashMap::new();
         let mut read: HashSet<i64> = HashSet::new();
         for reading in readings {
@@ -153,12 +156,9 @@ impl Alerts {
         let mut unsure = HashSet::new();
         for (id, name, limit) in limits {
             let amps = drawn.get(&id).copied().unwrap_or(0.0);
-            if amps > limit as f64 {
+            if amps > f64::from(limit) {
                 let site = AlertSite { id, name };
-                over.push((
-                    format!("site:{id}"),
-                    (site, amps.ceil() as u32, limit as u32),
-                ));
+                over.push((format!("site:{id}"), (site, amps.ceil() as u32, limit)));
             } else if unknown.contains(&id) {
                 unsure.insert(format!("site:{id}"));
             }

@@ -104,6 +104,11 @@ pub struct ApiTokens {
 }
 
 impl ApiTokens {
+    /// The keys that make a retried `/api/v1` write safe.
+    pub fn idempotency_keys(&self) -> idempotency::IdempotencyKeys {
+        idempotency::IdempotencyKeys::new(self.db.clone())
+    }
+
     pub fn new(audit: AuditLog, vault: Vault) -> Self {
         Self {
             db: audit.db().clone(),

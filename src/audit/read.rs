@@ -72,3 +72,42 @@ pub async fn batch(db: &Db, batch_id: &str) -> Result<Vec<AuditEntry>, sqlx::Err
     .await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }
+
+/// What pages, `/api/v1` and the export read of the trail, through the
+/// log: none of them holds the database itself.
+impl super::AuditLog {
+    /// A page of the audit page: the rows, how many match, the cursor.
+    pub async fn page(
+        &self,
+        filter: &crate::types::AuditFilter,
+        before: Option<i64>,
+    ) -> Result<crate::types::AuditPage, super::query::QueryError> {
+        super::query::page(self.db(), filter, before).await
+    }
+
+    /// The rows of a page and the cursor of the next (`/api/v1/audit`).
+    pub async fn page_rows(
+        &self,
+        filter: &crate::types::AuditFilter,
+        before: Option<i64>,
+    ) -> Result<(Vec<AuditEntry>, Option<i64>), super::query::QueryError> {
+        super::query::page_rows(self.db(), filter, before).await
+    }
+
+    pub async fn entry(&self, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
+        entry(self.db(), id).await
+    }
+
+    /// The CSV of the rows `asked` matches, as `reader` may see them.
+    pub fn csv(
+        &self,
+        asked: (crate::types::AuditFilter, super::privacy::Reader),
+        limit: std::time::Duration,
+        hold: impl Send + 'static,
+    ) -> Result<
+        impl futures::Stream<Item = crate::csv_stream::Chunk> + Send + 'static,
+        super::query::QueryError,
+    > {
+        super::export::csv(self.db().clone(), asked, limit, hold)
+    }
+}

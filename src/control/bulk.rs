@@ -1,12 +1,17 @@
-//! One amps + duration for several chargers at once.
+//! One amps + duration for several chargers at once: the overview's bulk
+//! form and `/api/v1/sites/{id}/target`, under one rule
+//! (`validate::several`).
 
 use std::collections::BTreeSet;
 
 use futures::StreamExt;
 
+use super::validate::{self, Asked};
 use super::{Control, ControlError, to_completion};
 use crate::audit::Actor;
-use crate::types::{BulkItem, BulkOutcome};
+use crate::problem::{Field, Invalid, Problem, Rule};
+use crate::types::{BulkItem, BulkOutcome, Charger};
+use crate::vocabulary::AuditAction;
 
 /// How many chargers of a bulk change are sent to CLEMAP at once. 32: a
 /// site-wide set of 200 chargers at 50 ms upstream is answered within
@@ -15,16 +20,91 @@ use crate::types::{BulkItem, BulkOutcome};
 /// more than the sampler's 64 reads at once.
 pub const BULK_CONCURRENCY: usize = 32;
 
+/// What a change of several chargers did.
+#[derive(Debug)]
+pub enum SetSeveral {
+    /// Sent: each charger's own outcome, under one batch id.
+    Sent(BulkOutcome),
+    /// Refused before anything was sent, and audited on each charger
+    /// (`audit_ids`; fewer when a minute's refusals were summarised).
+    Refused {
+        invalid: Invalid,
+        audit_ids: Vec<i64>,
+    },
+}
+
 impl Control {
-    /// Each charger gets the request clamped to its own range, the calls
-    /// run concurrently (bounded), and each is audited as its own event
-    /// sharing a batch id. Every charger gets its own result: one that
-    /// fails never hides what happened to the others. Only an unknown
-    /// charger fails the whole request, before anything is sent.
-    pub async fn set_targets(
+    /// The chosen chargers (the overview's bulk form); at least one.
+    pub async fn set_several(
         &self,
         actor: &Actor,
         charger_ids: &[i64],
+        asked: Asked,
+    ) -> Result<SetSeveral, ControlError> {
+        if charger_ids.is_empty() {
+            let none = Invalid::new(Field::Chargers, Rule::Required);
+            return Err(ControlError::Refused(none.into()));
+        }
+        let mut chargers = Vec::new();
+        for id in charger_ids.iter().copied().collect::<BTreeSet<_>>() {
+            chargers.push(self.registry.get(id).await?);
+        }
+        self.set_chargers(actor, chargers, asked).await
+    }
+
+    /// Every charger of a site.
+    pub async fn set_site(
+        &self,
+        actor: &Actor,
+        site_id: i64,
+        asked: Asked,
+    ) -> Result<SetSeveral, ControlError> {
+        self.sites.site(site_id).await?;
+        let mut chargers = self.registry.list().await?;
+        chargers.retain(|c| c.site_id == site_id);
+        self.set_chargers(actor, chargers, asked).await
+    }
+
+    async fn set_chargers(
+        &self,
+        actor: &Actor,
+        chargers: Vec<Charger>,
+        asked: Asked,
+    ) -> Result<SetSeveral, ControlError> {
+        let checked = asked.and_then(|(amps, duration)| {
+            validate::several(&chargers, self.limits, amps, duration).map(|()| (amps, duration))
+        });
+        match checked {
+            Ok((amps, duration)) => Ok(SetSeveral::Sent(
+                self.send_several(actor, chargers, amps, duration).await?,
+            )),
+            Err(invalid) => {
+                let reason = Problem::Invalid(invalid.clone());
+                let mut audit_ids = Vec::with_capacity(chargers.len());
+                for charger in &chargers {
+                    match self
+                        .refuse(actor, charger.id, AuditAction::SetTarget, &reason)
+                        .await
+                    {
+                        Ok(refused) => audit_ids.push(refused.audit_id),
+                        Err(ControlError::Refused(_)) => {} // summarised
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(SetSeveral::Refused { invalid, audit_ids })
+            }
+        }
+    }
+
+    /// Each charger gets the request clamped to its own range, the calls
+    /// run concurrently (bounded), and each is audited as its own event
+    /// sharing a batch id. Every charger gets its own result: one that
+    /// fails never hides what happened to the others. One bulk change
+    /// per person at a time.
+    async fn send_several(
+        &self,
+        actor: &Actor,
+        chargers: Vec<Charger>,
         amps: i64,
         duration: i64,
     ) -> Result<BulkOutcome, ControlError> {
@@ -32,10 +112,6 @@ impl Control {
             .bulks
             .try_begin(&actor.who.stored_name())
             .ok_or(ControlError::AlreadyRunning)?;
-        let mut chargers = Vec::new();
-        for id in charger_ids.iter().copied().collect::<BTreeSet<_>>() {
-            chargers.push(self.registry.get(id).await?);
-        }
         let (this, actor) = (self.clone(), actor.clone());
         to_completion(async move {
             let _running = running;

@@ -6,7 +6,6 @@
 mod bulk;
 mod outcome;
 mod renew;
-mod scheduled;
 mod steps;
 pub mod validate;
 
@@ -20,7 +19,7 @@ use crate::types::{AuditEntry, Charger, ChargerLive, ControlOutcome, TargetLimit
 use crate::vault::VaultError;
 use crate::vocabulary::{AuditAction, Outcome};
 
-pub use bulk::BULK_CONCURRENCY;
+pub use bulk::{BULK_CONCURRENCY, SetSeveral};
 pub use outcome::outcome_of;
 pub use steps::Steps;
 
@@ -28,6 +27,8 @@ pub use steps::Steps;
 pub enum ControlError {
     #[error("charger {0} does not exist (it may have been deleted)")]
     NotFound(i64),
+    #[error("site {0} does not exist")]
+    NoSuchSite(i64),
     #[error("there is no audit event {0}")]
     NoSuchEvent(i64),
     #[error("CLEMAP read failed: {0}")]
@@ -59,6 +60,15 @@ impl From<RegistryError> for ControlError {
     }
 }
 
+impl From<crate::sites::SiteError> for ControlError {
+    fn from(e: crate::sites::SiteError) -> Self {
+        match e {
+            crate::sites::SiteError::Missing(id) => Self::NoSuchSite(id),
+            crate::sites::SiteError::Db(db) => Self::Db(db),
+        }
+    }
+}
+
 impl ControlError {
     /// An error several waiting readers share: the one that ran the read
     /// has it, the others get an equal one.
@@ -76,6 +86,7 @@ impl ControlError {
         match self {
             Self::NotFound(id) => Problem::NotFound(Missing::Charger(*id)),
             Self::NoSuchEvent(id) => Problem::NotFound(Missing::AuditEvent(*id)),
+            Self::NoSuchSite(id) => Problem::NotFound(Missing::Site(*id)),
             Self::Clemap(e) => Problem::Clemap(e.failure()),
             Self::Vault(e) => e.problem(),
             Self::Registry(e) => e.problem(),
@@ -117,6 +128,7 @@ pub struct Control {
     limits: TargetLimits,
     live: LiveCache,
     bulks: crate::inflight::OnePerUser,
+    sites: crate::sites::Sites,
 }
 
 impl Control {
@@ -127,6 +139,7 @@ impl Control {
         limits: TargetLimits,
     ) -> Self {
         Self {
+            sites: crate::sites::Sites::new(audit.db().clone()),
             audit,
             registry,
             clemap,
@@ -137,6 +150,42 @@ impl Control {
                 .build(),
             bulks: Default::default(),
         }
+    }
+
+    /// The target in force on a charger, read now (never from the cache:
+    /// the schedule engine decides on it).
+    pub async fn settings_now(
+        &self,
+        charger_id: i64,
+    ) -> Result<crate::clemap::model::CurrentSettings, ControlError> {
+        let (address, token) = self.registry.credentials(charger_id).await?;
+        Ok(self.clemap.current_settings(&address, &token).await?)
+    }
+
+    /// Carries out a set whose intent row `id` the caller wrote in its own
+    /// transaction (a schedule's claim).
+    pub(crate) async fn carry_out_set(
+        &self,
+        id: i64,
+        charger: &Charger,
+        request: TargetRequest,
+    ) -> Result<ControlOutcome, ControlError> {
+        self.carry_out(id, charger, &mut Steps::default(), |address, token| {
+            self.post_target(charger, address, token, request)
+        })
+        .await
+    }
+
+    /// Carries out a reset whose intent row `id` the caller wrote.
+    pub(crate) async fn carry_out_reset(
+        &self,
+        id: i64,
+        charger: &Charger,
+    ) -> Result<ControlOutcome, ControlError> {
+        self.carry_out(id, charger, &mut Steps::default(), |address, token| {
+            self.delete_target(charger, address, token)
+        })
+        .await
     }
 
     /// A change makes the next reading of that charger a fresh one.
@@ -238,6 +287,24 @@ impl Control {
         match self.audit.refused(actor, intent, reason).await? {
             Some(id) => self.outcome(id).await,
             None => Err(ControlError::Refused(reason.clone())),
+        }
+    }
+
+    /// A set as a form or `/api/v1` sent it: what was not a number is
+    /// refused and audited like a number out of range.
+    pub async fn set_as_asked(
+        &self,
+        actor: &Actor,
+        charger_id: i64,
+        asked: validate::Asked,
+    ) -> Result<ControlOutcome, ControlError> {
+        match asked {
+            Ok((amps, duration)) => self.set_target(actor, charger_id, amps, duration).await,
+            Err(invalid) => {
+                let reason = Problem::Invalid(invalid);
+                self.refuse(actor, charger_id, AuditAction::SetTarget, &reason)
+                    .await
+            }
         }
     }
 
@@ -435,9 +502,25 @@ impl Control {
         steps.done("token and CLEMAP");
         self.audit.complete(id, &done).await?;
         steps.done("completion");
-        let outcome = self.outcome(id).await;
+        let outcome = self.outcome(id).await?;
         steps.done("read back");
-        outcome
+        self.show_at_once(&outcome).await;
+        steps.done("shown");
+        Ok(outcome)
+    }
+
+    /// What CLEMAP received is on the pages at once, whoever changed it
+    /// (a form, `/api/v1`, a schedule, the load manager); the next reading
+    /// confirms it. A failure here only delays that, so it is logged.
+    async fn show_at_once(&self, outcome: &ControlOutcome) {
+        let Some(settings) = outcome.in_force() else {
+            return;
+        };
+        let db = self.audit.db();
+        if let Err(e) = crate::history::latest::set_target(db, outcome.charger_id, &settings).await
+        {
+            tracing::warn!(error = %e, "the new target waits for the next reading");
+        }
     }
 
     /// Opens the charger's token and makes the call; a token that does not

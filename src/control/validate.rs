@@ -38,6 +38,50 @@ pub fn parse_duration(choice: &str, custom_minutes: Option<&str>) -> Result<i64,
         .map_err(|_| Invalid::new(Field::Duration, Rule::not_a_whole_number(choice)))
 }
 
+/// What a person or a token asked for: current and duration (seconds),
+/// or why what they sent is neither. Refused and audited either way.
+pub type Asked = Result<(i64, i64), Invalid>;
+
+/// A target as a form sends it: amps, a duration choice, custom minutes.
+pub fn form(amps: &str, duration: &str, custom_minutes: Option<&str>) -> Asked {
+    Ok((parse_amps(amps)?, parse_duration(duration, custom_minutes)?))
+}
+
+/// The one rule for a current asked of several chargers at once (a site,
+/// the overview's bulk form; every path): each charger gets it clamped
+/// to its own range, but a current outside every charger's range, or a
+/// duration outside the server's limits, is a mistake to refuse, not to
+/// clamp.
+pub fn several(
+    chargers: &[Charger],
+    limits: TargetLimits,
+    amps: i64,
+    duration: i64,
+) -> Result<(), Invalid> {
+    let lowest = chargers.iter().map(|c| c.min_current).min();
+    let highest = chargers.iter().map(|c| c.max_current).max();
+    if let (Some(min), Some(max)) = (lowest, highest)
+        && !(i64::from(min)..=i64::from(max)).contains(&amps)
+    {
+        let rule = Rule::OutOfRange {
+            got: amps,
+            min: min.into(),
+            max: max.into(),
+        };
+        return Err(Invalid::new(Field::Amps, rule));
+    }
+    let (min, max) = (limits.min_duration, limits.max_duration);
+    if !(i64::from(min)..=i64::from(max)).contains(&duration) {
+        let rule = Rule::OutOfRange {
+            got: duration,
+            min: min.into(),
+            max: max.into(),
+        };
+        return Err(Invalid::new(Field::Duration, rule));
+    }
+    Ok(())
+}
+
 /// The request CLEMAP gets: amps within the charger's range, duration
 /// within the server's limits.
 pub fn target(

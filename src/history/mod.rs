@@ -13,6 +13,7 @@ pub mod export;
 pub mod latest;
 mod lease;
 pub mod reading;
+mod reads;
 pub mod rollup;
 pub mod sampler;
 pub mod samples;
@@ -39,4 +40,5 @@ impl HistoryError {
     }
 }
 pub use reading::Reading;
+pub use reads::History;
 pub use sampler::Sampler;

@@ -46,11 +46,21 @@ pub struct Sampler {
     refreshed: moka::sync::Cache<i64, ()>,
     /// The newest bucket rolled up, and when pruning last ran.
     progress: Arc<std::sync::Mutex<Progress>>,
-    /// Told what each round read (#31): offline chargers and the like.
-    alerts: Option<crate::alerts::Alerts>,
+    /// Told what each round read, within the round (the alert detector,
+    /// #31), without the sampler knowing who.
+    observer: Option<Arc<dyn RoundObserver>>,
     /// Each round this instance sampled, for whoever acts on it (the load
     /// manager, #40) without the sampler knowing them.
     rounds: Arc<tokio::sync::watch::Sender<Option<Arc<Round>>>>,
+}
+
+/// Told of each round within it, so that what it does is done once per
+/// round (the watch channel of `rounds()` keeps only the newest).
+pub trait RoundObserver: Send + Sync {
+    fn after_round<'a>(
+        &'a self,
+        round: &'a Round,
+    ) -> futures::future::BoxFuture<'a, Result<(), sqlx::Error>>;
 }
 
 /// What one sampling round read.
@@ -106,14 +116,15 @@ impl Sampler {
                 .max_capacity(100_000)
                 .build(),
             progress: Arc::default(),
-            alerts: None,
+            observer: None,
             rounds: Arc::new(tokio::sync::watch::Sender::new(None)),
         }
     }
 
-    /// Runs the alert detector after each round this instance samples.
-    pub fn with_alerts(mut self, alerts: crate::alerts::Alerts) -> Self {
-        self.alerts = Some(alerts);
+    /// Tells `observer` each round this instance samples, before the
+    /// round rolls up.
+    pub fn observed_by(mut self, observer: Arc<dyn RoundObserver>) -> Self {
+        self.observer = Some(observer);
         self
     }
 
@@ -158,18 +169,19 @@ impl Sampler {
         let readings = self.read_all(chargers.clone()).await;
         self.record(&readings).await?;
         crate::metrics::status_round(started.elapsed());
-        if let Some(alerts) = &self.alerts
-            && let Err(e) = alerts.after_round(&chargers, &readings, now).await
-        {
-            // The readings are kept; the alerts wait for the next round.
-            tracing::error!(error = %e, "the alert detector failed");
-        }
-        self.roll_up_chargers(&chargers, now).await?;
-        self.rounds.send_replace(Some(Arc::new(Round {
+        let round = Arc::new(Round {
             at: now,
             chargers,
             readings,
-        })));
+        });
+        if let Some(observer) = &self.observer
+            && let Err(e) = observer.after_round(&round).await
+        {
+            // The readings are kept; the observer waits for the next round.
+            tracing::error!(error = %e, "the round's observer failed");
+        }
+        self.roll_up_chargers(&round.chargers, now).await?;
+        self.rounds.send_replace(Some(round));
         self.prune_if_due(now).await?;
         Ok(true)
     }

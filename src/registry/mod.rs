@@ -131,7 +131,7 @@ impl Columns {
     ) -> Result<Self, RegistryError> {
         ensure_unique(tx, &valid.edge_device_id, &valid.evse_uuid, except).await?;
         Ok(Columns {
-            site_id: site_id(tx, &valid.site).await?,
+            site_id: crate::sites::Sites::named_in(tx, &valid.site).await?,
             name: valid.name,
             edge_device_id: valid.edge_device_id,
             evse_uuid: valid.evse_uuid,
@@ -341,11 +341,15 @@ pub async fn token_key_ids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     .await)
 }
 
-/// Re-seals every live token under `new` in one transaction. Fails without
-/// changing anything if any token does not open under `old`.
-pub async fn rotate_key(db: &Db, old: &Vault, new: &Vault) -> Result<usize, RegistryError> {
-    let mut tx = db.begin_serialised().await?;
-    let rows: Vec<SealedRow> = on_tx!(&mut tx, conn => sqlx::query_as(
+/// Re-seals every live token under `new`, inside `rotate-key`'s
+/// transaction (`key_rotation`). Fails if any token does not open under
+/// `old`, so the caller rolls everything back.
+pub(crate) async fn reseal_tokens(
+    tx: &mut Tx,
+    old: &Vault,
+    new: &Vault,
+) -> Result<usize, RegistryError> {
+    let rows: Vec<SealedRow> = on_tx!(tx, conn => sqlx::query_as(
         "SELECT id, token_ciphertext, token_nonce, token_key_id FROM chargers \
          WHERE deleted_at IS NULL ORDER BY id",
     )
@@ -355,10 +359,8 @@ pub async fn rotate_key(db: &Db, old: &Vault, new: &Vault) -> Result<usize, Regi
     for row in rows {
         let id = row.id;
         let token = old.open(id, &row.into())?;
-        store_sealed(&mut tx, id, &new.seal(id, &token)).await?;
+        store_sealed(tx, id, &new.seal(id, &token)).await?;
     }
-    crate::alerts::reseal_secrets(&mut tx, old, new).await?;
-    tx.commit().await?;
     Ok(count)
 }
 
@@ -377,20 +379,6 @@ async fn store_sealed(tx: &mut Tx, id: i64, sealed: &SealedToken) -> Result<bool
     .await?
     .rows_affected());
     Ok(changed == 1)
-}
-
-/// The site named `name` (in any case), created if new.
-async fn site_id(tx: &mut Tx, name: &str) -> Result<i64, sqlx::Error> {
-    on_tx!(tx, conn => {
-        sqlx::query("INSERT INTO sites (name) VALUES ($1) ON CONFLICT DO NOTHING")
-            .bind(name)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query_scalar("SELECT id FROM sites WHERE lower(name) = lower($1)")
-            .bind(name)
-            .fetch_one(&mut *conn)
-            .await
-    })
 }
 
 async fn ensure_unique(

@@ -53,12 +53,7 @@ pub(super) async fn bounds(tx: &mut Tx, target: Target) -> Result<Bounds, Schedu
             })
         }
         Target::Site(id) => {
-            let zone: Option<String> = on_tx!(tx, conn => {
-                sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?
-            });
+            let zone = crate::sites::Sites::time_zone_in(tx, id).await?;
             Ok(Bounds {
                 charger: None,
                 site_id: id,

@@ -164,11 +164,8 @@ impl Engine {
             return Ok(Some(Decision::InPlace)); // the window is all but over
         }
         let actor = actor(schedule);
-        match self
-            .control
-            .scheduled_set(&actor, charger, claim, seconds)
-            .await
-        {
+        let (control, audit) = (&self.control, self.schedules.audit());
+        match super::sends::set((control, audit), &actor, charger, claim, seconds).await {
             Ok(Some(outcome)) if outcome.succeeded() => Ok(Some(decision)),
             Ok(Some(outcome)) => Err(outcome.problem.unwrap_or(Problem::Internal)),
             Ok(None) => Ok(None),
@@ -201,10 +198,10 @@ impl Engine {
                     continue;
                 }
             };
-            if let Some(outcome) = self
-                .control
-                .scheduled_withdraw(&actor, &charger, orphan, still_ours)
-                .await?
+            let (control, audit) = (&self.control, self.schedules.audit());
+            if let Some(outcome) =
+                super::sends::withdraw((control, audit), &actor, &charger, orphan, still_ours)
+                    .await?
             {
                 tick.withdrawn += usize::from(outcome.succeeded());
             }

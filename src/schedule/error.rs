@@ -24,6 +24,15 @@ impl From<Invalid> for ScheduleError {
     }
 }
 
+impl From<crate::sites::SiteError> for ScheduleError {
+    fn from(e: crate::sites::SiteError) -> Self {
+        match e {
+            crate::sites::SiteError::Missing(id) => Self::Missing(Missing::Site(id)),
+            crate::sites::SiteError::Db(e) => Self::Db(e),
+        }
+    }
+}
+
 impl ScheduleError {
     /// What the UI and the audit trail say about it.
     pub fn problem(&self) -> Problem {

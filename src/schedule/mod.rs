@@ -24,6 +24,8 @@ pub mod overlap;
 #[cfg(all(test, feature = "ssr"))]
 mod properties;
 #[cfg(feature = "ssr")]
+mod sends;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub(crate) mod sites;

@@ -18,6 +18,15 @@ impl From<Invalid> for SharingError {
     }
 }
 
+impl From<crate::sites::SiteError> for SharingError {
+    fn from(e: crate::sites::SiteError) -> Self {
+        match e {
+            crate::sites::SiteError::Missing(id) => Self::Missing(Missing::Site(id)),
+            crate::sites::SiteError::Db(e) => Self::Db(e),
+        }
+    }
+}
+
 impl SharingError {
     /// What the UI, the CLI and the audit trail say about it.
     pub fn problem(&self) -> Problem {

@@ -9,7 +9,7 @@ use super::store;
 use crate::audit::{Actor, AuditLog, Event};
 use crate::on_db;
 use crate::problem::{Field, Invalid, Missing, Rule};
-use crate::schedule::sites::{SiteRow, reserves_cover, site_of, supply};
+use crate::sites::{Sites, reserves_cover, supply};
 use crate::types::Site;
 use crate::vocabulary::{AuditAction, Priority};
 
@@ -17,38 +17,27 @@ use crate::vocabulary::{AuditAction, Priority};
 /// allows 0 may then be paused).
 pub const MINIMUM_RANGE: std::ops::RangeInclusive<u32> = 6..=32;
 
-const SITE_COLUMNS: &str = "id, name, time_zone, supply_limit, sharing, share_minimum";
-
-/// The settings' store: every statement on the sharing columns.
+/// The sharing settings: checked and audited here, the sites written by
+/// their store and the priorities kept on the chargers.
 #[derive(Clone, Debug)]
 pub struct Settings {
     audit: AuditLog,
+    sites: Sites,
 }
 
 impl Settings {
     pub fn new(audit: AuditLog) -> Self {
-        Self { audit }
+        let sites = Sites::new(audit.db().clone());
+        Self { audit, sites }
     }
 
     /// Every site, by name.
     pub async fn sites(&self) -> Result<Vec<Site>, SharingError> {
-        let rows: Vec<SiteRow> = on_db!(self.audit.db(), pool => sqlx::query_as(
-            &format!("SELECT {SITE_COLUMNS} FROM sites ORDER BY name, id"),
-        )
-        .fetch_all(pool)
-        .await?);
-        Ok(rows.into_iter().map(site_of).collect())
+        Ok(self.sites.list().await?)
     }
 
     pub async fn site(&self, id: i64) -> Result<Site, SharingError> {
-        let row: Option<SiteRow> = on_db!(self.audit.db(), pool => sqlx::query_as(
-            &format!("SELECT {SITE_COLUMNS} FROM sites WHERE id = $1"),
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?);
-        row.map(site_of)
-            .ok_or(SharingError::Missing(Missing::Site(id)))
+        Ok(self.sites.site(id).await?)
     }
 
     /// Sets a site's supply limit (amperes per phase; empty: none).
@@ -70,7 +59,7 @@ impl Settings {
                 self.check_reserves(site_id, limit as u32, site.share_minimum)
                     .await?;
             }
-            self.update_site(site_id, "supply_limit = $1", limit).await
+            Ok(self.sites.set_supply_limit(site_id, limit).await?)
         }
         .await;
         self.audited(actor, AuditAction::SiteUpdated, &site.name, result)
@@ -97,23 +86,12 @@ impl Settings {
                 };
                 self.check_reserves(site_id, limit, minimum).await?;
             }
-            let row: Option<SiteRow> = on_db!(self.audit.db().writes(), pool => sqlx::query_as(
-                &format!(
-                    "UPDATE sites SET sharing = $1, share_minimum = $2 WHERE id = $3 \
-                     RETURNING {SITE_COLUMNS}"
-                ),
-            )
-            .bind(on)
-            .bind(i64::from(minimum))
-            .bind(site_id)
-            .fetch_optional(pool)
-            .await?);
+            let site = self.sites.set_sharing(site_id, on, minimum).await?;
             if !on {
                 // Its targets end by themselves within the hold.
                 store::forget_site(self.audit.db(), site_id).await?;
             }
-            row.map(site_of)
-                .ok_or(SharingError::Missing(Missing::Site(site_id)))
+            Ok(site)
         }
         .await;
         self.audited(actor, AuditAction::SiteSharingChanged, &site.name, result)
@@ -198,23 +176,6 @@ impl Settings {
         .on_charger(Some(charger_id), name);
         self.audit.record_or_log(actor, event).await;
         result
-    }
-
-    async fn update_site(
-        &self,
-        site_id: i64,
-        set: &str,
-        value: Option<i64>,
-    ) -> Result<Site, SharingError> {
-        let row: Option<SiteRow> = on_db!(self.audit.db().writes(), pool => sqlx::query_as(
-            &format!("UPDATE sites SET {set} WHERE id = $2 RETURNING {SITE_COLUMNS}"),
-        )
-        .bind(value)
-        .bind(site_id)
-        .fetch_optional(pool)
-        .await?);
-        row.map(site_of)
-            .ok_or(SharingError::Missing(Missing::Site(site_id)))
     }
 
     async fn check_reserves(

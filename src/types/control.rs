@@ -55,6 +55,31 @@ impl ControlOutcome {
     pub fn succeeded(&self) -> bool {
         self.outcome.succeeded()
     }
+
+    /// When a target CLEMAP received ends (the one place it is computed:
+    /// the pages, `/api/v1` and the latest reading all show this).
+    pub fn valid_until(&self) -> Option<DateTime<Utc>> {
+        if self.outcome != Outcome::Received || self.action != AuditAction::SetTarget {
+            return None;
+        }
+        let seconds = chrono::TimeDelta::try_seconds(self.requested_duration?.into())?;
+        self.at.checked_add_signed(seconds)
+    }
+
+    /// The target a received change leaves in force: the one set, or none
+    /// after a reset. `None` when CLEMAP did not receive it.
+    pub fn in_force(&self) -> Option<CurrentSettings> {
+        if self.outcome != Outcome::Received {
+            return None;
+        }
+        Some(match self.action {
+            AuditAction::SetTarget => CurrentSettings {
+                current: self.requested_current,
+                valid_until: self.valid_until(),
+            },
+            _ => CurrentSettings::default(),
+        })
+    }
 }
 
 /// A charger's live reading, as the charger page shows it.

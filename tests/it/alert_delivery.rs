@@ -274,7 +274,7 @@ async fn rotating_the_token_key_reseals_webhook_secrets() {
         .await
         .unwrap();
     let new = Vault::new(TokenKey::generate());
-    evse_dashboard::registry::rotate_key(world.db(), &old, &new)
+    evse_dashboard::key_rotation::rotate_key(world.db(), &old, &new)
         .await
         .unwrap();
     let after = alerts_of(&world, &new);

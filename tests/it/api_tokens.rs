@@ -71,56 +71,55 @@ async fn a_token_is_good_until_revoked_or_expired() {
 
 #[tokio::test]
 async fn a_key_is_claimed_once_and_its_answer_replayed_for_a_day() {
-    let (db, tokens) = tokens().await;
+    let (_db, tokens) = tokens().await;
     let made = tokens
         .create(&actor("olga"), "bms", Role::Operator, None)
         .await
         .unwrap();
-    let (id, db) = (made.token.id, &db.db);
+    let id = made.token.id;
+    let keys = tokens.idempotency_keys();
     let print = idempotency::fingerprint("POST", "/api/v1/chargers/1/target", b"{}");
     let now = Utc::now();
     assert_eq!(
-        idempotency::claim(db, id, "k", &print, now).await.unwrap(),
+        keys.claim(id, "k", &print, now).await.unwrap(),
         Claim::Fresh
     );
     assert_eq!(
-        idempotency::claim(db, id, "k", &print, now).await.unwrap(),
+        keys.claim(id, "k", &print, now).await.unwrap(),
         Claim::Running
     );
     let late = now + TimeDelta::minutes(5);
     assert_eq!(
-        idempotency::claim(db, id, "k", &print, late).await.unwrap(),
+        keys.claim(id, "k", &print, late).await.unwrap(),
         Claim::Unfinished
     );
     let answer = Answer {
         status: 201,
         body: r#"{"outcome":"received"}"#.into(),
     };
-    idempotency::finish(db, id, "k", &answer).await.unwrap();
+    keys.finish(id, "k", &answer).await.unwrap();
     assert_eq!(
-        idempotency::claim(db, id, "k", &print, now).await.unwrap(),
+        keys.claim(id, "k", &print, now).await.unwrap(),
         Claim::Replay(answer)
     );
     let other = idempotency::fingerprint("POST", "/api/v1/chargers/2/target", b"{}");
     assert_eq!(
-        idempotency::claim(db, id, "k", &other, now).await.unwrap(),
+        keys.claim(id, "k", &other, now).await.unwrap(),
         Claim::Mismatch
     );
     // A claim given up (nothing was done) frees the key at once.
     assert_eq!(
-        idempotency::claim(db, id, "r", &print, now).await.unwrap(),
+        keys.claim(id, "r", &print, now).await.unwrap(),
         Claim::Fresh
     );
-    idempotency::release(db, id, "r").await.unwrap();
+    keys.release(id, "r").await.unwrap();
     assert_eq!(
-        idempotency::claim(db, id, "r", &print, now).await.unwrap(),
+        keys.claim(id, "r", &print, now).await.unwrap(),
         Claim::Fresh
     );
     let tomorrow = now + idempotency::KEEP + TimeDelta::seconds(1);
     assert_eq!(
-        idempotency::claim(db, id, "k", &other, tomorrow)
-            .await
-            .unwrap(),
+        keys.claim(id, "k", &other, tomorrow).await.unwrap(),
         Claim::Fresh,
         "a key is forgotten after a day"
     );

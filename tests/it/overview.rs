@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use evse_dashboard::clemap::simulator::Faults;
+use evse_dashboard::control::SetSeveral;
 use evse_dashboard::history::{HistoryConfig, Sampler};
 use evse_dashboard::overview::Overview;
 use evse_dashboard::secret::EvseToken;
@@ -146,7 +147,7 @@ async fn viewers_read_the_sampler_s_readings_and_never_call_clemap() {
         .await
         .unwrap();
     let before = sim.requests().len();
-    overview.after_change(&outcome).await.unwrap();
+    assert!(outcome.succeeded());
     let live = overview.charger(s.ids[0]).await.unwrap();
     assert_eq!(live.settings.current, Some(10));
     assert_eq!(sim.requests().len(), before);
@@ -168,10 +169,12 @@ async fn bulk_targets_clamp_share_a_batch_and_report_each_charger() {
     s.world.sim.set_station_faults("evse-0", hang);
     let control = s.world.control();
 
-    let outcome = control
-        .set_targets(&actor("olga"), &s.ids, 20, 1800)
-        .await
-        .unwrap();
+    let outcome = sent(
+        control
+            .set_several(&actor("olga"), &s.ids, Ok((20, 1800)))
+            .await
+            .unwrap(),
+    );
     let by_name: std::collections::HashMap<_, _> = outcome
         .items
         .iter()
@@ -252,13 +255,13 @@ async fn a_bulk_change_reports_every_charger_even_when_one_fails_midway() {
     });
     let control = world.control();
     let olga = actor("olga");
-    let bulk = control.set_targets(&olga, &ids, 10, 600);
+    let bulk = control.set_several(&olga, &ids, Ok((10, 600)));
     let delete = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
         world.registry.delete(ids[deleted]).await.unwrap();
     };
     let (outcome, ()) = tokio::join!(bulk, delete);
-    let outcome = outcome.expect("a failure midway must not fail the whole change");
+    let outcome = sent(outcome.expect("a failure midway must not fail the whole change"));
     assert_eq!(outcome.items.len(), n);
     assert_eq!(
         outcome.items.iter().filter(|i| i.succeeded()).count(),
@@ -274,5 +277,51 @@ async fn a_bulk_change_reports_every_charger_even_when_one_fails_midway() {
         Err(Problem::NotFound(evse_dashboard::types::Missing::Charger(
             ids[deleted]
         )))
+    );
+}
+
+fn sent(set: SetSeveral) -> evse_dashboard::types::BulkOutcome {
+    match set {
+        SetSeveral::Sent(outcome) => outcome,
+        SetSeveral::Refused { invalid, .. } => panic!("refused: {invalid:?}"),
+    }
+}
+
+/// One rule for a current asked of several chargers, whichever path asks
+/// (#39): clamped within the chargers' ranges, refused (and audited on
+/// each charger, nothing sent) outside all of them or when it is no
+/// number at all.
+#[tokio::test]
+async fn several_chargers_clamp_within_their_ranges_and_refuse_outside_all() {
+    let s = setup().await;
+    let control = s.world.control();
+    let olga = actor("olga");
+    let ids = &s.ids[..3];
+    let before = s.world.sim.requests().len();
+    let typo = evse_dashboard::control::validate::parse_amps("ten").unwrap_err();
+    for (who, asked) in [
+        ("ana", Ok((99, 1800))),
+        ("ben", Ok((20, 5))),
+        ("cy", Err(typo)),
+    ] {
+        // One person each: a person's sixth refusal in a minute is summarised.
+        let set = control.set_several(&actor(who), ids, asked).await.unwrap();
+        let SetSeveral::Refused { audit_ids, .. } = set else {
+            panic!("sent: {set:?}");
+        };
+        assert_eq!(audit_ids.len(), 3, "one refusal on each charger");
+    }
+    assert_eq!(s.world.sim.requests().len(), before, "nothing was sent");
+    let outcome = sent(
+        control
+            .set_several(&olga, ids, Ok((20, 1800)))
+            .await
+            .unwrap(),
+    );
+    assert!(
+        outcome
+            .items
+            .iter()
+            .all(|i| i.requested == 20 && i.sent <= 20)
     );
 }

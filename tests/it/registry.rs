@@ -226,7 +226,12 @@ async fn rotate_key_reseals_everything_and_the_old_key_is_no_longer_needed() {
     let key_ids = registry::token_key_ids(&pool).await.unwrap();
     assert_eq!(key_ids, [old.key_id().to_owned()]);
     let new = Vault::new(TokenKey::generate());
-    assert_eq!(registry::rotate_key(&pool, &old, &new).await.unwrap(), 3);
+    assert_eq!(
+        evse_dashboard::key_rotation::rotate_key(&pool, &old, &new)
+            .await
+            .unwrap(),
+        3
+    );
     let key_ids = registry::token_key_ids(&pool).await.unwrap();
     assert_eq!(key_ids, [new.key_id().to_owned()]);
     let reg_new = Registry::new(pool.clone(), new.clone());
@@ -240,9 +245,13 @@ async fn rotate_key_reseals_everything_and_the_old_key_is_no_longer_needed() {
     // Rotating with the wrong "old" key changes nothing.
     let stranger = Vault::new(TokenKey::generate());
     assert!(
-        registry::rotate_key(&pool, &stranger, &TokenKey::generate().into_vault())
-            .await
-            .is_err()
+        evse_dashboard::key_rotation::rotate_key(
+            &pool,
+            &stranger,
+            &TokenKey::generate().into_vault()
+        )
+        .await
+        .is_err()
     );
     assert_eq!(reg_new.token(ids[0]).await.unwrap().expose(), secret[0]);
 }

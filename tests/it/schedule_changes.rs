@@ -109,7 +109,8 @@ async fn a_sites_zone_and_supply_limit_are_saved_and_audited() {
         (site.time_zone.as_str(), site.supply_limit),
         ("Europe/Berlin", Some(63))
     );
-    assert_eq!(schedules.site(site_id).await.unwrap(), site);
+    let sites = evse_dashboard::sites::Sites::new(world.db().clone());
+    assert_eq!(sites.site(site_id).await.unwrap(), site);
     let refused = schedules
         .update_site(&actor("olga"), site_id, "Mars/Olympus", "")
         .await;

@@ -7,10 +7,10 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query;
 use leptos_router::params::Params;
 
-use crate::api::audit::audit_event;
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::server_fns::audit::audit_event;
 use crate::words::{error_sentence, event_sentence};
 
 /// A server function's error as a sentence; "log in again" gets a link.

@@ -6,11 +6,12 @@ use evse_dashboard::types::{Role, User};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::api::auth::{Logout, me};
 use crate::i18n::td_string;
 use crate::islands::ticker::TimeTicker;
-use crate::language::{Locale, SetLanguage, locale};
-use crate::prefs::{SetTheme, Theme, request_theme};
+use crate::language::{Locale, locale};
+use crate::prefs::{Theme, request_theme};
+use crate::server_fns::auth::{Logout, me};
+use crate::server_fns::prefs::{SetLanguage, SetTheme};
 use crate::words::role_label;
 use leptos_i18n::Locale as _;
 

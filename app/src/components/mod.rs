@@ -1,7 +1,6 @@
 pub mod alert_choices;
 pub mod badge;
 pub mod charts;
-pub mod duration;
 pub mod feedback;
 pub mod history_chart;
 pub mod layout;

@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use super::confirm::{Change, ConfirmControls};
 #[cfg(feature = "hydrate")]
 use super::dom::inputs;
-use crate::components::duration::chosen_seconds;
-use crate::components::time::use_hydrated;
 use crate::i18n::td_string;
+use crate::islands::duration::chosen_seconds;
+use crate::islands::hooks::use_hydrated;
 use crate::language::locale;
 use crate::words::human_duration;
 

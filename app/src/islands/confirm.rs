@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::components::time::use_hydrated;
 use crate::i18n::td_string;
+use crate::islands::hooks::use_hydrated;
 use crate::language::{Locale, locale};
 
 /// Which change is being confirmed: it picks the words and the colour.

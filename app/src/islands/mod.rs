@@ -5,6 +5,8 @@
 pub mod bulk;
 pub mod confirm;
 pub mod dom;
+pub mod duration;
+pub mod hooks;
 pub mod refresh;
 pub mod target;
 pub mod ticker;

@@ -10,9 +10,9 @@ use leptos::prelude::*;
 
 use super::confirm::{Change, ConfirmControls};
 use super::dom::typed;
-use crate::components::duration::{DurationChoice, chosen_seconds};
-use crate::components::time::{use_hydrated, use_now};
 use crate::i18n::td_string;
+use crate::islands::duration::{DurationChoice, chosen_seconds};
+use crate::islands::hooks::{use_hydrated, use_now};
 use crate::language::locale;
 use crate::words::{clock_time, decimal, human_duration};
 

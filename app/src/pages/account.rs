@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 
 use super::my_alerts::MyAlertsCard;
-use crate::api::auth::ChangePassword;
 use crate::components::feedback::{Card, EventBanner, action_error};
 use crate::components::layout::CurrentUser;
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::server_fns::auth::ChangePassword;
 use crate::words::role_label;
 
 #[component]

@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::{Login, safe_next};
 use crate::components::feedback::{Card, action_error};
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::server_fns::auth::{Login, safe_next};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

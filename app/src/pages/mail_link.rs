@@ -7,10 +7,10 @@ use evse_dashboard::types::{LinkPurpose, MailLinkView};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::mail_links::{FollowMailLink, mail_link};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::mail_links::{FollowMailLink, mail_link};
 
 fn purpose_of(text: &str) -> Option<LinkPurpose> {
     match text {

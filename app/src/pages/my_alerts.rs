@@ -5,7 +5,6 @@
 use evse_dashboard::types::{AlertSite, AlertSubscription};
 use leptos::prelude::*;
 
-use crate::api::alerts::{AddMyAlert, ConfirmMyAlertAgain, RemoveMyAlert, my_alerts};
 use crate::components::alert_choices::{
     AddressFields, RemoveFields, events_in_words, sites_in_words,
 };
@@ -13,6 +12,7 @@ use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::alerts::{AddMyAlert, ConfirmMyAlertAgain, RemoveMyAlert, my_alerts};
 
 fn columns(l: Locale) -> [&'static str; 5] {
     [

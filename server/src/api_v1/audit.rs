@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Json, Response};
-use evse_dashboard::audit::{privacy, query};
+use evse_dashboard::audit::privacy;
 use evse_dashboard::types::{AuditFilter, Role};
 
 use super::caller::Caller;
@@ -56,7 +56,10 @@ pub async fn page(
         ),
         None => None,
     };
-    let (mut entries, next) = query::page_rows(&state.services.db, &filter, before)
+    let (mut entries, next) = state
+        .services
+        .audit
+        .page_rows(&filter, before)
         .await
         .map_err(app::error::AppError::from)?;
     let reader = privacy::Reader {

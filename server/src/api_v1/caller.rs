@@ -2,7 +2,7 @@
 //! cookie is read here, so a browser's session cannot be ridden into the
 //! API: there is no CSRF surface).
 
-use app::api::context::ClientIp;
+use app::server_fns::context::ClientIp;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;

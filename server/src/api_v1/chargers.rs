@@ -7,7 +7,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
-use evse_dashboard::types::{AuditAction, ControlOutcome, Outcome, Problem, Role};
+use evse_dashboard::types::{AuditAction, ControlOutcome, Outcome, Role};
 
 use super::body::target_body;
 use super::caller::Caller;
@@ -107,31 +107,18 @@ pub async fn set(
     let request = WriteRequest::new(Method::POST, &uri, &headers, &body);
     let (services, actor) = (state.services.clone(), caller.actor.clone());
     let change = async move {
-        let control = &services.control;
-        let outcome = match target_body(&body)? {
-            Ok(SetTarget { current, duration }) => {
-                control.set_target(&actor, id, current, duration).await
-            }
-            Err(invalid) => {
-                let reason = Problem::Invalid(invalid);
-                control
-                    .refuse(&actor, id, AuditAction::SetTarget, &reason)
-                    .await
-            }
-        }
-        .map_err(app::error::AppError::from)?;
-        services.overview.shown_at_once(&outcome).await;
+        let asked = target_body(&body)?.map(|t| (t.current, t.duration));
+        let outcome = services
+            .control
+            .set_as_asked(&actor, id, asked)
+            .await
+            .map_err(app::error::AppError::from)?;
         answered(&outcome, |o| {
-            let valid_until = o
-                .requested_duration
-                .map(|d| o.at + chrono::TimeDelta::seconds(i64::from(d)));
             serde_json::to_string(&SetAnswer {
                 outcome: o.outcome.to_string(),
                 current: o.requested_current,
                 duration: o.requested_duration,
-                valid_until: (o.outcome == Outcome::Received)
-                    .then_some(valid_until)
-                    .flatten(),
+                valid_until: o.valid_until(),
                 audit_id: o.audit_id,
             })
         })
@@ -166,7 +153,6 @@ pub async fn reset(
             .reset(&actor, id)
             .await
             .map_err(app::error::AppError::from)?;
-        services.overview.shown_at_once(&outcome).await;
         answered(&outcome, |o| {
             let previous = o.previous.clone().unwrap_or_default();
             serde_json::to_string(&ResetAnswer {

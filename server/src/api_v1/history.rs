@@ -4,7 +4,6 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Json, Response};
-use evse_dashboard::history::buckets;
 use evse_dashboard::history::export::{Days, days};
 use evse_dashboard::history::rollup::Bucket as Stored;
 use evse_dashboard::types::{Charger, Role};
@@ -80,7 +79,7 @@ pub async fn site(
 async fn site_zone(state: &AppState, site_id: i64) -> Result<String, ApiError> {
     let site = state
         .services
-        .schedules
+        .sites
         .site(site_id)
         .await
         .map_err(app::error::AppError::from)?;
@@ -104,7 +103,9 @@ async fn history_of(
     charger: &Charger,
     days: Days,
 ) -> Result<ChargerHistory, ApiError> {
-    let stored = buckets::between(&state.services.db, charger.id, days.from_s, days.to_s)
+    let history = &state.services.history;
+    let stored = history
+        .buckets(charger.id, days.from_s, days.to_s)
         .await
         .map_err(app::error::AppError::from)?;
     Ok(ChargerHistory {

@@ -13,7 +13,6 @@ mod history;
 mod model;
 pub mod problem;
 mod reference;
-pub(crate) use reference::esc;
 mod sites;
 pub mod writes;
 
@@ -25,8 +24,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
-
-pub use writes::{DEFAULT_WRITES_PER_MINUTE, WriteRate};
 
 /// Where the API is mounted.
 pub const BASE: &str = "/api/v1";

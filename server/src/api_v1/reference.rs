@@ -85,19 +85,10 @@ a{color:light-dark(#0645ad,#9cc3ff)}\
 .method{font-weight:bold;text-transform:uppercase}\
 ";
 
-/// Text made safe inside HTML elements and double-quoted attributes.
-pub(crate) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// Text made safe inside HTML elements and double-quoted attributes
+/// (maud's escaping, as the alert mails use).
+fn esc(text: &str) -> String {
+    maud::html! { (text) }.into_string()
 }
 
 fn text<'a>(value: &'a Value, key: &str) -> &'a str {

@@ -9,11 +9,8 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
-use evse_dashboard::audit::Actor;
-use evse_dashboard::services::Services;
-use evse_dashboard::types::{
-    AuditAction, BulkItem, Charger, Field, Invalid, Outcome, Problem, Role, Rule, TargetLimits,
-};
+use evse_dashboard::control::SetSeveral;
+use evse_dashboard::types::{BulkItem, Outcome, Role};
 
 use super::body::target_body;
 use super::caller::Caller;
@@ -48,42 +45,23 @@ pub async fn set(
     let request = WriteRequest::new(Method::POST, &uri, &headers, &body);
     let (services, actor) = (state.services.clone(), caller.actor.clone());
     let change = async move {
-        let parsed = target_body(&body)?;
-        let site = services
-            .schedules
-            .site(id)
-            .await
-            .map_err(app::error::AppError::from)?;
-        let mut chargers = services
-            .registry
-            .list()
-            .await
-            .map_err(app::error::AppError::from)?;
-        chargers.retain(|c| c.site_id == site.id);
-        let limits = services.control.limits();
-        let SetTarget { current, duration } = match parsed
-            .and_then(|target| within_site(&chargers, limits, target))
-        {
-            Ok(target) => target,
-            Err(invalid) => return Err(refuse_all(&services, &actor, &chargers, invalid).await?),
-        };
-        let ids: Vec<i64> = chargers.iter().map(|c| c.id).collect();
-        let bulk = services
-            .control
-            .set_targets(&actor, &ids, current, duration)
-            .await
-            .map_err(app::error::AppError::from)?;
-        for item in &bulk.items {
-            if let Ok(done) = &item.result {
-                services.overview.shown_at_once(done).await;
+        let asked = target_body(&body)?.map(|t| (t.current, t.duration));
+        let set = services.control.set_site(&actor, id, asked).await;
+        match set.map_err(app::error::AppError::from)? {
+            SetSeveral::Sent(bulk) => {
+                let answer = SiteAnswer {
+                    batch_id: bulk.batch_id,
+                    chargers: bulk.items.iter().map(item).collect(),
+                };
+                let body =
+                    serde_json::to_string(&answer).map_err(|_| app::error::AppError::Internal)?;
+                Ok((StatusCode::CREATED.as_u16(), body))
             }
+            SetSeveral::Refused { invalid, audit_ids } => Err(ApiError::Audited {
+                error: invalid.into(),
+                audit_ids,
+            }),
         }
-        let answer = SiteAnswer {
-            batch_id: bulk.batch_id,
-            chargers: bulk.items.iter().map(item).collect(),
-        };
-        let body = serde_json::to_string(&answer).map_err(|_| app::error::AppError::Internal)?;
-        Ok((StatusCode::CREATED.as_u16(), body))
     };
     Ok(writes::run(&state, &caller, request, change).await)
 }
@@ -92,9 +70,7 @@ fn item(item: &BulkItem) -> SiteItem {
     let (outcome, valid_until, audit_id, detail) = match &item.result {
         Ok(done) => (
             done.outcome,
-            done.requested_duration
-                .filter(|_| done.outcome == Outcome::Received)
-                .map(|d| done.at + chrono::TimeDelta::seconds(i64::from(d))),
+            done.valid_until(),
             Some(done.audit_id),
             done.problem.as_ref().map(sentence),
         ),
@@ -109,59 +85,4 @@ fn item(item: &BulkItem) -> SiteItem {
         audit_id,
         detail,
     }
-}
-
-/// A site-wide target is clamped to each charger's range, but a current
-/// outside every charger's range, or a duration outside the server's
-/// limits, is a mistake to refuse, not to clamp.
-fn within_site(
-    chargers: &[Charger],
-    limits: TargetLimits,
-    target: SetTarget,
-) -> Result<SetTarget, Invalid> {
-    let lowest = chargers.iter().map(|c| c.min_current).min();
-    let highest = chargers.iter().map(|c| c.max_current).max();
-    if let (Some(min), Some(max)) = (lowest, highest)
-        && !(i64::from(min)..=i64::from(max)).contains(&target.current)
-    {
-        let rule = Rule::OutOfRange {
-            got: target.current,
-            min: min.into(),
-            max: max.into(),
-        };
-        return Err(Invalid::new(Field::Amps, rule));
-    }
-    let (min, max) = (limits.min_duration, limits.max_duration);
-    if !(i64::from(min)..=i64::from(max)).contains(&target.duration) {
-        let rule = Rule::OutOfRange {
-            got: target.duration,
-            min: min.into(),
-            max: max.into(),
-        };
-        return Err(Invalid::new(Field::Duration, rule));
-    }
-    Ok(target)
-}
-
-/// Audits the refusal on every charger of the site (nothing is sent).
-async fn refuse_all(
-    services: &Services,
-    actor: &Actor,
-    chargers: &[Charger],
-    invalid: Invalid,
-) -> Result<ApiError, ApiError> {
-    let reason = Problem::Invalid(invalid.clone());
-    let mut audit_ids = Vec::with_capacity(chargers.len());
-    for charger in chargers {
-        let refused = services
-            .control
-            .refuse(actor, charger.id, AuditAction::SetTarget, &reason)
-            .await
-            .map_err(app::error::AppError::from)?;
-        audit_ids.push(refused.audit_id);
-    }
-    Ok(ApiError::Audited {
-        error: invalid.into(),
-        audit_ids,
-    })
 }

@@ -5,51 +5,13 @@
 //! that goes away (or the request timeout) never leaves a key claimed but
 //! unanswered.
 
-use std::num::NonZeroU32;
-use std::sync::Arc;
-
 use axum::http::{HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use evse_dashboard::api_tokens::idempotency::{self, Answer, Claim, MAX_KEY_CHARS};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
 
 use super::caller::Caller;
 use super::problem::{ApiError, KeyProblem, json_answer};
 use crate::state::AppState;
-
-/// The default of `--api-writes-per-minute`.
-pub const DEFAULT_WRITES_PER_MINUTE: u32 = 60;
-
-/// Changes per minute and token, on this instance (several instances each
-/// allow this many: the limit protects CLEMAP and the trail from a
-/// runaway script, not from a determined client). A replayed answer or a
-/// "still running" costs nothing.
-#[derive(Clone)]
-pub struct WriteRate(Arc<DefaultKeyedRateLimiter<i64>>);
-
-impl std::fmt::Debug for WriteRate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("WriteRate")
-    }
-}
-
-impl WriteRate {
-    pub fn per_minute(writes: NonZeroU32) -> Self {
-        Self(Arc::new(governor::RateLimiter::keyed(Quota::per_minute(
-            writes,
-        ))))
-    }
-
-    fn check(&self, token_id: i64) -> Result<(), ApiError> {
-        self.0.check_key(&token_id).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::RateLimited {
-                retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            }
-        })
-    }
-}
 
 /// The header every change takes, as the OpenAPI document describes it.
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -99,7 +61,7 @@ where
             Some(key) => once(&state, token, &key, &request.fingerprint, change).await,
             None => match state.write_rate.check(token) {
                 Ok(()) => answer(change.await),
-                Err(e) => e.into_response(),
+                Err(retry_after_secs) => ApiError::RateLimited { retry_after_secs }.into_response(),
             },
         }
     });
@@ -113,16 +75,18 @@ async fn once<F>(state: &AppState, token: i64, key: &str, fingerprint: &str, cha
 where
     F: Future<Output = Result<Answered, ApiError>>,
 {
-    let db = &state.services.db;
+    let keys = state.services.api_tokens.idempotency_keys();
     let now = chrono::Utc::now();
     // A repeat is answered before the rate is checked (it costs none), and
     // the rate before the key is claimed: a token over its rate writes
     // nothing at all.
-    let claimed = match idempotency::earlier(db, token, key, fingerprint, now).await {
+    let claimed = match keys.earlier(token, key, fingerprint, now).await {
         Ok(Some(earlier)) => Ok(earlier),
         Ok(None) => match state.write_rate.check(token) {
-            Ok(()) => idempotency::claim(db, token, key, fingerprint, now).await,
-            Err(e) => return e.into_response(),
+            Ok(()) => keys.claim(token, key, fingerprint, now).await,
+            Err(retry_after_secs) => {
+                return ApiError::RateLimited { retry_after_secs }.into_response();
+            }
         },
         Err(e) => Err(e),
     };
@@ -156,7 +120,7 @@ where
         (e.status(), body)
     });
     let kept = Answer { status, body };
-    if let Err(e) = idempotency::finish(db, token, key, &kept).await {
+    if let Err(e) = keys.finish(token, key, &kept).await {
         // The change happened and is audited; only a repeat of this key
         // will be told to look at the trail instead of getting this answer.
         tracing::error!(error = %e, "could not keep an idempotent answer");
@@ -177,7 +141,13 @@ fn worth_keeping(result: &Result<Answered, ApiError>) -> bool {
 }
 
 async fn give_up(state: &AppState, token: i64, key: &str) {
-    if let Err(e) = idempotency::release(&state.services.db, token, key).await {
+    if let Err(e) = state
+        .services
+        .api_tokens
+        .idempotency_keys()
+        .release(token, key)
+        .await
+    {
         tracing::error!(error = %e, "could not release an idempotency key");
     }
 }

@@ -253,7 +253,7 @@ pub struct WebArgs {
     /// Changes (sets, resets) one API token may make per minute on this
     /// instance; past it, 429 with Retry-After.
     #[arg(long, env = "EVSE_API_WRITES_PER_MINUTE", value_name = "N",
-          default_value_t = crate::api_v1::DEFAULT_WRITES_PER_MINUTE,
+          default_value_t = crate::write_rate::DEFAULT_WRITES_PER_MINUTE,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub api_writes_per_minute: u32,
 

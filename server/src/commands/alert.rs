@@ -9,7 +9,7 @@ use evse_dashboard::types::AlertEvent;
 use super::{CommandResult, cli_actor, open_backend, read_secret};
 use crate::cli::{AlertCommand, DataArgs};
 
-async fn alerts(data: &DataArgs) -> Result<Alerts, crate::backend::BackendError> {
+async fn alerts(data: &DataArgs) -> Result<Alerts, crate::data_dir::BackendError> {
     let (audit, vault) = open_backend(data).await?;
     Ok(Alerts::new(audit, vault))
 }
@@ -137,7 +137,7 @@ pub async fn run(command: AlertCommand) -> CommandResult {
                 .with_webhook_allow(webhooks.webhook_allow);
             let url = std::env::var("EVSE_PUBLIC_URL").unwrap_or_default();
             let mailer = mail.settings().as_ref().map(Mailer::new).transpose()?;
-            let dispatcher = crate::alerts::dispatcher(alerts, mailer, &url)?;
+            let dispatcher = crate::alert_wording::dispatcher(alerts, mailer, &url)?;
             match dispatcher
                 .test(&cli_actor(), id)
                 .await

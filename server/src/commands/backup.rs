@@ -10,8 +10,8 @@ use evse_dashboard::db::{DATABASE_FILE, backup};
 use evse_dashboard::vault::KEY_FILE as TOKEN_KEY_FILE;
 
 use super::open_backend;
-use crate::backend::open_database;
 use crate::cli::{BackupArgs, DataArgs};
+use crate::data_dir::open_database;
 
 /// The file beside the copy that records where its chain ends, for
 /// `audit verify --anchor` after a restore.

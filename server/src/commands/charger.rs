@@ -4,10 +4,10 @@ use evse_dashboard::secret::EvseToken;
 use evse_dashboard::types::{AuditAction, Charger, ChargerInput};
 
 use super::{CommandResult, cli_actor, open_backend, read_secret, said};
-use crate::backend;
 use crate::cli::{ChargerAddArgs, ChargerCommand, DataArgs};
+use crate::data_dir;
 
-async fn registry(data: &DataArgs) -> Result<(Registry, AuditLog), backend::BackendError> {
+async fn registry(data: &DataArgs) -> Result<(Registry, AuditLog), data_dir::BackendError> {
     let (audit, vault) = open_backend(data).await?;
     Ok((Registry::new(audit.db().clone(), vault), audit))
 }

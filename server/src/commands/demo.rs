@@ -16,7 +16,7 @@ use evse_dashboard::types::Role;
 use super::CommandResult;
 use super::simulate::write_fleet;
 use crate::cli::DemoArgs;
-use crate::{Application, ServeConfig, backend};
+use crate::{Application, ServeConfig, data_dir};
 
 /// The fleet file's name inside the demo data directory.
 pub const FLEET_FILE: &str = "demo-fleet.toml";
@@ -38,7 +38,7 @@ pub async fn run(args: DemoArgs) -> CommandResult {
 
     // The demo is the first-run experience: always SQLite in its folder.
     let data = crate::cli::DataArgs::new(args.data_dir.clone());
-    let (db, vault, audit_key) = backend::open(&data).await?;
+    let (db, vault, audit_key) = data_dir::open(&data).await?;
     let registry = Registry::new(db.clone(), vault);
     let added = register_fleet(&registry, &fleet.stations).await?;
     tracing::info!(added, "demo fleet registered");
@@ -138,11 +138,8 @@ async fn showcase(services: &evse_dashboard::services::Services, stations: &[(i6
         if !SHOWCASE.contains(&spec.name.as_deref().unwrap_or_default()) {
             continue;
         }
-        match services.control.set_target(&actor, *id, 10, 7200).await {
-            Ok(outcome) => {
-                let _ = services.overview.after_change(&outcome).await;
-            }
-            Err(e) => tracing::warn!(charger = id, error = %e, "a showcase target failed"),
+        if let Err(e) = services.control.set_target(&actor, *id, 10, 7200).await {
+            tracing::warn!(charger = id, error = %e, "a showcase target failed");
         }
     }
 }

@@ -34,9 +34,9 @@ pub async fn open_backend(
         evse_dashboard::audit::AuditLog,
         evse_dashboard::vault::Vault,
     ),
-    crate::backend::BackendError,
+    crate::data_dir::BackendError,
 > {
-    let (db, vault, key) = crate::backend::open(data).await?;
+    let (db, vault, key) = crate::data_dir::open(data).await?;
     Ok((evse_dashboard::audit::AuditLog::new(db, key), vault))
 }
 

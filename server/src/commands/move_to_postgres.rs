@@ -8,8 +8,8 @@ use evse_dashboard::db::{Backend, Db, Location, Pool, copy};
 use evse_dashboard::registry::Registry;
 
 use super::CommandResult;
-use crate::backend::{self, DataDirLock};
 use crate::cli::DataArgs;
+use crate::data_dir::{self, DataDirLock};
 
 pub async fn run(data: DataArgs) -> CommandResult {
     let Some(target) = data.database_url.clone() else {
@@ -25,7 +25,7 @@ pub async fn run(data: DataArgs) -> CommandResult {
     // Nothing may write to the SQLite file while it is copied.
     let _lock = DataDirLock::acquire(&data.data_dir)?;
     let source = DataArgs::new(data.data_dir.clone());
-    let (from, vault, audit_key) = backend::open(&source).await?;
+    let (from, vault, audit_key) = data_dir::open(&source).await?;
     let from_audit = AuditLog::new(from.clone(), audit_key.clone());
     let before = from_audit.verify(None).await?;
     if let Some(broken) = before.broken {

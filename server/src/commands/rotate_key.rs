@@ -5,20 +5,20 @@
 //! interrupted rotation exists (it may be the only key that works).
 
 use evse_dashboard::audit::{AuditLog, Event};
-use evse_dashboard::registry;
+use evse_dashboard::key_rotation;
 use evse_dashboard::types::AuditAction;
 use evse_dashboard::vault::{KeySource, TokenKey, Vault};
 
 use super::{CommandResult, cli_actor};
-use crate::backend::{self, DataDirLock, STAGED_KEY_FILE};
 use crate::cli::RotateKeyArgs;
+use crate::data_dir::{self, DataDirLock, STAGED_KEY_FILE};
 
 pub async fn run(args: RotateKeyArgs) -> CommandResult {
     let data_dir = &args.data.data_dir;
     let _lock = DataDirLock::acquire(data_dir)?;
-    let db = backend::open_database(&args.data).await?;
-    let (old, source) = backend::open_vault(data_dir, &db).await?;
-    let audit = AuditLog::new(db.clone(), backend::open_audit_key(data_dir, &db).await?);
+    let db = data_dir::open_database(&args.data).await?;
+    let (old, source) = data_dir::open_vault(data_dir, &db).await?;
+    let audit = AuditLog::new(db.clone(), data_dir::open_audit_key(data_dir, &db).await?);
 
     let key_file = match (&source, &args.new_key_file) {
         (_, Some(path)) => path.clone(),
@@ -26,7 +26,7 @@ pub async fn run(args: RotateKeyArgs) -> CommandResult {
         (KeySource::Environment, None) => {
             return Err(format!(
                 "the current key comes from {}; say where the new key goes with --new-key-file FILE",
-                backend::TOKEN_KEY_ENV
+                data_dir::TOKEN_KEY_ENV
             )
             .into());
         }
@@ -47,7 +47,7 @@ pub async fn run(args: RotateKeyArgs) -> CommandResult {
     let new_id = new_key.id().to_owned();
     new_key.write_to(&staged)?;
 
-    let count = registry::rotate_key(&db, &old, &Vault::new(new_key)).await?;
+    let count = key_rotation::rotate_key(&db, &old, &Vault::new(new_key)).await?;
     std::fs::rename(&staged, &key_file)?;
     let event = Event::of(AuditAction::KeyRotated, &Ok(())).about(format!(
         "token key {} → {new_id}, {count} tokens",
@@ -61,7 +61,7 @@ pub async fn run(args: RotateKeyArgs) -> CommandResult {
     if source == KeySource::Environment {
         println!(
             "set {} to the new key (or unset it to use the file) before the next start",
-            backend::TOKEN_KEY_ENV
+            data_dir::TOKEN_KEY_ENV
         );
     }
     println!("the old key ({}) is no longer needed", old.key_id());

@@ -7,7 +7,7 @@ use evse_dashboard::types::{ScheduleInput, ScheduleScope};
 use super::{CommandResult, cli_actor, open_backend, said};
 use crate::cli::{DataArgs, ScheduleAddArgs, ScheduleCommand};
 
-async fn schedules(data: &DataArgs) -> Result<Schedules, crate::backend::BackendError> {
+async fn schedules(data: &DataArgs) -> Result<Schedules, crate::data_dir::BackendError> {
     let (audit, _vault) = open_backend(data).await?;
     Ok(Schedules::new(audit))
 }

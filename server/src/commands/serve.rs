@@ -40,7 +40,7 @@ pub async fn serve_app(app: Application, config: &ServeConfig) -> CommandResult 
 }
 
 pub async fn migrate(data: &crate::cli::DataArgs) -> CommandResult {
-    let db = crate::backend::open_database(data).await?;
+    let db = crate::data_dir::open_database(data).await?;
     let health = db.health().await?;
     let place = match &data.database_url {
         Some(url) => url.to_string(),

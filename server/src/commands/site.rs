@@ -8,7 +8,7 @@ use evse_dashboard::types::Site;
 use super::{CommandResult, cli_actor, open_backend, said};
 use crate::cli::{DataArgs, SiteCommand};
 
-async fn settings(data: &DataArgs) -> Result<Settings, crate::backend::BackendError> {
+async fn settings(data: &DataArgs) -> Result<Settings, crate::data_dir::BackendError> {
     let (audit, _) = open_backend(data).await?;
     Ok(Settings::new(audit))
 }

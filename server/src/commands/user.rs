@@ -4,10 +4,10 @@ use evse_dashboard::secret::Password;
 use evse_dashboard::types::AuditAction;
 
 use super::{CommandResult, cli_actor, open_backend, read_new_password, said};
-use crate::backend;
 use crate::cli::{DataArgs, UserCommand};
+use crate::data_dir;
 
-async fn users(data: &DataArgs) -> Result<(Users, AuditLog), backend::BackendError> {
+async fn users(data: &DataArgs) -> Result<(Users, AuditLog), data_dir::BackendError> {
     let (audit, _) = open_backend(data).await?;
     Ok((Users::new(audit.db().clone(), audit.clone()), audit))
 }

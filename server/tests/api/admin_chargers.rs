@@ -1,11 +1,11 @@
 //! Charger administration over HTTP, against the CLEMAP simulator: tokens
 //! go in and never come out (HTML, JSON, audit rows).
 
-use app::api::chargers::{
+use app::error::AppError;
+use app::server_fns::chargers::{
     AddCharger, ConnectionTest, DeleteCharger, GetCharger, ListChargers, SetChargerToken,
     TestChargerConnection, UpdateCharger,
 };
-use app::error::AppError;
 use evse_dashboard::clemap::simulator::{StationSpec, Vehicle};
 use evse_dashboard::types::{
     Charger, ChargerInput, ClemapFailure, Field, Missing, Problem, Role, Rule,

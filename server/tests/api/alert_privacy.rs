@@ -2,8 +2,8 @@
 //! shows its address whole to admins and to whoever made it, and masked
 //! to everyone else, on the page, in `/api/v1/audit` and in the CSV.
 
-use app::api::alerts::AddMyAlert;
-use app::api::audit::AuditPageCall;
+use app::server_fns::alerts::AddMyAlert;
+use app::server_fns::audit::AuditPageCall;
 use evse_dashboard::types::{AuditAction, AuditFilter, AuditPage, Role};
 
 use crate::api_v1::{call, token};

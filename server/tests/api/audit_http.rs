@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use app::api::audit::AuditPageCall;
 use app::error::AppError;
+use app::server_fns::audit::AuditPageCall;
 use evse_dashboard::audit::{Actor, Completion, Event, Intent, Who};
 use evse_dashboard::types::{AuditAction, AuditFilter, AuditPage, Field, Outcome, Role};
 

@@ -2,7 +2,7 @@
 //! copy verifies against the head it recorded, holds what was acknowledged
 //! before it began, and its copied key still opens the charger's token.
 
-use app::api::control::SetTarget;
+use app::server_fns::control::SetTarget;
 use evse_dashboard::audit::verify::Anchor;
 use evse_dashboard::clemap::ClientConfig;
 use evse_dashboard::clemap::simulator::{StationSpec, Vehicle};

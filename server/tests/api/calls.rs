@@ -2,33 +2,35 @@
 //! that may call it: shared by the authorisation matrix and the token-leak
 //! crawler.
 
-use app::api::alerts::{
+use app::prefs::Theme;
+use app::server_fns::alerts::{
     AddAlertEmail, AddAlertWebhook, AddMyAlert, ConfirmMyAlertAgain, ListAlerts, MyAlerts,
     RemoveAlert, RemoveMyAlert, SendAlertTest,
 };
-use app::api::audit::{AuditEventCall, AuditPageCall};
-use app::api::auth::{ChangePassword, Login, Logout, Me};
-use app::api::chargers::{
+use app::server_fns::audit::{AuditEventCall, AuditPageCall};
+use app::server_fns::auth::{ChangePassword, Login, Logout, Me};
+use app::server_fns::chargers::{
     AddCharger, DeleteCharger, GetCharger, ListChargers, SetChargerToken, TestChargerConnection,
     UpdateCharger,
 };
-use app::api::control::{
+use app::server_fns::control::{
     ChargerHistory, ChargerLiveCall, ControlOutcomeCall, RefreshCharger, ResetTarget, SetTarget,
     TargetLimitsCall,
 };
-use app::api::history::{ChargerChartCall, SiteChartCall};
-use app::api::mail_links::{FollowMailLink, MailLink};
-use app::api::overview::{BulkResult, BulkSetTarget, FleetOverview};
-use app::api::schedules::{
+use app::server_fns::history::{ChargerChartCall, SiteChartCall};
+use app::server_fns::mail_links::{FollowMailLink, MailLink};
+use app::server_fns::overview::{BulkResult, BulkSetTarget, FleetOverview};
+use app::server_fns::prefs::{SetLanguage, SetTheme};
+use app::server_fns::schedules::{
     ChargerSchedules, CreateSchedule, DeleteSchedule, GetSchedule, SetScheduleEnabled,
     SitePlanCall, UpdateSchedule, UpdateSite,
 };
-use app::api::sharing::{ChargerSharing, SetChargerPriority, SetSiteSharing, SiteSharing};
-use app::api::system::ServerInfoCall;
-use app::api::tokens::{CreateApiToken, ListApiTokens, RevokeApiToken, TakeNewApiToken};
-use app::api::users::{CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole};
-use app::language::SetLanguage;
-use app::prefs::{SetTheme, Theme};
+use app::server_fns::sharing::{ChargerSharing, SetChargerPriority, SetSiteSharing, SiteSharing};
+use app::server_fns::system::ServerInfoCall;
+use app::server_fns::tokens::{CreateApiToken, ListApiTokens, RevokeApiToken, TakeNewApiToken};
+use app::server_fns::users::{
+    CreateUser, ListUsers, ResetUserPassword, SetUserDisabled, SetUserRole,
+};
 use evse_dashboard::types::LinkPurpose;
 use evse_dashboard::types::{
     AuditAction, AuditFilter, ChargerInput, ChartRange, Language, Role, ScheduleInput,

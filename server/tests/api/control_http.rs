@@ -1,8 +1,8 @@
 //! The set/reset journey over HTTP: roles, the plain-form (no JavaScript)
 //! path, and pending rows resolved at restart.
 
-use app::api::control::{ChargerHistory, ChargerLiveCall, ResetTarget, SetTarget};
 use app::error::AppError;
+use app::server_fns::control::{ChargerHistory, ChargerLiveCall, ResetTarget, SetTarget};
 use evse_dashboard::audit::{Actor, Intent, Who};
 use evse_dashboard::clemap::simulator::{SimulatorHandle, StationSpec, Vehicle};
 use evse_dashboard::types::{
@@ -143,7 +143,7 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
     let data_dir = tempfile::tempdir().unwrap();
     let config = test_config(data_dir.path());
     let first = Application::build(config.clone()).await.unwrap();
-    let pool = first.services().db.as_sqlite().unwrap().clone();
+    let pool = first.services().audit.db().as_sqlite().unwrap().clone();
     let actor = Actor::of(Who::Unknown {
         name: "olga".into(),
     });
@@ -163,7 +163,7 @@ async fn pending_rows_become_unknown_when_the_server_restarts() {
     let second = Application::build(config).await.unwrap();
     let outcome: String = sqlx::query_scalar("SELECT outcome FROM audit_events WHERE id = ?")
         .bind(id)
-        .fetch_one(second.services().db.as_sqlite().unwrap())
+        .fetch_one(second.services().audit.db().as_sqlite().unwrap())
         .await
         .unwrap();
     assert_eq!(outcome, "unknown");

@@ -5,7 +5,7 @@
 //! strings: days in and out of 2000–2100, signed and six-digit years,
 //! impossible days, other shapes, and noise.
 
-use app::api::audit::AuditPageCall;
+use app::server_fns::audit::AuditPageCall;
 use evse_dashboard::types::{AuditFilter, Role};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

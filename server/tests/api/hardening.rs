@@ -6,9 +6,9 @@
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use app::api::control::{ChargerLiveCall, SetTarget};
-use app::api::overview::BulkSetTarget;
 use app::error::AppError;
+use app::server_fns::control::{ChargerLiveCall, SetTarget};
+use app::server_fns::overview::BulkSetTarget;
 use evse_dashboard::clemap::simulator::{Faults, StationSpec, Vehicle};
 use evse_dashboard::types::{Problem, Role};
 
@@ -331,7 +331,7 @@ async fn cli_changes_are_audited_as_the_os_user() {
         .await
         .unwrap()
         .id;
-    let pool = app.services().db.as_sqlite().unwrap().clone();
+    let pool = app.services().audit.db().as_sqlite().unwrap().clone();
     drop(app);
     let remove = ChargerCommand::Remove {
         id,

@@ -142,7 +142,8 @@ impl TestApp {
     /// `instances.rs` cover PostgreSQL).
     pub fn sqlite(&self) -> &sqlx::SqlitePool {
         self.services
-            .db
+            .audit
+            .db()
             .as_sqlite()
             .expect("the API tests run on SQLite")
     }

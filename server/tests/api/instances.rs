@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use app::api::control::SetTarget;
+use app::server_fns::control::SetTarget;
 use evse_dashboard::audit::{Actor, Who, verify::Verified};
 use evse_dashboard::clemap::ClientConfig;
 use evse_dashboard::clemap::simulator::{self, Fleet, SimulatorHandle, StationSpec, Vehicle};
@@ -116,7 +116,7 @@ async fn sets_through_both_instances_form_one_chain_in_order() {
         let outcome: ControlOutcome = ok(app.call_fn(&olga, set(ids[0], amp)).await).await;
         assert_eq!(outcome.outcome, Outcome::Received);
     }
-    let trail: Vec<i64> = on_db!(&a.services.db, pool => sqlx::query_scalar(
+    let trail: Vec<i64> = on_db!(&a.services.audit.db(), pool => sqlx::query_scalar(
         "SELECT requested_current FROM audit_events \
          WHERE charger_id = $1 AND action = 'set_target' ORDER BY id",
     )
@@ -183,7 +183,7 @@ async fn a_schedule_window_is_applied_once_by_two_engines() {
     assert_eq!(posts, 1, "one POST for the window, not one per engine");
     assert_eq!(sim.active_target("evse-s").map(|t| t.0), Some(11));
     let actor = format!("schedule:{} (%", created.schedule.id);
-    let sends: i64 = on_db!(&b.services.db, pool => sqlx::query_scalar(
+    let sends: i64 = on_db!(&b.services.audit.db(), pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE actor LIKE $1 AND action = 'set_target'",
     )
     .bind(&actor)
@@ -341,8 +341,7 @@ async fn instances_started_together_on_a_fresh_database_both_come_up() {
         let app = started.expect("every instance starts");
         assert!(
             app.services()
-                .db
-                .health()
+                .database_health()
                 .await
                 .unwrap()
                 .version

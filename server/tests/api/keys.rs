@@ -42,7 +42,7 @@ async fn data_dir_with_a_charger() -> tempfile::TempDir {
         )
         .await
         .unwrap();
-    app.services().db.as_sqlite().unwrap().close().await;
+    app.services().audit.db().as_sqlite().unwrap().close().await;
     drop(app);
     dir
 }
@@ -98,7 +98,7 @@ async fn a_start_with_the_wrong_key_names_the_staged_one() {
     let old = Vault::new(TokenKey::from_base64(&old_text).unwrap());
     let new_key = TokenKey::generate();
     new_key.write_to(&dir.path().join("token.key.new")).unwrap();
-    evse_dashboard::registry::rotate_key(&db, &old, &Vault::new(new_key))
+    evse_dashboard::key_rotation::rotate_key(&db, &old, &Vault::new(new_key))
         .await
         .unwrap();
     db.as_sqlite().unwrap().close().await;

@@ -2,10 +2,10 @@
 //! the audit trail keeps of failed attempts, bounded hashing, sessions that
 //! end when a password or role changes, and where a login may send you.
 
-use app::api::auth::{ChangePassword, Login};
-use app::api::chargers::ListChargers;
-use app::api::users::SetUserRole;
 use app::error::AppError;
+use app::server_fns::auth::{ChangePassword, Login};
+use app::server_fns::chargers::ListChargers;
+use app::server_fns::users::SetUserRole;
 use evse_dashboard::types::{Problem, Role};
 
 use crate::helpers::{PASSWORD, TestApp, client, failed, spawn_app, spawn_app_with};

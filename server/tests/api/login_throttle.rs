@@ -4,7 +4,7 @@
 //! The owner, from an address or a browser that logged in before, is
 //! never locked out.
 
-use app::api::auth::Login;
+use app::server_fns::auth::Login;
 use evse_dashboard::types::Role;
 
 use crate::helpers::{PASSWORD, TestApp, client, spawn_app_with};

@@ -1,8 +1,8 @@
 //! `/metrics`: off unless asked for, on its own port, and what it reports
 //! moves with what the server does.
 
-use app::api::control::SetTarget;
-use app::api::overview::FleetOverview;
+use app::server_fns::control::SetTarget;
+use app::server_fns::overview::FleetOverview;
 use evse_dashboard::clemap::ClientConfig;
 use evse_dashboard::clemap::simulator::{self, Fleet, StationSpec, Vehicle};
 use evse_dashboard::types::{ControlOutcome, Outcome, Role};

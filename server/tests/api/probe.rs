@@ -8,8 +8,8 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use app::api::chargers::AddCharger;
 use app::error::AppError;
+use app::server_fns::chargers::AddCharger;
 use evse_dashboard::types::{ChargerInput, Field, Role, Rule};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};

@@ -2,8 +2,8 @@
 //! repeating themselves (#37): refusals past the first few a minute are
 //! one summary row, and changes past a person's pace are refused.
 
-use app::api::alerts::MyAlertsView;
-use app::api::alerts::{AddMyAlert, MyAlerts, RemoveMyAlert};
+use app::server_fns::alerts::MyAlertsView;
+use app::server_fns::alerts::{AddMyAlert, MyAlerts, RemoveMyAlert};
 use evse_dashboard::types::{Problem, Role};
 
 use crate::helpers::{failed, ok, spawn_app};

@@ -5,7 +5,6 @@
 use evse_dashboard::types::{AlertDelivery, AlertSite, AlertSubscription};
 use leptos::prelude::*;
 
-use crate::api::alerts::{AddAlertEmail, AddAlertWebhook, RemoveAlert, SendAlertTest, list_alerts};
 use crate::components::alert_choices::{
     AddressFields, EventChoices, RemoveFields, events_in_words, sites_in_words,
 };
@@ -14,6 +13,9 @@ use crate::components::table::Table;
 use crate::components::time::LocalTime;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::alerts::{
+    AddAlertEmail, AddAlertWebhook, RemoveAlert, SendAlertTest, list_alerts,
+};
 use crate::words::{alert_event_label, channel_label, delivery_label};
 
 fn subscription_columns(l: Locale) -> [&'static str; 6] {

@@ -7,16 +7,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query;
 use leptos_router::params::Params;
 
-use crate::api::chargers::{
-    AddCharger, ConnectionTest, DeleteCharger, SetChargerToken, UpdateCharger, list_chargers,
-    test_charger_connection,
-};
 use crate::components::feedback::{Card, ErrorBanner, Loaded, action_error};
 use crate::components::table::Table;
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::islands::confirm::{Change, ConfirmStep};
 use crate::language::{Locale, locale};
+use crate::server_fns::chargers::{
+    AddCharger, ConnectionTest, DeleteCharger, SetChargerToken, UpdateCharger, list_chargers,
+    test_charger_connection,
+};
 use crate::words::{clock_time, problem_sentence};
 
 fn columns(l: Locale) -> [&'static str; 7] {

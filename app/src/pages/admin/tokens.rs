@@ -6,12 +6,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use strum::IntoEnumIterator;
 
-use crate::api::tokens::{CreateApiToken, RevokeApiToken, list_api_tokens, take_new_api_token};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::tokens::{
+    CreateApiToken, RevokeApiToken, list_api_tokens, take_new_api_token,
+};
 use crate::words::role_label;
 
 fn columns(l: Locale) -> [&'static str; 6] {

@@ -5,12 +5,14 @@ use evse_dashboard::types::{Role, User};
 use leptos::prelude::*;
 use strum::IntoEnumIterator;
 
-use crate::api::users::{CreateUser, ResetUserPassword, SetUserDisabled, SetUserRole, list_users};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::table::Table;
 use crate::components::time::LocalTime;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::users::{
+    CreateUser, ResetUserPassword, SetUserDisabled, SetUserRole, list_users,
+};
 use crate::words::role_label;
 
 fn columns(l: Locale) -> [&'static str; 5] {

@@ -6,10 +6,10 @@ use evse_dashboard::types::{AuditAction, AuditFilter, Outcome};
 use leptos::prelude::*;
 use strum::IntoEnumIterator;
 
-use crate::api::chargers::list_chargers;
 use crate::components::table::{Choice, ChoiceSelect};
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::server_fns::chargers::list_chargers;
 use crate::words::{action_label, outcome_label};
 
 /// The choices of a closed set, labelled.

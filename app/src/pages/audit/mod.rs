@@ -10,12 +10,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query;
 use leptos_router::params::Params;
 
-use crate::api::audit::audit_page;
 use crate::components::charts::TargetTimeline;
 use crate::components::feedback::Loaded;
 use crate::components::layout::CurrentUser;
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::server_fns::audit::audit_page;
 use filters::Filters;
 use table::AuditTable;
 

@@ -4,13 +4,13 @@
 use evse_dashboard::types::{Charger, ChargerLive};
 use leptos::prelude::*;
 
-use crate::api::control::RefreshCharger;
 use crate::components::badge::{PlugBadge, VerdictLine};
 use crate::components::charts::Gauge;
 use crate::components::table::Table;
 use crate::components::time::{Countdown, LocalTime};
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::server_fns::control::RefreshCharger;
 use crate::words::{amps, kilowatts};
 
 /// "Read now": asks CLEMAP at once (at most once per 10 s per charger).

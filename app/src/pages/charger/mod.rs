@@ -15,16 +15,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query;
 use leptos_router::params::Params;
 
-use crate::api::chargers::get_charger;
-use crate::api::control::{
-    ResetTarget, SetTarget, charger_history, charger_live, control_outcome, target_limits,
-};
 use crate::components::feedback::{Card, EventBanner, Loaded, action_error, error_fallback};
 use crate::components::layout::CurrentUser;
 use crate::components::page::one_thing;
 use crate::i18n::td_string;
 use crate::language::locale;
 use crate::pages::schedules::SharedLine;
+use crate::server_fns::chargers::get_charger;
+use crate::server_fns::control::{
+    ResetTarget, SetTarget, charger_history, charger_live, control_outcome, target_limits,
+};
 use crate::words::outcome_sentence;
 use history::History;
 use live::LiveReading;

@@ -3,11 +3,11 @@
 use evse_dashboard::types::Charger;
 use leptos::prelude::*;
 
-use crate::api::control::ResetTarget;
 use crate::components::feedback::Card;
 use crate::i18n::td_string;
 use crate::islands::confirm::{Change, ConfirmStep};
 use crate::language::locale;
+use crate::server_fns::control::ResetTarget;
 
 #[component]
 pub fn ResetForm(charger: Charger) -> impl IntoView {

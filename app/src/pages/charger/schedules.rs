@@ -5,12 +5,12 @@
 use evse_dashboard::types::Charger;
 use leptos::prelude::*;
 
-use crate::api::schedules::charger_schedules;
 use crate::components::feedback::{Card, Loaded};
 use crate::components::week::WeekView;
 use crate::i18n::td_string;
 use crate::language::locale;
 use crate::pages::schedules::{HeldBackBanner, NewScheduleForm, ScheduleTable, Scope};
+use crate::server_fns::schedules::charger_schedules;
 
 #[component]
 pub fn ChargerSchedules(charger: Charger, can_edit: Signal<bool>) -> impl IntoView {

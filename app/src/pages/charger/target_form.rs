@@ -4,12 +4,12 @@
 use evse_dashboard::types::{Charger, TargetLimits};
 use leptos::prelude::*;
 
-use crate::api::control::SetTarget;
-use crate::components::duration::DEFAULT_PRESET;
 use crate::components::feedback::Card;
 use crate::i18n::td_string;
+use crate::islands::duration::DEFAULT_PRESET;
 use crate::islands::target::TargetControls;
 use crate::language::locale;
+use crate::server_fns::control::SetTarget;
 
 /// Where the number starts: a common 16 A, within the charger's range.
 const START_AMPS: u32 = 16;

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query;
 use leptos_router::params::Params;
 
-use crate::api::history::charger_chart;
 use crate::components::feedback::{Card, Loaded};
 use crate::components::history_chart::CurrentChart;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::history::charger_chart;
 
 /// `?range=24h|7d|30d`.
 #[derive(Params, Clone, PartialEq)]

@@ -6,12 +6,12 @@
 use evse_dashboard::types::ControlOutcome;
 use leptos::prelude::*;
 
-use crate::api::overview::{BulkSetTarget, bulk_result};
-use crate::components::duration::{DEFAULT_PRESET, DurationSelect};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::i18n::td_string;
 use crate::islands::bulk::{BulkReview, FORM_ID};
+use crate::islands::duration::{DEFAULT_PRESET, DurationSelect};
 use crate::language::locale;
+use crate::server_fns::overview::{BulkSetTarget, bulk_result};
 use crate::words::outcome_sentence;
 
 #[component]

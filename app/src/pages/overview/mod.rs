@@ -14,13 +14,13 @@ use leptos_router::hooks::use_query;
 use leptos_router::params::Params;
 use strum::IntoEnumIterator;
 
-use crate::api::overview::fleet_overview;
 use crate::components::feedback::Loaded;
 use crate::components::layout::CurrentUser;
 use crate::components::table::ChoiceSelect;
 use crate::i18n::td_string;
 use crate::islands::refresh::AutoRefresh;
 use crate::language::locale;
+use crate::server_fns::overview::fleet_overview;
 use crate::words::charger_status_label;
 use bulk::{BulkPanel, BulkResults};
 use site_card::SiteCard;

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 
 use super::form::{ScheduleFields, draft};
 use super::list::ScheduleTable;
-use crate::api::schedules::{DeleteSchedule, UpdateSchedule, get_schedule};
 use crate::components::feedback::{Card, action_error};
 use crate::components::layout::CurrentUser;
 use crate::components::page::one_thing;
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::server_fns::schedules::{DeleteSchedule, UpdateSchedule, get_schedule};
 
 #[component]
 pub fn SchedulePage() -> impl IntoView {

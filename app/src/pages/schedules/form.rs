@@ -6,10 +6,10 @@ use evse_dashboard::types::ScheduleInput;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::schedules::CreateSchedule;
 use crate::components::feedback::{Card, action_error};
 use crate::i18n::td_string;
 use crate::language::locale;
+use crate::server_fns::schedules::CreateSchedule;
 use crate::words::day_name;
 
 /// What a refused post typed, from the URL it came back to.

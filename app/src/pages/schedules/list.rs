@@ -5,10 +5,10 @@ use chrono::Utc;
 use evse_dashboard::types::{Schedule, ScheduleHeldBack, ScheduleScope, schedule_key};
 use leptos::prelude::*;
 
-use crate::api::schedules::SetScheduleEnabled;
 use crate::components::table::Table;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::schedules::SetScheduleEnabled;
 use crate::words::{date_time, days_label, problem_sentence, wall_clock};
 
 fn columns(l: Locale) -> [&'static str; 7] {

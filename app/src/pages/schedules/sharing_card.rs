@@ -7,14 +7,14 @@ use evse_dashboard::vocabulary::Priority;
 use leptos::prelude::*;
 use strum::IntoEnumIterator;
 
-use crate::api::sharing::{
-    SetChargerPriority, SetSiteSharing, SharingRow, SharingView, charger_sharing, site_sharing,
-};
 use crate::components::feedback::{Card, Loaded, action_error};
 use crate::components::history_chart::SharedPhases;
 use crate::components::table::Table;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::sharing::{
+    SetChargerPriority, SetSiteSharing, SharingRow, SharingView, charger_sharing, site_sharing,
+};
 use crate::words::{SiteFacts, decimal, priority_label, share_sentence};
 
 #[component]

@@ -11,13 +11,13 @@ use super::form::{NewScheduleForm, Scope};
 use super::list::ScheduleTable;
 use super::sharing_card::SharingCard;
 use super::site_usage::SiteUsage;
-use crate::api::schedules::{SitePlan, UpdateSite, site_plan};
 use crate::components::feedback::{Card, EventBanner, action_error};
 use crate::components::layout::CurrentUser;
 use crate::components::page::one_thing;
 use crate::components::week::SiteWeek;
 use crate::i18n::td_string;
 use crate::language::{Locale, locale};
+use crate::server_fns::schedules::{SitePlan, UpdateSite, site_plan};
 use crate::words::day_name;
 
 #[component]

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::api::history::site_chart;
 use crate::components::feedback::{Card, Loaded};
 use crate::components::history_chart::{EnergyDays, SiteLoad};
 use crate::i18n::td_string;
 use crate::language::locale;
 use crate::pages::charger::CsvForm;
+use crate::server_fns::history::site_chart;
 
 #[component]
 pub fn SiteUsage(site_id: i64, can_export: Signal<bool>) -> impl IntoView {

@@ -9,7 +9,6 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{context, guard},
-    evse_dashboard::history::series,
     evse_dashboard::types::Role,
 };
 
@@ -18,26 +17,23 @@ pub async fn charger_chart(id: i64, range: ChartRange) -> Result<ChargerChart, A
     guard::require(Role::Viewer).await?;
     let services = context::services()?;
     let charger = services.registry.get(id).await?;
-    let zone = services.schedules.site(charger.site_id).await?.time_zone;
+    let zone = services.sites.site(charger.site_id).await?.time_zone;
     let shape = (range, zone.as_str());
-    Ok(series::charger(&services.db, &charger, shape, chrono::Utc::now()).await?)
+    let now = chrono::Utc::now();
+    Ok(services.history.charger_chart(&charger, shape, now).await?)
 }
 
 #[server(name = SiteChartCall, prefix = "/api", endpoint = "site_chart")]
 pub async fn site_chart(id: i64) -> Result<SiteChart, AppError> {
     guard::require(Role::Viewer).await?;
     let services = context::services()?;
-    let site = services.schedules.site(id).await?;
+    let site = services.sites.site(id).await?;
     let mut chargers = services.registry.list().await?;
     chargers.retain(|c| c.site_id == id);
     let shape = (site.time_zone.as_str(), site.supply_limit);
-    Ok(series::site(
-        &services.db,
-        &services.energy_days,
-        id,
-        &chargers,
-        shape,
-        chrono::Utc::now(),
-    )
-    .await?)
+    let now = chrono::Utc::now();
+    Ok(services
+        .history
+        .site_chart(id, &chargers, shape, now)
+        .await?)
 }

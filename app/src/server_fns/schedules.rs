@@ -42,7 +42,7 @@ pub async fn charger_schedules(charger_id: i64) -> Result<ChargerPlans, AppError
         .engine
         .held_back(&charger, &saved, chrono::Utc::now())
         .await;
-    let site_zone = services.schedules.site(charger.site_id).await?.time_zone;
+    let site_zone = services.sites.site(charger.site_id).await?.time_zone;
     Ok(ChargerPlans {
         site_zone,
         schedules: saved.into_iter().map(|(s, _)| s).collect(),
@@ -54,7 +54,7 @@ pub async fn charger_schedules(charger_id: i64) -> Result<ChargerPlans, AppError
 pub async fn site_plan(site_id: i64) -> Result<SitePlan, AppError> {
     guard::require(Role::Viewer).await?;
     let services = context::services()?;
-    let site = services.schedules.site(site_id).await?;
+    let site = services.sites.site(site_id).await?;
     let schedules = services.schedules.for_site(site_id).await?;
     let mut chargers = services.registry.list().await?;
     chargers.retain(|c| c.site_id == site_id);
@@ -83,7 +83,7 @@ fn home(schedule: &Schedule) -> String {
 /// After a plain form post: the schedule's page with the change's banner.
 #[cfg(feature = "ssr")]
 fn shown(changed: Changed) -> Schedule {
-    context::show_event(&home(&changed.schedule), changed.event);
+    super::plain_form::show_event(&home(&changed.schedule), changed.event);
     changed.schedule
 }
 
@@ -105,7 +105,7 @@ pub async fn create_schedule(
     let actor = context::actor(Some(&user), &user.username).await;
     match services.schedules.create(&actor, target, &input).await {
         Ok(changed) => Ok(shown(changed)),
-        Err(e) => Err(context::back_with_draft::<CreateSchedule>(
+        Err(e) => Err(super::plain_form::back_with_draft::<CreateSchedule>(
             &page,
             &input,
             e.into(),
@@ -122,7 +122,7 @@ pub async fn update_schedule(id: i64, input: ScheduleInput) -> Result<Schedule, 
         Ok(changed) => Ok(shown(changed)),
         Err(e) => {
             let page = format!("/schedules/{id}");
-            Err(context::back_with_draft::<UpdateSchedule>(
+            Err(super::plain_form::back_with_draft::<UpdateSchedule>(
                 &page,
                 &input,
                 e.into(),
@@ -167,6 +167,6 @@ pub async fn update_site(
         .schedules
         .update_site(&actor, id, &time_zone, &supply_limit)
         .await?;
-    context::redirect_plain_form(&format!("/sites/{id}"));
+    super::plain_form::redirect_plain_form(&format!("/sites/{id}"));
     Ok(site)
 }

@@ -89,7 +89,7 @@ pub async fn set_site_sharing(
         .settings
         .set_sharing_typed(&actor, site_id, sharing.is_some(), &minimum)
         .await?;
-    context::redirect_plain_form(&format!("/sites/{site_id}#sharing-heading"));
+    super::plain_form::redirect_plain_form(&format!("/sites/{site_id}#sharing-heading"));
     Ok(site)
 }
 
@@ -107,7 +107,7 @@ pub async fn set_charger_priority(
         .settings
         .set_priority(&actor, charger_id, &priority)
         .await?;
-    context::redirect_plain_form(&format!("/sites/{site_id}#sharing-heading"));
+    super::plain_form::redirect_plain_form(&format!("/sites/{site_id}#sharing-heading"));
     Ok(priority)
 }
 

@@ -1,7 +1,7 @@
-//! How a server function's answer is shaped for its caller: a plain form
-//! post (no JavaScript) wants a page, a script wants JSON with a status
-//! that says what went wrong. Depends on nothing of the app, so both the
-//! error type and the request context can use it.
+//! What the request being answered carries (its cookies; whether it is a
+//! plain form post, which wants a page rather than JSON) and the status
+//! of a failed answer. Depends on nothing of the app, so the error type,
+//! the preferences and the server functions can all use it.
 
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -12,6 +12,19 @@ pub fn is_plain_form() -> bool {
         .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
         .and_then(|v| v.to_str().ok().map(|a| a.contains("text/html")))
         .unwrap_or(false)
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    use tower_sessions::cookie::Cookie;
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// Sets the response status of a failed call. A plain form post keeps the

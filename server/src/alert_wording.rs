@@ -1,6 +1,7 @@
-//! The web layer's part of alerts (#31): the dispatcher's words come from
+//! The texts of alerts (#31): the dispatcher's words come from
 //! `app::words`, which owns every sentence; here they are laid out as a
-//! webhook's `detail` and as a mail's text and HTML.
+//! webhook's `detail` and as a mail's text and HTML (a maud template, so
+//! every name in it is escaped).
 
 use std::sync::Arc;
 
@@ -12,8 +13,6 @@ use evse_dashboard::alerts::Alerts;
 use evse_dashboard::alerts::dispatch::{Dispatcher, MailLinks, Wording};
 use evse_dashboard::alerts::mail::Mailer;
 use evse_dashboard::types::{AlertFacts, AlertMail, Language};
-
-use crate::api_v1::esc;
 
 struct Words;
 
@@ -53,26 +52,25 @@ fn laid_out(
         "{}\n\n{}: {link}\n\n-- \n{}\n{stop_text}",
         words.sentence, words.look, words.why
     );
-    let stop_html = stop
-        .map(|s| {
-            format!(
-                "<p><small><a href=\"{}\">{}</a></small></p>",
-                esc(&s.stop),
-                esc(words.stop)
-            )
-        })
-        .unwrap_or_default();
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\
-         <body><p>{sentence}</p><p><a href=\"{link}\">{look}</a></p>\
-         <hr><p><small>{why}</small></p>{stop_html}</body></html>",
-        lang = language.as_str(),
-        subject = esc(&words.subject),
-        sentence = esc(&words.sentence),
-        link = esc(link),
-        look = esc(words.look),
-        why = esc(words.why),
-    );
+    let html = maud::html! {
+        (maud::DOCTYPE)
+        html lang=(language.as_str()) {
+            head {
+                meta charset="utf-8";
+                title { (words.subject) }
+            }
+            body {
+                p { (words.sentence) }
+                p { a href=(link) { (words.look) } }
+                hr;
+                p { small { (words.why) } }
+                @if let Some(stop) = stop {
+                    p { small { a href=(stop.stop) { (words.stop) } } }
+                }
+            }
+        }
+    }
+    .into_string();
     AlertMail {
         subject: words.subject,
         text,

@@ -47,7 +47,7 @@ pub async fn create_api_token(
         .api_tokens
         .hand_over(admin.id, &made.secret)
         .await?;
-    context::redirect_plain_form(&format!("/admin?new_token={handoff}#tokens-heading"));
+    super::plain_form::redirect_plain_form(&format!("/admin?new_token={handoff}#tokens-heading"));
     Ok(made.token)
 }
 
@@ -57,7 +57,7 @@ pub async fn revoke_api_token(name: String) -> Result<ApiToken, AppError> {
     let services = context::services()?;
     let actor = context::actor(Some(&admin), &admin.username).await;
     let token = services.api_tokens.revoke(&actor, &name).await?;
-    context::redirect_plain_form("/admin#tokens-heading");
+    super::plain_form::redirect_plain_form("/admin#tokens-heading");
     Ok(token)
 }
 

@@ -10,6 +10,7 @@ pub mod control;
 pub mod history;
 pub mod mail_links;
 pub mod overview;
+pub mod prefs;
 pub mod schedules;
 pub mod sharing;
 pub mod system;
@@ -17,8 +18,10 @@ pub mod tokens;
 pub mod users;
 
 #[cfg(feature = "ssr")]
-pub mod answer;
-#[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
+pub mod device_cookie;
+#[cfg(feature = "ssr")]
 pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod plain_form;

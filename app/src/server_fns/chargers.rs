@@ -33,7 +33,7 @@ async fn audited<T>(
         .on_charger(charger.0, charger.1);
     let id = context::audit(admin, event).await;
     let done = result?;
-    context::show_event("/admin", id);
+    super::plain_form::show_event("/admin", id);
     Ok(done)
 }
 

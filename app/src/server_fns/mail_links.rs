@@ -32,6 +32,6 @@ pub async fn follow_mail_link(
     let subscriptions = &context::services()?.alerts.subscriptions;
     subscriptions.follow(purpose, id, &token).await?;
     let page = subscriptions.link_path(purpose, id);
-    context::redirect_plain_form(&format!("{page}?done=1"));
+    super::plain_form::redirect_plain_form(&format!("{page}?done=1"));
     Ok(())
 }

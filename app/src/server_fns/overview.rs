@@ -7,8 +7,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{context, guard},
-    evse_dashboard::control::validate::{parse_amps, parse_duration},
-    evse_dashboard::types::{Field, Invalid, Role, Rule},
+    evse_dashboard::control::{SetSeveral, validate},
+    evse_dashboard::types::Role,
 };
 
 /// Every charger with its latest reading, its target and its verdict.
@@ -18,7 +18,8 @@ pub async fn fleet_overview() -> Result<Vec<ChargerOverview>, AppError> {
     Ok(context::services()?.overview.fleet().await?)
 }
 
-/// One amps + duration for several chargers, each clamped to its range.
+/// One amps + duration for several chargers, each clamped to its range
+/// (`validate::several`: a current no chosen charger takes is refused).
 #[server(name = BulkSetTarget, prefix = "/api", endpoint = "bulk_set_target")]
 pub async fn bulk_set_target(
     #[server(default)] charger_ids: Vec<i64>,
@@ -30,23 +31,19 @@ pub async fn bulk_set_target(
     let _ = confirmed; // the form's no-JavaScript confirmation checkbox
     let user = guard::require(Role::Operator).await?;
     let services = context::services()?;
-    if charger_ids.is_empty() {
-        return Err(Invalid::new(Field::Chargers, Rule::Required).into());
-    }
-    let amps = parse_amps(&amps)?;
-    let seconds = parse_duration(&duration, custom_minutes.as_deref())?;
     let actor = context::actor(Some(&user), &user.username).await;
-    let outcome = services
+    let asked = validate::form(&amps, &duration, custom_minutes.as_deref());
+    match services
         .control
-        .set_targets(&actor, &charger_ids, amps, seconds)
-        .await?;
-    for item in &outcome.items {
-        if let Ok(done) = &item.result {
-            services.overview.shown_at_once(done).await;
+        .set_several(&actor, &charger_ids, asked)
+        .await?
+    {
+        SetSeveral::Sent(outcome) => {
+            super::plain_form::redirect_plain_form(&format!("/?bulk={}", outcome.batch_id));
+            Ok(outcome)
         }
+        SetSeveral::Refused { invalid, .. } => Err(invalid.into()),
     }
-    context::redirect_plain_form(&format!("/?bulk={}", outcome.batch_id));
-    Ok(outcome)
 }
 
 /// The outcomes of an earlier bulk change, from the audit trail (what a

@@ -60,7 +60,7 @@ pub async fn add_alert_webhook(
         .subscriptions
         .add_webhook(&actor, &url, &secret, &events)
         .await?;
-    context::redirect_plain_form("/admin#alerts-heading");
+    super::plain_form::redirect_plain_form("/admin#alerts-heading");
     Ok(added)
 }
 
@@ -93,7 +93,7 @@ pub async fn add_alert_email(
         .subscriptions
         .add_email(&actor, &new)
         .await?;
-    context::redirect_plain_form("/admin#alerts-heading");
+    super::plain_form::redirect_plain_form("/admin#alerts-heading");
     Ok(added)
 }
 
@@ -103,7 +103,7 @@ pub async fn remove_alert(id: i64) -> Result<(), AppError> {
     let services = context::services()?;
     let actor = context::actor(Some(&admin), &admin.username).await;
     services.alerts.subscriptions.remove(&actor, id).await?;
-    context::redirect_plain_form("/admin#alerts-heading");
+    super::plain_form::redirect_plain_form("/admin#alerts-heading");
     Ok(())
 }
 
@@ -117,7 +117,7 @@ pub async fn send_alert_test(id: i64) -> Result<(), AppError> {
     let tested = dispatcher.test(&actor, id).await?;
     match tested.result {
         Ok(()) => {
-            context::show_event("/admin", tested.audit_id);
+            super::plain_form::show_event("/admin", tested.audit_id);
             Ok(())
         }
         Err(why) => Err(AppError::Refused(
@@ -184,7 +184,7 @@ pub async fn add_my_alert(
     if let Err(e) = ask_to_confirm(&added, &user.username).await {
         tracing::warn!(error = ?e, subscription = added.id, "the confirmation mail was not sent");
     }
-    context::redirect_plain_form("/account#my-alerts-heading");
+    super::plain_form::redirect_plain_form("/account#my-alerts-heading");
     Ok(added)
 }
 
@@ -223,7 +223,7 @@ pub async fn confirm_my_alert_again(id: i64) -> Result<(), AppError> {
         )
         .map_err(AppError::from)?;
     ask_to_confirm(&subscription, &user.username).await?;
-    context::redirect_plain_form("/account#my-alerts-heading");
+    super::plain_form::redirect_plain_form("/account#my-alerts-heading");
     Ok(())
 }
 
@@ -238,6 +238,6 @@ pub async fn remove_my_alert(id: i64) -> Result<(), AppError> {
         .subscriptions
         .remove_own(&actor, user.id, id)
         .await?;
-    context::redirect_plain_form("/account#my-alerts-heading");
+    super::plain_form::redirect_plain_form("/account#my-alerts-heading");
     Ok(())
 }

@@ -18,7 +18,8 @@ pub async fn audit_page(
 ) -> Result<AuditPage, AppError> {
     let user = guard::require(Role::Viewer).await?;
     let services = context::services()?;
-    let mut page = query::page(&services.db, &query::with_defaults(filter), before).await?;
+    let filter = query::with_defaults(filter);
+    let mut page = services.audit.page(&filter, before).await?;
     privacy::shown_to(&reader(&user), &mut page.entries);
     Ok(page)
 }
@@ -37,11 +38,9 @@ fn reader(user: &evse_dashboard::types::User) -> privacy::Reader {
 pub async fn audit_event(id: i64) -> Result<AuditEntry, AppError> {
     let user = guard::require(Role::Viewer).await?;
     let services = context::services()?;
-    let mut entry = evse_dashboard::audit::entry(&services.db, id)
-        .await?
-        .ok_or(AppError::NotFound(
-            evse_dashboard::types::Missing::AuditEvent(id),
-        ))?;
+    let mut entry = services.audit.entry(id).await?.ok_or(AppError::NotFound(
+        evse_dashboard::types::Missing::AuditEvent(id),
+    ))?;
     privacy::shown_to(&reader(&user), std::slice::from_mut(&mut entry));
     Ok(entry)
 }

@@ -23,7 +23,7 @@ async fn audited<T>(
     let event = Event::of(action, &result.as_ref().map_err(|e| e.problem())).about(subject);
     let id = context::audit(admin, event).await;
     let done = result?;
-    context::show_event("/admin", id);
+    super::plain_form::show_event("/admin", id);
     Ok(done)
 }
 

@@ -39,7 +39,7 @@ pub async fn login(username: String, password: SecretText, next: String) -> Resu
     let password = Password::new(password.into_inner());
     let actor = context::actor(None, "").await;
     let ip = actor.client_ip.clone().unwrap_or_else(|| "unknown".into());
-    let device = context::device_cookie();
+    let device = super::device_cookie::device_cookie();
     let attempt = LoginAttempt {
         username: &username,
         password: &password,
@@ -47,7 +47,7 @@ pub async fn login(username: String, password: SecretText, next: String) -> Resu
         device: device.as_deref(),
     };
     let logged_in = services.users.authenticate(attempt, actor).await?;
-    context::set_device_cookie(&logged_in.device_cookie);
+    super::device_cookie::set_device_cookie(&logged_in.device_cookie);
     let user = logged_in.user;
     let session = context::session().await?;
     crate::session::start(&session, &services, &user)
@@ -109,7 +109,7 @@ pub async fn change_password(
     .about(user.username.clone());
     let id = context::audit(&user, event).await;
     result?;
-    context::show_event("/account", id);
+    super::plain_form::show_event("/account", id);
     // The change ended every session of this user; keep this one.
     let session = context::session().await?;
     crate::session::start(&session, &services, &user)

@@ -8,8 +8,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{context, guard},
-    evse_dashboard::control::validate::{parse_amps, parse_duration},
-    evse_dashboard::types::{AuditAction, Problem, Role},
+    evse_dashboard::control::validate,
+    evse_dashboard::types::Role,
 };
 
 /// How many events the charger page lists.
@@ -19,7 +19,7 @@ pub const HISTORY_ROWS: i64 = 10;
 /// outcome instead of JSON.
 #[cfg(feature = "ssr")]
 fn show_outcome(outcome: &ControlOutcome) {
-    context::redirect_plain_form(&format!(
+    super::plain_form::redirect_plain_form(&format!(
         "/chargers/{}?outcome={}",
         outcome.charger_id, outcome.audit_id
     ));
@@ -50,7 +50,7 @@ pub async fn refresh_charger(id: i64) -> Result<bool, AppError> {
         tracing::error!(error = %e, "a refresh could not be recorded");
         AppError::Internal
     })?;
-    context::redirect_plain_form(&format!("/chargers/{id}"));
+    super::plain_form::redirect_plain_form(&format!("/chargers/{id}"));
     Ok(read == evse_dashboard::history::sampler::Refreshed::Read)
 }
 
@@ -84,24 +84,11 @@ pub async fn set_target(
     let _ = confirmed; // the form's no-JavaScript confirmation checkbox
     let services = context::services()?;
     let actor = context::actor(Some(&user), &user.username).await;
-    let parsed = parse_amps(&amps)
-        .and_then(|a| parse_duration(&duration, custom_minutes.as_deref()).map(|d| (a, d)));
-    let outcome = match parsed {
-        Ok((amps, seconds)) => {
-            services
-                .control
-                .set_target(&actor, charger_id, amps, seconds)
-                .await?
-        }
-        Err(invalid) => {
-            let reason = Problem::Invalid(invalid);
-            services
-                .control
-                .refuse(&actor, charger_id, AuditAction::SetTarget, &reason)
-                .await?
-        }
-    };
-    services.overview.shown_at_once(&outcome).await;
+    let asked = validate::form(&amps, &duration, custom_minutes.as_deref());
+    let outcome = services
+        .control
+        .set_as_asked(&actor, charger_id, asked)
+        .await?;
     show_outcome(&outcome);
     Ok(outcome)
 }
@@ -116,7 +103,6 @@ pub async fn reset_target(
     let services = context::services()?;
     let actor = context::actor(Some(&user), &user.username).await;
     let outcome = services.control.reset(&actor, charger_id).await?;
-    services.overview.shown_at_once(&outcome).await;
     show_outcome(&outcome);
     Ok(outcome)
 }
