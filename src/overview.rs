@@ -67,7 +67,7 @@ impl Overview {
     /// Every live charger with its latest reading.
     pub async fn fleet(&self) -> Result<Vec<ChargerOverview>, OverviewError> {
         let chargers = self.registry.list().await?;
-        let mut latest = latest::all(&self.db).await?;
+        let mut latest = latest::LatestReadings::of(&self.db).all().await?;
         let unread: Vec<Charger> = chargers
             .iter()
             .filter(|c| !latest.contains_key(&c.id))
@@ -75,7 +75,7 @@ impl Overview {
             .collect();
         if !unread.is_empty() {
             self.read_first_time(unread).await?;
-            latest = latest::all(&self.db).await?;
+            latest = latest::LatestReadings::of(&self.db).all().await?;
         }
         let sites: HashMap<i64, Site> = Sites::new(self.db.clone())
             .list()
@@ -83,7 +83,9 @@ impl Overview {
             .into_iter()
             .map(|s| (s.id, s))
             .collect();
-        let shared = crate::sharing::store::in_force(&self.db, chrono::Utc::now()).await?;
+        let shared = crate::sharing::store::Allocations::of(&self.db)
+            .in_force(chrono::Utc::now())
+            .await?;
         Ok(chargers
             .into_iter()
             .map(|charger| {
@@ -102,21 +104,21 @@ impl Overview {
     /// One charger as the fleet lists it (the API's `/chargers/{id}`).
     pub async fn one(&self, charger_id: i64) -> Result<ChargerOverview, OverviewError> {
         let charger = self.registry.get(charger_id).await?;
-        let mut reading = latest::one(&self.db, charger_id).await?;
+        let mut reading = latest::LatestReadings::of(&self.db).one(charger_id).await?;
         if reading.is_none() {
             self.sampler.read_now(&charger).await?;
-            reading = latest::one(&self.db, charger_id).await?;
+            reading = latest::LatestReadings::of(&self.db).one(charger_id).await?;
         }
         Ok(overview_of(charger, reading))
     }
 
     /// One charger's latest reading, as the charger page shows it.
     pub async fn charger(&self, charger_id: i64) -> Result<ChargerLive, OverviewError> {
-        let mut reading = latest::one(&self.db, charger_id).await?;
+        let mut reading = latest::LatestReadings::of(&self.db).one(charger_id).await?;
         if reading.is_none() {
             let charger = self.registry.get(charger_id).await?;
             self.sampler.read_now(&charger).await?;
-            reading = latest::one(&self.db, charger_id).await?;
+            reading = latest::LatestReadings::of(&self.db).one(charger_id).await?;
         }
         let reading = reading.ok_or(RegistryError::NotFound(charger_id))?;
         match reading.result {

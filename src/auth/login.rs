@@ -73,7 +73,10 @@ impl Users {
         }
         let group = AddressGroup::key(ip);
         Ok(
-            if throttle::is_known_address(&self.db, username, &group).await? {
+            if throttle::LoginThrottle::of(&self.db)
+                .is_known_address(username, &group)
+                .await?
+            {
                 Source::KnownAddress(group)
             } else {
                 Source::Unknown(group)
@@ -91,11 +94,14 @@ impl Users {
         actor: &Actor,
     ) -> Result<password::Slot, AuthError> {
         let slot = self.hasher.slot().await?;
-        for refusals in throttle::forget_old(&self.db).await? {
+        for refusals in throttle::LoginThrottle::of(&self.db).forget_old().await? {
             self.report_refused(actor, &refusals).await;
         }
         let buckets = throttle::buckets(username, source);
-        let (report, verdict) = match throttle::admit(&self.db, &buckets).await? {
+        let (report, verdict) = match throttle::LoginThrottle::of(&self.db)
+            .admit(&buckets)
+            .await?
+        {
             Admission::Throttled {
                 retry_after,
                 report,
@@ -161,7 +167,9 @@ impl Users {
                 disabled: false,
                 ..
             }) if ok => {
-                throttle::succeeded(&self.db, &username, &source, attempt.ip).await?;
+                throttle::LoginThrottle::of(&self.db)
+                    .succeeded(&username, &source, attempt.ip)
+                    .await?;
                 let now = now_text();
                 on_db!(self.db.writes(), pool => sqlx::query(
                     "UPDATE users SET last_login_at = $1 WHERE id = $2",
@@ -215,7 +223,9 @@ impl Users {
         if !slot.verify(current, phc).await {
             return Err(AuthError::WrongCurrentPassword);
         }
-        throttle::succeeded(&self.db, &user.username, &source, ip).await?;
+        throttle::LoginThrottle::of(&self.db)
+            .succeeded(&user.username, &source, ip)
+            .await?;
         password::check_new(&user.username, new)?;
         let phc = slot.hash(new).await;
         drop(slot);

@@ -161,76 +161,183 @@ const COUNT_FAILURE: &str = "INSERT INTO login_throttle \
      failures = excluded.failures, refused = 0, next_allowed_at = excluded.next_allowed_at, \
      updated_at = excluded.updated_at, reported_at = excluded.reported_at";
 
-/// Decides, and records, one attempt counted in `buckets`: refused if any
-/// of them is waiting, else counted as a failure in each.
-pub async fn admit(db: &Db, buckets: &[Bucket]) -> Result<Admission, sqlx::Error> {
-    let mut tx = db.begin_serialised().await?;
-    let now = Utc::now();
-    let now_text = stamp(now);
-    let mut rows = Vec::with_capacity(buckets.len());
-    for b in buckets {
-        let scope: &str = b.scope.into();
-        let row = on_tx!(&mut tx, conn => sqlx::query_as::<_, Row>(SELECT_ROW)
-            .bind(scope)
-            .bind(&b.username)
-            .bind(&b.source)
-            .fetch_optional(&mut *conn)
-            .await?);
-        rows.push(row);
+/// The login throttle's tables: failures per bucket, and known addresses.
+#[derive(Clone, Copy)]
+pub struct LoginThrottle<'a> {
+    db: &'a Db,
+}
+
+impl<'a> LoginThrottle<'a> {
+    pub fn of(db: &'a Db) -> Self {
+        Self { db }
     }
-    let waiting = |row: &Option<Row>| row.as_ref().is_some_and(|r| r.next_allowed_at.0 > now);
-    let admission = if rows.iter().any(waiting) {
-        let mut retry_after = 0;
-        let mut report = Vec::new();
-        for (b, row) in buckets.iter().zip(&rows) {
-            let Some(row) = row.as_ref().filter(|r| r.next_allowed_at.0 > now) else {
-                continue;
-            };
-            retry_after = retry_after.max(seconds_until(row.next_allowed_at.0, now));
-            let due = now - row.reported_at.0 >= REPORT_EVERY;
-            if due {
-                report.push(refusals(b, row.refused + 1));
-            }
+
+    /// Decides, and records, one attempt counted in `buckets`: refused if any
+    /// of them is waiting, else counted as a failure in each.
+    pub async fn admit(&self, buckets: &[Bucket]) -> Result<Admission, sqlx::Error> {
+        let db = self.db;
+        let mut tx = db.begin_serialised().await?;
+        let now = Utc::now();
+        let now_text = stamp(now);
+        let mut rows = Vec::with_capacity(buckets.len());
+        for b in buckets {
             let scope: &str = b.scope.into();
-            on_tx!(&mut tx, conn => sqlx::query(REFUSE)
-                .bind(due)
-                .bind(&now_text)
+            let row = on_tx!(&mut tx, conn => sqlx::query_as::<_, Row>(SELECT_ROW)
                 .bind(scope)
                 .bind(&b.username)
                 .bind(&b.source)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected());
+                .fetch_optional(&mut *conn)
+                .await?);
+            rows.push(row);
         }
-        Admission::Throttled {
-            retry_after,
-            report,
-        }
-    } else {
-        let mut report = Vec::new();
-        for (b, row) in buckets.iter().zip(&rows) {
-            let (failures, refused) = row.as_ref().map_or((0, 0), |r| (r.failures, r.refused));
-            if refused > 0 {
-                report.push(refusals(b, refused));
+        let waiting = |row: &Option<Row>| row.as_ref().is_some_and(|r| r.next_allowed_at.0 > now);
+        let admission = if rows.iter().any(waiting) {
+            let mut retry_after = 0;
+            let mut report = Vec::new();
+            for (b, row) in buckets.iter().zip(&rows) {
+                let Some(row) = row.as_ref().filter(|r| r.next_allowed_at.0 > now) else {
+                    continue;
+                };
+                retry_after = retry_after.max(seconds_until(row.next_allowed_at.0, now));
+                let due = now - row.reported_at.0 >= REPORT_EVERY;
+                if due {
+                    report.push(refusals(b, row.refused + 1));
+                }
+                let scope: &str = b.scope.into();
+                on_tx!(&mut tx, conn => sqlx::query(REFUSE)
+                    .bind(due)
+                    .bind(&now_text)
+                    .bind(scope)
+                    .bind(&b.username)
+                    .bind(&b.source)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected());
             }
-            let failures = failures + 1;
-            let next_allowed_at = stamp(now + TimeDelta::seconds(b.scope.delay_after(failures)));
-            let scope: &str = b.scope.into();
-            on_tx!(&mut tx, conn => sqlx::query(COUNT_FAILURE)
-                .bind(scope)
-                .bind(&b.username)
-                .bind(&b.source)
-                .bind(failures)
-                .bind(&next_allowed_at)
-                .bind(&now_text)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected());
+            Admission::Throttled {
+                retry_after,
+                report,
+            }
+        } else {
+            let mut report = Vec::new();
+            for (b, row) in buckets.iter().zip(&rows) {
+                let (failures, refused) = row.as_ref().map_or((0, 0), |r| (r.failures, r.refused));
+                if refused > 0 {
+                    report.push(refusals(b, refused));
+                }
+                let failures = failures + 1;
+                let next_allowed_at =
+                    stamp(now + TimeDelta::seconds(b.scope.delay_after(failures)));
+                let scope: &str = b.scope.into();
+                on_tx!(&mut tx, conn => sqlx::query(COUNT_FAILURE)
+                    .bind(scope)
+                    .bind(&b.username)
+                    .bind(&b.source)
+                    .bind(failures)
+                    .bind(&next_allowed_at)
+                    .bind(&now_text)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected());
+            }
+            Admission::Granted { report }
+        };
+        tx.commit().await?;
+        Ok(admission)
+    }
+
+    /// A successful attempt from `ip` wipes the slate of its own row and
+    /// remembers the address for the account. The account and address rows
+    /// only give back what this attempt reserved in them: an attacker who
+    /// knows one password must not reset the count of guesses at another.
+    pub async fn succeeded(
+        &self,
+        username: &str,
+        source: &Source,
+        ip: &str,
+    ) -> Result<(), sqlx::Error> {
+        let db = self.db;
+        let (username, source_key, now) = (key(username), source.key(), crate::db::now_text());
+        let group = crate::net::AddressGroup::key(ip);
+        let scope: &str = ThrottleScope::Source.into();
+        on_db!(db.writes(), pool => sqlx::query(
+            "DELETE FROM login_throttle WHERE scope = $1 AND username = $2 AND source = $3",
+        )
+        .bind(scope)
+        .bind(&username)
+        .bind(&source_key)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        if let Source::Unknown(group) = source {
+            let (account, address): (&str, &str) =
+                (ThrottleScope::Account.into(), ThrottleScope::Address.into());
+            on_db!(db.writes(), pool => sqlx::query(
+                "UPDATE login_throttle SET failures = failures - 1 WHERE failures > 0 AND \
+                 ((scope = $1 AND username = $2 AND source = '') OR (scope = $3 AND username = '' AND source = $4))",
+            )
+            .bind(account)
+            .bind(&username)
+            .bind(address)
+            .bind(group)
+            .execute(pool)
+            .await?
+            .rows_affected());
         }
-        Admission::Granted { report }
-    };
-    tx.commit().await?;
-    Ok(admission)
+        on_db!(db.writes(), pool => sqlx::query(
+            "INSERT INTO login_known_sources (username, source, last_login_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (username, source) DO UPDATE SET last_login_at = excluded.last_login_at",
+        )
+        .bind(&username)
+        .bind(&group)
+        .bind(&now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Whether `username` has logged in from address group `group` before.
+    pub async fn is_known_address(&self, username: &str, group: &str) -> Result<bool, sqlx::Error> {
+        let db = self.db;
+        let username = key(username);
+        let found = on_db!(db, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM login_known_sources WHERE username = $1 AND source = $2",
+        )
+        .bind(&username)
+        .bind(group)
+        .fetch_one(pool)
+        .await?);
+        Ok(found > 0)
+    }
+
+    /// Forgets rows untouched for a day that no longer throttle; returns the
+    /// refusals they had not yet reported, for the audit.
+    pub async fn forget_old(&self) -> Result<Vec<Refusals>, sqlx::Error> {
+        let db = self.db;
+        let now = Utc::now();
+        let (cutoff, now) = (stamp(now - FORGET_AFTER), stamp(now));
+        let unreported = on_db!(db.writes(), pool => sqlx::query_as::<_, Unreported>(
+            "DELETE FROM login_throttle WHERE updated_at < $1 AND next_allowed_at < $2 \
+             RETURNING scope, username, source, refused",
+        )
+        .bind(&cutoff)
+        .bind(&now)
+        .fetch_all(pool)
+        .await?);
+        Ok(unreported
+            .into_iter()
+            .filter(|u| u.refused > 0)
+            .filter_map(|u| {
+                Some(Refusals {
+                    scope: u.scope.parse().ok()?,
+                    username: u.username,
+                    source: u.source,
+                    attempts: u.refused,
+                })
+            })
+            .collect())
+    }
 }
 
 fn seconds_until(then: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
@@ -246,102 +353,12 @@ fn refusals(b: &Bucket, attempts: i64) -> Refusals {
     }
 }
 
-/// A successful attempt from `ip` wipes the slate of its own row and
-/// remembers the address for the account. The account and address rows
-/// only give back what this attempt reserved in them: an attacker who
-/// knows one password must not reset the count of guesses at another.
-pub async fn succeeded(
-    db: &Db,
-    username: &str,
-    source: &Source,
-    ip: &str,
-) -> Result<(), sqlx::Error> {
-    let (username, source_key, now) = (key(username), source.key(), crate::db::now_text());
-    let group = crate::net::AddressGroup::key(ip);
-    let scope: &str = ThrottleScope::Source.into();
-    on_db!(db.writes(), pool => sqlx::query(
-        "DELETE FROM login_throttle WHERE scope = $1 AND username = $2 AND source = $3",
-    )
-    .bind(scope)
-    .bind(&username)
-    .bind(&source_key)
-    .execute(pool)
-    .await?
-    .rows_affected());
-    if let Source::Unknown(group) = source {
-        let (account, address): (&str, &str) =
-            (ThrottleScope::Account.into(), ThrottleScope::Address.into());
-        on_db!(db.writes(), pool => sqlx::query(
-            "UPDATE login_throttle SET failures = failures - 1 WHERE failures > 0 AND \
-             ((scope = $1 AND username = $2 AND source = '') OR (scope = $3 AND username = '' AND source = $4))",
-        )
-        .bind(account)
-        .bind(&username)
-        .bind(address)
-        .bind(group)
-        .execute(pool)
-        .await?
-        .rows_affected());
-    }
-    on_db!(db.writes(), pool => sqlx::query(
-        "INSERT INTO login_known_sources (username, source, last_login_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (username, source) DO UPDATE SET last_login_at = excluded.last_login_at",
-    )
-    .bind(&username)
-    .bind(&group)
-    .bind(&now)
-    .execute(pool)
-    .await?
-    .rows_affected());
-    Ok(())
-}
-
-/// Whether `username` has logged in from address group `group` before.
-pub async fn is_known_address(db: &Db, username: &str, group: &str) -> Result<bool, sqlx::Error> {
-    let username = key(username);
-    let found = on_db!(db, pool => sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM login_known_sources WHERE username = $1 AND source = $2",
-    )
-    .bind(&username)
-    .bind(group)
-    .fetch_one(pool)
-    .await?);
-    Ok(found > 0)
-}
-
 #[derive(sqlx::FromRow)]
 struct Unreported {
     scope: String,
     username: String,
     source: String,
     refused: i64,
-}
-
-/// Forgets rows untouched for a day that no longer throttle; returns the
-/// refusals they had not yet reported, for the audit.
-pub async fn forget_old(db: &Db) -> Result<Vec<Refusals>, sqlx::Error> {
-    let now = Utc::now();
-    let (cutoff, now) = (stamp(now - FORGET_AFTER), stamp(now));
-    let unreported = on_db!(db.writes(), pool => sqlx::query_as::<_, Unreported>(
-        "DELETE FROM login_throttle WHERE updated_at < $1 AND next_allowed_at < $2 \
-         RETURNING scope, username, source, refused",
-    )
-    .bind(&cutoff)
-    .bind(&now)
-    .fetch_all(pool)
-    .await?);
-    Ok(unreported
-        .into_iter()
-        .filter(|u| u.refused > 0)
-        .filter_map(|u| {
-            Some(Refusals {
-                scope: u.scope.parse().ok()?,
-                username: u.username,
-                source: u.source,
-                attempts: u.refused,
-            })
-        })
-        .collect())
 }
 
 /// The row's key: usernames compare without case (as logins do), so the

@@ -217,7 +217,10 @@ impl Control {
     /// The sampler's reading of the charger when it is at most
     /// [`LIVE_TTL`] old.
     async fn sampled(&self, charger_id: i64) -> Result<Option<ChargerLive>, ControlError> {
-        let Some(latest) = crate::history::latest::one(self.audit.db(), charger_id).await? else {
+        let Some(latest) = crate::history::latest::LatestReadings::of(self.audit.db())
+            .one(charger_id)
+            .await?
+        else {
             return Ok(None);
         };
         let fresh = chrono::Utc::now() - latest.read_at
@@ -517,7 +520,9 @@ impl Control {
             return;
         };
         let db = self.audit.db();
-        if let Err(e) = crate::history::latest::set_target(db, outcome.charger_id, &settings).await
+        if let Err(e) = crate::history::latest::LatestReadings::of(db)
+            .set_target(outcome.charger_id, &settings)
+            .await
         {
             tracing::warn!(error = %e, "the new target waits for the next reading");
         }

@@ -23,13 +23,9 @@ pub async fn last_day(
     let from = now - Duration::hours(24);
     let mut filled = 0;
     for (charger_id, spec) in stations {
-        let known = samples::between(
-            db,
-            *charger_id,
-            from.timestamp_millis(),
-            now.timestamp_millis(),
-        )
-        .await?;
+        let known = samples::Samples::of(db)
+            .between(*charger_id, from.timestamp_millis(), now.timestamp_millis())
+            .await?;
         if !known.is_empty() {
             continue;
         }
@@ -45,7 +41,7 @@ pub async fn last_day(
             rows.extend(samples::of(&reading, true));
             at += STEP;
         }
-        samples::insert(db, &rows).await?;
+        samples::Samples::of(db).insert(&rows).await?;
         let snapshots = rollup::snapshots(&rows);
         let gap = rollup::SIMULATED_GAP_MS;
         let first = rollup::bucket_start(from.timestamp_millis());
@@ -54,7 +50,7 @@ pub async fn last_day(
             .step_by(rollup::BUCKET_S as usize)
             .filter_map(|start| rollup::bucket(*charger_id, start, &snapshots, gap))
             .collect();
-        buckets::upsert(db, &rolled).await?;
+        buckets::Buckets::of(db).upsert(&rolled).await?;
         filled += 1;
     }
     Ok(filled)

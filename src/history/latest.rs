@@ -49,79 +49,96 @@ impl Row {
     }
 }
 
-/// Stores a round's readings as each charger's latest, with the verdict on
-/// its target in force (one transaction: a round is written at once). An
-/// older reading never replaces a newer one.
-pub async fn store(
-    db: &Db,
-    readings: &[Reading],
-    findings: &HashMap<i64, Finding>,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    for reading in readings {
-        let (plugs, settings, problem) = match &reading.result {
-            Ok((plugs, settings)) => (Some(json(plugs)), Some(json(settings)), None),
-            Err(problem) => (None, None, Some(problem.to_json())),
-        };
-        let finding = findings.get(&reading.charger_id).map(json);
-        crate::on_tx!(&mut tx, conn => sqlx::query(
-            "INSERT INTO latest_readings (charger_id, read_at, plugs, settings, problem, finding) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (charger_id) DO UPDATE SET \
-             read_at = excluded.read_at, plugs = excluded.plugs, settings = excluded.settings, \
-             problem = excluded.problem, finding = excluded.finding \
-             WHERE latest_readings.read_at <= excluded.read_at",
+/// The `latest_readings` table: each charger's newest reading, which the
+/// pages show.
+#[derive(Clone, Copy)]
+pub struct LatestReadings<'a> {
+    db: &'a Db,
+}
+
+impl<'a> LatestReadings<'a> {
+    pub fn of(db: &'a Db) -> Self {
+        Self { db }
+    }
+
+    /// Stores a round's readings as each charger's latest, with the verdict on
+    /// its target in force (one transaction: a round is written at once). An
+    /// older reading never replaces a newer one.
+    pub async fn store(
+        &self,
+        readings: &[Reading],
+        findings: &HashMap<i64, Finding>,
+    ) -> Result<(), sqlx::Error> {
+        let db = self.db;
+        let mut tx = db.begin().await?;
+        for reading in readings {
+            let (plugs, settings, problem) = match &reading.result {
+                Ok((plugs, settings)) => (Some(json(plugs)), Some(json(settings)), None),
+                Err(problem) => (None, None, Some(problem.to_json())),
+            };
+            let finding = findings.get(&reading.charger_id).map(json);
+            crate::on_tx!(&mut tx, conn => sqlx::query(
+                "INSERT INTO latest_readings (charger_id, read_at, plugs, settings, problem, finding) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (charger_id) DO UPDATE SET \
+                 read_at = excluded.read_at, plugs = excluded.plugs, settings = excluded.settings, \
+                 problem = excluded.problem, finding = excluded.finding \
+                 WHERE latest_readings.read_at <= excluded.read_at",
+            )
+            .bind(reading.charger_id)
+            .bind(stamp(reading.at))
+            .bind(plugs)
+            .bind(settings)
+            .bind(problem)
+            .bind(finding)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
+        }
+        tx.commit().await
+    }
+
+    /// Shows `settings` as a charger's target at once, after a change CLEMAP
+    /// received (the next reading confirms it).
+    pub async fn set_target(
+        &self,
+        charger_id: i64,
+        settings: &CurrentSettings,
+    ) -> Result<(), sqlx::Error> {
+        let db = self.db;
+        on_db!(db.writes(), pool => sqlx::query(
+            "UPDATE latest_readings SET settings = $1 WHERE charger_id = $2 AND settings IS NOT NULL",
         )
-        .bind(reading.charger_id)
-        .bind(stamp(reading.at))
-        .bind(plugs)
-        .bind(settings)
-        .bind(problem)
-        .bind(finding)
-        .execute(&mut *conn)
+        .bind(json(settings))
+        .bind(charger_id)
+        .execute(pool)
         .await?
         .rows_affected());
+        Ok(())
     }
-    tx.commit().await
-}
 
-/// Shows `settings` as a charger's target at once, after a change CLEMAP
-/// received (the next reading confirms it).
-pub async fn set_target(
-    db: &Db,
-    charger_id: i64,
-    settings: &CurrentSettings,
-) -> Result<(), sqlx::Error> {
-    on_db!(db.writes(), pool => sqlx::query(
-        "UPDATE latest_readings SET settings = $1 WHERE charger_id = $2 AND settings IS NOT NULL",
-    )
-    .bind(json(settings))
-    .bind(charger_id)
-    .execute(pool)
-    .await?
-    .rows_affected());
-    Ok(())
-}
+    /// Every charger's latest reading.
+    pub async fn all(&self) -> Result<HashMap<i64, Latest>, sqlx::Error> {
+        let db = self.db;
+        let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(
+            "SELECT charger_id, read_at, plugs, settings, problem, finding FROM latest_readings",
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().map(Row::read).collect())
+    }
 
-/// Every charger's latest reading.
-pub async fn all(db: &Db) -> Result<HashMap<i64, Latest>, sqlx::Error> {
-    let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(
-        "SELECT charger_id, read_at, plugs, settings, problem, finding FROM latest_readings",
-    )
-    .fetch_all(pool)
-    .await?);
-    Ok(rows.into_iter().map(Row::read).collect())
-}
-
-/// One charger's latest reading.
-pub async fn one(db: &Db, charger_id: i64) -> Result<Option<Latest>, sqlx::Error> {
-    let row: Option<Row> = on_db!(db, pool => sqlx::query_as(
-        "SELECT charger_id, read_at, plugs, settings, problem, finding FROM latest_readings \
-         WHERE charger_id = $1",
-    )
-    .bind(charger_id)
-    .fetch_optional(pool)
-    .await?);
-    Ok(row.map(|r| r.read().1))
+    /// One charger's latest reading.
+    pub async fn one(&self, charger_id: i64) -> Result<Option<Latest>, sqlx::Error> {
+        let db = self.db;
+        let row: Option<Row> = on_db!(db, pool => sqlx::query_as(
+            "SELECT charger_id, read_at, plugs, settings, problem, finding FROM latest_readings \
+             WHERE charger_id = $1",
+        )
+        .bind(charger_id)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.map(|r| r.read().1))
+    }
 }
 
 /// A stored JSON value (one that no longer reads is not known).

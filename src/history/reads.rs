@@ -56,7 +56,9 @@ impl History {
         from_s: i64,
         to_s: i64,
     ) -> Result<Vec<Bucket>, sqlx::Error> {
-        buckets::between(&self.db, charger_id, from_s, to_s).await
+        buckets::Buckets::of(&self.db)
+            .between(charger_id, from_s, to_s)
+            .await
     }
 
     /// The CSV of `scope` over `days`, streamed on its own task.

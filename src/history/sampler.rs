@@ -161,7 +161,10 @@ impl Sampler {
     /// whether it does.
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<bool, HistoryError> {
         let hold = chrono::Duration::from_std(self.config.interval * 3 / 2).unwrap_or_default();
-        if !lease::take(self.audit.db(), LEASE, &self.holder, now, now + hold).await? {
+        if !lease::Leases::of(self.audit.db())
+            .take(LEASE, &self.holder, now, now + hold)
+            .await?
+        {
             return Ok(false);
         }
         let chargers = self.registry.list().await?;
@@ -188,7 +191,9 @@ impl Sampler {
 
     /// Gives the lease up (a clean stop).
     pub async fn release(&self) -> Result<(), sqlx::Error> {
-        lease::release(self.audit.db(), LEASE, &self.holder).await
+        lease::Leases::of(self.audit.db())
+            .release(LEASE, &self.holder)
+            .await
     }
 
     /// Reads one charger now and records it: after a change (the pages show
@@ -266,7 +271,7 @@ impl Sampler {
             .iter()
             .flat_map(|r| samples::of(r, false))
             .collect();
-        samples::insert(db, &rows).await?;
+        samples::Samples::of(db).insert(&rows).await?;
         let findings = verdicts::judge_readings(
             &self.audit,
             readings,
@@ -274,7 +279,9 @@ impl Sampler {
             self.longest_target,
         )
         .await?;
-        latest::store(db, readings, &findings).await?;
+        latest::LatestReadings::of(db)
+            .store(readings, &findings)
+            .await?;
         crate::metrics::status_readings(readings.len());
         Ok(())
     }
@@ -311,12 +318,15 @@ impl Sampler {
             let from_s = if resumed {
                 rollup::bucket_start(now_ms - gap)
             } else {
-                buckets::newest_start(db, charger.id)
+                buckets::Buckets::of(db)
+                    .newest_start(charger.id)
                     .await?
                     .unwrap_or_else(|| rollup::bucket_start(kept))
             }
             .max(rollup::bucket_start(kept));
-            let raw = samples::between(db, charger.id, from_s * 1000 - gap, now_ms + 1).await?;
+            let raw = samples::Samples::of(db)
+                .between(charger.id, from_s * 1000 - gap, now_ms + 1)
+                .await?;
             let snapshots = rollup::snapshots(&raw);
             rolled.extend(
                 (from_s..=last_s)
@@ -325,10 +335,12 @@ impl Sampler {
             );
             // A restart may roll up days: written in parts, not all at once.
             if rolled.len() >= UPSERT_BATCH {
-                buckets::upsert(db, &std::mem::take(&mut rolled)).await?;
+                buckets::Buckets::of(db)
+                    .upsert(&std::mem::take(&mut rolled))
+                    .await?;
             }
         }
-        buckets::upsert(db, &rolled).await?;
+        buckets::Buckets::of(db).upsert(&rolled).await?;
         self.progress.lock().expect("not poisoned").rolled_from = Some(last_s);
         Ok(())
     }
@@ -344,8 +356,12 @@ impl Sampler {
         let db = self.audit.db();
         let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
         let now_ms = now.timestamp_millis();
-        let samples = samples::prune(db, now_ms - ms(self.config.keep_samples)).await?;
-        let history = buckets::prune(db, (now_ms - ms(self.config.keep_history)) / 1000).await?;
+        let samples = samples::Samples::of(db)
+            .prune(now_ms - ms(self.config.keep_samples))
+            .await?;
+        let history = buckets::Buckets::of(db)
+            .prune((now_ms - ms(self.config.keep_history)) / 1000)
+            .await?;
         if samples + history > 0 {
             tracing::info!(samples, buckets = history, "pruned history past keeping");
         }

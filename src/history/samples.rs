@@ -87,77 +87,92 @@ pub fn of(reading: &Reading, simulated: bool) -> Vec<Sample> {
     }
 }
 
-/// Stores samples (one transaction: a round is written at once). A sample
-/// already stored (the same charger, time and plug) is kept as it was.
-pub async fn insert(db: &Db, samples: &[Sample]) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    for s in samples {
-        crate::on_tx!(&mut tx, conn => sqlx::query(
-            "INSERT INTO status_samples (charger_id, at_ms, plug, status, l1_da, l2_da, l3_da, \
-             power_w, limit_da, target_a, simulated) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (charger_id, at_ms, plug) DO NOTHING",
-        )
-        .bind(s.charger_id)
-        .bind(s.at_ms)
-        .bind(s.plug)
-        .bind(&s.status)
-        .bind(s.l1_da)
-        .bind(s.l2_da)
-        .bind(s.l3_da)
-        .bind(s.power_w)
-        .bind(s.limit_da)
-        .bind(s.target_a)
-        .bind(s.simulated)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected());
+/// The `status_samples` table: every plug's raw readings.
+#[derive(Clone, Copy)]
+pub struct Samples<'a> {
+    db: &'a Db,
+}
+
+impl<'a> Samples<'a> {
+    pub fn of(db: &'a Db) -> Self {
+        Self { db }
     }
-    tx.commit().await
-}
 
-/// A charger's samples from `from_ms` up to, not including, `to_ms`, by
-/// time and plug. The plain `charger_id = $1` lets the primary key find
-/// them (an optional charger, `$1 IS NULL OR …`, made SQLite scan every
-/// charger's samples of the window instead: 5 s for a 24 h chart among
-/// 500 chargers).
-pub async fn between(
-    db: &Db,
-    charger_id: i64,
-    from_ms: i64,
-    to_ms: i64,
-) -> Result<Vec<Sample>, sqlx::Error> {
-    Ok(on_db!(db, pool => sqlx::query_as(
-        "SELECT charger_id, at_ms, plug, status, l1_da, l2_da, l3_da, power_w, limit_da, \
-         target_a, simulated FROM status_samples \
-         WHERE charger_id = $1 AND at_ms >= $2 AND at_ms < $3 \
-         ORDER BY at_ms, plug",
-    )
-    .bind(charger_id)
-    .bind(from_ms)
-    .bind(to_ms)
-    .fetch_all(pool)
-    .await?))
-}
-
-/// Deletes samples older than `before_ms`, a batch at a time (each its own
-/// short statement, so writers wait at most one batch). Returns how many.
-pub async fn prune(db: &Db, before_ms: i64) -> Result<u64, sqlx::Error> {
-    let mut deleted = 0;
-    loop {
-        let batch = on_db!(db.writes(), pool => sqlx::query(
-            "DELETE FROM status_samples WHERE (charger_id, at_ms, plug) IN \
-             (SELECT charger_id, at_ms, plug FROM status_samples WHERE at_ms < $1 LIMIT $2)",
-        )
-        .bind(before_ms)
-        .bind(PRUNE_BATCH)
-        .execute(pool)
-        .await?
-        .rows_affected());
-        deleted += batch;
-        if batch < PRUNE_BATCH as u64 {
-            return Ok(deleted);
+    /// Stores samples (one transaction: a round is written at once). A sample
+    /// already stored (the same charger, time and plug) is kept as it was.
+    pub async fn insert(&self, samples: &[Sample]) -> Result<(), sqlx::Error> {
+        let db = self.db;
+        let mut tx = db.begin().await?;
+        for s in samples {
+            crate::on_tx!(&mut tx, conn => sqlx::query(
+                "INSERT INTO status_samples (charger_id, at_ms, plug, status, l1_da, l2_da, l3_da, \
+                 power_w, limit_da, target_a, simulated) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (charger_id, at_ms, plug) DO NOTHING",
+            )
+            .bind(s.charger_id)
+            .bind(s.at_ms)
+            .bind(s.plug)
+            .bind(&s.status)
+            .bind(s.l1_da)
+            .bind(s.l2_da)
+            .bind(s.l3_da)
+            .bind(s.power_w)
+            .bind(s.limit_da)
+            .bind(s.target_a)
+            .bind(s.simulated)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
         }
-        tokio::task::yield_now().await;
+        tx.commit().await
+    }
+
+    /// A charger's samples from `from_ms` up to, not including, `to_ms`, by
+    /// time and plug. The plain `charger_id = $1` lets the primary key find
+    /// them (an optional charger, `$1 IS NULL OR …`, made SQLite scan every
+    /// charger's samples of the window instead: 5 s for a 24 h chart among
+    /// 500 chargers).
+    pub async fn between(
+        &self,
+        charger_id: i64,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<Sample>, sqlx::Error> {
+        let db = self.db;
+        Ok(on_db!(db, pool => sqlx::query_as(
+            "SELECT charger_id, at_ms, plug, status, l1_da, l2_da, l3_da, power_w, limit_da, \
+             target_a, simulated FROM status_samples \
+             WHERE charger_id = $1 AND at_ms >= $2 AND at_ms < $3 \
+             ORDER BY at_ms, plug",
+        )
+        .bind(charger_id)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Deletes samples older than `before_ms`, a batch at a time (each its own
+    /// short statement, so writers wait at most one batch). Returns how many.
+    pub async fn prune(&self, before_ms: i64) -> Result<u64, sqlx::Error> {
+        let db = self.db;
+        let mut deleted = 0;
+        loop {
+            let batch = on_db!(db.writes(), pool => sqlx::query(
+                "DELETE FROM status_samples WHERE (charger_id, at_ms, plug) IN \
+                 (SELECT charger_id, at_ms, plug FROM status_samples WHERE at_ms < $1 LIMIT $2)",
+            )
+            .bind(before_ms)
+            .bind(PRUNE_BATCH)
+            .execute(pool)
+            .await?
+            .rows_affected());
+            deleted += batch;
+            if batch < PRUNE_BATCH as u64 {
+                return Ok(deleted);
+            }
+            tokio::task::yield_now().await;
+        }
     }
 }

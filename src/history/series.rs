@@ -69,7 +69,9 @@ pub async fn charger(
     let to_s = now.timestamp();
     let step = range.step_s();
     let from_s = (to_s - range.span_s()).div_euclid(step) * step;
-    let rows = buckets::charger_chart(db, charger.id, from_s, to_s + 1).await?;
+    let rows = buckets::Buckets::of(db)
+        .charger_chart(charger.id, from_s, to_s + 1)
+        .await?;
     let points = points_from_buckets(&rows, step);
     let every_h = match range {
         ChartRange::Day => 6,
@@ -140,7 +142,9 @@ pub async fn site(
     let to_s = now.timestamp();
     let steps = last_day_steps(now);
     let first = steps[0];
-    let rows = buckets::site_chart(db, site_id, first, to_s + 1).await?;
+    let rows = buckets::Buckets::of(db)
+        .site_chart(site_id, first, to_s + 1)
+        .await?;
     let mut shares = Vec::new();
     for charger in chargers {
         let mine: BTreeMap<i64, Option<f64>> = rows
@@ -178,12 +182,12 @@ pub async fn site_phases(
 ) -> Result<SitePhases, sqlx::Error> {
     let steps = last_day_steps(now);
     let first = steps[0];
-    let rows: BTreeMap<i64, buckets::SitePhaseStep> =
-        buckets::site_phases(db, site_id, first, now.timestamp() + 1)
-            .await?
-            .into_iter()
-            .map(|r| (r.start_s, r))
-            .collect();
+    let rows: BTreeMap<i64, buckets::SitePhaseStep> = buckets::Buckets::of(db)
+        .site_phases(site_id, first, now.timestamp() + 1)
+        .await?
+        .into_iter()
+        .map(|r| (r.start_s, r))
+        .collect();
     let step = |s: &i64| rows.get(s);
     Ok(SitePhases {
         ticks: ticks(zone_of(zone), at_s(first), now, 6),

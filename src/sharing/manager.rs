@@ -90,7 +90,7 @@ impl Sharing {
             return Ok(Vec::new());
         }
         let db = self.audit.db();
-        let latest = crate::history::latest::all(db).await?;
+        let latest = crate::history::latest::LatestReadings::of(db).all().await?;
         let longest = std::time::Duration::from_secs(self.control.limits().max_duration.into());
         let bounds = points::bounds(&self.audit, round.at, longest).await?;
         let priorities = self.settings.priorities().await?;
@@ -103,7 +103,7 @@ impl Sharing {
                 .iter()
                 .filter(|c| c.site_id == site.id)
                 .collect();
-            let stored = store::for_site(db, site.id).await?;
+            let stored = store::Allocations::of(db).for_site(site.id).await?;
             let points: Vec<_> = chargers
                 .iter()
                 .map(|c| {
@@ -127,7 +127,9 @@ impl Sharing {
             let rows = self
                 .send(&site, &allocation, (&points, &chargers), &stored, round.at)
                 .await;
-            store::save(db, site.id, &rows, round.at.timestamp_millis()).await?;
+            store::Allocations::of(db)
+                .save(site.id, &rows, round.at.timestamp_millis())
+                .await?;
             done.push((site, allocation));
         }
         Ok(done)
@@ -233,7 +235,9 @@ impl Sharing {
     /// What each charger's charging plugs drew per phase at its latest
     /// reading; `None` for one that could not be read.
     pub async fn latest_draws(&self) -> Result<HashMap<i64, Option<[f64; 3]>>, SharingError> {
-        let latest = crate::history::latest::all(self.audit.db()).await?;
+        let latest = crate::history::latest::LatestReadings::of(self.audit.db())
+            .all()
+            .await?;
         Ok(latest
             .into_iter()
             .map(|(id, l)| (id, l.result.ok().map(|(plugs, _)| points::draw_of(&plugs))))
@@ -261,7 +265,8 @@ impl Sharing {
         }
         let longest = std::time::Duration::from_secs(self.control.limits().max_duration.into());
         let asked = points::bound_of(&self.audit, charger_id, now, longest).await?;
-        let shared = store::for_site(self.audit.db(), site_id)
+        let shared = store::Allocations::of(self.audit.db())
+            .for_site(site_id)
             .await?
             .get(&charger_id)
             .and_then(|s| s.in_force(now.timestamp_millis()));
@@ -277,6 +282,8 @@ impl Sharing {
 
     /// The last allocation of each charger of a site, as stored.
     pub async fn allocations(&self, site_id: i64) -> Result<HashMap<i64, Stored>, SharingError> {
-        Ok(store::for_site(self.audit.db(), site_id).await?)
+        Ok(store::Allocations::of(self.audit.db())
+            .for_site(site_id)
+            .await?)
     }
 }

@@ -89,7 +89,9 @@ impl Settings {
             let site = self.sites.set_sharing(site_id, on, minimum).await?;
             if !on {
                 // Its targets end by themselves within the hold.
-                store::forget_site(self.audit.db(), site_id).await?;
+                store::Allocations::of(self.audit.db())
+                    .forget_site(site_id)
+                    .await?;
             }
             Ok(site)
         }

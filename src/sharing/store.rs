@@ -37,73 +37,94 @@ impl Stored {
     }
 }
 
-pub async fn for_site(db: &Db, site_id: i64) -> Result<HashMap<i64, Stored>, sqlx::Error> {
-    let rows: Vec<Stored> = on_db!(db, pool => sqlx::query_as(
-        "SELECT charger_id, amps, sent_until_ms, arrived_ms, share, unserved \
-         FROM share_allocations \
-         WHERE site_id = $1",
-    )
-    .bind(site_id)
-    .fetch_all(pool)
-    .await?);
-    Ok(rows.into_iter().map(|r| (r.charger_id, r)).collect())
+/// The `share_allocations` table: what each managed charger was last given.
+#[derive(Clone, Copy)]
+pub struct Allocations<'a> {
+    db: &'a Db,
 }
 
-/// Every managed charger's allocation still in force at `now`, for the
-/// overview's bars.
-pub async fn in_force(
-    db: &Db,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<HashMap<i64, u32>, sqlx::Error> {
-    let rows: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT charger_id, amps FROM share_allocations \
-         WHERE amps IS NOT NULL AND sent_until_ms > $1",
-    )
-    .bind(now.timestamp_millis())
-    .fetch_all(pool)
-    .await?);
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, amps)| Some((id, u32::try_from(amps).ok()?)))
-        .collect())
-}
-
-/// Writes a round's allocation of one site, in one transaction.
-pub async fn save(db: &Db, site_id: i64, rows: &[Stored], now_ms: i64) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_serialised().await?;
-    for row in rows {
-        crate::on_tx!(&mut tx, conn => sqlx::query(
-            "INSERT INTO share_allocations \
-             (charger_id, site_id, amps, sent_until_ms, arrived_ms, share, unserved, updated_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (charger_id) DO UPDATE SET site_id = excluded.site_id, \
-             amps = excluded.amps, sent_until_ms = excluded.sent_until_ms, \
-             arrived_ms = excluded.arrived_ms, share = excluded.share, \
-             unserved = excluded.unserved, updated_ms = excluded.updated_ms",
-        )
-        .bind(row.charger_id)
-        .bind(site_id)
-        .bind(row.amps)
-        .bind(row.sent_until_ms)
-        .bind(row.arrived_ms)
-        .bind(&row.share)
-        .bind(row.unserved)
-        .bind(now_ms)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected());
+impl<'a> Allocations<'a> {
+    pub fn of(db: &'a Db) -> Self {
+        Self { db }
     }
-    tx.commit().await?;
-    Ok(())
-}
 
-/// Forgets a site's allocations (sharing switched off: its targets end
-/// by themselves).
-pub async fn forget_site(db: &Db, site_id: i64) -> Result<(), sqlx::Error> {
-    on_db!(db.writes(), pool => sqlx::query("DELETE FROM share_allocations WHERE site_id = $1")
+    pub async fn for_site(&self, site_id: i64) -> Result<HashMap<i64, Stored>, sqlx::Error> {
+        let db = self.db;
+        let rows: Vec<Stored> = on_db!(db, pool => sqlx::query_as(
+            "SELECT charger_id, amps, sent_until_ms, arrived_ms, share, unserved \
+             FROM share_allocations \
+             WHERE site_id = $1",
+        )
         .bind(site_id)
-        .execute(pool)
-        .await?
-        .rows_affected());
-    Ok(())
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().map(|r| (r.charger_id, r)).collect())
+    }
+
+    /// Every managed charger's allocation still in force at `now`, for the
+    /// overview's bars.
+    pub async fn in_force(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<HashMap<i64, u32>, sqlx::Error> {
+        let db = self.db;
+        let rows: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(
+            "SELECT charger_id, amps FROM share_allocations \
+             WHERE amps IS NOT NULL AND sent_until_ms > $1",
+        )
+        .bind(now.timestamp_millis())
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, amps)| Some((id, u32::try_from(amps).ok()?)))
+            .collect())
+    }
+
+    /// Writes a round's allocation of one site, in one transaction.
+    pub async fn save(
+        &self,
+        site_id: i64,
+        rows: &[Stored],
+        now_ms: i64,
+    ) -> Result<(), sqlx::Error> {
+        let db = self.db;
+        let mut tx = db.begin_serialised().await?;
+        for row in rows {
+            crate::on_tx!(&mut tx, conn => sqlx::query(
+                "INSERT INTO share_allocations \
+                 (charger_id, site_id, amps, sent_until_ms, arrived_ms, share, unserved, updated_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (charger_id) DO UPDATE SET site_id = excluded.site_id, \
+                 amps = excluded.amps, sent_until_ms = excluded.sent_until_ms, \
+                 arrived_ms = excluded.arrived_ms, share = excluded.share, \
+                 unserved = excluded.unserved, updated_ms = excluded.updated_ms",
+            )
+            .bind(row.charger_id)
+            .bind(site_id)
+            .bind(row.amps)
+            .bind(row.sent_until_ms)
+            .bind(row.arrived_ms)
+            .bind(&row.share)
+            .bind(row.unserved)
+            .bind(now_ms)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets a site's allocations (sharing switched off: its targets end
+    /// by themselves).
+    pub async fn forget_site(&self, site_id: i64) -> Result<(), sqlx::Error> {
+        let db = self.db;
+        on_db!(db.writes(), pool => sqlx::query("DELETE FROM share_allocations WHERE site_id = $1")
+            .bind(site_id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
 }

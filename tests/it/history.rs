@@ -72,12 +72,14 @@ async fn a_roll_up_repeated_after_a_restart_or_by_a_second_instance_changes_noth
         )
         .await;
     let now = Utc::now();
-    samples::insert(world.db(), &two_hours(id, now))
+    samples::Samples::of(world.db())
+        .insert(&two_hours(id, now))
         .await
         .unwrap();
     let from = bucket_start((now - Span::hours(3)).timestamp_millis());
     let read = || async {
-        buckets::between(world.db(), id, from, now.timestamp() + 1)
+        buckets::Buckets::of(world.db())
+            .between(id, from, now.timestamp() + 1)
             .await
             .unwrap()
     };
@@ -201,7 +203,11 @@ async fn every_target_in_force_is_judged_and_a_new_verdict_only_when_it_changes(
         ],
         "one row each: the second round's verdicts had not changed"
     );
-    let stubborn_now = latest::one(world.db(), s).await.unwrap().unwrap();
+    let stubborn_now = latest::LatestReadings::of(world.db())
+        .one(s)
+        .await
+        .unwrap()
+        .unwrap();
     let finding = stubborn_now.finding.unwrap();
     assert_eq!((finding.verdict, finding.asked), (Verdict::NotFollowed, 10));
     assert_eq!(finding.measured, Some(32.0));
@@ -252,7 +258,7 @@ async fn samples_and_buckets_past_keeping_are_pruned() {
     let now = Utc::now();
     let mut old = two_hours(id, now - Span::hours(50));
     old.extend(two_hours(id, now));
-    samples::insert(world.db(), &old).await.unwrap();
+    samples::Samples::of(world.db()).insert(&old).await.unwrap();
     let sampler = sampler(
         &world,
         HistoryConfig {
@@ -264,9 +270,13 @@ async fn samples_and_buckets_past_keeping_are_pruned() {
     let snapshots = evse_dashboard::history::rollup::snapshots(&old[..240]);
     let start = bucket_start(old[0].at_ms);
     let bucket = evse_dashboard::history::rollup::bucket(id, start, &snapshots, 90_000).unwrap();
-    buckets::upsert(world.db(), &[bucket]).await.unwrap();
+    buckets::Buckets::of(world.db())
+        .upsert(&[bucket])
+        .await
+        .unwrap();
     sampler.tick(now).await.unwrap();
-    let kept = samples::between(world.db(), id, 0, now.timestamp_millis() + 1)
+    let kept = samples::Samples::of(world.db())
+        .between(id, 0, now.timestamp_millis() + 1)
         .await
         .unwrap();
     assert!(!kept.is_empty());
@@ -274,7 +284,8 @@ async fn samples_and_buckets_past_keeping_are_pruned() {
         kept.iter()
             .all(|s| s.at_ms >= (now - Span::hours(48)).timestamp_millis())
     );
-    let history = buckets::between(world.db(), id, 0, now.timestamp() + 1)
+    let history = buckets::Buckets::of(world.db())
+        .between(id, 0, now.timestamp() + 1)
         .await
         .unwrap();
     assert!(

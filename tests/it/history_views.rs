@@ -35,7 +35,10 @@ async fn world_with_history() -> (World, i64, Sampler) {
     let world = World::new(vec![spec.clone()], Duration::from_millis(400)).await;
     let id = world.register(&spec, "Bay 7", 6, 32).await;
     let rows: Vec<Sample> = (0..120).map(|m| reading(id, m, 10 + m % 3)).collect();
-    samples::insert(world.db(), &rows).await.unwrap();
+    samples::Samples::of(world.db())
+        .insert(&rows)
+        .await
+        .unwrap();
     let sampler = Sampler::new(
         world.audit.clone(),
         world.registry.clone(),
@@ -192,7 +195,8 @@ async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
     assert_eq!(filled, 1);
 
     let day_ago = (now - Span::hours(24)).timestamp_millis();
-    let past = samples::between(world.db(), id, day_ago, now.timestamp_millis())
+    let past = samples::Samples::of(world.db())
+        .between(id, day_ago, now.timestamp_millis())
         .await
         .unwrap();
     assert!(
@@ -210,7 +214,8 @@ async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
     let away = past.iter().filter(|s| s.l1_da == Some(0)).count();
     assert!(full > 60 && away > 60, "full {full} min, away {away} min");
 
-    let rolled = buckets::between(world.db(), id, day_ago / 1000, now.timestamp())
+    let rolled = buckets::Buckets::of(world.db())
+        .between(id, day_ago / 1000, now.timestamp())
         .await
         .unwrap();
     assert!(
@@ -239,7 +244,8 @@ async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
         Duration::from_secs(24 * 3600),
     );
     sampler.roll_up(now).await.unwrap();
-    let again_rolled = buckets::between(world.db(), id, day_ago / 1000, now.timestamp())
+    let again_rolled = buckets::Buckets::of(world.db())
+        .between(id, day_ago / 1000, now.timestamp())
         .await
         .unwrap();
     assert_eq!(energy(&again_rolled), energy(&rolled));
@@ -249,7 +255,8 @@ async fn the_demo_backfill_makes_up_one_marked_day_of_cars_coming_and_going() {
         .await
         .unwrap();
     assert_eq!(again, 0);
-    let after = samples::between(world.db(), id, day_ago, now.timestamp_millis())
+    let after = samples::Samples::of(world.db())
+        .between(id, day_ago, now.timestamp_millis())
         .await
         .unwrap();
     assert_eq!(after.len(), past.len());
@@ -289,7 +296,7 @@ async fn a_sites_finished_days_are_kept_a_while_and_today_is_read_every_time() {
             bucket(midnight, today_wh),
         ];
         let db = db.clone();
-        async move { buckets::upsert(&db, &rows).await.unwrap() }
+        async move { buckets::Buckets::of(&db).upsert(&rows).await.unwrap() }
     };
     let kwh = |days: &[evse_dashboard::types::SiteDay]| {
         let [.., yesterday, today] = days else {
