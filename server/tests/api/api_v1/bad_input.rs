@@ -157,10 +157,7 @@ async fn bad_input_through_the_api_is_refused_with_a_sentence() {
             );
             refused += 1;
             if let Some(id) = doc["audit_id"].as_i64() {
-                let entry = evse_dashboard::audit::entry(&app.services.audit.db(), id)
-                    .await
-                    .unwrap()
-                    .unwrap();
+                let entry = app.services.audit.entry(id).await.unwrap().unwrap();
                 assert_eq!(entry.outcome, Outcome::Refused, "{case}");
                 audited += 1;
             }

@@ -88,10 +88,7 @@ async fn revocation_and_expiry_take_effect_on_the_next_request() {
         user: Some("cli:tester".into()),
         ..Default::default()
     };
-    let (rows, _) =
-        evse_dashboard::audit::query::page_rows(&app.services.audit.db(), &filter, None)
-            .await
-            .unwrap();
+    let (rows, _) = app.services.audit.page_rows(&filter, None).await.unwrap();
     let seen: Vec<(AuditAction, Outcome, Option<String>)> = rows
         .into_iter()
         .rev()

@@ -23,10 +23,7 @@ async fn trail(
         user: Some(actor.into()),
         ..Default::default()
     };
-    evse_dashboard::audit::query::page_rows(&app.services.audit.db(), &filter, None)
-        .await
-        .unwrap()
-        .0
+    app.services.audit.page_rows(&filter, None).await.unwrap().0
 }
 
 fn set_body(current: Value, duration: Value) -> String {
@@ -113,10 +110,7 @@ async fn refusals_are_audited_never_sent_and_say_what_the_ui_says() {
             assert_eq!(doc["detail"], *sentence);
         }
         let audit_id = doc["audit_id"].as_i64().expect("the refusal's audit event");
-        let entry = evse_dashboard::audit::entry(&app.services.audit.db(), audit_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let entry = app.services.audit.entry(audit_id).await.unwrap().unwrap();
         assert_eq!(
             (entry.outcome, entry.actor.as_str()),
             (Outcome::Refused, "token:bms")
@@ -153,11 +147,13 @@ async fn a_clemap_failure_is_a_502_with_its_audit_event() {
     )
     .await;
     let doc = problem(&failed, 502);
-    let entry =
-        evse_dashboard::audit::entry(&app.services.audit.db(), doc["audit_id"].as_i64().unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+    let entry = app
+        .services
+        .audit
+        .entry(doc["audit_id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(entry.outcome, Outcome::Error);
     assert!(!failed.2.to_string().contains(EVSE_TOKEN));
 }
@@ -298,10 +294,7 @@ async fn a_site_target_no_charger_takes_is_refused_and_audited_on_each() {
         .await;
         let doc = problem(&refused, 422);
         let audit_id = doc["audit_id"].as_i64().expect("the one charger's refusal");
-        let entry = evse_dashboard::audit::entry(&app.services.audit.db(), audit_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let entry = app.services.audit.entry(audit_id).await.unwrap().unwrap();
         assert_eq!(
             (entry.outcome, entry.charger_id),
             (Outcome::Refused, Some(id))
