@@ -46,6 +46,18 @@ pub enum DbError {
     },
     #[error("cannot apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// An older binary on a database a newer one migrated (a downgrade):
+    /// it would not know the newer tables and columns, so it does not start.
+    #[error(
+        "this database was migrated by a newer evse-dashboard (schema version {database}); \
+         this one ({version}) knows schema versions up to {binary}: start the newer version \
+         again, or restore the backup made before the upgrade"
+    )]
+    NewerSchema {
+        database: i64,
+        binary: i64,
+        version: &'static str,
+    },
     #[error("database query failed: {0}")]
     Query(#[from] sqlx::Error),
 }
@@ -194,12 +206,37 @@ impl Db {
     /// then the checks generated from the code's closed sets. Safe to run
     /// from several instances at once (PostgreSQL: under advisory locks).
     pub async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = match &self.writes {
+            Pool::Sqlite(_) => &SQLITE_MIGRATOR,
+            Pool::Postgres(_) => &POSTGRES_MIGRATOR,
+        };
+        let binary = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        if let Some(database) = self.schema_version().await
+            && database > binary
+        {
+            return Err(DbError::NewerSchema {
+                database,
+                binary,
+                version: crate::VERSION,
+            });
+        }
         match &self.writes {
             Pool::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
             Pool::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
         }
         vocabulary::install(self).await?;
         Ok(())
+    }
+
+    /// The newest migration applied to the database; `None` for a new one
+    /// (no migrations table yet).
+    pub async fn schema_version(&self) -> Option<i64> {
+        let newest = on_db!(self.writes(), pool => sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE",
+        )
+        .fetch_one(pool)
+        .await);
+        newest.ok().flatten()
     }
 
     /// A transaction on the write lane.

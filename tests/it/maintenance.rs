@@ -46,3 +46,44 @@ async fn a_backup_is_a_database_on_sqlite_and_refused_with_a_reason_on_postgres(
         assert!(matches!(again, Err(BackupError::Exists(_))), "{again:?}");
     }
 }
+
+/// A downgrade (an older binary on a database a newer one migrated) does
+/// not start, and says which schema versions meet (#43).
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused_naming_both_versions() {
+    let db = database().await;
+    let migrator = if on_postgres() {
+        &evse_dashboard::db::POSTGRES_MIGRATOR
+    } else {
+        &evse_dashboard::db::SQLITE_MIGRATOR
+    };
+    let ours = migrator.iter().map(|m| m.version).max().unwrap();
+    assert_eq!(db.db.schema_version().await, Some(ours));
+    db.db
+        .migrate()
+        .await
+        .expect("our own schema migrates again");
+    let newer = ours + 1;
+    evse_dashboard::on_db!(db.db.writes(), pool => sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES ($1, 'from a newer version', TRUE, $2, 0)",
+    )
+    .bind(newer)
+    .bind(vec![0u8; 48])
+    .execute(pool)
+    .await
+    .unwrap()
+    .rows_affected());
+    let refused = db.db.migrate().await.unwrap_err();
+    let said = refused.to_string();
+    assert!(
+        matches!(refused, evse_dashboard::db::DbError::NewerSchema { database, binary, .. }
+            if database == newer && binary == ours),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("schema version {newer}"))
+            && said.contains(&format!("up to {ours}")),
+        "{said}"
+    );
+}

@@ -27,3 +27,4 @@ mod metrics;
 mod probe;
 mod repeats;
 mod sessions;
+mod upgrade;
