@@ -1,6 +1,7 @@
 //! Per-browser display preferences kept in a cookie, so the server renders
 //! the right theme in the first byte (no flash, no script needed).
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -72,7 +72,7 @@ impl Control {
         asked: Asked,
     ) -> Result<SetSeveral, ControlError> {
         let checked = asked.and_then(|(amps, duration)| {
-            validate::several(&chargers, self.limits, amps, duration).map(|()| (amps, duration))
+            validate::several(self.limits, amps, duration).map(|()| (amps, duration))
         });
         match checked {
             Ok((amps, duration)) => Ok(SetSeveral::Sent(

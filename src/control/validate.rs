@@ -5,7 +5,7 @@
 use crate::clemap::model::TargetRequest;
 use crate::problem::{Field, Invalid, Rule};
 pub use crate::types::CUSTOM_DURATION;
-use crate::types::{Charger, TargetLimits};
+use crate::types::{CURRENT_LIMIT, Charger, TargetLimits};
 
 /// Whole amperes only: CLEMAP takes integers.
 pub fn parse_amps(text: &str) -> Result<i64, Invalid> {
@@ -48,25 +48,18 @@ pub fn form(amps: &str, duration: &str, custom_minutes: Option<&str>) -> Asked {
 }
 
 /// The one rule for a current asked of several chargers at once (a site,
-/// the overview's bulk form; every path): each charger gets it clamped
-/// to its own range, but a current outside every charger's range, or a
-/// duration outside the server's limits, is a mistake to refuse, not to
-/// clamp.
-pub fn several(
-    chargers: &[Charger],
-    limits: TargetLimits,
-    amps: i64,
-    duration: i64,
-) -> Result<(), Invalid> {
-    let lowest = chargers.iter().map(|c| c.min_current).min();
-    let highest = chargers.iter().map(|c| c.max_current).max();
-    if let (Some(min), Some(max)) = (lowest, highest)
-        && !(i64::from(min)..=i64::from(max)).contains(&amps)
-    {
+/// the overview's bulk form; every path): it must be one a charger could
+/// be rated for, 0 to [`CURRENT_LIMIT`] A (the bulk form's own bounds, and
+/// what a site's schedule takes); each charger then gets it clamped to its
+/// own range, which the form's review shows before anything is sent. A
+/// current past that, or a duration outside the server's limits, is a
+/// mistake to refuse, not to clamp.
+pub fn several(limits: TargetLimits, amps: i64, duration: i64) -> Result<(), Invalid> {
+    if !(0..=i64::from(CURRENT_LIMIT)).contains(&amps) {
         let rule = Rule::OutOfRange {
             got: amps,
-            min: min.into(),
-            max: max.into(),
+            min: 0,
+            max: CURRENT_LIMIT.into(),
         };
         return Err(Invalid::new(Field::Amps, rule));
     }

@@ -288,9 +288,9 @@ fn sent(set: SetSeveral) -> evse_dashboard::types::BulkOutcome {
 }
 
 /// One rule for a current asked of several chargers, whichever path asks
-/// (#39): clamped within the chargers' ranges, refused (and audited on
-/// each charger, nothing sent) outside all of them or when it is no
-/// number at all.
+/// (#39): clamped to each charger's range, refused (and audited on each
+/// charger, nothing sent) past what any charger may be rated for, with a
+/// duration out of limits, or when it is no number at all.
 #[tokio::test]
 async fn several_chargers_clamp_within_their_ranges_and_refuse_outside_all() {
     let s = setup().await;

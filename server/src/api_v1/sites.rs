@@ -1,8 +1,9 @@
 //! `/sites/{id}/target`: one current for every charger of a site, through
 //! the same bulk change as the overview's form (each charger clamped to
 //! its range, each audited as its own event under one batch id). A
-//! current no charger of the site takes, or a duration out of limits, is
-//! refused (422) and audited on each charger.
+//! current no charger may be rated for (past 80 A), or a duration out of
+//! limits, is refused (422) and audited on each charger
+//! (`control::validate::several`).
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
