@@ -10,13 +10,22 @@ use super::problem::{ApiError, Unreadable};
 
 /// `{"current": 6, "duration": 1800}`: `Err` (400, nothing audited: it is
 /// not an attempt at any particular change) for a body that is no JSON
-/// object; `Ok(Err)` names the field that is missing or not a whole
+/// object or has a field besides those two (as the document says:
+/// `additionalProperties: false`); `Ok(Err)` names the field that is missing or not a whole
 /// number (a refusal to audit).
 pub fn target_body(body: &[u8]) -> Result<Result<SetTarget, Invalid>, ApiError> {
     let not_an_object = ApiError::Unreadable(Unreadable::NotAnObject);
     let value: Value = serde_json::from_slice(body).map_err(|_| not_an_object.clone())?;
-    if !value.is_object() {
+    let Some(object) = value.as_object() else {
         return Err(not_an_object);
+    };
+    if let Some(unknown) = object
+        .keys()
+        .find(|k| !matches!(k.as_str(), "current" | "duration"))
+    {
+        return Err(ApiError::Unreadable(Unreadable::UnknownField(
+            unknown.clone(),
+        )));
     }
     Ok(fields(&value))
 }
@@ -58,6 +67,10 @@ mod tests {
         assert_eq!(field(br#"{"current": 6}"#), Field::Duration);
         let not_an_object = ApiError::Unreadable(Unreadable::NotAnObject);
         assert_eq!(target_body(b"not json").unwrap_err(), not_an_object);
+        assert_eq!(
+            target_body(br#"{"current": 6, "duration": 60, "curent": 8}"#).unwrap_err(),
+            ApiError::Unreadable(Unreadable::UnknownField("curent".into()))
+        );
         assert_eq!(target_body(b"[6, 60]").unwrap_err(), not_an_object);
         let rule = target_body(br#"{"current": "six", "duration": 60}"#)
             .unwrap()

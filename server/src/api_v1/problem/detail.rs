@@ -58,6 +58,10 @@ fn unreadable(what: &Unreadable) -> String {
         Unreadable::NotAnObject => {
             r#"The body must be a JSON object such as {"current": 6, "duration": 1800}."#.into()
         }
+        Unreadable::UnknownField(name) => format!(
+            "The body has a field \"{}\" this API does not know: a target takes only \"current\" and \"duration\".",
+            short(name)
+        ),
         Unreadable::NotReceived => "The request body did not arrive whole; send it again.".into(),
         Unreadable::Path => "An id in the path must be a whole number, as in \
             /chargers/12; /api/v1/docs lists the paths."

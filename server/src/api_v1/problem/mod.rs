@@ -73,6 +73,9 @@ pub enum KeyProblem {
 pub enum Unreadable {
     /// A change's body is not a JSON object.
     NotAnObject,
+    /// A change's body has a field the API does not know (a misspelt
+    /// `curent` would otherwise be ignored).
+    UnknownField(String),
     /// The body did not arrive whole.
     NotReceived,
     /// A path segment that is not the whole number an id is.
