@@ -42,13 +42,61 @@ fn a_cycle_is_found_through_groups_paths_and_super() {
         ("d.rs", "fn h() -> crate::a::T { todo!() }"),
     ];
     let mut graph = Graph::new();
-    let modules: BTreeSet<String> = ["a", "b", "c", "d"].map(String::from).into();
+    let modules: BTreeSet<String> = ["a", "b", "c", "d", "e"].map(String::from).into();
+    let aliases = aliases(
+        &[
+            ("lib.rs".into(), "pub use e::{Error, Other};".into()),
+            (
+                "d.rs".into(),
+                "#[macro_export]\nmacro_rules! on_d { () => {} }".into(),
+            ),
+        ],
+        &modules,
+    );
     for (path, text) in files {
-        add_file(&mut graph, &modules, Path::new(path), text);
+        add_file(&mut graph, &modules, &aliases, Path::new(path), text);
     }
     assert!(cycles(&graph).is_empty(), "{graph:?}");
-    add_file(&mut graph, &modules, Path::new("c.rs"), "use crate::d;");
+    add_file(
+        &mut graph,
+        &modules,
+        &aliases,
+        Path::new("c.rs"),
+        "use crate::d;",
+    );
     assert_eq!(cycles(&graph), vec![vec!["a", "b", "c", "d"]]);
+    // Through a re-export at the root, and through an exported macro.
+    add_file(
+        &mut graph,
+        &modules,
+        &aliases,
+        Path::new("e.rs"),
+        "use crate::b::X;",
+    );
+    add_file(
+        &mut graph,
+        &modules,
+        &aliases,
+        Path::new("b.rs"),
+        "fn f() -> crate::Error {}",
+    );
+    assert_eq!(cycles(&graph), vec![vec!["a", "b", "c", "d", "e"]]);
+    let mut macro_graph = Graph::new();
+    add_file(
+        &mut macro_graph,
+        &modules,
+        &aliases,
+        Path::new("d.rs"),
+        "use crate::e;",
+    );
+    add_file(
+        &mut macro_graph,
+        &modules,
+        &aliases,
+        Path::new("e.rs"),
+        "crate::on_d!();",
+    );
+    assert_eq!(cycles(&macro_graph), vec![vec!["d", "e"]]);
 }
 
 fn graph_of(root: &Path) -> Graph {
@@ -61,13 +109,65 @@ fn graph_of(root: &Path) -> Graph {
             (!matches!(name.as_str(), "lib" | "main")).then_some(name)
         })
         .collect();
+    let files: Vec<(PathBuf, String)> = rust_files(root)
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).expect("readable source");
+            (
+                file.strip_prefix(root).expect("under the root").to_owned(),
+                text,
+            )
+        })
+        .collect();
+    let aliases = aliases(&files, &modules);
     let mut graph = Graph::new();
-    for file in rust_files(root) {
-        let relative = file.strip_prefix(root).expect("under the root");
-        let text = std::fs::read_to_string(&file).expect("readable source");
-        add_file(&mut graph, &modules, relative, &text);
+    for (relative, text) in &files {
+        add_file(&mut graph, &modules, &aliases, relative, text);
     }
     graph
+}
+
+/// Names that stand for a module at the crate root without being one: what
+/// the root re-exports (`pub use application::StartError` → `application`)
+/// and `#[macro_export]` macros (`crate::on_db!` → `db`, where it is
+/// defined).
+fn aliases(files: &[(PathBuf, String)], modules: &BTreeSet<String>) -> BTreeMap<String, String> {
+    let mut aliases = BTreeMap::new();
+    for (relative, text) in files {
+        let code = without_comments(text);
+        let top = relative
+            .iter()
+            .next()
+            .map(|p| p.to_string_lossy().into_owned());
+        let Some(top) = top.map(|t| t.strip_suffix(".rs").unwrap_or(&t).to_owned()) else {
+            continue;
+        };
+        if matches!(top.as_str(), "lib" | "main") {
+            for (at, _) in code.match_indices("pub use ") {
+                let rest = &code[at + "pub use ".len()..];
+                let module = identifier(rest);
+                if !modules.contains(&module) {
+                    continue;
+                }
+                let path = &rest[..rest.find(';').unwrap_or(rest.len())];
+                let names = match path.find('{') {
+                    Some(open) => group_heads(&path[open + 1..]),
+                    None => vec![identifier(path.rsplit("::").next().unwrap_or_default())],
+                };
+                for name in names {
+                    aliases.insert(name, module.clone());
+                }
+            }
+        } else {
+            for (at, _) in code.match_indices("#[macro_export]") {
+                if let Some(open) = code[at..].find("macro_rules!") {
+                    let name = identifier(code[at + open + "macro_rules!".len()..].trim_start());
+                    aliases.insert(name, top.clone());
+                }
+            }
+        }
+    }
+    aliases
 }
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
@@ -87,7 +187,13 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Adds the edges of one file, `relative` to its crate's root.
-fn add_file(graph: &mut Graph, modules: &BTreeSet<String>, relative: &Path, text: &str) {
+fn add_file(
+    graph: &mut Graph,
+    modules: &BTreeSet<String>,
+    aliases: &BTreeMap<String, String>,
+    relative: &Path,
+    text: &str,
+) {
     let mut parts: Vec<String> = relative
         .with_extension("")
         .iter()
@@ -129,7 +235,8 @@ fn add_file(graph: &mut Graph, modules: &BTreeSet<String>, relative: &Path, text
     }
     let file = relative.to_string_lossy().into_owned();
     let edges = graph.entry(from.clone()).or_default();
-    for to in used {
+    for used in used {
+        let to = aliases.get(&used).cloned().unwrap_or(used);
         if to != from && modules.contains(&to) {
             edges.entry(to).or_default().insert(file.clone());
         }

@@ -96,7 +96,9 @@ impl Application {
         tokio::spawn(services.sampler.clone().run());
         // The load manager acts on the rounds this instance samples.
         tokio::spawn(services.sharing.clone().run(services.sampler.rounds()));
-        let sessions = Sessions::open(&db).await?;
+        let sessions = Sessions::open(&db)
+            .await
+            .map_err(|e| StartError::Sessions(e.to_string()))?;
 
         let listener =
             TcpListener::bind(config.listen)

@@ -5,8 +5,6 @@ use evse_dashboard::db::{Db, Pool};
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::StartError;
-
 /// Held while the PostgreSQL session store creates its schema.
 const SESSIONS_SCHEMA_LOCK: i64 = 0x4556_5345_0003;
 
@@ -20,8 +18,7 @@ pub(crate) enum Sessions {
 impl Sessions {
     /// Creates the store's table if needed and deletes expired sessions
     /// once a minute in the background.
-    pub(crate) async fn open(db: &Db) -> Result<Self, StartError> {
-        let failed = |e: sqlx::Error| StartError::Sessions(e.to_string());
+    pub(crate) async fn open(db: &Db) -> Result<Self, sqlx::Error> {
         let every = tokio::time::Duration::from_secs(60);
         // Session records are writes like any other: the write lane.
         Ok(match db.writes() {
@@ -29,7 +26,7 @@ impl Sessions {
                 let store = SqliteStore::new(pool.clone())
                     .with_table_name("sessions")
                     .expect("a valid table name");
-                store.migrate().await.map_err(failed)?;
+                store.migrate().await?;
                 tokio::spawn(store.clone().continuously_delete_expired(every));
                 Sessions::Sqlite(store)
             }
@@ -40,19 +37,17 @@ impl Sessions {
                 // Instances starting together would race to create the
                 // store's schema: they take turns under an advisory lock
                 // (released with the connection if this process dies).
-                let mut turn = pool.acquire().await.map_err(failed)?;
+                let mut turn = pool.acquire().await?;
                 sqlx::query("SELECT pg_advisory_lock($1)")
                     .bind(SESSIONS_SCHEMA_LOCK)
                     .execute(&mut *turn)
-                    .await
-                    .map_err(failed)?;
+                    .await?;
                 let migrated = store.migrate().await;
                 sqlx::query("SELECT pg_advisory_unlock($1)")
                     .bind(SESSIONS_SCHEMA_LOCK)
                     .execute(&mut *turn)
-                    .await
-                    .map_err(failed)?;
-                migrated.map_err(failed)?;
+                    .await?;
+                migrated?;
                 tokio::spawn(store.clone().continuously_delete_expired(every));
                 Sessions::Postgres(store)
             }

@@ -78,22 +78,40 @@ impl Control {
             Ok((amps, duration)) => Ok(SetSeveral::Sent(
                 self.send_several(actor, chargers, amps, duration).await?,
             )),
-            Err(invalid) => {
-                let reason = Problem::Invalid(invalid.clone());
-                let mut audit_ids = Vec::with_capacity(chargers.len());
-                for charger in &chargers {
-                    match self
-                        .refuse(actor, charger.id, AuditAction::SetTarget, &reason)
-                        .await
-                    {
-                        Ok(refused) => audit_ids.push(refused.audit_id),
-                        Err(ControlError::Refused(_)) => {} // summarised
-                        Err(e) => return Err(e),
-                    }
-                }
-                Ok(SetSeveral::Refused { invalid, audit_ids })
-            }
+            Err(invalid) => self.refuse_several(actor, chargers, invalid).await,
         }
+    }
+
+    /// Audits the refusal on each charger, like a sent change: one per
+    /// person at a time, written to the end even if the request goes away.
+    async fn refuse_several(
+        &self,
+        actor: &Actor,
+        chargers: Vec<Charger>,
+        invalid: Invalid,
+    ) -> Result<SetSeveral, ControlError> {
+        let running = self
+            .bulks
+            .try_begin(&actor.who.stored_name())
+            .ok_or(ControlError::AlreadyRunning)?;
+        let (this, actor) = (self.clone(), actor.clone());
+        to_completion(async move {
+            let _running = running;
+            let reason = Problem::Invalid(invalid.clone());
+            let mut audit_ids = Vec::with_capacity(chargers.len());
+            for charger in &chargers {
+                match this
+                    .refuse(&actor, charger.id, AuditAction::SetTarget, &reason)
+                    .await
+                {
+                    Ok(refused) => audit_ids.push(refused.audit_id),
+                    Err(ControlError::Refused(_)) => {} // summarised
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(SetSeveral::Refused { invalid, audit_ids })
+        })
+        .await
     }
 
     /// Each charger gets the request clamped to its own range, the calls
