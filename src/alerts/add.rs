@@ -191,11 +191,7 @@ impl Subscriptions {
 
     async fn first_unknown_site(&self, sites: &[i64]) -> Result<Option<i64>, sqlx::Error> {
         for &site in sites {
-            if crate::sites::Sites::new(self.db.clone())
-                .find(site)
-                .await?
-                .is_none()
-            {
+            if self.sites.find(site).await?.is_none() {
                 return Ok(Some(site));
             }
         }

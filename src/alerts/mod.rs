@@ -78,6 +78,7 @@ impl Alerts {
         Self {
             subscriptions: Subscriptions {
                 db: audit.db().clone(),
+                sites: crate::sites::Sites::new(audit.db().clone()),
                 audit,
                 vault,
                 destinations: Default::default(),

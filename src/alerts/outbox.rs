@@ -202,9 +202,7 @@ impl Alerts {
         let Some(site) = site else {
             return Ok(chrono_tz::UTC);
         };
-        let zone = crate::sites::Sites::new(self.db().clone())
-            .time_zone(site)
-            .await?;
+        let zone = self.subscriptions.sites.time_zone(site).await?;
         Ok(zone.and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC))
     }
 

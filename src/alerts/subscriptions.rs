@@ -70,6 +70,8 @@ pub struct Subscriptions {
     pub(super) audit: AuditLog,
     pub(super) vault: Vault,
     pub(super) destinations: super::destination::Destinations,
+    /// The sites an alert may be about (names, zones, supply limits).
+    pub(super) sites: crate::sites::Sites,
 }
 
 impl Subscriptions {
@@ -126,7 +128,7 @@ impl Subscriptions {
 
     /// The sites a subscription may pick, by name.
     pub async fn sites(&self) -> Result<Vec<AlertSite>, AlertError> {
-        let sites = crate::sites::Sites::new(self.db.clone()).list().await?;
+        let sites = self.sites.list().await?;
         Ok(sites
             .into_iter()
             .map(|site| AlertSite {

@@ -117,13 +117,14 @@ impl Alerts {
         readings: &[Reading],
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        let mut limits: Vec<(i64, String, u32)> =
-            crate::sites::Sites::new(self.subscriptions.db.clone())
-                .list()
-                .await?
-                .into_iter()
-                .filter_map(|s| Some((s.id, s.name, s.supply_limit?)))
-                .collect();
+        let mut limits: Vec<(i64, String, u32)> = self
+            .subscriptions
+            .sites
+            .list()
+            .await?
+            .into_iter()
+            .filter_map(|s| Some((s.id, s.name, s.supply_limit?)))
+            .collect();
         limits.sort_by_key(|(id, ..)| *id);
         let mut drawn: HashMap<i64, f64> = HashMap::new();
         let mut read: HashSet<i64> = HashSet::new();
