@@ -12,6 +12,10 @@ pub const HTTP_DURATION: &str = "evse_http_request_duration_seconds";
 pub const HTTP_CONNECTIONS: &str = "evse_http_connections_open";
 /// Connections closed at once because their client held its share.
 pub const HTTP_CONNECTIONS_REFUSED: &str = "evse_http_connections_refused_total";
+/// Live page streams open now (#41).
+pub const LIVE_STREAMS: &str = "evse_live_streams_open";
+/// Live streams closed because their reader fell behind.
+pub const LIVE_DROPPED: &str = "evse_live_streams_dropped_total";
 /// Page and API reads answered 503 past the bound on reads (#38).
 pub const READS_TURNED_AWAY: &str = "evse_http_reads_turned_away_total";
 /// Calls to CLEMAP, by operation and outcome (`ok` or the failure's kind).

@@ -133,6 +133,11 @@ impl Services {
         Self(Arc::new(h))
     }
 
+    /// What changed, for live pages (#41): their place, and the stream.
+    pub fn changes(&self) -> &db::changes::Changes {
+        self.db.changes()
+    }
+
     /// The database's version and migrations; fails when it does not
     /// answer (`/healthz`).
     pub async fn database_health(&self) -> Result<db::DbHealth, db::DbError> {

@@ -10,6 +10,8 @@ pub mod islands;
 pub mod language;
 #[cfg(test)]
 mod literal_check;
+#[cfg(feature = "ssr")]
+pub mod live;
 pub mod pages;
 pub mod prefs;
 #[cfg(feature = "ssr")]

@@ -10,7 +10,8 @@ use evse_dashboard::services::Services;
 use tokio::net::TcpListener;
 use tower_sessions::CachingSessionStore;
 
-use crate::session_cache::SessionCache;
+use crate::live_streams::LiveStreams;
+use crate::session_cache::{self, SessionCache};
 use crate::sessions::Sessions;
 use crate::sweeper::sweep_stale_pending;
 use crate::{
@@ -50,6 +51,8 @@ pub struct Application {
     trusted_proxies: std::sync::Arc<[ipnet::IpNet]>,
     services: Services,
     metrics_addr: Option<SocketAddr>,
+    /// Live page streams, ended when the server stops.
+    live: LiveStreams,
     /// Held while the server runs: no key rotation underneath it.
     _lock: data_dir::DataDirLock,
 }
@@ -129,6 +132,7 @@ impl Application {
             ),
             None => None,
         };
+        let live = LiveStreams::new(config.connections.max_per_client);
         let state = http::AppState {
             leptos_options: site::leptos_options(&config.site_dir, addr),
             services: services.clone(),
@@ -137,20 +141,30 @@ impl Application {
             export_time_limit: config.export_time_limit,
             write_rate: write_rate::WriteRate::per_minute(config.api_writes_per_minute),
             metrics: metrics_addr.is_some(),
+            live: live.clone(),
         };
         let reads = read_bound::ReadBound::with_turns(config.renders_at_once);
+        // Changes from the other instances (PostgreSQL), and what this
+        // process forgets when it hears them (#41).
+        let session_cache = SessionCache::default();
+        tokio::spawn(db.changes().clone().listen());
+        tokio::spawn(session_cache::follow(
+            db.changes().subscribe(),
+            session_cache.clone(),
+        ));
+        tokio::spawn(services.users.clone().follow(db.changes().subscribe()));
         Ok(Self {
             listener,
             router: match sessions {
                 Sessions::Sqlite(store) => http::router(
                     state,
-                    CachingSessionStore::new(SessionCache::default(), store),
+                    CachingSessionStore::new(session_cache.clone(), store),
                     &config.sessions,
                     (config.connections.request_timeout, reads.clone()),
                 ),
                 Sessions::Postgres(store) => http::router(
                     state,
-                    CachingSessionStore::new(SessionCache::default(), store),
+                    CachingSessionStore::new(session_cache.clone(), store),
                     &config.sessions,
                     (config.connections.request_timeout, reads),
                 ),
@@ -159,6 +173,7 @@ impl Application {
             trusted_proxies: config.trusted_proxies.clone().into(),
             services,
             metrics_addr,
+            live,
             _lock: lock,
         })
     }
@@ -183,6 +198,13 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
+        // Live streams never finish on their own: they end first, so the
+        // graceful stop only waits for real requests.
+        let live = self.live.clone();
+        let shutdown = async move {
+            shutdown.await;
+            live.stop();
+        };
         let served = listener::serve(
             self.listener,
             self.router,

@@ -84,6 +84,7 @@ where
         // benchmark compares page throughput with.
         .route("/livez", get(|| async { "ok" }))
         .route("/audit/export.csv", get(crate::export::audit_csv))
+        .route(app::islands::live::STREAM_PATH, get(crate::live::stream))
         .route(
             "/chargers/{id}/history.csv",
             get(crate::history_export::charger_csv),

@@ -14,6 +14,8 @@ pub mod export;
 pub mod history_export;
 pub mod http;
 pub mod listener;
+pub mod live;
+pub mod live_streams;
 pub mod memory;
 pub mod metrics;
 pub mod one_click;

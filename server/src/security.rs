@@ -38,6 +38,9 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/alerts/unsubscribe/")
         || path == "/healthz"
         || path == "/livez"
+        // A live stream answers 401 itself: an `EventSource` cannot
+        // follow a redirect to the login page.
+        || path == app::islands::live::STREAM_PATH
         || path == "/favicon.svg"
         || path.starts_with("/pkg/")
         || is_server_fn(path)

@@ -6,13 +6,18 @@
 //! What a cached record may miss is bounded by [`SESSION_STALENESS`]:
 //! - on this instance nothing, because a login, a logout and a flush go
 //!   through both halves;
-//! - on another instance sharing PostgreSQL, a logout there, for at most
-//!   that long. A password, role or status change ends sessions through
-//!   the user's epoch, which has its own bound (`auth::USER_STALENESS`).
+//! - on another instance sharing PostgreSQL, a logout there: its
+//!   notification drops every cached record at once ([`follow`], #41);
+//!   only while the notification connection is down, for at most that
+//!   long. A password, role or status change ends sessions through the
+//!   user's epoch, which `Users::follow` drops the same way
+//!   (`auth::USER_STALENESS` is its fallback).
 
 use std::time::Duration;
 
 use async_trait::async_trait;
+use evse_dashboard::db::changes::{Change, Heard};
+use tokio::sync::broadcast;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -59,6 +64,33 @@ impl SessionStore for SessionCache {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         self.0.invalidate(id);
         Ok(())
+    }
+}
+
+impl SessionCache {
+    /// Forgets every record: a session ended on another instance, whose
+    /// id a notification never carries (#41).
+    pub fn forget_all(&self) {
+        self.0.invalidate_all();
+    }
+}
+
+/// Follows the changes every instance publishes: a logout elsewhere is
+/// seen here at once, not after [`SESSION_STALENESS`] (a notification
+/// never carries a session's id, so every record is read again). When
+/// changes may have been missed (the notification connection broke, or
+/// this follower fell behind), the same.
+pub async fn follow(mut changes: broadcast::Receiver<Heard>, cache: SessionCache) {
+    loop {
+        match changes.recv().await {
+            Ok(heard) => {
+                if matches!(*heard.change, Change::SessionEnded { .. } | Change::Resync) {
+                    cache.forget_all();
+                }
+            }
+            Err(broadcast::error::RecvError::Lagged(_)) => cache.forget_all(),
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
     }
 }
 

@@ -18,6 +18,9 @@ pub struct AppState {
     /// Sends alerts; the admin page's "Send a test" uses it.
     #[from_ref(skip)]
     pub dispatcher: evse_dashboard::alerts::dispatch::Dispatcher,
+    /// The live page streams (#41): counted per client, ended at a stop.
+    #[from_ref(skip)]
+    pub live: crate::live_streams::LiveStreams,
     /// `/metrics` is served, so requests are counted (off, the counting
     /// layer is not installed at all).
     #[from_ref(skip)]

@@ -4,6 +4,7 @@
 //! [`CLAIM`]); a row is delivered by whoever holds its claim, so each
 //! alert goes out once however many instances run.
 
+use crate::db::changes::Change;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::Alerts;
@@ -278,6 +279,8 @@ impl Alerts {
         .execute(pool)
         .await?
         .rows_affected());
+        // The admin page's deliveries show it (#41).
+        self.db().changes().publish(Change::Deliveries);
         Ok(())
     }
 

@@ -85,6 +85,7 @@ async fn run(db: Db, key: Arc<AuditKey>, mut jobs: mpsc::UnboundedReceiver<Job>)
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
         match together(&db, &key, &batch, &mut pending).await {
             Ok(written) => {
+                db.changes().publish(touched(&batch));
                 for (job, written) in batch.drain(..).zip(written) {
                     let _ = job.reply.send(Ok(written));
                 }
@@ -94,11 +95,31 @@ async fn run(db: Db, key: Arc<AuditKey>, mut jobs: mpsc::UnboundedReceiver<Job>)
                     tracing::warn!(error = %e, writes = batch.len(), "an audit batch failed; writing each alone");
                 }
                 for job in batch.drain(..) {
-                    let _ = job.reply.send(alone(&db, &key, &job.write).await);
+                    let written = alone(&db, &key, &job.write).await;
+                    if written.is_ok() {
+                        db.changes().publish(touched(std::slice::from_ref(&job)));
+                    }
+                    let _ = job.reply.send(written);
                 }
             }
         }
     }
+}
+
+/// What a committed batch changed, for the pages that show it (#41): the
+/// chargers its new rows are about. A completion names none; the service
+/// that completes a change tells its charger's pages itself.
+fn touched(batch: &[Job]) -> crate::db::changes::Change {
+    let mut chargers: Vec<i64> = batch
+        .iter()
+        .filter_map(|job| match &job.write {
+            Write::Append(row) => row.charger_id,
+            Write::Complete(..) => None,
+        })
+        .collect();
+    chargers.sort_unstable();
+    chargers.dedup();
+    crate::db::changes::Change::Audit { chargers }
 }
 
 /// The hashes of the pending rows this writer committed, so completing

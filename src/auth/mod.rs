@@ -6,9 +6,11 @@ mod login;
 pub mod password;
 pub mod throttle;
 
+use crate::db::changes::{Change, Heard};
 use crate::db::{Db, Stamp};
 use crate::on_db;
 use chrono::{DateTime, Utc};
+use tokio::sync::broadcast;
 
 use crate::audit::AuditLog;
 use crate::problem::{Field, Invalid, Missing, Problem, Rule};
@@ -296,8 +298,42 @@ impl Users {
     }
 
     /// Forgets what this process knows of user `id` after a change.
+    /// Other instances forget it too, at once (#41).
     pub(super) fn changed(&self, id: i64) {
         self.signed_in.invalidate(&id);
+        self.db.changes().publish(Change::User { id });
+    }
+
+    /// A session of user `id` ended here (a logout): every instance reads
+    /// its sessions again.
+    pub fn session_ended(&self, user_id: i64) {
+        self.db.changes().publish(Change::SessionEnded { user_id });
+    }
+
+    /// Follows every change this instance hears, until the process stops
+    /// (the server spawns it): a role, password or status change, or a
+    /// logout, made on another instance ends sessions here at once;
+    /// [`USER_STALENESS`] is the bound only while changes cannot be heard.
+    pub async fn follow(self, mut changes: broadcast::Receiver<Heard>) {
+        loop {
+            match changes.recv().await {
+                Ok(heard) => self.hear(&heard.change),
+                Err(broadcast::error::RecvError::Lagged(_)) => self.hear(&Change::Resync),
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+
+    /// Follows one change: what is cached of its user is dropped (of
+    /// everyone, when changes may have been missed).
+    fn hear(&self, change: &Change) {
+        match change {
+            Change::User { id } | Change::SessionEnded { user_id: id } => {
+                self.signed_in.invalidate(id);
+            }
+            Change::Resync => self.signed_in.invalidate_all(),
+            _ => {}
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod validate;
 use crate::audit::{self, Actor, AuditLog, Completion, Intent};
 use crate::clemap::model::{TargetRequest, TargetState};
 use crate::clemap::{ClemapClient, ClemapError, EvseAddress};
+use crate::db::changes::Change;
 use crate::problem::{Missing, Problem};
 use crate::registry::{Registry, RegistryError};
 use crate::secret::EvseToken;
@@ -485,6 +486,26 @@ impl Control {
     /// An attempt whose intent row `id` is written: opens the token, calls,
     /// completes the row.
     async fn carry_out<F, Fut>(
+        &self,
+        id: i64,
+        charger: &Charger,
+        steps: &mut Steps,
+        call: F,
+    ) -> Result<ControlOutcome, ControlError>
+    where
+        F: FnOnce(EvseAddress, EvseToken) -> Fut,
+        Fut: std::future::Future<Output = Completion>,
+    {
+        let outcome = self.complete(id, charger, steps, call).await;
+        // Every open page of this charger, here and on other instances,
+        // shows what happened (#41), whether it worked or not.
+        self.audit.db().changes().publish(Change::Chargers {
+            ids: vec![charger.id],
+        });
+        outcome
+    }
+
+    async fn complete<F, Fut>(
         &self,
         id: i64,
         charger: &Charger,

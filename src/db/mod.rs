@@ -10,6 +10,7 @@
 //! `RETURNING`, `ON CONFLICT`, text timestamps ([`Stamp`]).
 
 pub mod backup;
+pub mod changes;
 pub mod copy;
 mod location;
 mod postgres;
@@ -89,6 +90,8 @@ pub enum Pool {
 pub struct Db {
     reads: Pool,
     writes: Pool,
+    /// What changed, told to this process and the other instances (#41).
+    changes: changes::Changes,
 }
 
 /// An open transaction on either backend. Dropping it rolls back.
@@ -164,7 +167,7 @@ impl Db {
                 Backend::Postgres => postgres::open_lanes(url).await?,
             },
         };
-        let db = Db { reads, writes };
+        let db = Db::lanes(reads, writes);
         db.migrate().await?;
         Ok(db)
     }
@@ -172,10 +175,24 @@ impl Db {
     /// One pool for reads and writes alike (a command's copy, a test's
     /// pool that fails on purpose).
     pub fn single(pool: Pool) -> Self {
+        Db::lanes(pool.clone(), pool)
+    }
+
+    fn lanes(reads: Pool, writes: Pool) -> Self {
+        let postgres = match &writes {
+            Pool::Postgres(pool) => Some(pool.clone()),
+            Pool::Sqlite(_) => None,
+        };
         Db {
-            reads: pool.clone(),
-            writes: pool,
+            reads,
+            writes,
+            changes: changes::Changes::new(postgres),
         }
+    }
+
+    /// What changed: publish after a commit, subscribe to show it.
+    pub fn changes(&self) -> &changes::Changes {
+        &self.changes
     }
 
     pub fn backend(&self) -> Backend {
@@ -199,7 +216,11 @@ impl Db {
     /// reads belong to its writes (the sampler's rounds, the session
     /// store), so that none of it waits behind page reads.
     pub fn writer(&self) -> Db {
-        Db::single(self.writes.clone())
+        Db {
+            reads: self.writes.clone(),
+            writes: self.writes.clone(),
+            changes: self.changes.clone(),
+        }
     }
 
     /// Applies every embedded migration the database does not have yet,

@@ -283,6 +283,10 @@ impl Sampler {
             .store(readings, &findings)
             .await?;
         crate::metrics::status_readings(readings.len());
+        // Open pages show the new readings (#41), here and on the others.
+        db.changes().publish(crate::db::changes::Change::Chargers {
+            ids: readings.iter().map(|r| r.charger_id).collect(),
+        });
         Ok(())
     }
 

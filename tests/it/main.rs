@@ -22,6 +22,7 @@ mod control;
 mod fixtures;
 mod history;
 mod history_views;
+mod live;
 mod logins;
 mod maintenance;
 mod overview;

@@ -7,6 +7,6 @@ pub mod confirm;
 pub mod dom;
 pub mod duration;
 pub mod hooks;
-pub mod refresh;
+pub mod live;
 pub mod target;
 pub mod ticker;

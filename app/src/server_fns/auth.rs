@@ -70,6 +70,8 @@ pub async fn logout() -> Result<(), AppError> {
             tracing::error!(error = %e, "could not end a session");
             AppError::Internal
         })?;
+    // Its live streams close, and other instances forget it at once.
+    context::services()?.users.session_ended(user.id);
     context::audit(&user, Event::of(AuditAction::Logout, &Ok(()))).await;
     leptos_axum::redirect("/login");
     Ok(())

@@ -96,6 +96,12 @@ pub fn clock_time(at: DateTime<Utc>, local: bool) -> String {
     }
 }
 
+/// "14:32:05" in the browser's zone: when a live page last heard news.
+pub fn clock_seconds(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Local);
+    format!("{}:{:02}", hh_mm(&local), local.second())
+}
+
 /// "2026-11-24 14:32:05" local, or with " UTC" before hydration.
 pub fn date_time(l: Locale, at: DateTime<Utc>, local: bool) -> String {
     if local {

@@ -20,8 +20,8 @@ pub use alert::{
 pub use days::{day_name, days_label};
 pub use event::event_sentence;
 pub use format::{
-    amps, calendar_day, clock_time, date_time, decimal, human_duration, kilowatts, requested,
-    seconds_ago, time_left, until_time, utc_minute, wall_clock,
+    amps, calendar_day, clock_seconds, clock_time, date_time, decimal, human_duration, kilowatts,
+    requested, seconds_ago, time_left, until_time, utc_minute, wall_clock,
 };
 pub use labels::{action_label, charger_status_label, outcome_label, plug_label, role_label};
 pub use outcome::outcome_sentence;

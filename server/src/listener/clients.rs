@@ -23,6 +23,13 @@ pub struct Place {
     owner: Option<(PerClient, AddressGroup)>,
 }
 
+impl Place {
+    /// A place counted nowhere (a request whose client is not known).
+    pub fn unbounded() -> Self {
+        Place { owner: None }
+    }
+}
+
 impl PerClient {
     pub fn new(max: usize, exempt: Arc<[IpNet]>) -> Self {
         Self {

@@ -11,7 +11,7 @@
 //! HTTP/2 preface, would otherwise hold its connection for ever.
 
 mod activity;
-mod clients;
+pub(crate) mod clients;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -21,6 +21,7 @@ mod instances;
 mod keys;
 mod languages;
 mod leaks;
+mod live;
 mod login_security;
 mod login_throttle;
 mod metrics;

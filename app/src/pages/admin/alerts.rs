@@ -61,7 +61,7 @@ pub fn AlertAdmin() -> impl IntoView {
                         view! {
                             <Subscriptions list=view.subscriptions sites=view.sites />
                             <h3>{td_string!(l, deliveries_heading)}</h3>
-                            <Deliveries list=view.deliveries />
+                            <div data-live=LIVE_DELIVERIES><Deliveries list=view.deliveries /></div>
                             <h3>{td_string!(l, add_address_heading)}</h3>
                             {action_error(add_email)}
                             <ActionForm action=add_email attr:class="grid-form" attr:data-testid="add-address">
@@ -147,8 +147,11 @@ fn Subscriptions(list: Vec<AlertSubscription>, sites: Vec<AlertSite>) -> impl In
     .into_any()
 }
 
+/// The live region of the latest deliveries (#41).
+pub const LIVE_DELIVERIES: &str = "deliveries";
+
 #[component]
-fn Deliveries(list: Vec<AlertDelivery>) -> impl IntoView {
+pub fn Deliveries(list: Vec<AlertDelivery>) -> impl IntoView {
     let l = locale();
     if list.is_empty() {
         return view! { <p>{td_string!(l, no_deliveries)}</p> }.into_any();

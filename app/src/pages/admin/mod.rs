@@ -5,13 +5,15 @@
 //! (every action would be refused anyway, so offering it would only
 //! mislead).
 
-mod alerts;
+pub mod alerts;
 mod chargers;
 mod tokens;
 mod users;
 
 use evse_dashboard::types::Role;
 use leptos::prelude::*;
+
+use crate::islands::live::LiveState;
 
 use crate::components::feedback::{ErrorBanner, EventBanner};
 use crate::components::layout::CurrentUser;
@@ -25,6 +27,7 @@ pub fn AdminPage() -> impl IntoView {
     let new_token = tokens::new_token();
     view! {
         <h1>{td_string!(locale(), nav_admin)}</h1>
+        <LiveState />
         {user.show(move |u| {
             if u.role == Role::Admin {
                 view! {

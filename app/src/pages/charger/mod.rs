@@ -19,6 +19,7 @@ use crate::components::feedback::{Card, EventBanner, Loaded, action_error, error
 use crate::components::layout::CurrentUser;
 use crate::components::page::one_thing;
 use crate::i18n::td_string;
+use crate::islands::live::LiveState;
 use crate::language::locale;
 use crate::pages::schedules::SharedLine;
 use crate::server_fns::chargers::get_charger;
@@ -26,13 +27,18 @@ use crate::server_fns::control::{
     ResetTarget, SetTarget, charger_history, charger_live, control_outcome, target_limits,
 };
 use crate::words::outcome_sentence;
-use history::History;
-use live::LiveReading;
+pub use history::History;
+pub use live::LiveReading;
 use reset_form::ResetForm;
 use schedules::ChargerSchedules;
 use target_form::TargetForm;
 pub use usage::CsvForm;
 use usage::Usage;
+
+/// The live regions of a charger's page (#41): what CLEMAP says now, and
+/// the latest changes.
+pub const LIVE_READING: &str = "charger-live";
+pub const LIVE_HISTORY: &str = "charger-history";
 
 /// `?outcome=AUDIT_ID`: where a plain form post lands.
 #[derive(Params, Clone, PartialEq)]
@@ -79,6 +85,7 @@ fn ChargerView(charger: Charger) -> impl IntoView {
             <a href=format!("/sites/{}", charger.site_id)>{charger.site_name.clone()}</a>
         </p>
         <h1>{charger.name.clone()}</h1>
+        <LiveState />
         <p class="muted meta">
             {td_string!(
                 l,
@@ -103,7 +110,9 @@ fn ChargerView(charger: Charger) -> impl IntoView {
                 {move || Suspend::new(async move {
                     live.await.map(|live| {
                         let charger = for_forms.get_value();
-                        view! { <LiveReading live charger /> }
+                        view! {
+                            <div data-live=LIVE_READING><LiveReading live charger /></div>
+                        }
                     })
                 })}
             </Loaded>
@@ -139,7 +148,9 @@ fn ChargerView(charger: Charger) -> impl IntoView {
         <Card id="history-heading" heading=td_string!(l, latest_changes)>
             <Loaded>
                 {move || Suspend::new(async move {
-                    history.await.map(|rows| view! { <History rows /> })
+                    history.await.map(|rows| view! {
+                        <div data-live=LIVE_HISTORY><History rows /></div>
+                    })
                 })}
             </Loaded>
             <p><a href=format!("/audit?charger={id}")>{td_string!(l, full_history)}</a></p>

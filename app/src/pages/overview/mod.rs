@@ -1,9 +1,11 @@
 //! The fleet overview: every charger by site with live status, its target
 //! and how fresh the reading is; a search and status filter (a GET form,
-//! so it works without JavaScript); the bulk target for operators. The
-//! `AutoRefresh` island reloads it every 15 s while visible and idle.
+//! so it works without JavaScript); the bulk target for operators. Its
+//! rows' cells follow every reading, target and verdict as they happen
+//! (`LiveState`, #41; the cells are `cells.rs`).
 
 mod bulk;
+pub mod cells;
 mod site_card;
 
 use std::collections::BTreeMap;
@@ -18,14 +20,12 @@ use crate::components::feedback::Loaded;
 use crate::components::layout::CurrentUser;
 use crate::components::table::ChoiceSelect;
 use crate::i18n::td_string;
-use crate::islands::refresh::AutoRefresh;
+use crate::islands::live::LiveState;
 use crate::language::locale;
 use crate::server_fns::overview::fleet_overview;
 use crate::words::charger_status_label;
 use bulk::{BulkPanel, BulkResults};
 use site_card::SiteCard;
-
-const REFRESH_SECS: u32 = 15;
 
 /// The overview's URL query: the filter, and a finished bulk change.
 #[derive(Params, Clone, PartialEq, Default)]
@@ -54,6 +54,7 @@ pub fn OverviewPage() -> impl IntoView {
 
     view! {
         <h1>{td_string!(l, nav_overview)}</h1>
+        <LiveState />
         <form method="get" action="/" class="toolbar" data-testid="overview-filter">
             <label>
                 {td_string!(l, search)}
@@ -71,7 +72,6 @@ pub fn OverviewPage() -> impl IntoView {
                 selected=current().status
             />
             <button type="submit" class="secondary">{td_string!(l, show)}</button>
-            <span class="muted">{td_string!(l, refreshes_every, seconds = REFRESH_SECS)}</span>
         </form>
         {move || current().bulk.map(|batch_id| view! { <BulkResults batch_id /> })}
         <Loaded waiting=td_string!(l, reading_fleet)>
@@ -110,7 +110,6 @@ pub fn OverviewPage() -> impl IntoView {
                 <BulkPanel />
             </Show>
         </Transition>
-        <AutoRefresh seconds=REFRESH_SECS />
     }
 }
 

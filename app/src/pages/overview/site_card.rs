@@ -2,17 +2,15 @@
 //! stacked card on a phone). Operators get a checkbox per row that belongs
 //! to the bulk form.
 
-use evse_dashboard::types::{ChargerOverview, ChargerStatus};
+use evse_dashboard::types::ChargerOverview;
 use leptos::prelude::*;
 
-use crate::components::badge::{PlugBadge, UnreadableBadge, VerdictBadge};
+use super::cells::{Cell, site_keys, site_summary};
 use crate::components::charts::SiteBars;
 use crate::components::table::Table;
-use crate::components::time::{Countdown, Since};
 use crate::i18n::td_string;
 use crate::islands::bulk::{FORM_ID, SelectSite};
 use crate::language::{Locale, locale};
-use crate::words::{decimal, problem_sentence};
 
 #[component]
 pub fn SiteCard(
@@ -24,29 +22,23 @@ pub fn SiteCard(
     can_control: bool,
 ) -> impl IntoView {
     let l = locale();
-    let total_kw: f64 = chargers.iter().map(ChargerOverview::power_kw).sum();
-    let charging = chargers
-        .iter()
-        .filter(|c| c.status() == ChargerStatus::Charging)
-        .count();
     let shared = chargers.first().is_some_and(|c| c.site_shared);
+    let site_id = chargers.first().map_or(0, |c| c.charger.site_id);
+    let [summary_key, bars_key] = site_keys(site_id);
+    let now = chrono::Utc::now();
     view! {
         <section class="card site" data-site=site.clone() data-shared=shared.then_some("true") aria-labelledby=format!("site-{index}")>
             <header class="site-head">
                 <h2 id=format!("site-{index}")>{site.clone()}</h2>
                 {shared.then(|| view! { <span class="badge shared" data-testid="site-shared">{td_string!(l, site_shared_badge)}</span> })}
-                <span class="summary" data-testid="site-summary">
-                    {td_string!(
-                        l,
-                        site_summary,
-                        kw = decimal(l, total_kw, 1),
-                        charging = charging,
-                        total = chargers.len()
-                    )}
+                <span class="summary" data-testid="site-summary" data-live=summary_key>
+                    {site_summary(l, &chargers)}
                 </span>
                 {can_control.then(|| view! { <SelectSite index /> })}
             </header>
-            <SiteBars chargers=chargers.clone() />
+            <div data-live=bars_key>
+                <SiteBars chargers=chargers.clone() />
+            </div>
             <Table
                 columns=columns(l)
                 select=can_control
@@ -54,7 +46,7 @@ pub fn SiteCard(
             >
                 {chargers
                     .into_iter()
-                    .map(|c| view! { <ChargerRow c index can_control /> })
+                    .map(|c| view! { <ChargerRow c index can_control now /> })
                     .collect_view()}
             </Table>
         </section>
@@ -77,59 +69,36 @@ fn columns(l: Locale) -> [&'static str; 8] {
 /// The phases' column: the same in every language.
 const PHASES: &str = "L1 / L2 / L3";
 
-/// "6 / 6 / 0 A" for the first plug's phases.
-fn phases(l: Locale, c: &ChargerOverview) -> String {
-    c.plugs
-        .first()
-        .map(|p| {
-            let a = |v: Option<f64>| v.map_or_else(|| "–".into(), |v| decimal(l, v, 0));
-            format!(
-                "{} / {} / {} A",
-                a(p.current_l1),
-                a(p.current_l2),
-                a(p.current_l3)
-            )
-        })
-        .unwrap_or_default()
-}
-
 #[component]
-fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoView {
+fn ChargerRow(
+    c: ChargerOverview,
+    index: usize,
+    can_control: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> impl IntoView {
     let l = locale();
-    let [
-        col_charger,
-        col_status,
-        col_measured,
-        col_verdict,
-        col_power,
-        _,
-        col_target,
-        col_updated,
-    ] = columns(l);
-    let measured = c
-        .measured()
-        .map_or_else(|| "–".to_owned(), |a| format!("{} A", decimal(l, a, 1)));
-    let in_force = c
-        .settings
-        .as_ref()
-        .and_then(|s| s.active_at(chrono::Utc::now()));
-    let verdict = c
-        .finding
-        .as_ref()
-        .filter(|_| in_force.is_some())
-        .map(|f| f.verdict);
     let id = c.charger.id;
-    let now = chrono::Utc::now();
-    let target = c.settings.as_ref().and_then(|s| s.active_at(now));
     let name = c.charger.name.clone();
     let status: &'static str = c.status().into();
-    let reason = c.problem.as_ref().map(|p| problem_sentence(l, p));
-    let power = if c.problem.is_some() {
-        String::new()
-    } else {
-        format!("{} kW", decimal(l, c.power_kw(), 1))
-    };
     let (min, max) = (c.charger.min_current, c.charger.max_current);
+    // Each cell with its column's label (the phone's stacked cards) and
+    // its live name; the charger's name is the first column.
+    let labels = columns(l);
+    let cells = Cell::ALL.into_iter().zip(&labels[1..]).map(|(cell, label)| {
+        let class = match cell {
+            Cell::Measured => "nowrap",
+            Cell::Power | Cell::Target => "wide-only",
+            Cell::Phases => "nowrap wide-only",
+            Cell::Updated => "muted wide-only",
+            Cell::Status | Cell::Verdict => "",
+        };
+        view! {
+            <td data-label=*label class=(!class.is_empty()).then_some(class) data-live=cell.key(id)>
+                {cell.view(l, &c, now)}
+            </td>
+        }
+    });
+    let cells = cells.collect_view();
     view! {
         <tr data-charger=id data-status=status>
             {can_control.then(|| view! {
@@ -147,30 +116,8 @@ fn ChargerRow(c: ChargerOverview, index: usize, can_control: bool) -> impl IntoV
                     />
                 </td>
             })}
-            <td data-label=col_charger class="name"><a href=format!("/chargers/{id}")>{c.charger.name.clone()}</a></td>
-            <td data-label=col_status>
-                {match reason.clone() {
-                    Some(reason) => view! { <UnreadableBadge reason /> }.into_any(),
-                    None => c
-                        .plugs
-                        .iter()
-                        .map(|p| view! { <PlugBadge state=p.status /> " " })
-                        .collect_view()
-                        .into_any(),
-                }}
-                {reason.map(|r| view! { <div class="muted small">{r}</div> })}
-            </td>
-            <td data-label=col_measured class="nowrap">{measured}</td>
-            <td data-label=col_verdict>{verdict.map(|verdict| view! { <VerdictBadge verdict /> })}</td>
-            <td data-label=col_power class="wide-only">{power}</td>
-            <td data-label=PHASES class="nowrap wide-only">{phases(l, &c)}</td>
-            <td data-label=col_target class="wide-only">
-                {match target {
-                    Some((a, until)) => view! { {format!("{a} A ")}<Countdown until /> }.into_any(),
-                    None => td_string!(l, none).into_any(),
-                }}
-            </td>
-            <td data-label=col_updated class="muted wide-only">{c.read_at.map(|at| view! { <Since at /> })}</td>
+            <td data-label=labels[0] class="name"><a href=format!("/chargers/{id}")>{name.clone()}</a></td>
+            {cells}
         </tr>
     }
 }

@@ -12,5 +12,6 @@ mod site_usage;
 pub use edit::SchedulePage;
 pub use form::{NewScheduleForm, Scope};
 pub use list::{HeldBackBanner, ScheduleTable};
-pub use sharing_card::SharedLine;
+pub use sharing_card::{SharedLine, live_cells as sharing_live_cells};
 pub use site::SitePage;
+pub use site_usage::{LIVE_SITE_LOAD, SiteCharts};

@@ -68,6 +68,43 @@ fn SharingBody(v: SharingView, is_admin: Signal<bool>) -> impl IntoView {
     }
 }
 
+/// A share table cell's `data-live` name (#41): `share12-allocated`.
+fn share_key(charger_id: i64, column: &str) -> String {
+    format!("share{charger_id}-{column}")
+}
+
+/// What the share table's cells that follow each round show, by their
+/// live name: what each charger drew, what it was given, and why.
+pub fn live_cells(l: Locale, v: &SharingView) -> Vec<(String, String)> {
+    let (held, free) = v.reserved();
+    let facts = SiteFacts {
+        limit: v.site.supply_limit.unwrap_or(0),
+        held,
+        free,
+    };
+    v.rows
+        .iter()
+        .flat_map(|r| {
+            let why = r
+                .share
+                .as_ref()
+                .map(|s| share_sentence(l, s, facts))
+                .unwrap_or_default();
+            [
+                (
+                    share_key(r.charger_id, "measured"),
+                    measured_text(l, r.measured),
+                ),
+                (
+                    share_key(r.charger_id, "allocated"),
+                    allocated_text(r.share.as_ref()),
+                ),
+                (share_key(r.charger_id, "why"), why),
+            ]
+        })
+        .collect()
+}
+
 fn measured_text(l: Locale, measured: Option<[f64; 3]>) -> String {
     match measured {
         Some(phases) => phases
@@ -120,9 +157,9 @@ fn ShareTable(
                             priority_label(l, priority).into_any()
                         }}
                     </td>
-                    <td data-label=c_measured>{measured_text(l, r.measured)}</td>
-                    <td data-label=c_allocated>{allocated_text(r.share.as_ref())}</td>
-                    <td data-label=c_why>{why}</td>
+                    <td data-label=c_measured data-live=share_key(id, "measured")>{measured_text(l, r.measured)}</td>
+                    <td data-label=c_allocated data-live=share_key(id, "allocated")>{allocated_text(r.share.as_ref())}</td>
+                    <td data-label=c_why data-live=share_key(id, "why")>{why}</td>
                 </tr>
             }
         })

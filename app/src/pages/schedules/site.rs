@@ -16,6 +16,7 @@ use crate::components::layout::CurrentUser;
 use crate::components::page::one_thing;
 use crate::components::week::SiteWeek;
 use crate::i18n::td_string;
+use crate::islands::live::LiveState;
 use crate::language::{Locale, locale};
 use crate::server_fns::schedules::{SitePlan, UpdateSite, site_plan};
 use crate::words::day_name;
@@ -97,6 +98,7 @@ fn SiteView(plan: SitePlan) -> impl IntoView {
     view! {
         <p class="crumbs"><a href="/">{td_string!(l, nav_overview)}</a></p>
         <h1>{td_string!(l, site_heading, site = &site.name).to_string()}</h1>
+        <LiveState />
         <EventBanner />
         <div aria-live="polite">{action_error(update)}</div>
         <SiteUsage site_id can_export=Signal::derive(move || role().is_some_and(|r| r >= Role::Operator)) />

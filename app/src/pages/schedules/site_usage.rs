@@ -9,6 +9,22 @@ use crate::i18n::td_string;
 use crate::language::locale;
 use crate::pages::charger::CsvForm;
 use crate::server_fns::history::site_chart;
+use evse_dashboard::types::SiteChart;
+
+/// The live region of a site's charts (#41).
+pub const LIVE_SITE_LOAD: &str = "site-load";
+
+/// The last 24 h against the limit, and the energy per day.
+#[component]
+pub fn SiteCharts(chart: SiteChart) -> impl IntoView {
+    let l = locale();
+    let days = chart.days.clone();
+    view! {
+        <SiteLoad chart caption_id="site-load-caption".to_owned() />
+        <h3>{td_string!(l, energy_heading)}</h3>
+        <EnergyDays days caption_id="energy-caption".to_owned() />
+    }
+}
 
 #[component]
 pub fn SiteUsage(site_id: i64, can_export: Signal<bool>) -> impl IntoView {
@@ -19,13 +35,7 @@ pub fn SiteUsage(site_id: i64, can_export: Signal<bool>) -> impl IntoView {
             <Loaded>
                 {move || Suspend::new(async move {
                     chart.await.map(|chart| {
-                        let days = chart.days.clone();
-                        view! {
-                            <SiteLoad chart caption_id="site-load-caption".to_owned() />
-                            <h3>{td_string!(l, energy_heading)}</h3>
-                            <EnergyDays days caption_id="energy-caption".to_owned() />
-                        }
-                        .into_any()
+                        view! { <div data-live=LIVE_SITE_LOAD><SiteCharts chart /></div> }.into_any()
                     })
                 })}
             </Loaded>

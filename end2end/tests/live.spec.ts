@@ -1,0 +1,92 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { expectAccessible, expectNoSideScroll, hydrated, login } from './helpers';
+import { ADMIN_PASSWORD, USER_PASSWORD } from '../playwright.config';
+
+const shots = 'screenshots';
+const CHARGER = 'Depot bay 4';
+
+/** A page of its own browser context (its own cookies), logged in. */
+async function browserAs(browser: Browser, username: string, password: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, username, password);
+  return page;
+}
+
+async function openCharger(page: Page) {
+  await page.goto('/');
+  await page.getByRole('link', { name: CHARGER }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(CHARGER);
+  await hydrated(page);
+  await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
+}
+
+test('a set in one browser shows in another with no reload, focus kept', async ({ browser }) => {
+  const watcher = await browserAs(browser, 'olga', USER_PASSWORD);
+  const setter = await browserAs(browser, 'admin', ADMIN_PASSWORD);
+  await openCharger(watcher);
+  await expect(watcher.getByTestId('active-target')).toHaveText('No temporary target.');
+  await expect(watcher.getByTestId('live-state')).toContainText('Live');
+
+  // The watcher is in the middle of typing a value of their own.
+  await watcher.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  const field = watcher.getByRole('spinbutton', { name: 'Current (A)', exact: true });
+  await field.fill('7');
+  await field.focus();
+
+  await openCharger(setter);
+  await setter.getByRole('spinbutton', { name: 'Current (A)', exact: true }).fill('9');
+  await setter.getByRole('button', { name: 'Review…' }).click();
+  await setter.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Confirm' }).click();
+  await expect(setter.getByTestId('outcome')).toContainText('Requested 9 A');
+
+  // Pushed to the watcher: the target and the new row, in place.
+  await expect(watcher.getByTestId('active-target')).toHaveText(/^9 A until /, { timeout: 5_000 });
+  await expect(watcher.getByTestId('charger-history').locator('tbody tr').first()).toContainText('admin');
+  expect(await watcher.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue('7');
+  await watcher.screenshot({ path: `${shots}/live-pushed.png`, fullPage: true });
+  await expectAccessible(watcher, 'a live charger page');
+
+  // Leave the charger as it was.
+  await setter.getByRole('button', { name: 'Reset target…' }).click();
+  await setter.getByRole('button', { name: 'Confirm reset' }).click();
+  await expect(watcher.getByTestId('active-target')).toHaveText('No temporary target.', { timeout: 5_000 });
+  await watcher.context().close();
+  await setter.context().close();
+});
+
+test('the page says when it is not live, and is live again when the server is back', async ({ browser }) => {
+  const page = await browserAs(browser, 'victor', USER_PASSWORD);
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto('/');
+  await hydrated(page);
+  const state = page.getByTestId('live-state');
+  await expect(state).toHaveAttribute('data-state', 'live');
+  await expectNoSideScroll(page, 'the live overview at 360 px');
+
+  // The connection to the server is gone (the stream breaks, and new
+  // ones cannot open), as when the server stops.
+  await page.context().setOffline(true);
+  await expect(state).toHaveAttribute('data-state', 'lost');
+  await expect(state).toContainText('Not live — reconnecting…');
+  await page.screenshot({ path: `${shots}/live-lost.png`, fullPage: true });
+  await expectAccessible(page, 'the overview, not live');
+
+  await page.context().setOffline(false);
+  await expect(state).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+  await expect(state).toContainText('Live');
+  await page.context().close();
+});
+
+test('without JavaScript the page says it is not live, and works', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page, 'victor', USER_PASSWORD);
+  await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'off');
+  await expect(page.getByTestId('live-state')).toContainText('Not live: reload the page to see changes.');
+  await page.getByRole('link', { name: CHARGER }).click();
+  await expect(page.getByTestId('live-state')).toContainText('Not live');
+  await context.close();
+});

@@ -1,0 +1,273 @@
+//! `GET /live?page=PATH&since=PLACE`: a page's live stream (#41), as
+//! Server-Sent Events. On the session like any page, same-origin; the
+//! page's regions are rendered by `app::live` with the stream's user, so a
+//! region carries what a reload would show that user and nothing more.
+//!
+//! A stream starts with every region when the page may have missed a
+//! change (its `since`, or `Last-Event-ID` on a reconnect, is not this
+//! instance's place now), then sends only regions whose HTML changed,
+//! after each change that concerns the page. Bounded: at most [`BUFFER`]
+//! events wait for a slow reader, past it the stream ends (the browser
+//! reconnects and gets everything again); streams count against the
+//! client's connection cap; a heartbeat every [`HEARTBEAT`] keeps proxies
+//! from closing a quiet one. A logout, or a change to the user, ends the
+//! user's streams: the browser reconnects, and its session is checked
+//! again like any request's.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::hash::{Hash, Hasher};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use app::error::AppError;
+use app::language::negotiate_headers;
+use app::live::{LivePage, Region, Viewer};
+use app::server_fns::context::ClientIp;
+use axum::extract::{ConnectInfo, Extension, Query, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use evse_dashboard::db::changes::{Change, Heard};
+use serde::Deserialize;
+use tokio::sync::{broadcast, mpsc};
+use tokio_util::sync::CancellationToken;
+use tower_sessions::Session;
+
+use crate::export::refuse;
+use crate::listener::clients::Place;
+use crate::state::AppState;
+
+/// A comment this often on a quiet stream, so proxies keep it open.
+pub const HEARTBEAT: Duration = Duration::from_secs(25);
+/// Events that may wait for a reader before it counts as too slow.
+pub const BUFFER: usize = 8;
+/// Changes arriving together (a round's readings, its verdicts, the
+/// audit rows of a bulk change) are rendered once.
+const COALESCE: Duration = Duration::from_millis(50);
+
+/// The query of a stream.
+#[derive(Debug, Deserialize)]
+pub struct Asked {
+    /// The page's path and query, as the browser shows it.
+    page: String,
+    /// The server's place in its changes when it rendered the page.
+    #[serde(default)]
+    since: String,
+}
+
+pub async fn stream(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    client_ip: Option<Extension<ClientIp>>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    Query(asked): Query<Asked>,
+) -> Response {
+    let services = state.services.clone();
+    let user = match app::session::user_of(&session, &services).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return refuse(negotiate_headers(None, &headers), AppError::NotLoggedIn),
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            return refuse(negotiate_headers(None, &headers), AppError::Internal);
+        }
+    };
+    let l = negotiate_headers(user.language, &headers);
+    let Some(page) = LivePage::parse(&asked.page) else {
+        return refuse(l, AppError::Malformed);
+    };
+    let client: Option<IpAddr> = client_ip
+        .map(|Extension(ClientIp(ip))| ip)
+        .or(peer.map(|Extension(ConnectInfo(at))| at.ip()));
+    let place = match client {
+        Some(ip) => match state.live.admit(ip) {
+            Some(place) => place,
+            None => return refuse(l, AppError::Busy),
+        },
+        None => Place::unbounded(),
+    };
+    // Subscribed before the first render: nothing falls between the two.
+    let changes = services.changes().subscribe();
+    let now = services.changes().position();
+    let viewer = Viewer {
+        user,
+        locale: l,
+        services,
+    };
+    let first = match app::live::regions(&page, &viewer).await {
+        Ok(regions) => regions,
+        Err(e) => return refuse(l, e),
+    };
+    let since = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(&asked.since);
+    let (events, to_send) = mpsc::channel(BUFFER);
+    let mut follower = Follower {
+        page,
+        viewer,
+        session,
+        shown: HashMap::new(),
+    };
+    let everything = follower.news(first);
+    if since != now {
+        // Fits: the channel is empty.
+        let _ = events.try_send(regions_event(&everything, &now));
+    }
+    tokio::spawn(follower.run(changes, events, place, state.live.stopping()));
+    let body = futures::stream::unfold(to_send, |mut to_send| async move {
+        let event = to_send.recv().await?;
+        Some((Ok::<_, Infallible>(event), to_send))
+    });
+    let mut response = Sse::new(body)
+        .keep_alive(KeepAlive::new().interval(HEARTBEAT))
+        .into_response();
+    // nginx would otherwise hold events back in its buffer.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+}
+
+fn regions_event(regions: &[Region], place: &str) -> Event {
+    Event::default()
+        .event(app::islands::live::REGIONS_EVENT)
+        .id(place)
+        .data(serde_json::to_string(regions).unwrap_or_else(|_| "[]".to_owned()))
+}
+
+/// One stream's page, its viewer, and what it has shown of each region.
+struct Follower {
+    page: LivePage,
+    viewer: Viewer,
+    session: Session,
+    /// A hash of each region's HTML as last sent (or as the page had it).
+    shown: HashMap<String, u64>,
+}
+
+/// The changes heard in one wait, together.
+#[derive(Default)]
+struct Batch {
+    /// A change this page shows.
+    wanted: bool,
+    /// Something may have been missed: the user is checked again and every
+    /// region rendered.
+    resync: bool,
+    /// The user's sessions or rights changed: the stream ends.
+    ended: bool,
+    /// The newest change heard.
+    seq: Option<u64>,
+}
+
+impl Batch {
+    fn add(&mut self, follower: &Follower, heard: Result<Heard, broadcast::error::RecvError>) {
+        match heard {
+            Ok(heard) => {
+                self.seq = Some(heard.seq);
+                let change = &*heard.change;
+                if matches!(change, Change::Resync) {
+                    self.resync = true;
+                } else if change.ends_sessions_of(follower.viewer.user.id) {
+                    self.ended = true;
+                }
+                self.wanted |= follower.page.wants(change);
+            }
+            Err(broadcast::error::RecvError::Lagged(_)) => self.resync = true,
+            Err(broadcast::error::RecvError::Closed) => self.ended = true,
+        }
+    }
+}
+
+impl Follower {
+    /// The regions whose HTML differs from what was shown; remembers them.
+    fn news(&mut self, regions: Vec<Region>) -> Vec<Region> {
+        regions
+            .into_iter()
+            .filter(|(key, html)| {
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                html.hash(&mut hasher);
+                let hash = hasher.finish();
+                self.shown.insert(key.clone(), hash) != Some(hash)
+            })
+            .collect()
+    }
+
+    async fn run(
+        mut self,
+        mut changes: broadcast::Receiver<Heard>,
+        events: mpsc::Sender<Event>,
+        _place: Place,
+        stop: CancellationToken,
+    ) {
+        let open = metrics::gauge!(evse_dashboard::metrics::LIVE_STREAMS);
+        open.increment(1.0);
+        self.follow(&mut changes, &events, &stop).await;
+        open.decrement(1.0);
+    }
+
+    async fn follow(
+        &mut self,
+        changes: &mut broadcast::Receiver<Heard>,
+        events: &mpsc::Sender<Event>,
+        stop: &CancellationToken,
+    ) {
+        loop {
+            let mut batch = Batch::default();
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = events.closed() => return,
+                heard = changes.recv() => batch.add(self, heard),
+            }
+            if !(batch.wanted || batch.resync || batch.ended) {
+                continue;
+            }
+            tokio::time::sleep(COALESCE).await;
+            loop {
+                match changes.try_recv() {
+                    Err(broadcast::error::TryRecvError::Empty) => break,
+                    Ok(heard) => batch.add(self, Ok(heard)),
+                    Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                        batch.add(self, Err(broadcast::error::RecvError::Lagged(n)));
+                    }
+                    Err(broadcast::error::TryRecvError::Closed) => return,
+                }
+            }
+            if batch.ended {
+                return;
+            }
+            if batch.resync {
+                match app::session::user_of(&self.session, &self.viewer.services).await {
+                    Ok(Some(user)) => self.viewer.user = user,
+                    _ => return,
+                }
+            }
+            let regions = match app::live::regions(&self.page, &self.viewer).await {
+                Ok(regions) => regions,
+                Err(AppError::Internal | AppError::Busy) => continue,
+                // Gone, or no longer allowed: the page says so on reload.
+                Err(_) => return,
+            };
+            let news = self.news(regions);
+            if news.is_empty() {
+                continue;
+            }
+            let place = match batch.seq {
+                Some(seq) => self.viewer.services.changes().position_at(seq),
+                None => self.viewer.services.changes().position(),
+            };
+            match events.try_send(regions_event(&news, &place)) {
+                Ok(()) => {}
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    metrics::counter!(evse_dashboard::metrics::LIVE_DROPPED).increment(1);
+                    tracing::debug!(
+                        user = self.viewer.user.id,
+                        "a live stream's reader fell behind; closed"
+                    );
+                    return;
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => return,
+            }
+        }
+    }
+}
