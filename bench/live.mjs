@@ -55,7 +55,7 @@ async function latency([setBase, setCookie, watchBase, watchCookie, charger, run
   let waiting = null;
   await follow(streamUrl(watchBase, `/chargers/${charger}`), watchCookie, (name, data) => {
     if (name !== 'regions' || !waiting) return;
-    const region = JSON.parse(data).find(([key]) => key === 'charger-live');
+    const region = (JSON.parse(data).html ?? []).find(([key]) => key === 'charger-live');
     if (region && region[1].includes(`data-testid="active-target">${waiting.amps} A`)) {
       waiting.resolve(performance.now());
     }

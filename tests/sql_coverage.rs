@@ -11,7 +11,8 @@
 //! PostgreSQL.
 //!
 //! A query written inside a `Db::Sqlite`/`Db::Postgres` arm, or in a file
-//! of one backend (`db/sqlite.rs`, `db/backup.rs`, `db/postgres.rs`), is
+//! of one backend (`db/sqlite.rs`, `db/backup.rs`, `db/postgres.rs`,
+//! `db/changes.rs`), is
 //! required on that backend only. SQL assembled at run time (the audit
 //! filter, the chain's insert, the copy to PostgreSQL, the generated
 //! vocabulary checks) is not a literal and is checked by its own tests.
@@ -181,7 +182,8 @@ fn queries_in_src() -> Vec<Query> {
         let file = path.strip_prefix(root).unwrap().display().to_string();
         let backends = match file.as_str() {
             "src/db/sqlite.rs" | "src/db/backup.rs" => Backends::Sqlite,
-            "src/db/postgres.rs" => Backends::Postgres,
+            // The notifications between instances exist on PostgreSQL only.
+            "src/db/postgres.rs" | "src/db/changes.rs" => Backends::Postgres,
             _ => Backends::Both,
         };
         let text = std::fs::read_to_string(&path).unwrap();

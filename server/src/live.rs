@@ -21,8 +21,9 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use app::error::AppError;
+use app::islands::live::Pushed;
 use app::language::negotiate_headers;
-use app::live::{LivePage, Region, Viewer};
+use app::live::{LivePage, Regions, Viewer};
 use app::server_fns::context::ClientIp;
 use axum::extract::{ConnectInfo, Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue};
@@ -36,6 +37,7 @@ use tower_sessions::Session;
 
 use crate::export::refuse;
 use crate::listener::clients::Place;
+use crate::live_streams::LiveStreams;
 use crate::state::AppState;
 
 /// A comment this often on a quiet stream, so proxies keep it open.
@@ -89,13 +91,14 @@ pub async fn stream(
     };
     // Subscribed before the first render: nothing falls between the two.
     let changes = services.changes().subscribe();
-    let now = services.changes().position();
+    let seq = services.changes().seq();
+    let now = services.changes().position_at(seq);
     let viewer = Viewer {
         user,
         locale: l,
         services,
     };
-    let first = match app::live::regions(&page, &viewer).await {
+    let first = match state.live.render(&page, &viewer, seq).await {
         Ok(regions) => regions,
         Err(e) => return refuse(l, e),
     };
@@ -108,14 +111,15 @@ pub async fn stream(
         page,
         viewer,
         session,
+        streams: state.live.clone(),
         shown: HashMap::new(),
     };
-    let everything = follower.news(first);
+    let everything = follower.news(&first);
     if since != now {
         // Fits: the channel is empty.
         let _ = events.try_send(regions_event(&everything, &now));
     }
-    tokio::spawn(follower.run(changes, events, place, state.live.stopping()));
+    tokio::spawn(follower.run(changes, events, place));
     let body = futures::stream::unfold(to_send, |mut to_send| async move {
         let event = to_send.recv().await?;
         Some((Ok::<_, Infallible>(event), to_send))
@@ -130,11 +134,17 @@ pub async fn stream(
     response
 }
 
-fn regions_event(regions: &[Region], place: &str) -> Event {
+fn hash(text: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn regions_event(pushed: &Pushed, place: &str) -> Event {
     Event::default()
         .event(app::islands::live::REGIONS_EVENT)
         .id(place)
-        .data(serde_json::to_string(regions).unwrap_or_else(|_| "[]".to_owned()))
+        .data(serde_json::to_string(pushed).unwrap_or_else(|_| "{}".to_owned()))
 }
 
 /// One stream's page, its viewer, and what it has shown of each region.
@@ -142,8 +152,10 @@ struct Follower {
     page: LivePage,
     viewer: Viewer,
     session: Session,
-    /// A hash of each region's HTML as last sent (or as the page had it).
-    shown: HashMap<String, u64>,
+    streams: LiveStreams,
+    /// Each region's HTML as last sent (or as the page had it), both as
+    /// hashes: an overview of 500 chargers has 4,500 regions.
+    shown: HashMap<u64, u64>,
 }
 
 /// The changes heard in one wait, together.
@@ -180,17 +192,30 @@ impl Batch {
 }
 
 impl Follower {
-    /// The regions whose HTML differs from what was shown; remembers them.
-    fn news(&mut self, regions: Vec<Region>) -> Vec<Region> {
-        regions
-            .into_iter()
-            .filter(|(key, html)| {
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                html.hash(&mut hasher);
-                let hash = hasher.finish();
-                self.shown.insert(key.clone(), hash) != Some(hash)
-            })
-            .collect()
+    /// What differs from what was shown (the regions' HTML, the times
+    /// chargers were read, to the second); remembers it.
+    fn news(&mut self, regions: &Regions) -> Pushed {
+        let mut pushed = Pushed::default();
+        for (key, html) in &regions.html {
+            if self.shows(key, html) {
+                pushed.html.push((key.clone(), html.clone()));
+            }
+        }
+        let mut read: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
+        for (charger, at) in &regions.read {
+            let at = at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            if self.shows(&app::islands::live::read_key(*charger), &at) {
+                read.entry(at).or_default().push(*charger);
+            }
+        }
+        pushed.read = read.into_iter().collect();
+        pushed
+    }
+
+    /// Whether `value` is new for region `key`; remembers it.
+    fn shows(&mut self, key: &str, value: &str) -> bool {
+        let value = hash(value);
+        self.shown.insert(hash(key), value) != Some(value)
     }
 
     async fn run(
@@ -198,8 +223,8 @@ impl Follower {
         mut changes: broadcast::Receiver<Heard>,
         events: mpsc::Sender<Event>,
         _place: Place,
-        stop: CancellationToken,
     ) {
+        let stop = self.streams.stopping();
         let open = metrics::gauge!(evse_dashboard::metrics::LIVE_STREAMS);
         open.increment(1.0);
         self.follow(&mut changes, &events, &stop).await;
@@ -242,20 +267,20 @@ impl Follower {
                     _ => return,
                 }
             }
-            let regions = match app::live::regions(&self.page, &self.viewer).await {
+            let seq = batch
+                .seq
+                .unwrap_or_else(|| self.viewer.services.changes().seq());
+            let regions = match self.streams.render(&self.page, &self.viewer, seq).await {
                 Ok(regions) => regions,
                 Err(AppError::Internal | AppError::Busy) => continue,
                 // Gone, or no longer allowed: the page says so on reload.
                 Err(_) => return,
             };
-            let news = self.news(regions);
-            if news.is_empty() {
+            let news = self.news(&regions);
+            if news == Pushed::default() {
                 continue;
             }
-            let place = match batch.seq {
-                Some(seq) => self.viewer.services.changes().position_at(seq),
-                None => self.viewer.services.changes().position(),
-            };
+            let place = self.viewer.services.changes().position_at(seq);
             match events.try_send(regions_event(&news, &place)) {
                 Ok(()) => {}
                 Err(mpsc::error::TrySendError::Full(_)) => {

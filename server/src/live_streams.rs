@@ -3,7 +3,12 @@
 //! can hold it below the handler that uses both.
 
 use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
+use app::error::AppError;
+use app::live::{LivePage, Regions, Viewer};
+use evse_dashboard::types::Role;
 use tokio_util::sync::CancellationToken;
 
 use crate::listener::clients::{PerClient, Place};
@@ -15,15 +20,41 @@ use crate::listener::clients::{PerClient, Place};
 pub struct LiveStreams {
     per_client: PerClient,
     stop: CancellationToken,
+    renders: Renders,
 }
+
+/// What the streams woken by one change render, rendered once: every
+/// overview open in one language after a round is one render, not one
+/// per stream. Keyed by what a region depends on (the page, the language,
+/// the role; the user too on the audit page, whose rows are masked per
+/// reader) and the change it follows.
+type Renders = moka::future::Cache<RenderKey, Arc<Regions>>;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct RenderKey {
+    page: String,
+    locale: app::language::Locale,
+    role: Role,
+    user: Option<i64>,
+    /// The newest change the render follows.
+    seq: u64,
+}
+
+/// A render is shared for this long at most (it is keyed by the change it
+/// follows, so a later change is rendered anew anyway).
+const SHARED_FOR: Duration = Duration::from_secs(2);
 
 impl LiveStreams {
     /// At most `per_client` streams per client (an IPv6 /64), its share of
     /// connections.
     pub fn new(per_client: usize) -> Self {
         Self {
-            per_client: PerClient::new(per_client, std::sync::Arc::new([])),
+            per_client: PerClient::new(per_client, Arc::new([])),
             stop: CancellationToken::new(),
+            renders: moka::future::Cache::builder()
+                .max_capacity(1_000)
+                .time_to_live(SHARED_FOR)
+                .build(),
         }
     }
 
@@ -41,5 +72,28 @@ impl LiveStreams {
     /// its share.
     pub fn admit(&self, client: IpAddr) -> Option<Place> {
         self.per_client.admit(client)
+    }
+
+    /// `page`'s regions as `viewer` sees them after change `seq`: rendered
+    /// once for every stream that asks the same.
+    pub async fn render(
+        &self,
+        page: &LivePage,
+        viewer: &Viewer,
+        seq: u64,
+    ) -> Result<Arc<Regions>, AppError> {
+        let key = RenderKey {
+            page: format!("{page:?}"),
+            locale: viewer.locale,
+            role: viewer.user.role,
+            user: matches!(page, LivePage::Audit(_)).then_some(viewer.user.id),
+            seq,
+        };
+        self.renders
+            .try_get_with(key, async {
+                app::live::regions(page, viewer).await.map(Arc::new)
+            })
+            .await
+            .map_err(|e| (*e).clone())
     }
 }

@@ -187,7 +187,12 @@ impl Changes {
     /// it, and its stream compares (another instance's place, or an older
     /// one, means something may have been missed).
     pub fn position(&self) -> String {
-        self.position_at(self.0.seq.load(Ordering::Acquire))
+        self.position_at(self.seq())
+    }
+
+    /// How many changes this instance has heard.
+    pub fn seq(&self) -> u64 {
+        self.0.seq.load(Ordering::Acquire)
     }
 
     /// The place of `seq` in this instance's changes.

@@ -16,8 +16,26 @@ use crate::language::locale;
 
 /// Where the stream is served; the page comes as `?page=`.
 pub const STREAM_PATH: &str = "/live";
-/// The event that carries regions: a JSON list of `[name, html]` pairs.
+/// The event that carries what changed: a [`Pushed`] as JSON.
 pub const REGIONS_EVENT: &str = "regions";
+
+/// What one event carries (the server writes it, the island reads it).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Pushed {
+    /// Regions: their `data-live` name and inner HTML.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub html: Vec<(String, String)>,
+    /// When chargers were read, to the second, with the chargers read
+    /// then: the overview's "updated" cells, which change every round for
+    /// every charger, as a time and a list of ids rather than as HTML.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read: Vec<(String, Vec<i64>)>,
+}
+
+/// The `data-live` name of a charger's "updated" cell on the overview.
+pub fn read_key(charger_id: i64) -> String {
+    format!("c{charger_id}-updated")
+}
 
 /// What the page knows of its stream (the server renders it `Off`; the
 /// other states come from the browser).
@@ -107,7 +125,7 @@ mod stream {
     use wasm_bindgen::closure::Closure;
     use web_sys::{Element, EventSource, MessageEvent};
 
-    use super::{Link, REGIONS_EVENT, STREAM_PATH, query_value};
+    use super::{Link, Pushed, REGIONS_EVENT, STREAM_PATH, query_value, read_key};
 
     /// How long to wait before opening a stream the browser gave up on.
     const RETRY: std::time::Duration = std::time::Duration::from_secs(5);
@@ -164,23 +182,47 @@ mod stream {
         on_error.forget();
     }
 
-    /// Puts each region in its place, unless the person is in it.
+    /// Puts each region in its place, unless the person is in it; moves
+    /// each "updated" time; then shows the times at once.
     fn apply(text: &str) {
-        let Ok(regions) = serde_json::from_str::<Vec<(String, String)>>(text) else {
+        let Ok(pushed) = serde_json::from_str::<Pushed>(text) else {
             return;
         };
         let document = document();
         let focused = document.active_element();
-        for (name, html) in regions {
-            let Ok(Some(element)) = document.query_selector(&format!("[data-live=\"{name}\"]"))
-            else {
-                continue;
-            };
+        let find = |name: &str| {
+            document
+                .query_selector(&format!("[data-live=\"{name}\"]"))
+                .ok()
+                .flatten()
+        };
+        for (name, html) in pushed.html {
+            let Some(element) = find(&name) else { continue };
             if in_use(&element, focused.as_ref()) {
                 continue;
             }
             element.set_inner_html(&html);
         }
+        for (at, chargers) in pushed.read {
+            for id in chargers {
+                let Some(cell) = find(&read_key(id)) else {
+                    continue;
+                };
+                match cell.query_selector("[data-since]").ok().flatten() {
+                    Some(time) => {
+                        let _ = time.set_attribute("data-since", &at);
+                    }
+                    // Never read before: the same mark `Since` makes.
+                    None => {
+                        if let Ok(time) = document.create_element("span") {
+                            let _ = time.set_attribute("data-since", &at);
+                            let _ = cell.append_child(&time);
+                        }
+                    }
+                }
+            }
+        }
+        crate::islands::ticker::refresh_times(chrono::Utc::now());
     }
 
     /// The focus is inside, or a row was opened to read it.

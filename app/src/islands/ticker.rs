@@ -16,7 +16,7 @@ use {
 
 /// Rewrites every marked time on the page for `now`.
 #[allow(unused_variables)]
-fn refresh_times(now: DateTime<Utc>) {
+pub(crate) fn refresh_times(now: DateTime<Utc>) {
     #[cfg(feature = "hydrate")]
     {
         let parse = |v: &str| v.parse::<DateTime<Utc>>().ok();

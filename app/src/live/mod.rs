@@ -22,6 +22,14 @@ use crate::session::RequestUser;
 /// A region: its `data-live` name and its inner HTML.
 pub type Region = (String, String);
 
+/// What a page shows that changes: its regions, and (the overview) when
+/// each charger was last read, which the page shows as "N s ago".
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Regions {
+    pub html: Vec<Region>,
+    pub read: Vec<(i64, chrono::DateTime<chrono::Utc>)>,
+}
+
 /// A page that follows changes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LivePage {
@@ -88,7 +96,7 @@ pub struct Viewer {
 /// The page's regions as `viewer` may see them now. Fails as the page
 /// would: a charger that is gone is `NotFound`, a page above the viewer's
 /// role `Forbidden`.
-pub async fn regions(page: &LivePage, viewer: &Viewer) -> Result<Vec<Region>, AppError> {
+pub async fn regions(page: &LivePage, viewer: &Viewer) -> Result<Regions, AppError> {
     let owner = Owner::new();
     owner.with(|| {
         provide_context(viewer.services.clone());
@@ -112,7 +120,7 @@ fn html(view: impl IntoView) -> String {
     view.to_html()
 }
 
-async fn render(page: LivePage, l: Locale, role: Role) -> Result<Vec<Region>, AppError> {
+async fn render(page: LivePage, l: Locale, role: Role) -> Result<Regions, AppError> {
     use crate::components::charts::SiteBars;
     use crate::pages::admin::alerts::{Deliveries, LIVE_DELIVERIES};
     use crate::pages::audit::{AuditResults, LIVE_RESULTS};
@@ -120,23 +128,36 @@ async fn render(page: LivePage, l: Locale, role: Role) -> Result<Vec<Region>, Ap
     use crate::pages::schedules::{LIVE_SITE_LOAD, SiteCharts, sharing_live_cells};
     use crate::server_fns::{alerts, chargers, control, history, overview, sharing};
     let now = chrono::Utc::now();
-    Ok(match page {
+    let shown = match page {
         LivePage::Overview => {
             let fleet = overview::fleet_overview().await?;
-            let mut regions = Vec::with_capacity(fleet.len() * Cell::ALL.len());
+            let mut regions = Regions {
+                html: Vec::with_capacity(fleet.len() * Cell::ALL.len()),
+                read: Vec::with_capacity(fleet.len()),
+            };
             let mut sites: HashMap<i64, Vec<_>> = HashMap::new();
             for c in fleet {
                 for cell in Cell::ALL {
-                    regions.push((cell.key(c.charger.id), html(cell.view(l, &c, now))));
+                    if cell == Cell::Updated {
+                        // Every round moves it: sent as a time, not HTML.
+                        regions.read.extend(c.read_at.map(|at| (c.charger.id, at)));
+                    } else {
+                        let region = (cell.key(c.charger.id), html(cell.view(l, &c, now)));
+                        regions.html.push(region);
+                    }
                 }
                 sites.entry(c.charger.site_id).or_default().push(c);
             }
             for (site_id, chargers) in sites {
                 let [summary, bars] = site_keys(site_id);
-                regions.push((summary, html(site_summary(l, &chargers))));
-                regions.push((bars, html(view! { <SiteBars chargers /> })));
+                regions
+                    .html
+                    .push((summary, html(site_summary(l, &chargers))));
+                regions
+                    .html
+                    .push((bars, html(view! { <SiteBars chargers /> })));
             }
-            regions
+            return Ok(regions);
         }
         LivePage::Charger(id) => {
             let charger = chargers::get_charger(id).await?;
@@ -181,6 +202,10 @@ async fn render(page: LivePage, l: Locale, role: Role) -> Result<Vec<Region>, Ap
                 html(view! { <Deliveries list=alerts.deliveries /> }),
             )]
         }
+    };
+    Ok(Regions {
+        html: shown,
+        read: Vec::new(),
     })
 }
 

@@ -25,7 +25,9 @@ struct Sse {
 impl Sse {
     /// The regions it carries, by name.
     fn regions(&self) -> Vec<(String, String)> {
-        serde_json::from_str(&self.data).unwrap_or_else(|e| panic!("{e}: {}", self.data))
+        let pushed: app::islands::live::Pushed =
+            serde_json::from_str(&self.data).unwrap_or_else(|e| panic!("{e}: {}", self.data));
+        pushed.html
     }
 
     fn region(&self, name: &str) -> Option<String> {
@@ -216,6 +218,47 @@ async fn a_charger_page_stream_starts_with_the_page_and_follows_a_set() {
     assert!(again.next(Duration::from_millis(500)).await.is_none());
 }
 
+/// A round moves every charger's "updated" time: the overview gets the
+/// time once with the chargers read then, not a cell of HTML each.
+#[tokio::test]
+async fn a_round_pushes_the_overview_its_times_as_one_list() {
+    let specs = [station("evse-round-1"), station("evse-round-2")];
+    let (app, _sim) = spawn_app_with_fleet(specs.to_vec()).await;
+    let mut ids = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        ids.push(app.register(spec, &format!("Bay {i}"), 16).await);
+    }
+    app.services.sampler.tick(chrono::Utc::now()).await.unwrap();
+    app.create_user("vera", Role::Viewer).await;
+    let vera = app.login("vera").await;
+    let now = app.services.changes().position();
+    let mut stream = Stream::open_since(&app, &vera, "/", &now).await;
+    // The page is current: nothing to send until the next round.
+    assert!(stream.next(Duration::from_millis(300)).await.is_none());
+
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    app.services.sampler.tick(chrono::Utc::now()).await.unwrap();
+    let round = stream
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the round");
+    let pushed: app::islands::live::Pushed = serde_json::from_str(&round.data).unwrap();
+    let mut read: Vec<i64> = pushed
+        .read
+        .iter()
+        .flat_map(|(_, ids)| ids.clone())
+        .collect();
+    read.sort_unstable();
+    assert_eq!(read, ids, "{pushed:?}");
+    assert!(
+        pushed
+            .html
+            .iter()
+            .all(|(key, _)| !key.ends_with("-updated")),
+        "{pushed:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_viewers_stream_carries_nothing_only_an_admin_sees() {
     let app = spawn_app().await;
@@ -276,7 +319,7 @@ async fn a_logout_ends_the_stream_and_a_new_one_is_refused() {
 async fn a_reader_that_does_not_keep_up_is_dropped() {
     let spec = station("evse-slow");
     let (app, _sim) = spawn_app_with_fleet(vec![spec.clone()]).await;
-    app.register(&spec, "Bay 1", 16).await;
+    let charger = app.register(&spec, "Bay 1", 16).await;
     let cookie = session_cookie(&app, "vera").await;
 
     let tcp = tokio::net::TcpStream::connect(app.addr).await.unwrap();
@@ -288,7 +331,8 @@ async fn a_reader_that_does_not_keep_up_is_dropped() {
         .unwrap();
     tokio::spawn(connection);
     let mut client = client.ready().await.unwrap();
-    let request = axum::http::Request::get(format!("http://{}/live?page=%2F", app.addr))
+    let page = format!("%2Fchargers%2F{charger}");
+    let request = axum::http::Request::get(format!("http://{}/live?page={page}", app.addr))
         .header("cookie", &cookie)
         .body(())
         .unwrap();
@@ -297,8 +341,8 @@ async fn a_reader_that_does_not_keep_up_is_dropped() {
     assert_eq!(response.status(), 200);
     let mut body = response.into_body();
 
-    // Rounds that change the charger's reading (its time at least), each
-    // an event, while the reader reads nothing.
+    // Rounds that change the charger's reading (the time it was read, at
+    // least), each an event of its page, while the reader reads nothing.
     for _ in 0..3 * server::live::BUFFER {
         app.services.sampler.tick(chrono::Utc::now()).await.unwrap();
         tokio::time::sleep(Duration::from_millis(80)).await;
