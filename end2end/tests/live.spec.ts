@@ -1,4 +1,6 @@
 import { test, expect, Browser, Page } from '@playwright/test';
+import { spawn, ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { expectAccessible, expectNoSideScroll, hydrated, login } from './helpers';
 import { ADMIN_PASSWORD, USER_PASSWORD } from '../playwright.config';
 
@@ -57,27 +59,81 @@ test('a set in one browser shows in another with no reload, focus kept', async (
   await setter.context().close();
 });
 
+/**
+ * A dashboard of this test's own (the shared one keeps serving the other
+ * tests): the release binary in demo mode on its own port and data
+ * directory, stopped and started again as an operator would.
+ */
+function ownServer(port: number) {
+  const args = [
+    'demo',
+    '--listen', `127.0.0.1:${port}`,
+    '--data-dir', '.e2e-live-data',
+    '--site-dir', '../target/site',
+    '--status-interval', '2',
+  ];
+  let child: ChildProcess | null = null;
+  return {
+    /** `again`: keep the admin's password (setting it ends their sessions). */
+    async start(again = false) {
+      const env = { ...process.env };
+      if (again) delete env.EVSE_DEMO_ADMIN_PASSWORD;
+      else env.EVSE_DEMO_ADMIN_PASSWORD = ADMIN_PASSWORD;
+      child = spawn('../target/release/evse-dashboard', args, { env, stdio: 'ignore' });
+      for (let i = 0; i < 300; i++) {
+        try {
+          if ((await fetch(`http://127.0.0.1:${port}/livez`)).ok) return;
+        } catch {
+          // not yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the second server did not start');
+    },
+    async stop() {
+      const running = child;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((r) => running.once('exit', r));
+      running.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 test('the page says when it is not live, and is live again when the server is back', async ({ browser }) => {
-  const page = await browserAs(browser, 'victor', USER_PASSWORD);
-  await page.setViewportSize({ width: 360, height: 800 });
-  await page.goto('/');
-  await hydrated(page);
-  const state = page.getByTestId('live-state');
-  await expect(state).toHaveAttribute('data-state', 'live');
-  await expectNoSideScroll(page, 'the live overview at 360 px');
+  rmSync('.e2e-live-data', { recursive: true, force: true });
+  const port = Number(process.env.E2E_PORT ?? 3100) + 7;
+  const server = ownServer(port);
+  await server.start();
+  const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
+  const page = await context.newPage();
+  try {
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await hydrated(page);
+    const state = page.getByTestId('live-state');
+    await expect(state).toHaveAttribute('data-state', 'live');
+    await expectNoSideScroll(page, 'the live overview at 360 px');
 
-  // The connection to the server is gone (the stream breaks, and new
-  // ones cannot open), as when the server stops.
-  await page.context().setOffline(true);
-  await expect(state).toHaveAttribute('data-state', 'lost');
-  await expect(state).toContainText('Not live — reconnecting…');
-  await page.screenshot({ path: `${shots}/live-lost.png`, fullPage: true });
-  await expectAccessible(page, 'the overview, not live');
+    // The server stops: its streams end, and new ones cannot open.
+    await server.stop();
+    await expect(state).toHaveAttribute('data-state', 'lost');
+    await expect(state).toContainText('Not live — reconnecting…');
+    await page.screenshot({ path: `${shots}/live-lost.png`, fullPage: true });
+    await expectAccessible(page, 'the overview, not live');
 
-  await page.context().setOffline(false);
-  await expect(state).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
-  await expect(state).toContainText('Live');
-  await page.context().close();
+    // Back (same data, same session): live again without a reload.
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await server.start(true);
+    await expect(state).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+    await expect(state).toContainText('Live');
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await page.screenshot({ path: `${shots}/live-back.png`, fullPage: true });
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync('.e2e-live-data', { recursive: true, force: true });
+  }
 });
 
 test('without JavaScript the page says it is not live, and works', async ({ browser }) => {

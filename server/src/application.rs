@@ -132,7 +132,12 @@ impl Application {
             ),
             None => None,
         };
-        let live = LiveStreams::new(config.connections.max_per_client);
+        // Streams hold connections: at most half of them, so pages and
+        // changes always find one.
+        let live = LiveStreams::new(
+            config.connections.max_per_client,
+            config.connections.max_connections / 2,
+        );
         let state = http::AppState {
             leptos_options: site::leptos_options(&config.site_dir, addr),
             services: services.clone(),

@@ -36,8 +36,7 @@ use tokio_util::sync::CancellationToken;
 use tower_sessions::Session;
 
 use crate::export::refuse;
-use crate::listener::clients::Place;
-use crate::live_streams::LiveStreams;
+use crate::live_streams::{LiveStreams, StreamPlace};
 use crate::state::AppState;
 
 /// A comment this often on a quiet stream, so proxies keep it open.
@@ -47,6 +46,14 @@ pub const BUFFER: usize = 8;
 /// Changes arriving together (a round's readings, its verdicts, the
 /// audit rows of a bulk change) are rendered once.
 const COALESCE: Duration = Duration::from_millis(50);
+/// At most one render per stream this often, however busy the trail.
+const MIN_GAP: Duration = Duration::from_millis(250);
+/// How often a stream checks its user again (a change made with the CLI,
+/// which tells no instance, is seen within this and the users' cache).
+const RECHECK: Duration = evse_dashboard::auth::USER_STALENESS;
+/// A stream ends after this long: the browser reconnects through the
+/// session layer, whose idle and absolute expiry apply then.
+const LONGEST: Duration = Duration::from_secs(600);
 
 /// The query of a stream.
 #[derive(Debug, Deserialize)]
@@ -82,12 +89,8 @@ pub async fn stream(
     let client: Option<IpAddr> = client_ip
         .map(|Extension(ClientIp(ip))| ip)
         .or(peer.map(|Extension(ConnectInfo(at))| at.ip()));
-    let place = match client {
-        Some(ip) => match state.live.admit(ip) {
-            Some(place) => place,
-            None => return refuse(l, AppError::Busy),
-        },
-        None => Place::unbounded(),
+    let Some(place) = state.live.admit(client) else {
+        return refuse(l, AppError::Busy);
     };
     // Subscribed before the first render: nothing falls between the two.
     let changes = services.changes().subscribe();
@@ -176,7 +179,8 @@ impl Batch {
     fn add(&mut self, follower: &Follower, heard: Result<Heard, broadcast::error::RecvError>) {
         match heard {
             Ok(heard) => {
-                self.seq = Some(heard.seq);
+                // Broadcast order may differ from the order of the places.
+                self.seq = Some(self.seq.map_or(heard.seq, |s| s.max(heard.seq)));
                 let change = &*heard.change;
                 if matches!(change, Change::Resync) {
                     self.resync = true;
@@ -222,7 +226,7 @@ impl Follower {
         mut self,
         mut changes: broadcast::Receiver<Heard>,
         events: mpsc::Sender<Event>,
-        _place: Place,
+        _place: StreamPlace,
     ) {
         let stop = self.streams.stopping();
         let open = metrics::gauge!(evse_dashboard::metrics::LIVE_STREAMS);
@@ -237,17 +241,33 @@ impl Follower {
         events: &mpsc::Sender<Event>,
         stop: &CancellationToken,
     ) {
+        let opened = tokio::time::Instant::now();
+        let mut checked = opened;
+        let mut rendered = opened.checked_sub(MIN_GAP).unwrap_or(opened);
         loop {
             let mut batch = Batch::default();
             tokio::select! {
                 () = stop.cancelled() => return,
                 () = events.closed() => return,
+                () = tokio::time::sleep_until(checked + RECHECK) => {
+                    if opened.elapsed() >= LONGEST || !self.still_signed_in().await {
+                        return;
+                    }
+                    checked = tokio::time::Instant::now();
+                    continue;
+                }
                 heard = changes.recv() => batch.add(self, heard),
             }
-            if !(batch.wanted || batch.resync || batch.ended) {
+            // The user's sessions changed, or changes may have been missed:
+            // the browser reconnects, through the session's checks, and
+            // gets what it lacks.
+            if batch.ended || batch.resync {
+                return;
+            }
+            if !batch.wanted {
                 continue;
             }
-            tokio::time::sleep(COALESCE).await;
+            tokio::time::sleep(COALESCE.max(MIN_GAP.saturating_sub(rendered.elapsed()))).await;
             loop {
                 match changes.try_recv() {
                     Err(broadcast::error::TryRecvError::Empty) => break,
@@ -258,15 +278,10 @@ impl Follower {
                     Err(broadcast::error::TryRecvError::Closed) => return,
                 }
             }
-            if batch.ended {
+            if batch.ended || batch.resync {
                 return;
             }
-            if batch.resync {
-                match app::session::user_of(&self.session, &self.viewer.services).await {
-                    Ok(Some(user)) => self.viewer.user = user,
-                    _ => return,
-                }
-            }
+            rendered = tokio::time::Instant::now();
             let seq = batch
                 .seq
                 .unwrap_or_else(|| self.viewer.services.changes().seq());
@@ -293,6 +308,19 @@ impl Follower {
                 }
                 Err(mpsc::error::TrySendError::Closed(_)) => return,
             }
+        }
+    }
+
+    /// Whether the stream's user may still see the page: their session's
+    /// epoch still holds, they are not disabled (their role may have
+    /// changed: the next render uses it).
+    async fn still_signed_in(&mut self) -> bool {
+        match app::session::user_of(&self.session, &self.viewer.services).await {
+            Ok(Some(user)) => {
+                self.viewer.user = user;
+                true
+            }
+            _ => false,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use app::error::AppError;
@@ -19,8 +20,25 @@ use crate::listener::clients::{PerClient, Place};
 #[derive(Clone)]
 pub struct LiveStreams {
     per_client: PerClient,
+    /// Streams open now, and the most the server holds: each holds a
+    /// connection, and pages must still find one.
+    open: Arc<AtomicUsize>,
+    most: usize,
     stop: CancellationToken,
     renders: Renders,
+}
+
+/// One stream's places, in its client's share and in the server's; freed
+/// when dropped.
+pub struct StreamPlace {
+    _client: Place,
+    open: Arc<AtomicUsize>,
+}
+
+impl Drop for StreamPlace {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// What the streams woken by one change render, rendered once: every
@@ -45,11 +63,14 @@ struct RenderKey {
 const SHARED_FOR: Duration = Duration::from_secs(2);
 
 impl LiveStreams {
-    /// At most `per_client` streams per client (an IPv6 /64), its share of
-    /// connections.
-    pub fn new(per_client: usize) -> Self {
+    /// At most `per_client` streams per client (an IPv6 /64: as many as
+    /// its connections, counted apart from them, so behind a trusted proxy
+    /// each client still has its own share), and `most` in all.
+    pub fn new(per_client: usize, most: usize) -> Self {
         Self {
             per_client: PerClient::new(per_client, Arc::new([])),
+            open: Arc::default(),
+            most: most.max(1),
             stop: CancellationToken::new(),
             renders: moka::future::Cache::builder()
                 .max_capacity(1_000)
@@ -68,10 +89,21 @@ impl LiveStreams {
         self.stop.clone()
     }
 
-    /// A place for one more stream of `client`, or `None` when it holds
-    /// its share.
-    pub fn admit(&self, client: IpAddr) -> Option<Place> {
-        self.per_client.admit(client)
+    /// A place for one more stream of `client` (`None`: not known), or
+    /// `None` when it holds its share or the server holds all it takes.
+    pub fn admit(&self, client: Option<IpAddr>) -> Option<StreamPlace> {
+        let client = match client {
+            Some(ip) => self.per_client.admit(ip)?,
+            None => Place::unbounded(),
+        };
+        if self.open.fetch_add(1, Ordering::AcqRel) >= self.most {
+            self.open.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(StreamPlace {
+            _client: client,
+            open: Arc::clone(&self.open),
+        })
     }
 
     /// `page`'s regions as `viewer` sees them after change `seq`: rendered

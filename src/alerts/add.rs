@@ -109,6 +109,7 @@ impl Subscriptions {
             Event::of(AuditAction::AlertSubscriptionAdded, &Ok(())).about(check::shown(&url));
         self.audit.record_in(&mut tx, actor, event).await?;
         tx.commit().await?;
+        self.audit.committed(Vec::new());
         self.get(id).await
     }
 
@@ -177,6 +178,7 @@ impl Subscriptions {
         let event = Event::of(AuditAction::AlertSubscriptionAdded, &Ok(())).about(&address);
         self.audit.record_in(&mut tx, actor, event).await?;
         tx.commit().await?;
+        self.audit.committed(Vec::new());
         self.get(id).await
     }
 

@@ -113,6 +113,7 @@ impl Subscriptions {
             .record_in(&mut tx, &Actor::of(Who::Recipient), event)
             .await?;
         tx.commit().await?;
+        self.audit.committed(Vec::new());
         Ok(Followed::Done)
     }
 

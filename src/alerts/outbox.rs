@@ -194,6 +194,8 @@ impl Alerts {
             queued += 1;
         }
         tx.commit().await?;
+        // New (or withdrawn) deliveries on the admin page (#41).
+        self.db().changes().publish(Change::Deliveries);
         Ok(Raised::Queued(queued))
     }
 

@@ -187,6 +187,7 @@ impl Subscriptions {
             .about(check::shown(&gone.target));
         self.audit.record_in(&mut tx, actor, event).await?;
         tx.commit().await?;
+        self.audit.committed(Vec::new());
         Ok(gone)
     }
 

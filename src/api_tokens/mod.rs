@@ -167,6 +167,7 @@ impl ApiTokens {
         let event = Event::of(AuditAction::ApiTokenCreated, &Ok(())).about(&name);
         self.audit.record_in(&mut tx, actor, event).await?;
         tx.commit().await?;
+        self.audit.committed(Vec::new());
         Ok(NewToken { token, secret })
     }
 
@@ -209,6 +210,7 @@ impl ApiTokens {
         let event = Event::of(AuditAction::ApiTokenRevoked, &Ok(())).about(&name);
         self.audit.record_in(&mut tx, actor, event).await?;
         tx.commit().await?;
+        self.audit.committed(Vec::new());
         Ok(row.into())
     }
 

@@ -106,6 +106,15 @@ impl AuditLog {
         self.append(row).await
     }
 
+    /// Tells the pages that show the trail (#41) that rows written with
+    /// [`Self::record_in`] or [`Self::begin_in`] are committed, about
+    /// `chargers`: the caller calls it after its commit.
+    pub fn committed(&self, chargers: Vec<i64>) {
+        self.db
+            .changes()
+            .publish(crate::db::changes::Change::Audit { chargers });
+    }
+
     /// Writes a complete event inside the caller's serialised transaction,
     /// so the change it records and the record commit together or not at
     /// all.

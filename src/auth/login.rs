@@ -179,7 +179,9 @@ impl Users {
                 .execute(pool)
                 .await?
                 .rows_affected());
-                self.changed(id);
+                // Only the time of the last login changed: this process's
+                // copy goes, other instances' stay (and live pages too).
+                self.forget(id);
                 let user = self.get(id).await?.expect("the user was just read");
                 let actor = Actor {
                     who: Who::User {

@@ -300,8 +300,13 @@ impl Users {
     /// Forgets what this process knows of user `id` after a change.
     /// Other instances forget it too, at once (#41).
     pub(super) fn changed(&self, id: i64) {
-        self.signed_in.invalidate(&id);
+        self.forget(id);
         self.db.changes().publish(Change::User { id });
+    }
+
+    /// Forgets this process's copy of user `id` only.
+    pub(super) fn forget(&self, id: i64) {
+        self.signed_in.invalidate(&id);
     }
 
     /// A session of user `id` ended here (a logout): every instance reads

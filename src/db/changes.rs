@@ -28,8 +28,8 @@ pub const CHANNEL: &str = "evse_changes";
 /// lagged (and reads everything again).
 const CAPACITY: usize = 1024;
 
-/// Notifications waiting to be sent; past it a change is kept for the
-/// next one as [`Change::Resync`].
+/// Notifications waiting to be sent; past it a change is dropped, and the
+/// others are told [`Change::Resync`] once there is room.
 const OUTBOX: usize = 1024;
 
 /// PostgreSQL refuses a payload of 8,000 bytes or more; a longer list of
@@ -121,6 +121,9 @@ struct Inner {
     postgres: Option<PgPool>,
     /// Started by the first change, on the runtime that publishes it.
     outbox: OnceLock<mpsc::Sender<Change>>,
+    /// A change could not be queued for the others: they read everything
+    /// again once the queue has room.
+    dropped: Arc<std::sync::atomic::AtomicBool>,
     /// Whether this instance hears the others now (always, on SQLite).
     hearing: watch::Sender<bool>,
 }
@@ -148,6 +151,7 @@ impl Changes {
             hearing: watch::Sender::new(postgres.is_none()),
             postgres,
             outbox: OnceLock::new(),
+            dropped: Arc::default(),
         }))
     }
 
@@ -161,6 +165,7 @@ impl Changes {
                 Ok(()) => {}
                 Err(mpsc::error::TrySendError::Full(_)) => {
                     tracing::warn!("too many changes waiting to be told to other instances");
+                    self.0.dropped.store(true, Ordering::Release);
                 }
                 Err(mpsc::error::TrySendError::Closed(_)) => {}
             }
@@ -211,7 +216,8 @@ impl Changes {
         let runtime = tokio::runtime::Handle::try_current().ok()?;
         Some(self.0.outbox.get_or_init(|| {
             let (outbox, changes) = mpsc::channel(OUTBOX);
-            runtime.spawn(notify_all(pool.clone(), self.0.instance, changes));
+            let dropped = Arc::clone(&self.0.dropped);
+            runtime.spawn(notify_all(pool.clone(), self.0.instance, changes, dropped));
             outbox
         }))
     }
@@ -256,32 +262,55 @@ async fn hear(changes: &Changes, pool: &PgPool) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Sends this instance's changes to the others, one `NOTIFY` each.
-async fn notify_all(pool: PgPool, instance: u64, mut changes: mpsc::Receiver<Change>) {
+/// Sends this instance's changes to the others, one `NOTIFY` each; after
+/// a change had to be dropped, a [`Change::Resync`].
+async fn notify_all(
+    pool: PgPool,
+    instance: u64,
+    mut changes: mpsc::Receiver<Change>,
+    dropped: Arc<std::sync::atomic::AtomicBool>,
+) {
     while let Some(change) = changes.recv().await {
-        let payload = payload(instance, change);
-        let sent = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(&payload)
-            .execute(&pool)
-            .await;
-        if let Err(e) = sent {
-            tracing::warn!(error = %e, "could not tell other instances of a change");
+        notify(&pool, instance, change).await;
+        if dropped.swap(false, Ordering::AcqRel) {
+            notify(&pool, instance, Change::Resync).await;
         }
     }
 }
 
-/// The notification's text, within PostgreSQL's limit.
+async fn notify(pool: &PgPool, instance: u64, change: Change) {
+    let payload = payload(instance, change);
+    let sent = sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(&payload)
+        .execute(pool)
+        .await;
+    if let Err(e) = sent {
+        // The others miss this one; their 5 s bounds still hold.
+        tracing::warn!(error = %e, "could not tell other instances of a change");
+    }
+}
+
+/// The notification's text, within PostgreSQL's limit: a list of chargers
+/// too long becomes "possibly every charger" (or, for audit rows, "rows
+/// about no charger in particular": their chargers' pages hear the
+/// changes themselves).
 fn payload(from: u64, change: Change) -> String {
-    let text = serde_json::to_string(&Note { from, change }).unwrap_or_default();
+    let text = serde_json::to_string(&Note {
+        from,
+        change: change.clone(),
+    })
+    .unwrap_or_default();
     if text.len() <= MAX_PAYLOAD {
         return text;
     }
-    let fleet = Note {
-        from,
-        change: Change::Fleet,
+    let change = match change {
+        Change::Audit { .. } => Change::Audit {
+            chargers: Vec::new(),
+        },
+        _ => Change::Fleet,
     };
-    serde_json::to_string(&fleet).unwrap_or_default()
+    serde_json::to_string(&Note { from, change }).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -318,6 +347,14 @@ mod tests {
         assert!(long.len() < MAX_PAYLOAD);
         let note: Note = serde_json::from_str(&long).unwrap();
         assert_eq!(note.change, Change::Fleet);
+        let rows = payload(
+            1,
+            Change::Audit {
+                chargers: (0..5_000).collect(),
+            },
+        );
+        let note: Note = serde_json::from_str(&rows).unwrap();
+        assert_eq!(note.change, Change::Audit { chargers: vec![] });
     }
 
     #[test]

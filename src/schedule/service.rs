@@ -170,6 +170,10 @@ impl Schedules {
                 };
                 let id = self.audit.record_in(&mut tx, actor, event).await?;
                 tx.commit().await?;
+                self.audit.committed(match &schedule.scope {
+                    ScheduleScope::Charger { id, .. } => vec![*id],
+                    ScheduleScope::Site { .. } => Vec::new(),
+                });
                 self.wake.notify_one();
                 Ok(Changed {
                     schedule,

@@ -130,6 +130,10 @@ impl Sharing {
             store::Allocations::of(db)
                 .save(site.id, &rows, round.at.timestamp_millis())
                 .await?;
+            // The site page's shares follow (#41).
+            db.changes().publish(crate::db::changes::Change::Chargers {
+                ids: chargers.iter().map(|c| c.id).collect(),
+            });
             done.push((site, allocation));
         }
         Ok(done)

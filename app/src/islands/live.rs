@@ -127,14 +127,26 @@ mod stream {
 
     use super::{Link, Pushed, REGIONS_EVENT, STREAM_PATH, query_value, read_key};
 
-    /// How long to wait before opening a stream the browser gave up on.
+    /// How long to wait before opening a stream the browser gave up on (it
+    /// was refused: the server is busy, or the session is over), doubling
+    /// up to [`LONGEST_RETRY`].
     const RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+    const LONGEST_RETRY: std::time::Duration = std::time::Duration::from_secs(120);
 
     fn now() -> String {
         crate::words::clock_seconds(chrono::Utc::now())
     }
 
     pub(super) fn open(since: String, link: RwSignal<Link>, heard_at: RwSignal<String>) {
+        open_after(since, link, heard_at, RETRY);
+    }
+
+    fn open_after(
+        since: String,
+        link: RwSignal<Link>,
+        heard_at: RwSignal<String>,
+        retry: std::time::Duration,
+    ) {
         let location = window().location();
         let page = format!(
             "{}{}",
@@ -175,7 +187,11 @@ mod stream {
             // CONNECTING: the browser retries by itself. CLOSED: it gave up
             // (the server refused, or answered something else): a new one.
             if watched.ready_state() == EventSource::CLOSED {
-                set_timeout(move || open(String::new(), link, heard_at), RETRY);
+                let next = (retry * 2).min(LONGEST_RETRY);
+                set_timeout(
+                    move || open_after(String::new(), link, heard_at, next),
+                    retry,
+                );
             }
         });
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -190,12 +206,19 @@ mod stream {
         };
         let document = document();
         let focused = document.active_element();
-        let find = |name: &str| {
-            document
-                .query_selector(&format!("[data-live=\"{name}\"]"))
-                .ok()
-                .flatten()
-        };
+        // One pass over the page's marked elements, not a search per region
+        // (an overview of 500 chargers has thousands).
+        let mut marked = std::collections::HashMap::new();
+        if let Ok(nodes) = document.query_selector_all("[data-live]") {
+            for i in 0..nodes.length() {
+                if let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok())
+                    && let Some(name) = element.get_attribute("data-live")
+                {
+                    marked.insert(name, element);
+                }
+            }
+        }
+        let find = |name: &str| marked.get(name).cloned();
         for (name, html) in pushed.html {
             let Some(element) = find(&name) else { continue };
             if in_use(&element, focused.as_ref()) {

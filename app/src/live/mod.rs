@@ -11,11 +11,12 @@ use std::collections::HashMap;
 
 use evse_dashboard::db::changes::Change;
 use evse_dashboard::services::Services;
-use evse_dashboard::types::{AuditFilter, Role, User};
+use evse_dashboard::types::{AuditFilter, ChargerStatus, Role, User};
 use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::language::Locale;
+use crate::pages::overview::by_site;
 use crate::pages::overview::cells::{Cell, site_keys, site_summary};
 use crate::session::RequestUser;
 
@@ -33,7 +34,11 @@ pub struct Regions {
 /// A page that follows changes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LivePage {
-    Overview,
+    /// The fleet, as the page's search and status filter show it.
+    Overview {
+        needle: String,
+        status: Option<ChargerStatus>,
+    },
     Charger(i64),
     Site(i64),
     /// The audit trail's newest rows under a filter.
@@ -48,11 +53,17 @@ impl LivePage {
     pub fn parse(page: &str) -> Option<Self> {
         let (path, query) = page.split_once('?').unwrap_or((page, ""));
         let id = |rest: &str| rest.parse::<i64>().ok().filter(|id| *id > 0);
+        let pairs: HashMap<String, String> = serde_urlencoded::from_str(query).unwrap_or_default();
         match path.trim_end_matches('/') {
-            "" => Some(LivePage::Overview),
+            // As the page reads its filter (`OverviewQuery`).
+            "" => Some(LivePage::Overview {
+                needle: pairs
+                    .get("q")
+                    .map(|q| q.trim().to_lowercase())
+                    .unwrap_or_default(),
+                status: pairs.get("status").and_then(|s| s.parse().ok()),
+            }),
             "/audit" => {
-                let pairs: HashMap<String, String> =
-                    serde_urlencoded::from_str(query).unwrap_or_default();
                 // An older page stays as it was asked for.
                 if pairs.contains_key("before") {
                     return None;
@@ -77,9 +88,14 @@ impl LivePage {
     /// Whether `change` may alter what this page shows.
     pub fn wants(&self, change: &Change) -> bool {
         match self {
-            LivePage::Overview | LivePage::Site(_) => change.touches_chargers(),
+            LivePage::Overview { .. } | LivePage::Site(_) => change.touches_chargers(),
             LivePage::Charger(id) => change.touches_charger(*id),
-            LivePage::Audit(_) => matches!(change, Change::Audit { .. } | Change::Resync),
+            LivePage::Audit(_) => {
+                matches!(
+                    change,
+                    Change::Audit { .. } | Change::Fleet | Change::Resync
+                )
+            }
             LivePage::Admin => matches!(change, Change::Deliveries | Change::Resync),
         }
     }
@@ -129,26 +145,28 @@ async fn render(page: LivePage, l: Locale, role: Role) -> Result<Regions, AppErr
     use crate::server_fns::{alerts, chargers, control, history, overview, sharing};
     let now = chrono::Utc::now();
     let shown = match page {
-        LivePage::Overview => {
+        LivePage::Overview { needle, status } => {
             let fleet = overview::fleet_overview().await?;
             let mut regions = Regions {
                 html: Vec::with_capacity(fleet.len() * Cell::ALL.len()),
                 read: Vec::with_capacity(fleet.len()),
             };
-            let mut sites: HashMap<i64, Vec<_>> = HashMap::new();
-            for c in fleet {
-                for cell in Cell::ALL {
-                    if cell == Cell::Updated {
-                        // Every round moves it: sent as a time, not HTML.
-                        regions.read.extend(c.read_at.map(|at| (c.charger.id, at)));
-                    } else {
-                        let region = (cell.key(c.charger.id), html(cell.view(l, &c, now)));
-                        regions.html.push(region);
+            // The sites and chargers the page shows, as it groups them.
+            for chargers in by_site(fleet, &needle, status).into_values() {
+                for c in &chargers {
+                    for cell in Cell::ALL {
+                        if cell == Cell::Updated {
+                            // Every round moves it: sent as a time, not HTML.
+                            regions.read.extend(c.read_at.map(|at| (c.charger.id, at)));
+                        } else {
+                            let region = (cell.key(c.charger.id), html(cell.view(l, c, now)));
+                            regions.html.push(region);
+                        }
                     }
                 }
-                sites.entry(c.charger.site_id).or_default().push(c);
-            }
-            for (site_id, chargers) in sites {
+                let Some(site_id) = chargers.first().map(|c| c.charger.site_id) else {
+                    continue;
+                };
                 let [summary, bars] = site_keys(site_id);
                 regions
                     .html
@@ -215,10 +233,17 @@ mod tests {
 
     #[test]
     fn live_pages_are_known_by_their_address() {
-        assert_eq!(LivePage::parse("/"), Some(LivePage::Overview));
+        let all = LivePage::Overview {
+            needle: String::new(),
+            status: None,
+        };
+        assert_eq!(LivePage::parse("/"), Some(all));
         assert_eq!(
-            LivePage::parse("/?q=hq&status=charging"),
-            Some(LivePage::Overview)
+            LivePage::parse("/?q=+HQ+&status=charging"),
+            Some(LivePage::Overview {
+                needle: "hq".into(),
+                status: Some(ChargerStatus::Charging),
+            })
         );
         assert_eq!(LivePage::parse("/chargers/12"), Some(LivePage::Charger(12)));
         assert_eq!(LivePage::parse("/sites/3"), Some(LivePage::Site(3)));
@@ -245,8 +270,9 @@ mod tests {
         let set_on_4 = Change::Audit { chargers: vec![4] };
         assert!(LivePage::Charger(4).wants(&set_on_4));
         assert!(!LivePage::Charger(5).wants(&set_on_4));
-        assert!(LivePage::Overview.wants(&Change::Chargers { ids: vec![9] }));
-        assert!(!LivePage::Overview.wants(&Change::Deliveries));
+        let overview = LivePage::parse("/").unwrap();
+        assert!(overview.wants(&Change::Chargers { ids: vec![9] }));
+        assert!(!overview.wants(&Change::Deliveries));
         assert!(LivePage::Admin.wants(&Change::Deliveries));
         assert!(!LivePage::Admin.wants(&set_on_4));
         assert!(LivePage::Audit(AuditFilter::default()).wants(&Change::Audit { chargers: vec![] }));

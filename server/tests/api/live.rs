@@ -288,6 +288,34 @@ async fn a_viewers_stream_carries_nothing_only_an_admin_sees() {
     assert!(later.is_none_or(|e| e.region("deliveries").is_none()));
 }
 
+/// A stream is a request in flight: the idle-connection deadline, which
+/// closes connections with no request running, leaves it open.
+#[tokio::test]
+async fn a_quiet_stream_outlives_the_idle_deadline() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.connections.idle_timeout = Duration::from_millis(500);
+    })
+    .await;
+    app.create_user("olga", Role::Operator).await;
+    let olga = app.login("olga").await;
+    let now = app.services.changes().position();
+    let mut stream = Stream::open_since(&app, &olga, "/audit", &now).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // A new audit row (a login) after three idle deadlines.
+    app.create_user("vera", Role::Viewer).await;
+    app.login("vera").await;
+    let event = stream
+        .next(Duration::from_secs(5))
+        .await
+        .expect("still open");
+    assert!(
+        event
+            .region("audit-results")
+            .is_some_and(|html| html.contains("vera")),
+        "{event:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_logout_ends_the_stream_and_a_new_one_is_refused() {
     let app = spawn_app().await;
@@ -343,9 +371,10 @@ async fn a_reader_that_does_not_keep_up_is_dropped() {
 
     // Rounds that change the charger's reading (the time it was read, at
     // least), each an event of its page, while the reader reads nothing.
-    for _ in 0..3 * server::live::BUFFER {
+    // (A stream renders at most every 250 ms.)
+    for _ in 0..2 * server::live::BUFFER {
         app.services.sampler.tick(chrono::Utc::now()).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(80)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
     }
 
     // Now it reads: what was held for it, then the end of the stream,

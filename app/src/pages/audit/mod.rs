@@ -67,7 +67,8 @@ pub fn AuditPage() -> impl IntoView {
 
     view! {
         <h1>{td_string!(l, audit_heading)}</h1>
-        <LiveState />
+        // An older page stays as it was asked for: not live.
+        {move || before().is_none().then(|| view! { <LiveState /> })}
         <Filters filter=Signal::derive(filter) />
         <Loaded waiting=td_string!(l, loading_audit)>
                 {move || {

@@ -114,7 +114,7 @@ pub fn OverviewPage() -> impl IntoView {
 }
 
 /// The chargers that match the search and status filter, by site name.
-fn by_site(
+pub fn by_site(
     list: Vec<ChargerOverview>,
     needle: &str,
     wanted: Option<ChargerStatus>,
