@@ -56,7 +56,11 @@ async function latency([setBase, setCookie, watchBase, watchCookie, charger, run
   await follow(streamUrl(watchBase, `/chargers/${charger}`), watchCookie, (name, data) => {
     if (name !== 'regions' || !waiting) return;
     const region = (JSON.parse(data).html ?? []).find(([key]) => key === 'charger-live');
-    if (region && region[1].includes(`data-testid="active-target">${waiting.amps} A`)) {
+    // The target line as the page shows it: "10 A until 14:32 (…)".
+    const at = region ? region[1].indexOf('data-testid="active-target"') : -1;
+    const end = at >= 0 ? region[1].indexOf('>', at) : -1;
+    const text = end >= 0 ? region[1].slice(end + 1, end + 300).replace(/<[^>]*>/g, '') : '';
+    if (text.trimStart().startsWith(`${waiting.amps} A `)) {
       waiting.resolve(performance.now());
     }
   });

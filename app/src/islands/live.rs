@@ -137,8 +137,40 @@ mod stream {
         crate::words::clock_seconds(chrono::Utc::now())
     }
 
+    thread_local! {
+        /// Regions held back because the person was in them, by name: put
+        /// in place once the focus leaves them or the row is closed.
+        static HELD: std::cell::RefCell<std::collections::HashMap<String, String>> =
+            Default::default();
+    }
+
     pub(super) fn open(since: String, link: RwSignal<Link>, heard_at: RwSignal<String>) {
+        release_held_when_free();
         open_after(since, link, heard_at, RETRY);
+    }
+
+    /// When the focus moves or a row opens or closes, the held regions
+    /// that are free now go in place.
+    fn release_held_when_free() {
+        let release = Closure::<dyn Fn()>::new(|| {
+            // After the focus has moved.
+            set_timeout(
+                || {
+                    let held = HELD.with(|held| std::mem::take(&mut *held.borrow_mut()));
+                    if !held.is_empty() {
+                        place(held.into_iter().collect());
+                        crate::islands::ticker::refresh_times(chrono::Utc::now());
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+        let document = document();
+        let callback = release.as_ref().unchecked_ref();
+        let _ = document.add_event_listener_with_callback("focusout", callback);
+        // `toggle` does not bubble: heard while it goes down the tree.
+        let _ = document.add_event_listener_with_callback_and_bool("toggle", callback, true);
+        release.forget();
     }
 
     fn open_after(
@@ -204,31 +236,12 @@ mod stream {
         let Ok(pushed) = serde_json::from_str::<Pushed>(text) else {
             return;
         };
+        place(pushed.html);
+        let marked = marked();
         let document = document();
-        let focused = document.active_element();
-        // One pass over the page's marked elements, not a search per region
-        // (an overview of 500 chargers has thousands).
-        let mut marked = std::collections::HashMap::new();
-        if let Ok(nodes) = document.query_selector_all("[data-live]") {
-            for i in 0..nodes.length() {
-                if let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok())
-                    && let Some(name) = element.get_attribute("data-live")
-                {
-                    marked.insert(name, element);
-                }
-            }
-        }
-        let find = |name: &str| marked.get(name).cloned();
-        for (name, html) in pushed.html {
-            let Some(element) = find(&name) else { continue };
-            if in_use(&element, focused.as_ref()) {
-                continue;
-            }
-            element.set_inner_html(&html);
-        }
         for (at, chargers) in pushed.read {
             for id in chargers {
-                let Some(cell) = find(&read_key(id)) else {
+                let Some(cell) = marked.get(&read_key(id)) else {
                     continue;
                 };
                 match cell.query_selector("[data-since]").ok().flatten() {
@@ -246,6 +259,40 @@ mod stream {
             }
         }
         crate::islands::ticker::refresh_times(chrono::Utc::now());
+    }
+
+    /// The page's marked elements by name, in one pass (an overview of 500
+    /// chargers has thousands: not a search per region).
+    fn marked() -> std::collections::HashMap<String, Element> {
+        let mut marked = std::collections::HashMap::new();
+        if let Ok(nodes) = document().query_selector_all("[data-live]") {
+            for i in 0..nodes.length() {
+                if let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok())
+                    && let Some(name) = element.get_attribute("data-live")
+                {
+                    marked.insert(name, element);
+                }
+            }
+        }
+        marked
+    }
+
+    /// Puts regions in place; one the person is in is held until they
+    /// leave it (the newest of each is kept).
+    fn place(regions: Vec<(String, String)>) {
+        let marked = marked();
+        let focused = document().active_element();
+        for (name, html) in regions {
+            let Some(element) = marked.get(&name) else {
+                continue;
+            };
+            if in_use(element, focused.as_ref()) {
+                HELD.with(|held| held.borrow_mut().insert(name, html));
+            } else {
+                HELD.with(|held| held.borrow_mut().remove(&name));
+                element.set_inner_html(&html);
+            }
+        }
     }
 
     /// The focus is inside, or a row was opened to read it.
