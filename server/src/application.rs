@@ -138,6 +138,7 @@ impl Application {
             config.connections.max_per_client,
             config.connections.max_connections / 2,
         );
+        tokio::spawn(live.clone().route(db.changes().subscribe()));
         let state = http::AppState {
             leptos_options: site::leptos_options(&config.site_dir, addr),
             services: services.clone(),

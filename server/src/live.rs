@@ -36,7 +36,7 @@ use tokio_util::sync::CancellationToken;
 use tower_sessions::Session;
 
 use crate::export::refuse;
-use crate::live_streams::{LiveStreams, StreamPlace};
+use crate::live_streams::{LiveStreams, StreamPlace, Topic};
 use crate::state::AppState;
 
 /// A comment this often on a quiet stream, so proxies keep it open.
@@ -47,7 +47,7 @@ pub const BUFFER: usize = 8;
 /// audit rows of a bulk change) are rendered once.
 const COALESCE: Duration = Duration::from_millis(50);
 /// At most one render per stream this often, however busy the trail.
-const MIN_GAP: Duration = Duration::from_millis(250);
+const MIN_GAP: Duration = Duration::from_millis(100);
 /// How often a stream checks its user again (a change made with the CLI,
 /// which tells no instance, is seen within this and the users' cache).
 const RECHECK: Duration = evse_dashboard::auth::USER_STALENESS;
@@ -93,7 +93,10 @@ pub async fn stream(
         return refuse(l, AppError::Busy);
     };
     // Subscribed before the first render: nothing falls between the two.
-    let changes = services.changes().subscribe();
+    let changes = Listening {
+        page: state.live.subscribe(topic(&page)),
+        user: state.live.subscribe(Topic::User(user.id)),
+    };
     let seq = services.changes().seq();
     let now = services.changes().position_at(seq);
     let viewer = Viewer {
@@ -135,6 +138,22 @@ pub async fn stream(
         .headers_mut()
         .insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
+}
+
+/// What a stream listens to: its page's topic and its user's.
+struct Listening {
+    page: broadcast::Receiver<Heard>,
+    user: broadcast::Receiver<Heard>,
+}
+
+/// The topic of `page`'s changes.
+fn topic(page: &LivePage) -> Topic {
+    match page {
+        LivePage::Charger(id) => Topic::Charger(*id),
+        LivePage::Overview { .. } | LivePage::Site(_) => Topic::Chargers,
+        LivePage::Audit(_) => Topic::Audit,
+        LivePage::Admin => Topic::Deliveries,
+    }
 }
 
 fn hash(text: &str) -> u64 {
@@ -224,7 +243,7 @@ impl Follower {
 
     async fn run(
         mut self,
-        mut changes: broadcast::Receiver<Heard>,
+        mut changes: Listening,
         events: mpsc::Sender<Event>,
         _place: StreamPlace,
     ) {
@@ -237,7 +256,7 @@ impl Follower {
 
     async fn follow(
         &mut self,
-        changes: &mut broadcast::Receiver<Heard>,
+        changes: &mut Listening,
         events: &mpsc::Sender<Event>,
         stop: &CancellationToken,
     ) {
@@ -256,7 +275,8 @@ impl Follower {
                     checked = tokio::time::Instant::now();
                     continue;
                 }
-                heard = changes.recv() => batch.add(self, heard),
+                heard = changes.page.recv() => batch.add(self, heard),
+                heard = changes.user.recv() => batch.add(self, heard),
             }
             // The user's sessions changed, or changes may have been missed:
             // the browser reconnects, through the session's checks, and
@@ -268,14 +288,16 @@ impl Follower {
                 continue;
             }
             tokio::time::sleep(COALESCE.max(MIN_GAP.saturating_sub(rendered.elapsed()))).await;
-            loop {
-                match changes.try_recv() {
-                    Err(broadcast::error::TryRecvError::Empty) => break,
-                    Ok(heard) => batch.add(self, Ok(heard)),
-                    Err(broadcast::error::TryRecvError::Lagged(n)) => {
-                        batch.add(self, Err(broadcast::error::RecvError::Lagged(n)));
+            for receiver in [&mut changes.page, &mut changes.user] {
+                loop {
+                    match receiver.try_recv() {
+                        Err(broadcast::error::TryRecvError::Empty) => break,
+                        Ok(heard) => batch.add(self, Ok(heard)),
+                        Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                            batch.add(self, Err(broadcast::error::RecvError::Lagged(n)));
+                        }
+                        Err(broadcast::error::TryRecvError::Closed) => return,
                     }
-                    Err(broadcast::error::TryRecvError::Closed) => return,
                 }
             }
             if batch.ended || batch.resync {

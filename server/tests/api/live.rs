@@ -371,7 +371,7 @@ async fn a_reader_that_does_not_keep_up_is_dropped() {
 
     // Rounds that change the charger's reading (the time it was read, at
     // least), each an event of its page, while the reader reads nothing.
-    // (A stream renders at most every 250 ms.)
+    // (A stream renders at most every 100 ms.)
     for _ in 0..2 * server::live::BUFFER {
         app.services.sampler.tick(chrono::Utc::now()).await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
