@@ -269,7 +269,7 @@ impl Follower {
                 () = stop.cancelled() => return,
                 () = events.closed() => return,
                 () = tokio::time::sleep_until(checked + RECHECK) => {
-                    if opened.elapsed() >= LONGEST || !self.still_signed_in().await {
+                    if opened.elapsed() >= LONGEST || !Box::pin(self.still_signed_in()).await {
                         return;
                     }
                     checked = tokio::time::Instant::now();
@@ -307,7 +307,10 @@ impl Follower {
             let seq = batch
                 .seq
                 .unwrap_or_else(|| self.viewer.services.changes().seq());
-            let regions = match self.streams.render(&self.page, &self.viewer, seq).await {
+            // Boxed: a render's future is large, and would otherwise sit in
+            // every waiting stream's task for its whole life.
+            let render = Box::pin(self.streams.render(&self.page, &self.viewer, seq));
+            let regions = match render.await {
                 Ok(regions) => regions,
                 Err(AppError::Internal | AppError::Busy) => continue,
                 // Gone, or no longer allowed: the page says so on reload.
