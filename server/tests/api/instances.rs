@@ -54,7 +54,7 @@ pub(crate) fn station(uuid: &str) -> StationSpec {
     StationSpec::new("edge", uuid, &token, 32, Vehicle::Charging)
 }
 
-fn set(charger_id: i64, amps: u32) -> SetTarget {
+pub(crate) fn set(charger_id: i64, amps: u32) -> SetTarget {
     SetTarget {
         charger_id,
         amps: amps.to_string(),

@@ -7,12 +7,11 @@
 use std::time::{Duration, Instant};
 
 use app::server_fns::auth::Logout;
-use app::server_fns::control::SetTarget;
 use evse_dashboard::db::changes::Change;
 use evse_dashboard::types::Role;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with_fleet};
-use crate::instances::{station, two_instances};
+use crate::instances::{set, station, two_instances};
 
 /// One server-sent event: its name, id and data.
 #[derive(Debug)]
@@ -121,16 +120,6 @@ impl Stream {
                 Err(_) => return false,
             }
         }
-    }
-}
-
-fn set(charger_id: i64, amps: u32) -> SetTarget {
-    SetTarget {
-        charger_id,
-        amps: amps.to_string(),
-        duration: "3600".into(),
-        custom_minutes: None,
-        confirmed: Some("on".into()),
     }
 }
 

@@ -35,12 +35,7 @@ pub fn SharingCard(site_id: i64, is_admin: Signal<bool>) -> impl IntoView {
 #[component]
 fn SharingBody(v: SharingView, is_admin: Signal<bool>) -> impl IntoView {
     let l = locale();
-    let (held, free) = v.reserved();
-    let facts = SiteFacts {
-        limit: v.site.supply_limit.unwrap_or(0),
-        held,
-        free,
-    };
+    let facts = facts_of(&v);
     let state = if v.site.sharing {
         td_string!(l, sharing_on)
     } else {
@@ -68,6 +63,17 @@ fn SharingBody(v: SharingView, is_admin: Signal<bool>) -> impl IntoView {
     }
 }
 
+/// What the share sentences say of the site: its limit, and the amperes
+/// held for chargers with no car.
+fn facts_of(v: &SharingView) -> SiteFacts {
+    let (held, free) = v.reserved();
+    SiteFacts {
+        limit: v.site.supply_limit.unwrap_or(0),
+        held,
+        free,
+    }
+}
+
 /// A share table cell's `data-live` name (#41): `share12-allocated`.
 fn share_key(charger_id: i64, column: &str) -> String {
     format!("share{charger_id}-{column}")
@@ -76,12 +82,7 @@ fn share_key(charger_id: i64, column: &str) -> String {
 /// What the share table's cells that follow each round show, by their
 /// live name: what each charger drew, what it was given, and why.
 pub fn live_cells(l: Locale, v: &SharingView) -> Vec<(String, String)> {
-    let (held, free) = v.reserved();
-    let facts = SiteFacts {
-        limit: v.site.supply_limit.unwrap_or(0),
-        held,
-        free,
-    };
+    let facts = facts_of(v);
     v.rows
         .iter()
         .flat_map(|r| {
