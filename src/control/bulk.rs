@@ -90,13 +90,7 @@ impl Control {
         chargers: Vec<Charger>,
         invalid: Invalid,
     ) -> Result<SetSeveral, ControlError> {
-        let running = self
-            .bulks
-            .try_begin(&actor.who.stored_name())
-            .ok_or(ControlError::AlreadyRunning)?;
-        let (this, actor) = (self.clone(), actor.clone());
-        to_completion(async move {
-            let _running = running;
+        self.one_per_person(actor, |this, actor| async move {
             let reason = Problem::Invalid(invalid.clone());
             let mut audit_ids = Vec::with_capacity(chargers.len());
             for charger in &chargers {
@@ -126,13 +120,7 @@ impl Control {
         amps: i64,
         duration: i64,
     ) -> Result<BulkOutcome, ControlError> {
-        let running = self
-            .bulks
-            .try_begin(&actor.who.stored_name())
-            .ok_or(ControlError::AlreadyRunning)?;
-        let (this, actor) = (self.clone(), actor.clone());
-        to_completion(async move {
-            let _running = running;
+        self.one_per_person(actor, |this, actor| async move {
             let batch_id = uuid::Uuid::new_v4().to_string();
             let items = futures::stream::iter(chargers)
                 .map(|charger| {
@@ -159,6 +147,27 @@ impl Control {
                 .collect::<Vec<_>>()
                 .await;
             Ok(BulkOutcome { batch_id, items })
+        })
+        .await
+    }
+
+    /// Runs `work` (given this service and the actor) as the actor's one
+    /// change of several chargers at a time, to completion even if the
+    /// request goes away.
+    async fn one_per_person<T, F, Fut>(&self, actor: &Actor, work: F) -> Result<T, ControlError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Control, Actor) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ControlError>> + Send + 'static,
+    {
+        let running = self
+            .bulks
+            .try_begin(&actor.who.stored_name())
+            .ok_or(ControlError::AlreadyRunning)?;
+        let work = work(self.clone(), actor.clone());
+        to_completion(async move {
+            let _running = running;
+            work.await
         })
         .await
     }

@@ -496,41 +496,30 @@ impl Control {
         F: FnOnce(EvseAddress, EvseToken) -> Fut,
         Fut: std::future::Future<Output = Completion>,
     {
-        let outcome = self.complete(id, charger, steps, call).await;
+        let outcome = async {
+            let done = match self.call_with_credentials(charger, call).await {
+                Ok(done) => done,
+                Err(e) => {
+                    self.fail_pending(id).await;
+                    return Err(e.into());
+                }
+            };
+            steps.done("token and CLEMAP");
+            self.audit.complete(id, &done).await?;
+            steps.done("completion");
+            let outcome = self.outcome(id).await?;
+            steps.done("read back");
+            self.show_at_once(&outcome).await;
+            steps.done("shown");
+            Ok(outcome)
+        }
+        .await;
         // Every open page of this charger, here and on other instances,
         // shows what happened (#41), whether it worked or not.
         self.audit.db().changes().publish(Change::Chargers {
             ids: vec![charger.id],
         });
         outcome
-    }
-
-    async fn complete<F, Fut>(
-        &self,
-        id: i64,
-        charger: &Charger,
-        steps: &mut Steps,
-        call: F,
-    ) -> Result<ControlOutcome, ControlError>
-    where
-        F: FnOnce(EvseAddress, EvseToken) -> Fut,
-        Fut: std::future::Future<Output = Completion>,
-    {
-        let done = match self.call_with_credentials(charger, call).await {
-            Ok(done) => done,
-            Err(e) => {
-                self.fail_pending(id).await;
-                return Err(e.into());
-            }
-        };
-        steps.done("token and CLEMAP");
-        self.audit.complete(id, &done).await?;
-        steps.done("completion");
-        let outcome = self.outcome(id).await?;
-        steps.done("read back");
-        self.show_at_once(&outcome).await;
-        steps.done("shown");
-        Ok(outcome)
     }
 
     /// What CLEMAP received is on the pages at once, whoever changed it
