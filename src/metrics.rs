@@ -27,6 +27,8 @@ pub const STATUS_ROUNDS: &str = "evse_status_rounds_total";
 pub const STATUS_READINGS: &str = "evse_status_readings_total";
 /// How long a sampling round took.
 pub const STATUS_ROUND_DURATION: &str = "evse_status_round_duration_seconds";
+/// How long a round's charging-session detection took (#42).
+pub const SESSIONS_DURATION: &str = "evse_sessions_round_duration_seconds";
 /// Audit rows appended, by action.
 pub const AUDIT_ROWS: &str = "evse_audit_rows_written_total";
 /// Pending audit rows completed, by outcome.
@@ -56,6 +58,11 @@ pub fn clemap_call(operation: &'static str, outcome: &'static str, took: Duratio
 pub fn status_round(took: Duration) {
     metrics::counter!(STATUS_ROUNDS).increment(1);
     metrics::histogram!(STATUS_ROUND_DURATION).record(took.as_secs_f64());
+}
+
+/// One round's charging-session detection.
+pub fn sessions_round(took: Duration) {
+    metrics::histogram!(SESSIONS_DURATION).record(took.as_secs_f64());
 }
 
 /// Chargers read and recorded (in a round, or one at once).
@@ -100,6 +107,11 @@ pub fn describe() {
         STATUS_ROUND_DURATION,
         metrics::Unit::Seconds,
         "Time one sampling round took"
+    );
+    metrics::describe_histogram!(
+        SESSIONS_DURATION,
+        metrics::Unit::Seconds,
+        "Time one round's charging-session detection took"
     );
     metrics::describe_counter!(
         AUDIT_OUTCOMES,

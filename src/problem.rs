@@ -174,6 +174,8 @@ pub enum Field {
     ShareMinimum,
     /// A charger's priority when a site's supply is shared.
     Priority,
+    /// A report's month, `YYYY-MM`.
+    Month,
 }
 
 /// The rule a field breaks. Values the person typed are kept short.
@@ -275,6 +277,20 @@ pub enum Rule {
     /// Not `high`, `normal` or `low`.
     UnknownPriority {
         text: String,
+    },
+    /// Not a month as `YYYY-MM`.
+    NotAMonth {
+        text: String,
+    },
+    /// A month that has not begun.
+    MonthInFuture,
+    /// A month over before the history kept starts (`first`, `YYYY-MM`).
+    BeforeHistory {
+        first: String,
+    },
+    /// A date range longer than this many days.
+    SpanTooLong {
+        max_days: u32,
     },
 }
 

@@ -107,6 +107,7 @@ impl Services {
         h.sampler = sampler(&h.audit, &h.registry, &h.clemap, config, limits)
             .observed_by(Arc::new(h.alerts.clone()));
         h.overview = Overview::new(h.registry.clone(), h.db.clone(), h.sampler.clone());
+        h.history = h.history.keeping(config.keep_history);
         Self(Arc::new(h))
     }
 

@@ -75,6 +75,7 @@ impl ServeConfig {
                 keep_samples: Duration::from_secs(web.keep_samples * 3600),
                 keep_history: Duration::from_secs(web.keep_history * 24 * 3600),
                 settle: Duration::from_secs(web.settle_secs),
+                offline_after: Duration::from_secs(web.offline_after),
                 ..Default::default()
             },
             trusted_proxies: web.trusted_proxies,

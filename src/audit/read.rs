@@ -52,6 +52,30 @@ pub async fn recent_for_charger(
     Ok(entries)
 }
 
+/// At most `limit` events of one charger from `from` up to, not including,
+/// `to`, oldest first, each set with the latest verdict on it (a charging
+/// session's page).
+pub async fn for_charger_between(
+    db: &Db,
+    charger_id: i64,
+    (from, to): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    limit: i64,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM audit_events WHERE charger_id = $1 AND at >= $2 AND at < $3 \
+         ORDER BY id LIMIT $4",
+    )
+    .bind(charger_id)
+    .bind(crate::db::stamp(from))
+    .bind(crate::db::stamp(to))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?);
+    let mut entries: Vec<AuditEntry> = rows.into_iter().map(Into::into).collect();
+    super::query::with_verdicts(db, &mut entries).await?;
+    Ok(entries)
+}
+
 pub async fn entry(db: &Db, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
     let row: Option<AuditRow> = on_db!(db, pool => sqlx::query_as(
         "SELECT * FROM audit_events WHERE id = $1",
@@ -96,6 +120,16 @@ impl super::AuditLog {
 
     pub async fn entry(&self, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
         entry(self.db(), id).await
+    }
+
+    /// A charger's rows in `[from, to)`, oldest first, at most `limit`.
+    pub async fn for_charger_between(
+        &self,
+        charger_id: i64,
+        span: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        for_charger_between(self.db(), charger_id, span, limit).await
     }
 
     /// The CSV of the rows `asked` matches, as `reader` may see them.

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{HistoryError, Reading, buckets, rollup, samples};
+use super::{HistoryError, Reading, buckets, rollup, samples, sessions};
 use crate::clemap::model::CurrentSettings;
 use crate::clemap::simulator::{StationSpec, Vehicle, status_at};
 use crate::db::Db;
@@ -51,6 +51,17 @@ pub async fn last_day(
             .filter_map(|start| rollup::bucket(*charger_id, start, &snapshots, gap))
             .collect();
         buckets::Buckets::of(db).upsert(&rolled).await?;
+        // The cars that came and went, as sessions (#42).
+        let found = sessions::detect::replay(
+            &rows,
+            sessions::detect::Rules {
+                offline_after_ms: rollup::SIMULATED_GAP_MS,
+                max_gap_ms: gap,
+            },
+        );
+        sessions::Sessions::new(db.clone())
+            .insert_detected(&found)
+            .await?;
         filled += 1;
     }
     Ok(filled)

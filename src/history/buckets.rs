@@ -190,6 +190,67 @@ impl<'a> Buckets<'a> {
         .fetch_all(pool)
         .await?))
     }
+
+    /// A site's quarter hours in `[from_s, to_s)`, summed over its
+    /// chargers: energy, energy under a target, draw per phase (a monthly
+    /// report's peak and time at the limit).
+    pub async fn site_quarters(
+        &self,
+        site_id: i64,
+        from_s: i64,
+        to_s: i64,
+    ) -> Result<Vec<super::sessions::report::Quarter>, sqlx::Error> {
+        let db = self.db;
+        Ok(on_db!(db, pool => sqlx::query_as(
+            "SELECT b.start_s, CAST(SUM(b.energy_wh) AS BIGINT) AS energy_wh, \
+             CAST(SUM(CASE WHEN b.target_a IS NULL THEN 0 ELSE b.energy_wh END) AS BIGINT) \
+             AS limited_wh, \
+             CAST(SUM(b.avg_l1_da) AS BIGINT) AS l1_da, CAST(SUM(b.avg_l2_da) AS BIGINT) AS l2_da, \
+             CAST(SUM(b.avg_l3_da) AS BIGINT) AS l3_da \
+             FROM chargers c JOIN history_buckets b ON b.charger_id = c.id \
+             AND b.start_s >= $2 AND b.start_s < $3 \
+             WHERE c.site_id = $1 GROUP BY b.start_s ORDER BY b.start_s",
+        )
+        .bind(site_id)
+        .bind(from_s)
+        .bind(to_s)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Each of a site's chargers' energy in `[from_s, to_s)`, and how
+    /// much of it was used under a target (every charger, 0 when idle).
+    pub async fn site_charger_energy(
+        &self,
+        site_id: i64,
+        from_s: i64,
+        to_s: i64,
+    ) -> Result<Vec<ChargerEnergy>, sqlx::Error> {
+        let db = self.db;
+        Ok(on_db!(db, pool => sqlx::query_as(
+            "SELECT c.id AS charger_id, c.name, \
+             CAST(COALESCE(SUM(b.energy_wh), 0) AS BIGINT) AS energy_wh, \
+             CAST(COALESCE(SUM(CASE WHEN b.target_a IS NULL THEN 0 ELSE b.energy_wh END), 0) \
+             AS BIGINT) AS limited_wh \
+             FROM chargers c LEFT JOIN history_buckets b ON b.charger_id = c.id \
+             AND b.start_s >= $2 AND b.start_s < $3 \
+             WHERE c.site_id = $1 GROUP BY c.id, c.name ORDER BY c.name, c.id",
+        )
+        .bind(site_id)
+        .bind(from_s)
+        .bind(to_s)
+        .fetch_all(pool)
+        .await?))
+    }
+}
+
+/// One charger's energy over a report's month.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChargerEnergy {
+    pub charger_id: i64,
+    pub name: String,
+    pub energy_wh: i64,
+    pub limited_wh: i64,
 }
 
 /// What a chart draws of a bucket: only these columns are read, because

@@ -19,6 +19,9 @@ pub struct HistoryConfig {
     /// How long one charger's reading may take (a hanging station is
     /// recorded as unreachable, the others are not held up).
     pub deadline: Duration,
+    /// A charger unreadable this long ends its charging sessions
+    /// (`--offline-after`, as alerts call it offline).
+    pub offline_after: Duration,
     /// How long after the start the first round runs (tests that count
     /// CLEMAP's requests keep the sampler out of their way).
     pub start_after: Duration,
@@ -33,6 +36,7 @@ impl Default for HistoryConfig {
             settle: Duration::from_secs(60),
             concurrency: 64,
             deadline: Duration::from_secs(10),
+            offline_after: Duration::from_secs(120),
             start_after: Duration::ZERO,
         }
     }

@@ -18,6 +18,7 @@ pub mod rollup;
 pub mod sampler;
 pub mod samples;
 pub mod series;
+pub mod sessions;
 pub mod verdicts;
 
 pub use config::HistoryConfig;

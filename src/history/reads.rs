@@ -18,6 +18,9 @@ pub struct History {
     db: Db,
     /// Sites' finished days of energy, kept a while for the site page.
     energy_days: EnergyDays,
+    /// How long the buckets are kept (`--keep-history`): where a report's
+    /// months begin.
+    keep_history: std::time::Duration,
 }
 
 impl History {
@@ -25,7 +28,22 @@ impl History {
         Self {
             db,
             energy_days: EnergyDays::default(),
+            keep_history: super::HistoryConfig::default().keep_history,
         }
+    }
+
+    /// The history kept this long (`--keep-history`).
+    pub fn keeping(mut self, keep_history: std::time::Duration) -> Self {
+        self.keep_history = keep_history;
+        self
+    }
+
+    pub(super) fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub(super) fn keep_history(&self) -> std::time::Duration {
+        self.keep_history
     }
 
     /// A charger's currents over `range`, in its site's `zone`.

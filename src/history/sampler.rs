@@ -15,7 +15,8 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use super::{
-    HistoryConfig, HistoryError, Reading, buckets, latest, lease, rollup, samples, verdicts,
+    HistoryConfig, HistoryError, Reading, buckets, latest, lease, rollup, samples, sessions,
+    verdicts,
 };
 use crate::audit::AuditLog;
 use crate::clemap::ClemapClient;
@@ -171,6 +172,7 @@ impl Sampler {
         let started = std::time::Instant::now();
         let readings = self.read_all(chargers.clone()).await;
         self.record(&readings).await?;
+        self.track_sessions(&readings, now).await?;
         crate::metrics::status_round(started.elapsed());
         let round = Arc::new(Round {
             at: now,
@@ -290,6 +292,38 @@ impl Sampler {
         Ok(())
     }
 
+    /// Starts, advances and ends the charging sessions a round's readings
+    /// show (#42). Only a round does: a charger read by hand between
+    /// rounds changes its sessions at the next one.
+    async fn track_sessions(
+        &self,
+        readings: &[Reading],
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let started = std::time::Instant::now();
+        let db = self.audit.db();
+        let rows: Vec<samples::Sample> = readings
+            .iter()
+            .flat_map(|r| samples::of(r, false))
+            .collect();
+        let store = sessions::Sessions::new(db.clone());
+        let open = store.open().await?;
+        let rules = sessions::detect::Rules {
+            offline_after_ms: i64::try_from(self.config.offline_after.as_millis())
+                .unwrap_or(i64::MAX),
+            max_gap_ms: self.config.max_gap_ms(),
+        };
+        let steps = sessions::detect::round(&open, &rows, now.timestamp_millis(), rules);
+        let changed = store.apply(&steps).await?;
+        if !changed.is_empty() {
+            // A session began or ended: the pages that list them show it.
+            db.changes()
+                .publish(crate::db::changes::Change::Chargers { ids: changed });
+        }
+        crate::metrics::sessions_round(started.elapsed());
+        Ok(())
+    }
+
     /// Recomputes the buckets the latest samples fall in (after a restart:
     /// every bucket since the newest stored one). Repeating it changes
     /// nothing: each bucket is recomputed from its samples and replaced.
@@ -366,8 +400,16 @@ impl Sampler {
         let history = buckets::Buckets::of(db)
             .prune((now_ms - ms(self.config.keep_history)) / 1000)
             .await?;
-        if samples + history > 0 {
-            tracing::info!(samples, buckets = history, "pruned history past keeping");
+        let sessions = sessions::Sessions::new(db.clone())
+            .prune(now_ms - ms(self.config.keep_history))
+            .await?;
+        if samples + history + sessions > 0 {
+            tracing::info!(
+                samples,
+                buckets = history,
+                sessions,
+                "pruned history past keeping"
+            );
         }
         self.progress.lock().expect("not poisoned").pruned_at = Some(now);
         Ok(())

@@ -97,6 +97,39 @@ pub async fn charger(
     })
 }
 
+/// A charger's currents from `from` to `to` (a charging session's
+/// chart): 15-minute steps for up to two days, coarser for longer ones.
+pub async fn charger_between(
+    db: &Db,
+    charger: &Charger,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    zone: &str,
+) -> Result<ChargerChart, sqlx::Error> {
+    let span = (to - from).num_seconds();
+    let range = if span <= 2 * 24 * 3600 {
+        ChartRange::Day
+    } else if span <= 8 * 24 * 3600 {
+        ChartRange::Week
+    } else {
+        ChartRange::Month
+    };
+    let step = range.step_s();
+    let from_s = from.timestamp().div_euclid(step) * step;
+    let to_s = to.timestamp();
+    let rows = buckets::Buckets::of(db)
+        .charger_chart(charger.id, from_s, to_s + 1)
+        .await?;
+    let every_h = (span / 3600 / 4).clamp(1, 24 * 7);
+    Ok(ChargerChart {
+        range,
+        from: at_s(from_s),
+        to,
+        points: points_from_buckets(&rows, step),
+        max_current: charger.max_current,
+        ticks: ticks(zone_of(zone), at_s(from_s), to, every_h.min(24)),
+    })
+}
+
 fn points_from_buckets(rows: &[ChartBucket], step: i64) -> Vec<CurrentPoint> {
     rows.chunk_by(|a, b| a.start_s.div_euclid(step) == b.start_s.div_euclid(step))
         .map(|group| {

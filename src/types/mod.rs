@@ -11,6 +11,7 @@ mod history;
 mod overview;
 mod schedule;
 mod secret_text;
+mod session;
 mod system;
 mod user;
 mod verdict;
@@ -35,6 +36,10 @@ pub use schedule::{
     DEFAULT_TIME_ZONE, Schedule, ScheduleHeldBack, ScheduleInput, ScheduleScope, Site,
 };
 pub use secret_text::SecretText;
+pub use session::{
+    ChargingSession, Month, Peak, ReportCharger, SessionCursor, SessionDetail, SessionEnd,
+    SessionFilter, SessionPage, SiteReport, kwh,
+};
 pub use system::ServerInfo;
 pub use user::{Language, Role, User};
 pub use verdict::{Finding, TOLERANCE_A, Verdict, judge};

@@ -29,6 +29,7 @@ mod overview;
 mod registry;
 mod schedule_changes;
 mod schedules;
+mod sessions;
 mod sharing;
 mod sql_log;
 mod users;

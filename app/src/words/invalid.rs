@@ -44,6 +44,7 @@ fn field_name(l: Locale, field: Field) -> &'static str {
         Field::AlertSites => td_string!(l, f_alert_sites),
         Field::ShareMinimum => td_string!(l, f_share_minimum),
         Field::Priority => td_string!(l, f_priority),
+        Field::Month => td_string!(l, f_month),
     }
 }
 
@@ -159,6 +160,14 @@ pub fn invalid_sentence(l: Locale, invalid: &Invalid) -> String {
         (_, Rule::NoSupplyLimit) => td_string!(l, v_no_supply_limit).to_owned(),
         (_, Rule::UnknownPriority { text }) => {
             td_string!(l, v_unknown_priority, text = text).to_string()
+        }
+        (_, Rule::NotAMonth { text }) => td_string!(l, v_not_a_month, text = text).to_string(),
+        (_, Rule::MonthInFuture) => td_string!(l, v_month_in_future).to_owned(),
+        (_, Rule::BeforeHistory { first }) => {
+            td_string!(l, v_before_history, first = first).to_string()
+        }
+        (_, Rule::SpanTooLong { max_days }) => {
+            td_string!(l, v_span_too_long, max = max_days).to_string()
         }
     };
     if is_target_field(*field) {
