@@ -354,6 +354,8 @@ pub enum Missing {
     ApiToken(String),
     /// An alert subscription of this id.
     AlertSubscription(i64),
+    /// A charging session of this id.
+    Session(i64),
 }
 
 /// How CLEMAP failed, without anything secret: statuses and a short,

@@ -137,6 +137,7 @@ mod from_domain {
     use evse_dashboard::audit::query::QueryError;
     use evse_dashboard::auth::AuthError;
     use evse_dashboard::control::ControlError;
+    use evse_dashboard::history::sessions::ReportError;
     use evse_dashboard::overview::OverviewError;
     use evse_dashboard::registry::RegistryError;
     use evse_dashboard::schedule::ScheduleError;
@@ -173,7 +174,8 @@ mod from_domain {
         TokenError,
         AlertError,
         SharingError,
-        SiteError
+        SiteError,
+        ReportError
     );
 
     impl From<sqlx::Error> for AppError {

@@ -42,6 +42,7 @@ use pages::{
     not_found::NotFound,
     overview::OverviewPage,
     schedules::{SchedulePage, SitePage},
+    sessions::{ReportPage, SessionPage, SessionsPage},
 };
 
 /// The HTML document the server renders around the app.
@@ -92,6 +93,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/schedules/:id") view=SchedulePage ssr=SsrMode::Async />
                     <Route path=path!("/sites/:id") view=SitePage ssr=SsrMode::Async />
+                    <Route path=path!("/sites/:id/report") view=ReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/sessions/:id") view=SessionPage ssr=SsrMode::Async />
                     <Route path=path!("/alerts/:purpose/:id/:token") view=MailLinkPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

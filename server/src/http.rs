@@ -93,6 +93,14 @@ where
             "/sites/{id}/history.csv",
             get(crate::history_export::site_csv),
         )
+        .route(
+            "/sessions/export.csv",
+            get(crate::session_export::sessions_csv),
+        )
+        .route(
+            "/sites/{id}/report.csv",
+            get(crate::session_export::report_csv),
+        )
         .nest_service(
             "/pkg",
             crate::assets::pkg(std::path::Path::new(&*state.leptos_options.site_root)),

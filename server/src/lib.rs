@@ -22,6 +22,7 @@ pub mod one_click;
 pub mod read_bound;
 pub mod security;
 pub mod session_cache;
+pub mod session_export;
 mod sessions;
 pub mod site;
 pub mod state;

@@ -56,6 +56,7 @@ async fn run(command: Command) -> CommandResult {
             Ok(())
         }
         Command::Audit(command) => commands::audit::run(command).await,
+        Command::Report(args) => commands::report::run(args).await,
         Command::ExportSqliteToPostgres(args) => commands::move_to_postgres::run(args).await,
         Command::Backup(args) => commands::backup::run(args).await.map(|_| ()),
     }

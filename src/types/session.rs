@@ -2,7 +2,7 @@
 //! CSV, the CLI and `/api/v1` give them. Energy is kept in watt-hours and
 //! given in kWh; the UI words the rest.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr};
 
@@ -253,6 +253,9 @@ pub struct SiteReport {
     pub from: DateTime<Utc>,
     /// Its end, or now while the month runs.
     pub to: DateTime<Utc>,
+    /// `from` and `to` on the site's clock.
+    pub local_from: NaiveDateTime,
+    pub local_to: NaiveDateTime,
     /// The month is over: its numbers no longer change.
     pub complete: bool,
     pub chargers: Vec<ReportCharger>,

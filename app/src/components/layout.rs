@@ -59,6 +59,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {current.show(move |u| view! {
                 <nav aria-label=td_string!(l, nav_main)>
                     <a href="/">{td_string!(l, nav_overview)}</a>
+                    <a href="/sessions">{td_string!(l, nav_sessions)}</a>
                     <a href="/audit">{td_string!(l, nav_audit)}</a>
                     {(u.role == Role::Admin).then(|| view! { <a href="/admin">{td_string!(l, nav_admin)}</a> })}
                 </nav>

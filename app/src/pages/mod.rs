@@ -8,3 +8,4 @@ pub mod my_alerts;
 pub mod not_found;
 pub mod overview;
 pub mod schedules;
+pub mod sessions;

@@ -12,6 +12,7 @@ pub mod mail_links;
 pub mod overview;
 pub mod prefs;
 pub mod schedules;
+pub mod sessions;
 pub mod sharing;
 pub mod system;
 pub mod tokens;

@@ -10,6 +10,7 @@ mod invalid;
 mod labels;
 mod outcome;
 mod problem;
+mod session;
 mod sharing;
 mod verdict;
 
@@ -26,5 +27,9 @@ pub use format::{
 pub use labels::{action_label, charger_status_label, outcome_label, plug_label, role_label};
 pub use outcome::outcome_sentence;
 pub use problem::{error_sentence, problem_sentence};
+pub use session::{
+    hours, kwh, month_label, peak_power, peak_time, percent, plug_number, session_duration,
+    session_state,
+};
 pub use sharing::{SiteFacts, priority_label, share_sentence};
 pub use verdict::{verdict_detail, verdict_label, verdict_time};

@@ -113,6 +113,7 @@ fn missing_sentence(l: Locale, missing: &Missing) -> String {
         Missing::Site(id) => td_string!(l, e_missing_site, id = id).to_string(),
         Missing::ApiToken(name) => td_string!(l, e_missing_token, name = name).to_string(),
         Missing::AlertSubscription(id) => td_string!(l, e_missing_alert, id = id).to_string(),
+        Missing::Session(id) => td_string!(l, e_missing_session, id = id).to_string(),
     }
 }
 

@@ -13,6 +13,7 @@ mod history;
 mod model;
 pub mod problem;
 mod reference;
+mod reports;
 mod sites;
 pub mod writes;
 
@@ -78,6 +79,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(history::charger))
         .routes(routes!(sites::set))
         .routes(routes!(history::site))
+        .routes(routes!(reports::site))
         .routes(routes!(audit::page))
         .routes(routes!(reference::openapi_json))
         .routes(routes!(reference::docs))

@@ -222,6 +222,67 @@ pub struct DaysQuery {
     pub to: Option<String>,
 }
 
+/// A report's month on the site's clock.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; the month so far when left out (years 2000 to 2100).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    pub month: Option<String>,
+}
+
+/// A site's month. Energy is kWh from the 15-minute buckets (a session
+/// across a month's end counts where its energy was used).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Report {
+    pub site_id: i64,
+    pub site_name: String,
+    pub time_zone: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The month's first instant on the site's clock.
+    pub from: DateTime<Utc>,
+    /// Its end, or now while the month runs.
+    pub to: DateTime<Utc>,
+    /// The month is over: the numbers no longer change.
+    pub complete: bool,
+    pub energy_kwh: f64,
+    /// Of it, used while a target was in force.
+    pub under_limit_kwh: f64,
+    /// `under_limit_kwh / energy_kwh`, 0 to 1; `null` with no energy.
+    pub under_limit_share: Option<f64>,
+    /// Sessions that started in the month.
+    pub sessions: u32,
+    /// The highest 15-minute average power; `null` with no energy.
+    pub peak: Option<ReportPeak>,
+    /// A, per phase.
+    pub supply_limit: Option<u32>,
+    /// Hours of quarter hours whose average draw on some phase reached
+    /// 95 % of the supply limit; `null` without a limit.
+    pub hours_at_supply_limit: Option<f64>,
+    pub chargers: Vec<ReportCharger>,
+}
+
+/// The month's peak quarter hour.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportPeak {
+    pub start: DateTime<Utc>,
+    /// Its start on the site's clock, RFC 3339 with the offset.
+    pub start_local: String,
+    /// The average power over it.
+    pub kw: f64,
+}
+
+/// One charger's month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportCharger {
+    pub charger_id: i64,
+    pub charger_name: String,
+    pub energy_kwh: f64,
+    pub under_limit_kwh: f64,
+    pub sessions: u32,
+}
+
 /// A charger's 15-minute history.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChargerHistory {

@@ -84,6 +84,10 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Print a site's monthly report: energy per charger and in total,
+    /// sessions, the peak quarter hour, the time at the supply limit, the
+    /// energy under a limit (the numbers its page shows).
+    Report(ReportArgs),
     /// Add, list, disable and remove recurring current limits.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
@@ -95,6 +99,27 @@ pub enum Command {
     /// dashboard runs, and check the copy's audit chain. The directory
     /// works as a data directory: restoring is starting from it.
     Backup(BackupArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// The site's id (`evse-dashboard site list`).
+    #[arg(long, value_name = "ID")]
+    pub site: i64,
+    /// The month, `YYYY-MM`, on the site's clock; the month so far when
+    /// left out.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// Print CSV (the page's CSV download) instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+    /// Days the 15-minute history is kept (as the server is told): an
+    /// older month is refused.
+    #[arg(long, env = "EVSE_KEEP_HISTORY_DAYS", default_value_t = 400, value_name = "DAYS",
+          value_parser = clap::value_parser!(u64).range(1..=3660))]
+    pub keep_history: u64,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Clone, Args)]

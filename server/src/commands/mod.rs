@@ -6,6 +6,7 @@ pub mod backup;
 pub mod charger;
 pub mod demo;
 pub mod move_to_postgres;
+pub mod report;
 pub mod rotate_key;
 pub mod schedule;
 pub mod serve;

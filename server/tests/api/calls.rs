@@ -25,6 +25,9 @@ use app::server_fns::schedules::{
     ChargerSchedules, CreateSchedule, DeleteSchedule, GetSchedule, SetScheduleEnabled,
     SitePlanCall, UpdateSchedule, UpdateSite,
 };
+use app::server_fns::sessions::{
+    LatestSessionsCall, MonthPeakCall, SessionDetailCall, SessionPageCall, SiteReportCall,
+};
 use app::server_fns::sharing::{ChargerSharing, SetChargerPriority, SetSiteSharing, SiteSharing};
 use app::server_fns::system::ServerInfoCall;
 use app::server_fns::tokens::{CreateApiToken, ListApiTokens, RevokeApiToken, TakeNewApiToken};
@@ -161,6 +164,29 @@ pub fn calls(charger: i64) -> Vec<(&'static str, Rule, String)> {
             },
         ),
         rule(AtLeast(Viewer), SiteChartCall { id: NONE }),
+        rule(
+            AtLeast(Viewer),
+            SessionPageCall {
+                filter: Default::default(),
+                before: None,
+            },
+        ),
+        rule(
+            AtLeast(Viewer),
+            LatestSessionsCall {
+                site: None,
+                charger: Some(charger),
+            },
+        ),
+        rule(AtLeast(Viewer), SessionDetailCall { id: NONE }),
+        rule(
+            AtLeast(Viewer),
+            SiteReportCall {
+                id: NONE,
+                month: String::new(),
+            },
+        ),
+        rule(AtLeast(Viewer), MonthPeakCall { id: NONE }),
         rule(AtLeast(Viewer), ControlOutcomeCall { audit_id: NONE }),
         rule(AtLeast(Operator), set),
         rule(

@@ -315,6 +315,9 @@ async fn no_token_leaves_the_server_in_any_form() {
         seeds.extend([
             "/audit/export.csv".into(),
             "/audit/export.csv?from=2000-01-01".into(),
+            "/sessions/export.csv".into(),
+            "/sessions/export.csv?from=2000-01-01&to=2000-12-31&limited=on".into(),
+            "/sites/1/report.csv".into(),
             "/healthz".into(),
         ]);
         for file in walk(&site).into_iter().chain(walk(Path::new(concat!(

@@ -12,6 +12,7 @@ mod authz;
 mod backup;
 mod bad_input;
 mod calls;
+mod charging_sessions;
 mod control_http;
 mod dates;
 mod foundation;

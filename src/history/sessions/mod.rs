@@ -4,6 +4,7 @@
 //! site's clock, `report` from the 15-minute buckets); `reads` is what
 //! pages, `/api/v1`, the exports and the CLI ask of them.
 
+pub mod csv;
 pub mod detect;
 pub mod month;
 pub mod reads;

@@ -110,6 +110,34 @@ impl History {
         Sessions::new(self.db().clone())
     }
 
+    /// The sessions matching `filter` (dates on `zone`'s clock) as CSV,
+    /// streamed; `hold` is kept until it ends.
+    pub fn sessions_csv(
+        &self,
+        filter: &SessionFilter,
+        zone: &str,
+        limit: std::time::Duration,
+        hold: impl Send + 'static,
+    ) -> Result<impl futures::Stream<Item = crate::csv_stream::Chunk> + Send + 'static, ReportError>
+    {
+        let (from_ms, to_ms) = date_span(filter, zone_of(zone))?;
+        let selection = Selection {
+            site: filter.site,
+            charger: filter.charger,
+            from_ms,
+            to_ms,
+            limited: filter.limited,
+            before: None,
+            limit: PAGE,
+        };
+        Ok(super::csv::sessions(
+            self.sessions(),
+            selection,
+            limit,
+            hold,
+        ))
+    }
+
     /// A page of sessions matching `filter` (dates on `zone`'s clock),
     /// newest first, older than `before`.
     pub async fn session_page(
@@ -234,6 +262,8 @@ impl History {
             month,
             from,
             to,
+            local_from: from.with_timezone(&zone).naive_local(),
+            local_to: to.with_timezone(&zone).naive_local(),
             complete: end <= now,
             energy_wh: quarters.iter().map(|q| q.energy_wh).sum(),
             limited_wh: quarters.iter().map(|q| q.limited_wh).sum(),

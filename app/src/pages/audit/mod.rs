@@ -18,7 +18,7 @@ use crate::islands::live::LiveState;
 use crate::language::locale;
 use crate::server_fns::audit::audit_page;
 use filters::Filters;
-use table::AuditTable;
+pub use table::AuditTable;
 
 /// The live region of the audit page's newest rows (#41).
 pub const LIVE_RESULTS: &str = "audit-results";

@@ -22,6 +22,7 @@ use crate::i18n::td_string;
 use crate::islands::live::LiveState;
 use crate::language::locale;
 use crate::pages::schedules::SharedLine;
+use crate::pages::sessions::ChargerSessions;
 use crate::server_fns::chargers::get_charger;
 use crate::server_fns::control::{
     ResetTarget, SetTarget, charger_history, charger_live, control_outcome, target_limits,
@@ -144,6 +145,7 @@ fn ChargerView(charger: Charger) -> impl IntoView {
             </Show>
         </Transition>
         <Usage charger_id=id can_export=Signal::derive(can_control) />
+        <ChargerSessions charger_id=id />
         <ChargerSchedules charger=for_forms.get_value() can_edit=Signal::derive(can_control) />
         <Card id="history-heading" heading=td_string!(l, latest_changes)>
             <Loaded>

@@ -18,6 +18,7 @@ use crate::components::week::SiteWeek;
 use crate::i18n::td_string;
 use crate::islands::live::LiveState;
 use crate::language::{Locale, locale};
+use crate::pages::sessions::SiteSessions;
 use crate::server_fns::schedules::{SitePlan, UpdateSite, site_plan};
 use crate::words::day_name;
 
@@ -101,6 +102,7 @@ fn SiteView(plan: SitePlan) -> impl IntoView {
         <LiveState />
         <EventBanner />
         <div aria-live="polite">{action_error(update)}</div>
+        <SiteSessions site_id supply_limit=site.supply_limit />
         <SiteUsage site_id can_export=Signal::derive(move || role().is_some_and(|r| r >= Role::Operator)) />
         <SharingCard site_id is_admin=Signal::derive(move || role() == Some(Role::Admin)) />
         <Card id="site-schedules-heading" heading=td_string!(l, schedules_heading)>

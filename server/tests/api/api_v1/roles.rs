@@ -69,6 +69,13 @@ fn endpoints(charger: i64, site: i64) -> Vec<Endpoint> {
             Some(Role::Viewer),
             200,
         ),
+        (
+            Method::GET,
+            format!("/sites/{site}/report"),
+            None,
+            Some(Role::Viewer),
+            200,
+        ),
         (Method::GET, "/audit".into(), None, Some(Role::Viewer), 200),
         (Method::GET, "/openapi.json".into(), None, None, 200),
         (Method::GET, "/docs".into(), None, None, 200),
