@@ -18,6 +18,8 @@ pub struct History {
     db: Db,
     /// Sites' finished days of energy, kept a while for the site page.
     energy_days: EnergyDays,
+    /// Sites' finished days' highest quarter hours, for the month's peak.
+    peak_days: super::sessions::peak_days::PeakDays,
     /// How long the buckets are kept (`--keep-history`): where a report's
     /// months begin.
     keep_history: std::time::Duration,
@@ -28,6 +30,7 @@ impl History {
         Self {
             db,
             energy_days: EnergyDays::default(),
+            peak_days: Default::default(),
             keep_history: super::HistoryConfig::default().keep_history,
         }
     }
@@ -44,6 +47,10 @@ impl History {
 
     pub(super) fn keep_history(&self) -> std::time::Duration {
         self.keep_history
+    }
+
+    pub(super) fn peak_days(&self) -> &super::sessions::peak_days::PeakDays {
+        &self.peak_days
     }
 
     /// A charger's currents over `range`, in its site's `zone`.

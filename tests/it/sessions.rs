@@ -116,6 +116,27 @@ async fn a_session_is_one_row_across_a_restart_a_handover_and_a_repeated_round()
     assert_eq!(s.end, Some(SessionEnd::Unplugged));
     assert!(s.ended.is_some() && s.peak_a.is_some());
     assert_eq!(s.charger_name, "Bay 1");
+    // One session, read by its id and as its charger's latest.
+    assert_eq!(history.session(session_id).await.unwrap().as_ref(), Some(s));
+    assert_eq!(history.session(session_id + 1000).await.unwrap(), None);
+    let latest = history.latest_sessions((None, Some(id)), 5).await.unwrap();
+    assert_eq!(latest, page.sessions);
+    // The session page's audit rows: a set while it ran is among them.
+    let control = world.control();
+    control
+        .set_target(&crate::fixtures::actor("olga"), id, 10, 600)
+        .await
+        .unwrap();
+    let rows = world
+        .audit
+        .for_charger_between(id, (t0 - Span::hours(1), Utc::now() + Span::hours(1)), 10)
+        .await
+        .unwrap();
+    assert!(
+        rows.iter()
+            .any(|e| e.action == evse_dashboard::types::AuditAction::SetTarget),
+        "{rows:?}"
+    );
 }
 
 /// A reading every 30 s of 7.2 kW from `from` to `to`, then a free plug.
@@ -333,4 +354,57 @@ async fn a_session_across_midnight_and_a_month_end_counts_where_its_energy_was_u
             .await
             .is_err()
     );
+}
+
+#[tokio::test]
+async fn the_months_peak_so_far_is_the_reports_and_reused_days_agree() {
+    let spec = station("evse-peak", "tok-peak-0a1b2c3d4e5f", 32);
+    let world = World::new(vec![spec.clone()], TIMEOUT).await;
+    let id = world.register(&spec, "Bay P", 6, 32).await;
+    let charger = world.registry.get(id).await.unwrap();
+    let site = Sites::new(world.db().clone())
+        .set_planning(charger.site_id, "Europe/Zurich", None)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let zone = evse_dashboard::history::sessions::reads::zone_of(&site.time_zone);
+    let this_month = evse_dashboard::history::sessions::month::current(zone, now);
+    let (first, _) = evse_dashboard::history::sessions::month::bounds(this_month, zone);
+    // The month's first quarter hour used 5 kWh (20 kW), the current one 4 kWh.
+    let quarter = |start_s: i64, energy_wh: i64| rollup::Bucket {
+        charger_id: id,
+        start_s,
+        samples: 30,
+        avg_l1_da: Some(290),
+        avg_l2_da: Some(290),
+        avg_l3_da: Some(290),
+        max_l1_da: Some(300),
+        max_l2_da: Some(300),
+        max_l3_da: Some(300),
+        avg_power_w: Some(energy_wh * 4),
+        energy_wh,
+        charging_s: 900,
+        target_a: None,
+        limit_da: None,
+        simulated: 0,
+    };
+    let first_s = first.timestamp();
+    let now_s = rollup::bucket_start(now.timestamp_millis());
+    let mut rows = vec![quarter(first_s, 5_000)];
+    if now_s > first_s {
+        rows.push(quarter(now_s, 4_000));
+    }
+    buckets::Buckets::of(world.db())
+        .upsert(&rows)
+        .await
+        .unwrap();
+
+    let history = History::new(world.db().clone());
+    let peak = history.month_peak(&site, now).await.unwrap();
+    let again = history.month_peak(&site, now).await.unwrap();
+    let report = history.site_report(&site, this_month, now).await.unwrap();
+    assert_eq!(peak, report.peak);
+    assert_eq!(again, peak, "the days kept give the same peak");
+    let peak = peak.unwrap();
+    assert_eq!((peak.at, peak.watts), (first, 20_000));
 }

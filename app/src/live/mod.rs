@@ -138,11 +138,15 @@ fn html(view: impl IntoView) -> String {
 
 async fn render(page: LivePage, l: Locale, role: Role) -> Result<Regions, AppError> {
     use crate::components::charts::SiteBars;
+    use crate::i18n::td_string;
     use crate::pages::admin::alerts::{Deliveries, LIVE_DELIVERIES};
     use crate::pages::audit::{AuditResults, LIVE_RESULTS};
     use crate::pages::charger::{History, LIVE_HISTORY, LIVE_READING, LiveReading};
     use crate::pages::schedules::{LIVE_SITE_LOAD, SiteCharts, sharing_live_cells};
-    use crate::server_fns::{alerts, chargers, control, history, overview, sharing};
+    use crate::pages::sessions::{
+        LIVE_CHARGER_SESSIONS, LIVE_MONTH_PEAK, LIVE_SITE_SESSIONS, MonthPeak, SessionTable,
+    };
+    use crate::server_fns::{alerts, chargers, control, history, overview, sessions, sharing};
     let now = chrono::Utc::now();
     let shown = match page {
         LivePage::Overview { needle, status } => {
@@ -181,12 +185,18 @@ async fn render(page: LivePage, l: Locale, role: Role) -> Result<Regions, AppErr
             let charger = chargers::get_charger(id).await?;
             let live = control::charger_live(id).await?;
             let rows = control::charger_history(id).await?;
+            let latest = sessions::latest_sessions(None, Some(id)).await?;
+            let empty = td_string!(l, no_sessions_yet);
             vec![
                 (
                     LIVE_READING.to_owned(),
                     html(view! { <LiveReading live charger /> }),
                 ),
                 (LIVE_HISTORY.to_owned(), html(view! { <History rows /> })),
+                (
+                    LIVE_CHARGER_SESSIONS.to_owned(),
+                    html(view! { <SessionTable sessions=latest empty /> }),
+                ),
             ]
         }
         LivePage::Site(id) => {
@@ -199,6 +209,17 @@ async fn render(page: LivePage, l: Locale, role: Role) -> Result<Regions, AppErr
             regions.push((
                 LIVE_SITE_LOAD.to_owned(),
                 html(view! { <SiteCharts chart /> }),
+            ));
+            let latest = sessions::latest_sessions(Some(id), None).await?;
+            let empty = td_string!(l, no_sessions_yet);
+            regions.push((
+                LIVE_SITE_SESSIONS.to_owned(),
+                html(view! { <SessionTable sessions=latest empty /> }),
+            ));
+            let peak = sessions::month_peak(id).await?;
+            regions.push((
+                LIVE_MONTH_PEAK.to_owned(),
+                html(view! { <MonthPeak peak /> }),
             ));
             regions
         }

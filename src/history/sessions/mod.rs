@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod detect;
 pub mod month;
+pub mod peak_days;
 pub mod reads;
 pub mod report;
 pub mod store;

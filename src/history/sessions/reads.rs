@@ -278,17 +278,14 @@ impl History {
     }
 
     /// The highest quarter hour of `site`'s month so far (the site page,
-    /// next to its supply limit).
+    /// next to its supply limit; finished days' are kept a while).
     pub async fn month_peak(
         &self,
         site: &Site,
         now: DateTime<Utc>,
     ) -> Result<Option<Peak>, sqlx::Error> {
-        let zone = zone_of(&site.time_zone);
-        let (from, _) = month::bounds(month::current(zone, now), zone);
-        let quarters = Buckets::of(self.db())
-            .site_quarters(site.id, from.timestamp(), now.timestamp() + 1)
-            .await?;
-        Ok(report::peak(&quarters, zone))
+        self.peak_days()
+            .month_so_far(self.db(), site.id, zone_of(&site.time_zone), now)
+            .await
     }
 }

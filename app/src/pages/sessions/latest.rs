@@ -10,6 +10,22 @@ use crate::i18n::td_string;
 use crate::language::locale;
 use crate::server_fns::sessions::{latest_sessions, month_peak};
 use crate::words::{peak_power, peak_time};
+use evse_dashboard::types::Peak;
+
+/// The live regions of the latest sessions and the month's peak (#41).
+pub const LIVE_CHARGER_SESSIONS: &str = "charger-sessions";
+pub const LIVE_SITE_SESSIONS: &str = "site-sessions";
+pub const LIVE_MONTH_PEAK: &str = "month-peak";
+
+/// "70.8 kW · 2026-12-07 02:00 (UTC+01:00)", or that nothing was used.
+#[component]
+pub fn MonthPeak(peak: Option<Peak>) -> impl IntoView {
+    let l = locale();
+    match peak {
+        Some(p) => format!("{} · {}", peak_power(l, &p), peak_time(l, &p)),
+        None => td_string!(l, report_no_peak).to_owned(),
+    }
+}
 
 #[component]
 pub fn ChargerSessions(charger_id: i64) -> impl IntoView {
@@ -20,7 +36,9 @@ pub fn ChargerSessions(charger_id: i64) -> impl IntoView {
             <Loaded>
                 {move || Suspend::new(async move {
                     sessions.await.map(|sessions| view! {
-                        <SessionTable sessions empty=td_string!(l, no_sessions_yet) />
+                        <div data-live=LIVE_CHARGER_SESSIONS>
+                            <SessionTable sessions empty=td_string!(l, no_sessions_yet) />
+                        </div>
                     })
                 })}
             </Loaded>
@@ -47,9 +65,8 @@ pub fn SiteSessions(site_id: i64, supply_limit: Option<u32>) -> impl IntoView {
                     <dd data-testid="month-peak">
                         <Loaded>
                             {move || Suspend::new(async move {
-                                peak.await.map(|peak| match peak {
-                                    Some(p) => format!("{} · {}", peak_power(l, &p), peak_time(l, &p)),
-                                    None => td_string!(l, report_no_peak).to_owned(),
+                                peak.await.map(|peak| view! {
+                                    <span data-live=LIVE_MONTH_PEAK><MonthPeak peak /></span>
                                 })
                             })}
                         </Loaded>
@@ -62,7 +79,9 @@ pub fn SiteSessions(site_id: i64, supply_limit: Option<u32>) -> impl IntoView {
             <Loaded>
                 {move || Suspend::new(async move {
                     sessions.await.map(|sessions| view! {
-                        <SessionTable sessions empty=td_string!(l, no_sessions_yet) />
+                        <div data-live=LIVE_SITE_SESSIONS>
+                            <SessionTable sessions empty=td_string!(l, no_sessions_yet) />
+                        </div>
                     })
                 })}
             </Loaded>

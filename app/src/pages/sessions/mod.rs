@@ -10,7 +10,10 @@ mod report;
 mod table;
 
 pub use detail::SessionPage;
-pub use latest::{ChargerSessions, SiteSessions};
+pub use latest::{
+    ChargerSessions, LIVE_CHARGER_SESSIONS, LIVE_MONTH_PEAK, LIVE_SITE_SESSIONS, MonthPeak,
+    SiteSessions,
+};
 pub use report::ReportPage;
 pub use table::SessionTable;
 

@@ -40,19 +40,32 @@ pub fn ReportPage() -> impl IntoView {
             <a href=move || format!("/sites/{}", id())>{td_string!(l, site_link)}</a>
         </p>
         <h1>{td_string!(l, report_heading)}</h1>
-        <form method="get" class="grid-form no-print" data-testid="report-month">
-            <label>
-                {td_string!(l, month_field)}
-                <input
-                    type="month"
-                    name="month"
-                    value=month
-                    pattern="[0-9]{4}-[0-9]{2}"
-                    placeholder="2026-11"
-                />
-            </label>
-            <button type="submit">{td_string!(l, show_report)}</button>
-        </form>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                // The month asked for as typed, else the one shown.
+                let asked = month();
+                let shown = if asked.is_empty() {
+                    report.await.map(|r| r.month.to_string()).unwrap_or_default()
+                } else {
+                    asked
+                };
+                view! {
+                    <form method="get" class="grid-form no-print" data-testid="report-month">
+                        <label>
+                            {td_string!(l, month_field)}
+                            <input
+                                type="month"
+                                name="month"
+                                value=shown
+                                pattern="[0-9]{4}-[0-9]{2}"
+                                placeholder="2026-11"
+                            />
+                        </label>
+                        <button type="submit">{td_string!(l, show_report)}</button>
+                    </form>
+                }
+            })}
+        </Transition>
         <Loaded waiting=td_string!(l, loading_report)>
             {move || {
                 let can_export = user.role().is_some_and(|r| r >= Role::Operator);

@@ -66,10 +66,14 @@ fn SessionRow(session: ChargingSession) -> impl IntoView {
             <td data-label=started>
                 <a href=format!("/sessions/{}", s.id)><LocalTime at /></a>
             </td>
+            // One element per cell: a phone's card lays the cell out as a
+            // grid of its label and one value.
             <td data-label=charger>
-                <a href=format!("/chargers/{}", s.charger_id)>{s.charger_name.clone()}</a>
-                " · "{plug_number(l, s.plug)}
-                <span class="muted small">" · "{s.site_name.clone()}</span>
+                <span>
+                    <a href=format!("/chargers/{}", s.charger_id)>{s.charger_name.clone()}</a>
+                    " · "{plug_number(l, s.plug)}
+                    <span class="muted small">" · "{s.site_name.clone()}</span>
+                </span>
             </td>
             <td data-label=duration>{session_duration(l, &s)}</td>
             <td data-label=energy class="num">{kwh(l, s.energy_wh)}</td>
@@ -79,8 +83,10 @@ fn SessionRow(session: ChargingSession) -> impl IntoView {
                 {if s.limited { td_string!(l, yes) } else { td_string!(l, no) }}
             </td>
             <td data-label=state>
-                <span class=state_class>{session_state(l, &s)}</span>
-                {s.simulated.then(|| view! { <span class="muted small">" · "{td_string!(l, simulated_short)}</span> })}
+                <span>
+                    <span class=state_class>{session_state(l, &s)}</span>
+                    {s.simulated.then(|| view! { <span class="muted small">" · "{td_string!(l, simulated_short)}</span> })}
+                </span>
             </td>
         </tr>
     }
