@@ -6,6 +6,7 @@ use crate::on_db;
 use super::row::AuditRow;
 use crate::problem::Problem;
 use crate::types::AuditEntry;
+use crate::vocabulary::{AuditAction, Outcome};
 
 impl From<AuditRow> for AuditEntry {
     fn from(r: AuditRow) -> Self {
@@ -76,6 +77,30 @@ pub async fn for_charger_between(
     Ok(entries)
 }
 
+/// The last set or reset CLEMAP received for a charger before `before`
+/// (the target in force then, if it had not lapsed), with the latest
+/// verdict on it.
+pub async fn last_target_before(
+    db: &Db,
+    charger_id: i64,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<AuditEntry>, sqlx::Error> {
+    let row: Option<AuditRow> = on_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM audit_events WHERE charger_id = $1 AND at < $2 \
+         AND (action = $3 OR action = $4) AND outcome = $5 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(charger_id)
+    .bind(crate::db::stamp(before))
+    .bind(AuditAction::SetTarget)
+    .bind(AuditAction::ResetTarget)
+    .bind(Outcome::Received)
+    .fetch_optional(pool)
+    .await?);
+    let mut entries: Vec<AuditEntry> = row.into_iter().map(Into::into).collect();
+    super::query::with_verdicts(db, &mut entries).await?;
+    Ok(entries.pop())
+}
+
 pub async fn entry(db: &Db, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
     let row: Option<AuditRow> = on_db!(db, pool => sqlx::query_as(
         "SELECT * FROM audit_events WHERE id = $1",
@@ -120,6 +145,15 @@ impl super::AuditLog {
 
     pub async fn entry(&self, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
         entry(self.db(), id).await
+    }
+
+    /// The last set or reset CLEMAP received for a charger before `before`.
+    pub async fn last_target_before(
+        &self,
+        charger_id: i64,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<AuditEntry>, sqlx::Error> {
+        last_target_before(self.db(), charger_id, before).await
     }
 
     /// A charger's rows in `[from, to)`, oldest first, at most `limit`.

@@ -231,7 +231,7 @@ impl<'a> Buckets<'a> {
             "SELECT c.id AS charger_id, c.name, \
              CAST(COALESCE(SUM(b.energy_wh), 0) AS BIGINT) AS energy_wh, \
              CAST(COALESCE(SUM(CASE WHEN b.target_a IS NULL THEN 0 ELSE b.energy_wh END), 0) \
-             AS BIGINT) AS limited_wh \
+             AS BIGINT) AS limited_wh, COUNT(b.start_s) AS quarters \
              FROM chargers c LEFT JOIN history_buckets b ON b.charger_id = c.id \
              AND b.start_s >= $2 AND b.start_s < $3 \
              WHERE c.site_id = $1 GROUP BY c.id, c.name ORDER BY c.name, c.id",
@@ -251,6 +251,9 @@ pub struct ChargerEnergy {
     pub name: String,
     pub energy_wh: i64,
     pub limited_wh: i64,
+    /// Quarter hours with a reading (0: nothing is known of the month,
+    /// which is not 0 kWh used).
+    pub quarters: i64,
 }
 
 /// What a chart draws of a bucket: only these columns are read, because

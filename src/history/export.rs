@@ -2,7 +2,7 @@
 //! per bucket and charger (the bucket in progress included), for whole
 //! days in the site's time zone. The cells go through `csv_safe`.
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use futures::{Stream, TryStreamExt};
 use serde::Serialize;
 
@@ -34,10 +34,7 @@ pub fn days(
     zone: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Days, Invalid> {
-    let zone: chrono_tz::Tz = zone
-        .parse()
-        .or_else(|_| crate::types::DEFAULT_TIME_ZONE.parse())
-        .unwrap_or(chrono_tz::UTC);
+    let zone = super::zone_of(zone);
     let today = now.with_timezone(&zone).date_naive();
     let day = |text: Option<&str>, field| match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(today),
@@ -47,11 +44,8 @@ pub fn days(
     if last < first {
         return Err(Invalid::new(Field::LastDay, Rule::EndsBeforeStart));
     }
-    let midnight = |d: NaiveDate| {
-        zone.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map_or(0, |t| t.timestamp())
-    };
+    // A midnight skipped by DST starts the day when the clock jumps.
+    let midnight = |d: NaiveDate| super::sessions::month::day_start(zone, d).timestamp();
     Ok(Days {
         from_s: midnight(first),
         to_s: midnight(crate::calendar::next(last)),

@@ -23,6 +23,14 @@ pub mod verdicts;
 
 pub use config::HistoryConfig;
 
+/// A site's zone by its name (a name that no longer reads: the default
+/// zone): the one place a stored zone becomes a `Tz`.
+pub fn zone_of(name: &str) -> chrono_tz::Tz {
+    name.parse()
+        .or_else(|_| crate::types::DEFAULT_TIME_ZONE.parse())
+        .unwrap_or(chrono_tz::UTC)
+}
+
 /// Why a sampling round (or a read of one charger) could not be recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {

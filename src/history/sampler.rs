@@ -172,7 +172,11 @@ impl Sampler {
         let started = std::time::Instant::now();
         let readings = self.read_all(chargers.clone()).await;
         self.record(&readings).await?;
-        self.track_sessions(&readings, now).await?;
+        if let Err(e) = self.track_sessions(&readings, now).await {
+            // The readings are kept; the sessions catch up next round
+            // (the observer, the roll-ups and pruning still run).
+            tracing::error!(error = %e, "the round's charging sessions could not be stored");
+        }
         crate::metrics::status_round(started.elapsed());
         let round = Arc::new(Round {
             at: now,

@@ -10,6 +10,7 @@ use super::buckets;
 use super::buckets::ChartBucket;
 use super::energy_days::EnergyDays;
 use super::rollup;
+use super::zone_of;
 use crate::db::Db;
 use crate::types::{
     Charger, ChargerChart, ChartRange, ChartTick, CurrentPoint, SiteChart, SitePhases, SiteShare,
@@ -21,13 +22,6 @@ fn at_s(s: i64) -> DateTime<Utc> {
 
 fn amps(deci: Option<i64>) -> Option<f64> {
     deci.map(|d| d as f64 / 10.0)
-}
-
-/// The site's zone (a name that no longer reads: the default zone).
-fn zone_of(name: &str) -> chrono_tz::Tz {
-    name.parse()
-        .or_else(|_| crate::types::DEFAULT_TIME_ZONE.parse())
-        .unwrap_or(chrono_tz::UTC)
 }
 
 /// Marks every `every_h` hours of local time (at local midnight and the

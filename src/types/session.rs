@@ -76,9 +76,9 @@ pub fn kwh(wh: i64) -> f64 {
     wh as f64 / 1000.0
 }
 
-/// Which sessions a list shows. Dates are days in the site's zone for a
-/// site or a charger, else UTC; `from`–`to` is at most
-/// [`SessionFilter::MAX_DAYS`] days.
+/// Which sessions a list shows (also its URL query). Dates are days on
+/// the site's clock for a site or a charger, else the default zone's;
+/// `from`–`to` (or today) is at most [`SessionFilter::MAX_DAYS`] days.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct SessionFilter {
     pub site: Option<i64>,
@@ -93,6 +93,22 @@ pub struct SessionFilter {
 impl SessionFilter {
     /// The longest date range a list or export takes.
     pub const MAX_DAYS: u32 = 400;
+
+    /// Reads the page's URL query (`get` gives a parameter's text). Ids
+    /// that are not numbers and blank days mean no filter, so a hand-edited
+    /// URL shows more rather than an error; a malformed day is kept, to be
+    /// refused with a sentence.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let id = |key| get(key).and_then(|t| t.trim().parse().ok());
+        let day = |key| get(key).filter(|t| !t.trim().is_empty());
+        Self {
+            site: id("site"),
+            charger: id("charger"),
+            from: day("from"),
+            to: day("to"),
+            limited: get("limited").is_some_and(|v| !v.is_empty()),
+        }
+    }
 
     /// The filter as a URL query (for links to the next page).
     pub fn to_query(&self) -> String {
@@ -239,6 +255,9 @@ pub struct ReportCharger {
     pub limited_wh: i64,
     /// Sessions that started in the month.
     pub sessions: u32,
+    /// Quarter hours of the month with a reading: 0 means nothing is
+    /// known (the charger was never read), not that it used nothing.
+    pub quarters_read: u32,
 }
 
 /// A site's month: what each charger used, the sessions, the peak, the

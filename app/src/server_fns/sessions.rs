@@ -23,9 +23,9 @@ pub const LATEST: i64 = 5;
 const SESSION_AUDIT_ROWS: i64 = 100;
 
 /// The zone a list's dates are read in: its site's (a charger's site's),
-/// else the default.
+/// else the default (the sessions CSV reads it too).
 #[cfg(feature = "ssr")]
-async fn zone_for(services: &Services, filter: &SessionFilter) -> Result<String, AppError> {
+pub async fn zone_for(services: &Services, filter: &SessionFilter) -> Result<String, AppError> {
     let site = match (filter.site, filter.charger) {
         (Some(site), _) => Some(site),
         (None, Some(charger)) => Some(services.registry.get(charger).await?.site_id),
@@ -78,28 +78,26 @@ pub async fn session_detail(id: i64) -> Result<SessionDetail, AppError> {
         .history
         .session_chart(&session, &charger, &zone)
         .await?;
-    // A target received before the session may still be in force at its
-    // start: look back as far as a target can last.
-    let longest = chrono::TimeDelta::seconds(i64::from(services.control.limits().max_duration));
+    // The target in force at the start (the last one received before
+    // it; a later one replaces it), then what happened while it ran.
     let end = session.ended.unwrap_or(session.last_seen) + chrono::TimeDelta::seconds(1);
-    let mut around = services
+    let before = services
         .audit
-        .for_charger_between(
-            charger.id,
-            (session.started - longest, end),
-            SESSION_AUDIT_ROWS * 4,
-        )
+        .last_target_before(charger.id, session.started)
+        .await?;
+    let mut audit = services
+        .audit
+        .for_charger_between(charger.id, (session.started, end), SESSION_AUDIT_ROWS + 1)
         .await?;
     let reader = evse_dashboard::audit::privacy::Reader {
         user_id: Some(user.id),
         role: user.role,
     };
-    evse_dashboard::audit::privacy::shown_to(&reader, &mut around);
+    let mut before: Vec<_> = before.into_iter().collect();
+    evse_dashboard::audit::privacy::shown_to(&reader, &mut before);
+    evse_dashboard::audit::privacy::shown_to(&reader, &mut audit);
+    let around: Vec<_> = before.into_iter().chain(audit.iter().cloned()).collect();
     let targets = reads::targets_in_force(&around, &session);
-    let mut audit: Vec<_> = around
-        .into_iter()
-        .filter(|e| e.at >= session.started)
-        .collect();
     let more_audit = audit.len() > SESSION_AUDIT_ROWS as usize;
     audit.truncate(SESSION_AUDIT_ROWS as usize);
     Ok(SessionDetail {
@@ -122,11 +120,7 @@ pub async fn site_report(
     let services = context::services()?;
     let site = services.sites.site(id).await?;
     let now = chrono::Utc::now();
-    let month = if month.trim().is_empty() {
-        month::current(reads::zone_of(&site.time_zone), now)
-    } else {
-        month::parse(&month)?
-    };
+    let month = month::asked(Some(&month), &site.time_zone, now)?;
     Ok(services.history.site_report(&site, month, now).await?)
 }
 

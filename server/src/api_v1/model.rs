@@ -281,6 +281,9 @@ pub struct ReportCharger {
     pub energy_kwh: f64,
     pub under_limit_kwh: f64,
     pub sessions: u32,
+    /// Quarter hours of the month with a reading: 0 means nothing is known
+    /// of this charger's month (never read), not that it used nothing.
+    pub quarters_read: u32,
 }
 
 /// A charger's 15-minute history.

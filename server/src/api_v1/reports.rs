@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Json, Response};
-use evse_dashboard::history::sessions::{month, reads};
+use evse_dashboard::history::sessions::month;
 use evse_dashboard::types::{Role, SiteReport, kwh};
 
 use super::caller::Caller;
@@ -35,15 +35,8 @@ pub async fn site(
         .await
         .map_err(app::error::AppError::from)?;
     let now = chrono::Utc::now();
-    let asked = match query
-        .month
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
-        None => month::current(reads::zone_of(&site.time_zone), now),
-        Some(text) => month::parse(text).map_err(app::error::AppError::from)?,
-    };
+    let asked = month::asked(query.month.as_deref(), &site.time_zone, now)
+        .map_err(app::error::AppError::from)?;
     let report = services
         .history
         .site_report(&site, asked, now)
@@ -81,6 +74,7 @@ fn answer(r: SiteReport) -> Report {
                 energy_kwh: kwh(c.energy_wh),
                 under_limit_kwh: kwh(c.limited_wh),
                 sessions: c.sessions,
+                quarters_read: c.quarters_read,
             })
             .collect(),
     }

@@ -3,7 +3,7 @@
 //! (the command line has no language preference to go by).
 
 use evse_dashboard::history::History;
-use evse_dashboard::history::sessions::{month, reads};
+use evse_dashboard::history::sessions::month;
 use evse_dashboard::sites::Sites;
 use evse_dashboard::types::{Missing, Problem, SiteReport};
 use futures::StreamExt;
@@ -18,10 +18,8 @@ pub async fn run(args: ReportArgs) -> CommandResult {
         .await?
         .ok_or_else(|| said(Problem::NotFound(Missing::Site(args.site))))?;
     let now = chrono::Utc::now();
-    let asked = match args.month.as_deref() {
-        None => month::current(reads::zone_of(&site.time_zone), now),
-        Some(text) => month::parse(text).map_err(|e| said(Problem::Invalid(e)))?,
-    };
+    let asked = month::asked(args.month.as_deref(), &site.time_zone, now)
+        .map_err(|e| said(Problem::Invalid(e)))?;
     let keep = std::time::Duration::from_secs(args.keep_history * 24 * 3600);
     let report = History::new(db)
         .keeping(keep)
@@ -104,11 +102,19 @@ fn table(r: &SiteReport) -> String {
         "charger", "energy", "under a limit", "sessions"
     );
     for c in &r.chargers {
+        // Never read this month: unknown, not 0 kWh.
+        let energy = |wh| {
+            if c.quarters_read > 0 {
+                app::words::kwh(l, wh)
+            } else {
+                w("no readings")
+            }
+        };
         out += &format!(
             "{:<28} {:>14} {:>14} {:>9}\n",
             c.name,
-            app::words::kwh(l, c.energy_wh),
-            app::words::kwh(l, c.limited_wh),
+            energy(c.energy_wh),
+            energy(c.limited_wh),
             c.sessions
         );
     }

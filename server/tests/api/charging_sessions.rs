@@ -65,7 +65,7 @@ async fn a_session_shows_on_its_pages_and_the_report_agrees_everywhere() {
     assert_eq!(
         lines.next(),
         Some(
-            "line,month,site,charger,energy_kwh,under_limit_kwh,sessions,peak_kw,peak_start,hours_at_supply_limit"
+            "line,month,site,charger,energy_kwh,under_limit_kwh,sessions,quarters_read,peak_kw,peak_start,hours_at_supply_limit"
         )
     );
     let site_line: Vec<&str> = report_csv

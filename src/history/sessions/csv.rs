@@ -135,12 +135,13 @@ struct ReportLine {
     energy_kwh: f64,
     under_limit_kwh: f64,
     sessions: u32,
+    quarters_read: Option<u32>,
     peak_kw: Option<f64>,
     peak_start: Option<String>,
     hours_at_supply_limit: Option<f64>,
 }
 
-pub const REPORT_COLUMNS: [&str; 10] = [
+pub const REPORT_COLUMNS: [&str; 11] = [
     "line",
     "month",
     "site",
@@ -148,6 +149,7 @@ pub const REPORT_COLUMNS: [&str; 10] = [
     "energy_kwh",
     "under_limit_kwh",
     "sessions",
+    "quarters_read",
     "peak_kw",
     "peak_start",
     "hours_at_supply_limit",
@@ -167,6 +169,7 @@ fn report_lines(r: &SiteReport) -> Vec<ReportLine> {
             energy_kwh: kwh(c.energy_wh),
             under_limit_kwh: kwh(c.limited_wh),
             sessions: c.sessions,
+            quarters_read: Some(c.quarters_read),
             peak_kw: None,
             peak_start: None,
             hours_at_supply_limit: None,
@@ -180,6 +183,7 @@ fn report_lines(r: &SiteReport) -> Vec<ReportLine> {
         energy_kwh: kwh(r.energy_wh),
         under_limit_kwh: kwh(r.limited_wh),
         sessions: r.sessions,
+        quarters_read: None,
         peak_kw: r.peak.as_ref().map(|p| p.kw()),
         peak_start: r.peak.as_ref().map(|p| p.local.to_rfc3339()),
         hours_at_supply_limit: r.hours_at_limit,
@@ -237,6 +241,7 @@ mod tests {
                 energy_wh: 12_345,
                 limited_wh: 0,
                 sessions: 3,
+                quarters_read: 96,
             }],
             energy_wh: 12_345,
             limited_wh: 0,

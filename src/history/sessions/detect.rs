@@ -16,9 +16,13 @@ pub enum Presence {
     Car,
     /// The plug is free.
     Free,
-    /// The status does not say (error, offline, starting, unknown…): the
-    /// session goes on, unseen, like an unreadable charger.
+    /// The station answers but does not say whether a car is there
+    /// (error, stopped, starting, unknown…): the session goes on and takes
+    /// the reading in, it neither starts nor ends one.
     Unsaid,
+    /// The station behind the plug cannot be reached (`offline`,
+    /// `cloud_offline`): as good as no reading.
+    Unreachable,
 }
 
 /// CLEMAP's plug states (`clemap::model::PlugState`) as presence.
@@ -26,6 +30,7 @@ pub fn presence(status: &str) -> Presence {
     match status {
         "charging" | "recently_started_charging" | "connected" | "discharging" => Presence::Car,
         "idle" => Presence::Free,
+        "offline" | "cloud_offline" => Presence::Unreachable,
         _ => Presence::Unsaid,
     }
 }
@@ -94,9 +99,11 @@ fn take_in(open: &Open, sample: &Sample, rules: Rules) -> Open {
         && gap <= allowed
         && let (Some(a), Some(b)) = (open.seen_power_w, sample.power_w)
     {
-        // W·ms → mWh: a trapezoid, as the roll-ups integrate.
-        let w_ms = i128::from(a + b) * i128::from(gap) / 2;
-        next.energy_mwh += i64::try_from(w_ms / 3_600).unwrap_or(i64::MAX);
+        // W·ms → mWh: a trapezoid, as the roll-ups integrate (in i128: a
+        // power no charger draws must not overflow the sum).
+        let w_ms = (i128::from(a) + i128::from(b)) * i128::from(gap) / 2;
+        let mwh = i64::try_from(w_ms / 3_600).unwrap_or(i64::MAX);
+        next.energy_mwh = open.energy_mwh.saturating_add(mwh);
     }
     next.seen_ms = sample.at_ms;
     next.seen_power_w = sample.power_w;
@@ -146,18 +153,35 @@ pub fn round(open: &[Open], round: &[Sample], at_ms: i64, rules: Rules) -> Vec<S
         round.iter().map(|s| ((s.charger_id, s.plug), s)).collect();
     let open_plugs: HashSet<(i64, i64)> = open.iter().map(|o| (o.charger_id, o.plug)).collect();
     let mut steps = Vec::new();
+    // Plugs whose session ended unseen this round: a car on them now is a
+    // new session.
+    let mut restarted: HashSet<(i64, i64)> = HashSet::new();
+    // Nothing heard of a car for this long ends its session; never less
+    // than the gap the roll-ups bridge, so a short `--offline-after` does
+    // not cut sessions at every round.
+    let silence_ms = rules.offline_after_ms.max(rules.max_gap_ms);
     for session in open {
-        let unseen_too_long = || at_ms - session.seen_ms > rules.offline_after_ms;
+        let key = (session.charger_id, session.plug);
         let end_unseen = || Step::End {
             was_seen_ms: session.seen_ms,
             now: session.clone(),
             ended_ms: session.seen_ms,
             reason: SessionEnd::Unreadable,
         };
-        match by_plug.get(&(session.charger_id, session.plug)) {
+        match by_plug.get(&key).copied() {
             Some(s) if s.at_ms <= session.seen_ms => {}
+            // A reading after a silence longer than allowed (the dashboard
+            // was down): the session ended when last seen, whatever the
+            // plug says now.
+            Some(s)
+                if presence(&s.status) != Presence::Unreachable
+                    && s.at_ms - session.seen_ms > silence_ms =>
+            {
+                steps.push(end_unseen());
+                restarted.insert(key);
+            }
             Some(s) => match presence(&s.status) {
-                Presence::Car => steps.push(Step::Advance {
+                Presence::Car | Presence::Unsaid => steps.push(Step::Advance {
                     was_seen_ms: session.seen_ms,
                     now: take_in(session, s, rules),
                 }),
@@ -167,18 +191,21 @@ pub fn round(open: &[Open], round: &[Sample], at_ms: i64, rules: Rules) -> Vec<S
                     ended_ms: s.at_ms,
                     reason: SessionEnd::Unplugged,
                 }),
-                Presence::Unsaid if unseen_too_long() => steps.push(end_unseen()),
-                Presence::Unsaid => {}
+                Presence::Unreachable if at_ms - session.seen_ms > rules.offline_after_ms => {
+                    steps.push(end_unseen())
+                }
+                Presence::Unreachable => {}
             },
             // Unreadable, the plug missing from the answer, or the
             // charger no longer read.
-            None if unseen_too_long() => steps.push(end_unseen()),
+            None if at_ms - session.seen_ms > rules.offline_after_ms => steps.push(end_unseen()),
             None => {}
         }
     }
     for s in round {
-        let has_open = open_plugs.contains(&(s.charger_id, s.plug));
-        if s.reached() && presence(&s.status) == Presence::Car && !has_open {
+        let key = (s.charger_id, s.plug);
+        let free_to_start = !open_plugs.contains(&key) || restarted.contains(&key);
+        if s.reached() && presence(&s.status) == Presence::Car && free_to_start {
             steps.push(Step::Start(start(s, rules)));
         }
     }

@@ -40,6 +40,15 @@ pub fn parse(text: &str) -> Result<Month, Invalid> {
     Ok(Month { year, month })
 }
 
+/// The month a request asks for: `text` (`YYYY-MM`), or the month so far
+/// on the site's clock (`zone`, a name) when it is left out or blank.
+pub fn asked(text: Option<&str>, zone: &str, now: DateTime<Utc>) -> Result<Month, Invalid> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => parse(text),
+        None => Ok(current(crate::history::zone_of(zone), now)),
+    }
+}
+
 /// Local midnight starting `day` in `zone` (the first instant of it, also
 /// on a day that starts in a DST gap).
 pub fn day_start(zone: chrono_tz::Tz, day: chrono::NaiveDate) -> DateTime<Utc> {

@@ -42,20 +42,21 @@ impl From<Invalid> for ReportError {
     }
 }
 
-/// A site's zone (a name that no longer reads: the default zone).
-pub fn zone_of(name: &str) -> chrono_tz::Tz {
-    name.parse()
-        .or_else(|_| crate::types::DEFAULT_TIME_ZONE.parse())
-        .unwrap_or(chrono_tz::UTC)
-}
+pub use crate::history::zone_of;
 
 /// A list's dates as instants on `zone`'s clock: `[from, to]` whole days,
-/// at most [`SessionFilter::MAX_DAYS`] of them.
-pub fn date_span(filter: &SessionFilter, zone: chrono_tz::Tz) -> Result<(i64, i64), Invalid> {
+/// at most [`SessionFilter::MAX_DAYS`] of them (to `today` when `to` is
+/// left out).
+pub fn date_span(
+    filter: &SessionFilter,
+    zone: chrono_tz::Tz,
+    today: chrono::NaiveDate,
+) -> Result<(i64, i64), Invalid> {
     let text = |t: &Option<String>| t.clone().unwrap_or_default();
     let from = crate::calendar::optional_day(&text(&filter.from), Field::FirstDay)?;
     let to = crate::calendar::optional_day(&text(&filter.to), Field::LastDay)?;
-    if let (Some(from), Some(to)) = (from, to) {
+    if let Some(from) = from {
+        let to = to.unwrap_or(today.max(from));
         if to < from {
             return Err(Invalid::new(Field::LastDay, Rule::EndsBeforeStart));
         }
@@ -120,7 +121,9 @@ impl History {
         hold: impl Send + 'static,
     ) -> Result<impl futures::Stream<Item = crate::csv_stream::Chunk> + Send + 'static, ReportError>
     {
-        let (from_ms, to_ms) = date_span(filter, zone_of(zone))?;
+        let zone = zone_of(zone);
+        let today = Utc::now().with_timezone(&zone).date_naive();
+        let (from_ms, to_ms) = date_span(filter, zone, today)?;
         let selection = Selection {
             site: filter.site,
             charger: filter.charger,
@@ -146,7 +149,9 @@ impl History {
         before: Option<SessionCursor>,
         zone: &str,
     ) -> Result<SessionPage, ReportError> {
-        let (from_ms, to_ms) = date_span(filter, zone_of(zone))?;
+        let zone = zone_of(zone);
+        let today = Utc::now().with_timezone(&zone).date_naive();
+        let (from_ms, to_ms) = date_span(filter, zone, today)?;
         let mut sessions = self
             .sessions()
             .page(Selection {
@@ -253,6 +258,7 @@ impl History {
                 name: c.name,
                 energy_wh: c.energy_wh,
                 limited_wh: c.limited_wh,
+                quarters_read: u32::try_from(c.quarters).unwrap_or(u32::MAX),
             })
             .collect();
         Ok(SiteReport {

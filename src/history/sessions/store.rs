@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use super::detect::{Detected, Open, Step};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::on_db;
-use crate::types::{ChargingSession, SessionCursor};
+use crate::types::{ChargingSession, SessionCursor, SessionEnd};
 
 /// Rows deleted per statement when pruning.
 const PRUNE_BATCH: i64 = 2000;
@@ -118,26 +118,7 @@ impl Sessions {
         for step in steps {
             let (open, was_seen_ms, end) = match step {
                 Step::Start(o) => {
-                    let done = crate::on_tx!(&mut tx, conn => sqlx::query(
-                        "INSERT INTO charging_sessions (charger_id, plug, started_ms, seen_ms, \
-                         seen_power_w, energy_mwh, peak_da, charging_da_sum, charging_readings, \
-                         limited, simulated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(o.charger_id)
-                    .bind(o.plug)
-                    .bind(o.started_ms)
-                    .bind(o.seen_ms)
-                    .bind(o.seen_power_w)
-                    .bind(o.energy_mwh)
-                    .bind(o.peak_da)
-                    .bind(o.charging_da_sum)
-                    .bind(o.charging_readings)
-                    .bind(o.limited)
-                    .bind(o.simulated)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected());
+                    let done = insert(&mut tx, o, None).await?;
                     if done > 0 {
                         changed.push(o.charger_id);
                     }
@@ -187,29 +168,7 @@ impl Sessions {
     pub async fn insert_detected(&self, found: &[Detected]) -> Result<(), sqlx::Error> {
         let mut tx = self.db.begin().await?;
         for (o, end) in found {
-            crate::on_tx!(&mut tx, conn => sqlx::query(
-                "INSERT INTO charging_sessions (charger_id, plug, started_ms, seen_ms, \
-                 seen_power_w, energy_mwh, peak_da, charging_da_sum, charging_readings, \
-                 limited, simulated, ended_ms, end_reason) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(o.charger_id)
-            .bind(o.plug)
-            .bind(o.started_ms)
-            .bind(o.seen_ms)
-            .bind(o.seen_power_w)
-            .bind(o.energy_mwh)
-            .bind(o.peak_da)
-            .bind(o.charging_da_sum)
-            .bind(o.charging_readings)
-            .bind(o.limited)
-            .bind(o.simulated)
-            .bind(end.map(|(at, _)| at))
-            .bind(end.map(|(_, reason)| reason.as_str()))
-            .execute(&mut *conn)
-            .await?
-            .rows_affected());
+            insert(&mut tx, o, *end).await?;
         }
         tx.commit().await
     }
@@ -312,4 +271,32 @@ impl Sessions {
             tokio::task::yield_now().await;
         }
     }
+}
+
+/// Inserts a session (ended when `end` says so) unless the plug already
+/// has one in progress or one that started then. Returns whether it did.
+async fn insert(tx: &mut Tx, o: &Open, end: Option<(i64, SessionEnd)>) -> Result<u64, sqlx::Error> {
+    Ok(crate::on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO charging_sessions (charger_id, plug, started_ms, seen_ms, \
+         seen_power_w, energy_mwh, peak_da, charging_da_sum, charging_readings, \
+         limited, simulated, ended_ms, end_reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(o.charger_id)
+    .bind(o.plug)
+    .bind(o.started_ms)
+    .bind(o.seen_ms)
+    .bind(o.seen_power_w)
+    .bind(o.energy_mwh)
+    .bind(o.peak_da)
+    .bind(o.charging_da_sum)
+    .bind(o.charging_readings)
+    .bind(o.limited)
+    .bind(o.simulated)
+    .bind(end.map(|(at, _)| at))
+    .bind(end.map(|(_, reason)| reason.as_str()))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()))
 }

@@ -43,15 +43,17 @@ struct SessionsQuery {
 
 impl SessionsQuery {
     fn filter(&self) -> SessionFilter {
-        let id = |t: &Option<String>| t.as_deref().and_then(|t| t.trim().parse().ok());
-        let day = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
-        SessionFilter {
-            site: id(&self.site),
-            charger: id(&self.charger),
-            from: day(&self.from),
-            to: day(&self.to),
-            limited: self.limited.as_deref().is_some_and(|v| !v.is_empty()),
-        }
+        SessionFilter::from_query(|key| {
+            match key {
+                "site" => &self.site,
+                "charger" => &self.charger,
+                "from" => &self.from,
+                "to" => &self.to,
+                "limited" => &self.limited,
+                _ => &None,
+            }
+            .clone()
+        })
     }
 }
 

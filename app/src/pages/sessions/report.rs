@@ -165,13 +165,18 @@ fn Report(report: SiteReport, can_export: bool) -> impl IntoView {
             </dl>
             <p class="muted small">{td_string!(l, report_explained)}</p>
             <Table columns=columns class="report-chargers cards" testid="report-chargers">
-                {r.chargers.iter().map(|c| view! {
+                {r.chargers.iter().map(|c| {
+                    // Never read this month: unknown, not 0 kWh.
+                    let known = c.quarters_read > 0;
+                    let energy = |wh| if known { kwh(l, wh) } else { td_string!(l, report_no_readings).to_owned() };
+                    view! {
                     <tr>
                         <td data-label=c_charger>{c.name.clone()}</td>
-                        <td data-label=c_energy class="num">{kwh(l, c.energy_wh)}</td>
-                        <td data-label=c_limited class="num">{kwh(l, c.limited_wh)}</td>
+                        <td data-label=c_energy class="num">{energy(c.energy_wh)}</td>
+                        <td data-label=c_limited class="num">{energy(c.limited_wh)}</td>
                         <td data-label=c_sessions class="num">{c.sessions}</td>
                     </tr>
+                    }
                 }).collect_view()}
             </Table>
             <p class="actions no-print">
