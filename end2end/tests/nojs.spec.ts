@@ -61,3 +61,26 @@ test('without JavaScript: an admin tests a connection from the admin page', asyn
   await page.getByRole('link', { name: 'Test connection of Depot bay 2' }).click();
   await expect(page.getByTestId('connection-test')).toContainText('Connected: CLEMAP accepted the token');
 });
+
+test('without JavaScript: the sessions list filters and the monthly report changes month by plain forms', async ({ page }) => {
+  await login(page, 'victor', USER_PASSWORD);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Charging sessions');
+  const filters = page.getByTestId('session-filters');
+  await filters.getByLabel('Site').selectOption({ label: 'Headquarters car park' });
+  await filters.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/site=\d+/);
+  const rows = page.getByTestId('sessions-table').locator('tbody tr');
+  await expect(rows.first()).toContainText('Headquarters car park');
+  await rows.first().getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Charging session at HQ');
+  await page.locator('.crumbs').getByRole('link').nth(1).click();
+  await page.locator('.crumbs').getByRole('link', { name: 'Headquarters car park' }).click();
+  await page.getByTestId('report-link').click();
+  const month = page.getByLabel('Month');
+  await expect(month).not.toHaveValue('');
+  await month.fill('2099-01');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/month=2099-01/);
+  await expect(page.getByText('That month has not begun yet')).toBeVisible();
+});

@@ -50,6 +50,26 @@ pub fn Table(
 /// One choice of a [`ChoiceSelect`]: the value sent and the label shown.
 pub type Choice = (String, String);
 
+/// A filter's site and charger choices from the chargers (a charger as
+/// "Name (Site)"; each site once, by id).
+pub fn site_and_charger_choices(
+    chargers: &[evse_dashboard::types::Charger],
+) -> (Vec<Choice>, Vec<Choice>) {
+    let sites: std::collections::BTreeMap<i64, String> = chargers
+        .iter()
+        .map(|c| (c.site_id, c.site_name.clone()))
+        .collect();
+    let chargers = chargers
+        .iter()
+        .map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.site_name)))
+        .collect();
+    let sites = sites
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    (sites, chargers)
+}
+
 /// A labelled select whose first option ("All") sends nothing, for the
 /// filters of a plain GET form; `selected` is filled in by the server.
 #[component]

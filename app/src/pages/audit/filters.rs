@@ -1,12 +1,10 @@
 //! The filter form: a plain GET to /audit, values filled in from the URL.
 
-use std::collections::BTreeMap;
-
 use evse_dashboard::types::{AuditAction, AuditFilter, Outcome};
 use leptos::prelude::*;
 use strum::IntoEnumIterator;
 
-use crate::components::table::{Choice, ChoiceSelect};
+use crate::components::table::{Choice, ChoiceSelect, site_and_charger_choices};
 use crate::i18n::td_string;
 use crate::language::locale;
 use crate::server_fns::chargers::list_chargers;
@@ -33,13 +31,7 @@ pub fn Filters(filter: Signal<AuditFilter>) -> impl IntoView {
                 let f = filter.get();
                 let l = locale();
                 let chargers = chargers.get().and_then(Result::ok).unwrap_or_default();
-                let sites: BTreeMap<i64, String> =
-                    chargers.iter().map(|c| (c.site_id, c.site_name.clone())).collect();
-                let charger_choices = chargers
-                    .iter()
-                    .map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.site_name)))
-                    .collect();
-                let site_choices = sites.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+                let (site_choices, charger_choices) = site_and_charger_choices(&chargers);
                 let text = |v: Option<&'static str>| v.map(str::to_owned);
                 let actions = closed_set::<AuditAction>(|a| action_label(l, a));
                 let outcomes = closed_set::<Outcome>(|o| outcome_label(l, o));

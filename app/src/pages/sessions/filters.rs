@@ -1,11 +1,9 @@
 //! The sessions filter: a plain GET to /sessions, values from the URL.
 
-use std::collections::BTreeMap;
-
 use evse_dashboard::types::SessionFilter;
 use leptos::prelude::*;
 
-use crate::components::table::ChoiceSelect;
+use crate::components::table::{ChoiceSelect, site_and_charger_choices};
 use crate::i18n::td_string;
 use crate::language::locale;
 use crate::server_fns::chargers::list_chargers;
@@ -19,13 +17,7 @@ pub fn Filters(filter: Signal<SessionFilter>) -> impl IntoView {
                 let f = filter.get();
                 let l = locale();
                 let chargers = chargers.get().and_then(Result::ok).unwrap_or_default();
-                let sites: BTreeMap<i64, String> =
-                    chargers.iter().map(|c| (c.site_id, c.site_name.clone())).collect();
-                let charger_choices = chargers
-                    .iter()
-                    .map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.site_name)))
-                    .collect();
-                let site_choices = sites.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+                let (site_choices, charger_choices) = site_and_charger_choices(&chargers);
                 view! {
                     <form method="get" action="/sessions" class="grid-form filters" data-testid="session-filters">
                         <ChoiceSelect
