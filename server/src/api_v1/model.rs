@@ -226,8 +226,9 @@ pub struct DaysQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MonthQuery {
-    /// `YYYY-MM`; the month so far when left out (years 2000 to 2100).
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    /// `YYYY-MM`; the month so far when left out or empty (years 2000 to
+    /// 2100; a month not begun or over before the history kept is 422).
+    #[param(pattern = r"^((20[0-9]{2}|2100)-(0[1-9]|1[0-2]))?$")]
     pub month: Option<String>,
 }
 
