@@ -172,7 +172,10 @@ async fn a_charger_page_stream_starts_with_the_page_and_follows_a_set() {
     assert_eq!(first.event, "regions");
     assert!(!first.id.is_empty(), "an id to resume from");
     let names: Vec<String> = first.regions().into_iter().map(|(k, _)| k).collect();
-    assert_eq!(names, ["charger-live", "charger-history"]);
+    assert_eq!(
+        names,
+        ["charger-live", "charger-history", "charger-sessions"]
+    );
     assert!(
         first
             .region("charger-live")

@@ -48,8 +48,8 @@ async fn every_documented_operation_is_routed_and_authorises_first() {
         }
     }
     assert_eq!(
-        operations, 11,
-        "the operations #30 asks for, and the two reference ones"
+        operations, 12,
+        "the operations #30 asks for, #42's report, and the two reference ones"
     );
 }
 
