@@ -137,6 +137,17 @@ async fn a_session_is_one_row_across_a_restart_a_handover_and_a_repeated_round()
             .any(|e| e.action == evse_dashboard::types::AuditAction::SetTarget),
         "{rows:?}"
     );
+    // The target in force at a session's start is the last one received
+    // before it: none before the first round, the set after it.
+    let before = world.audit.last_target_before(id, t0).await.unwrap();
+    assert!(before.is_none(), "{before:?}");
+    let last = world
+        .audit
+        .last_target_before(id, Utc::now() + Span::seconds(1))
+        .await
+        .unwrap()
+        .expect("the set");
+    assert_eq!(last.requested_current, Some(10));
 }
 
 /// A reading every 30 s of 7.2 kW from `from` to `to`, then a free plug.
