@@ -171,8 +171,8 @@ impl Sampler {
         let chargers = self.registry.list().await?;
         let started = std::time::Instant::now();
         let readings = self.read_all(chargers.clone()).await;
-        self.record(&readings).await?;
-        if let Err(e) = self.track_sessions(&readings, now).await {
+        let rows = self.record_rows(&readings).await?;
+        if let Err(e) = self.track_sessions(&rows, now).await {
             // The readings are kept; the sessions catch up next round
             // (the observer, the roll-ups and pruning still run).
             tracing::error!(error = %e, "the round's charging sessions could not be stored");
@@ -272,6 +272,12 @@ impl Sampler {
     /// Stores readings as samples and as each charger's latest, with the
     /// verdict on its target in force.
     pub async fn record(&self, readings: &[Reading]) -> Result<(), sqlx::Error> {
+        self.record_rows(readings).await.map(drop)
+    }
+
+    /// [`Self::record`], giving back the samples it stored (a round's
+    /// sessions are detected from the same rows).
+    async fn record_rows(&self, readings: &[Reading]) -> Result<Vec<samples::Sample>, sqlx::Error> {
         let db = self.audit.db();
         let rows: Vec<samples::Sample> = readings
             .iter()
@@ -293,23 +299,19 @@ impl Sampler {
         db.changes().publish(crate::db::changes::Change::Chargers {
             ids: readings.iter().map(|r| r.charger_id).collect(),
         });
-        Ok(())
+        Ok(rows)
     }
 
-    /// Starts, advances and ends the charging sessions a round's readings
+    /// Starts, advances and ends the charging sessions a round's samples
     /// show (#42). Only a round does: a charger read by hand between
     /// rounds changes its sessions at the next one.
     async fn track_sessions(
         &self,
-        readings: &[Reading],
+        rows: &[samples::Sample],
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
         let started = std::time::Instant::now();
         let db = self.audit.db();
-        let rows: Vec<samples::Sample> = readings
-            .iter()
-            .flat_map(|r| samples::of(r, false))
-            .collect();
         let store = sessions::Sessions::new(db.clone());
         let open = store.open().await?;
         let rules = sessions::detect::Rules {
@@ -317,7 +319,7 @@ impl Sampler {
                 .unwrap_or(i64::MAX),
             max_gap_ms: self.config.max_gap_ms(),
         };
-        let steps = sessions::detect::round(&open, &rows, now.timestamp_millis(), rules);
+        let steps = sessions::detect::round(&open, rows, now.timestamp_millis(), rules);
         let changed = store.apply(&steps).await?;
         if !changed.is_empty() {
             // A session began or ended: the pages that list them show it.

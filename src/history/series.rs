@@ -113,14 +113,15 @@ pub async fn charger_between(
     let rows = buckets::Buckets::of(db)
         .charger_chart(charger.id, from_s, to_s + 1)
         .await?;
-    let every_h = (span / 3600 / 4).clamp(1, 24 * 7);
+    // About four marks across the chart, at most one a day.
+    let every_h = (span / 3600 / 4).clamp(1, 24);
     Ok(ChargerChart {
         range,
         from: at_s(from_s),
         to,
         points: points_from_buckets(&rows, step),
         max_current: charger.max_current,
-        ticks: ticks(zone_of(zone), at_s(from_s), to, every_h.min(24)),
+        ticks: ticks(zone_of(zone), at_s(from_s), to, every_h),
     })
 }
 

@@ -76,6 +76,28 @@ pub fn date_span(
     ))
 }
 
+/// What a list or export of `filter` reads (its days on `zone`'s clock,
+/// checked), `limit` rows at a time from `before`.
+fn selection(
+    filter: &SessionFilter,
+    zone: &str,
+    before: Option<SessionCursor>,
+    limit: i64,
+) -> Result<Selection, Invalid> {
+    let zone = zone_of(zone);
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    let (from_ms, to_ms) = date_span(filter, zone, today)?;
+    Ok(Selection {
+        site: filter.site,
+        charger: filter.charger,
+        from_ms,
+        to_ms,
+        limited: filter.limited,
+        before,
+        limit,
+    })
+}
+
 /// The sets and resets CLEMAP received that were in force during
 /// `session`, from a charger's rows around it (oldest first): each set
 /// from when it was received until its duration ran out or a later one
@@ -121,18 +143,7 @@ impl History {
         hold: impl Send + 'static,
     ) -> Result<impl futures::Stream<Item = crate::csv_stream::Chunk> + Send + 'static, ReportError>
     {
-        let zone = zone_of(zone);
-        let today = Utc::now().with_timezone(&zone).date_naive();
-        let (from_ms, to_ms) = date_span(filter, zone, today)?;
-        let selection = Selection {
-            site: filter.site,
-            charger: filter.charger,
-            from_ms,
-            to_ms,
-            limited: filter.limited,
-            before: None,
-            limit: PAGE,
-        };
+        let selection = selection(filter, zone, None, PAGE)?;
         Ok(super::csv::sessions(
             self.sessions(),
             selection,
@@ -149,20 +160,9 @@ impl History {
         before: Option<SessionCursor>,
         zone: &str,
     ) -> Result<SessionPage, ReportError> {
-        let zone = zone_of(zone);
-        let today = Utc::now().with_timezone(&zone).date_naive();
-        let (from_ms, to_ms) = date_span(filter, zone, today)?;
         let mut sessions = self
             .sessions()
-            .page(Selection {
-                site: filter.site,
-                charger: filter.charger,
-                from_ms,
-                to_ms,
-                limited: filter.limited,
-                before,
-                limit: PAGE + 1,
-            })
+            .page(selection(filter, zone, before, PAGE + 1)?)
             .await?;
         let more = sessions.len() > PAGE as usize;
         sessions.truncate(PAGE as usize);
